@@ -1,0 +1,172 @@
+//! Image augmentation: one-pixel shifts (zero fill) and additive integer noise.
+
+use ndarray::{Array1, Array2};
+use rand::seq::SliceRandom;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+use crate::dataset::Dataset;
+use crate::error::{Error, Result};
+
+/// The four one-pixel shifts of the augmentation exercise, as `(dx, dy)`: left, right, up, down.
+pub const FOUR_SHIFTS: [(isize, isize); 4] = [(-1, 0), (1, 0), (0, -1), (0, 1)];
+
+/// Shifts a `height × width` image by `dx` columns (positive: right) and `dy` rows (positive:
+/// down), filling uncovered pixels with 0, as `scipy.ndimage.shift(image, [dy, dx], cval=0)`
+/// does for whole-pixel shifts.
+pub fn shift(image: &[u8], height: usize, width: usize, dx: isize, dy: isize) -> Result<Vec<u8>> {
+    let mut out = vec![0u8; image.len()];
+    shift_into(image, height, width, dx, dy, &mut out)?;
+    Ok(out)
+}
+
+/// [`shift`] into a caller's buffer (which is overwritten entirely).
+pub fn shift_into(
+    image: &[u8],
+    height: usize,
+    width: usize,
+    dx: isize,
+    dy: isize,
+    out: &mut [u8],
+) -> Result<()> {
+    if image.len() != height * width || out.len() != image.len() {
+        return Err(Error::Shape(format!(
+            "a {height}x{width} image needs {} pixels, got {} (output {})",
+            height * width,
+            image.len(),
+            out.len()
+        )));
+    }
+    out.fill(0);
+    let (h, w) = (height as isize, width as isize);
+    if dx.abs() >= w || dy.abs() >= h {
+        return Ok(());
+    }
+    let cols = (w - dx.abs()) as usize;
+    let (src_x, dst_x) = if dx >= 0 {
+        (0, dx as usize)
+    } else {
+        ((-dx) as usize, 0)
+    };
+    for y in 0..h {
+        let sy = y - dy;
+        if !(0..h).contains(&sy) {
+            continue;
+        }
+        let src = sy as usize * width + src_x;
+        let dst = y as usize * width + dst_x;
+        out[dst..dst + cols].copy_from_slice(&image[src..src + cols]);
+    }
+    Ok(())
+}
+
+/// The training set plus one shifted copy of every image per shift (5× for [`FOUR_SHIFTS`]),
+/// shuffled with `seed` (or in order: originals, then each shift, with `None`).
+pub fn augment_with_shifts(
+    ds: &Dataset,
+    shifts: &[(isize, isize)],
+    seed: Option<u64>,
+) -> Result<Dataset> {
+    let [h, w] = ds
+        .image_shape
+        .ok_or_else(|| Error::Shape("shift augmentation needs images".into()))?;
+    let n = ds.n_samples();
+    let d = ds.n_features();
+    let copies = shifts.len() + 1;
+    let mut data = Vec::with_capacity(n * d * copies);
+    data.extend(ds.data.iter().copied());
+    let mut buf = vec![0u8; d];
+    for &(dx, dy) in shifts {
+        for row in ds.data.rows() {
+            let row = row
+                .as_slice()
+                .map(<[u8]>::to_vec)
+                .unwrap_or_else(|| row.to_vec());
+            shift_into(&row, h, w, dx, dy, &mut buf)?;
+            data.extend_from_slice(&buf);
+        }
+    }
+    let mut target: Vec<u8> = Vec::with_capacity(n * copies);
+    for _ in 0..copies {
+        target.extend(ds.target.iter().copied());
+    }
+    let data =
+        Array2::from_shape_vec((n * copies, d), data).map_err(|e| Error::Shape(e.to_string()))?;
+    let out = ds.with_rows(data, Array1::from_vec(target));
+    match seed {
+        None => Ok(out),
+        Some(seed) => {
+            let mut order: Vec<usize> = (0..out.n_samples()).collect();
+            order.shuffle(&mut ChaCha8Rng::seed_from_u64(seed));
+            out.select(&order)
+        }
+    }
+}
+
+/// Adds uniform integer noise in `0..high` to every value, deterministically for `seed`
+/// (the denoising example's `X + randint(0, 100)`). Values can exceed 255, hence `u16`.
+pub fn add_noise(data: &Array2<u8>, high: u16, seed: u64) -> Result<Array2<u16>> {
+    if high == 0 {
+        return Err(Error::InvalidArgument("noise range 0..0 is empty".into()));
+    }
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    Ok(data.mapv(|v| u16::from(v) + rng.gen_range(0..high)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shifts_move_content_and_fill_zero() {
+        // 3x3 image with values 1..=9.
+        let img: Vec<u8> = (1..=9).collect();
+        assert_eq!(
+            shift(&img, 3, 3, 1, 0).unwrap(),
+            vec![0, 1, 2, 0, 4, 5, 0, 7, 8]
+        );
+        assert_eq!(
+            shift(&img, 3, 3, -1, 0).unwrap(),
+            vec![2, 3, 0, 5, 6, 0, 8, 9, 0]
+        );
+        assert_eq!(
+            shift(&img, 3, 3, 0, 1).unwrap(),
+            vec![0, 0, 0, 1, 2, 3, 4, 5, 6]
+        );
+        assert_eq!(
+            shift(&img, 3, 3, 0, -1).unwrap(),
+            vec![4, 5, 6, 7, 8, 9, 0, 0, 0]
+        );
+        assert_eq!(
+            shift(&img, 3, 3, 1, 1).unwrap(),
+            vec![0, 0, 0, 0, 1, 2, 0, 4, 5]
+        );
+        assert_eq!(shift(&img, 3, 3, 5, 0).unwrap(), vec![0; 9]);
+        assert!(shift(&img, 2, 3, 0, 0).is_err());
+    }
+
+    #[test]
+    fn augmentation_is_five_fold_and_deterministic() {
+        let ds = crate::sample::mnist_sample().unwrap().train.head(20);
+        let a = augment_with_shifts(&ds, &FOUR_SHIFTS, Some(7)).unwrap();
+        let b = augment_with_shifts(&ds, &FOUR_SHIFTS, Some(7)).unwrap();
+        assert_eq!(a.n_samples(), 100);
+        assert_eq!(a, b);
+        let plain = augment_with_shifts(&ds, &FOUR_SHIFTS, None).unwrap();
+        assert_eq!(plain.data.row(0), ds.data.row(0));
+        let left = shift(ds.data.row(3).as_slice().unwrap(), 28, 28, -1, 0).unwrap();
+        assert_eq!(plain.data.row(20 + 3).to_vec(), left);
+        assert_eq!(a.class_counts().iter().sum::<usize>(), 100);
+        assert_eq!(a.class_counts(), plain.class_counts());
+    }
+
+    #[test]
+    fn noise_is_bounded_and_seeded() {
+        let data = Array2::from_elem((4, 5), 250u8);
+        let a = add_noise(&data, 100, 1).unwrap();
+        assert_eq!(a, add_noise(&data, 100, 1).unwrap());
+        assert_ne!(a, add_noise(&data, 100, 2).unwrap());
+        assert!(a.iter().all(|&v| (250..350).contains(&v)));
+        assert!(add_noise(&data, 0, 1).is_err());
+    }
+}

@@ -1,0 +1,558 @@
+//! The on-disk dataset cache: import from a folder, download from mirrors, verify, load.
+//!
+//! Layout: `<root>/<dataset>/<canonical file name>` plus `<root>/<dataset>/manifest.json`,
+//! which records how each file was verified. The root is `$CLASSIFY_DATA` if set, else the
+//! platform data directory (`~/.local/share/classify` on Linux).
+//!
+//! Every write goes to a temporary file in the same folder and is renamed into place only
+//! after it passed its checks, so an interrupted download or import never leaves a file that
+//! later passes as valid, and a failed check never removes a good file.
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use md5::Md5;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::catalogue::{DatasetInfo, FileInfo, Role};
+use crate::dataset::{Dataset, TrainTest};
+use crate::error::{Error, Result};
+use crate::idx::{self, IdxArray};
+
+/// Environment variable that overrides the cache location.
+pub const ENV_VAR: &str = "CLASSIFY_DATA";
+const MANIFEST: &str = "manifest.json";
+
+/// Writes `path` through a temporary file in the same folder, renamed into place on success.
+pub(crate) fn write_atomically(
+    path: &Path,
+    write: impl FnOnce(&mut File) -> Result<()>,
+) -> Result<()> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".classify-")
+        .suffix(".part")
+        .tempfile_in(dir)
+        .map_err(|e| Error::io(dir, e))?;
+    write(tmp.as_file_mut()).map_err(|e| match e {
+        Error::Stream(source) => Error::io(path, source),
+        other => other,
+    })?;
+    tmp.as_file().sync_all().map_err(|e| Error::io(path, e))?;
+    tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
+    Ok(())
+}
+
+/// How a cached file was verified.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Verification {
+    /// The decompressed content matches the catalogue's SHA-256.
+    Sha256,
+    /// The compressed file matches the official MD5.
+    GzMd5,
+    /// The file holds fewer items than the complete one; its content could not be checked
+    /// against the catalogue (its own hash is recorded so later damage is detected).
+    Partial,
+}
+
+/// What the manifest records of a file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileRecord {
+    /// What the file holds.
+    pub role: Role,
+    /// Items (images or labels) in the file.
+    pub items: usize,
+    /// SHA-256 of the decompressed content.
+    pub payload_sha256: String,
+    /// How it was verified.
+    pub verification: Verification,
+    /// Where it came from (a URL or a local path).
+    pub source: String,
+}
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct Manifest {
+    files: BTreeMap<String, FileRecord>,
+}
+
+/// A file checked against the catalogue.
+#[derive(Debug, Clone)]
+pub struct Checked {
+    /// The decoded content.
+    pub array: IdxArray,
+    /// The record to keep in the manifest.
+    pub record: FileRecord,
+}
+
+/// Decodes `bytes` and checks them against `file`: structure, shape, then hashes.
+///
+/// With `allow_partial`, a file with fewer items than the catalogue's is accepted as
+/// [`Verification::Partial`] (its content cannot be checked).
+pub fn check_file(
+    info: &DatasetInfo,
+    file: &FileInfo,
+    bytes: &[u8],
+    source: &str,
+    allow_partial: bool,
+) -> Result<Checked> {
+    let array = idx::read_idx_bytes(bytes)?;
+    let expected_dims: &[usize] = match file.role {
+        Role::TrainImages | Role::TestImages => &info.image_shape,
+        Role::TrainLabels | Role::TestLabels => &[],
+    };
+    if array.dims[1..] != *expected_dims {
+        let want: Vec<String> = std::iter::once("n".to_string())
+            .chain(expected_dims.iter().map(|d| d.to_string()))
+            .collect();
+        return Err(Error::Shape(format!(
+            "{source}: {} should have dimensions [{}], found {:?}",
+            file.role.describe(),
+            want.join(", "),
+            array.dims
+        )));
+    }
+    let items = array.dims[0];
+    if items > file.items {
+        return Err(Error::Shape(format!(
+            "{source}: {} holds {items} items, more than the {} of {}",
+            file.role.describe(),
+            file.items,
+            info.name
+        )));
+    }
+    let payload_sha256 = payload_sha256(&array);
+    let verification = if file.payload_sha256.as_deref() == Some(payload_sha256.as_str()) {
+        Verification::Sha256
+    } else if file.gz_md5.is_some() && file.gz_md5 == Some(md5_hex(bytes)) {
+        Verification::GzMd5
+    } else if items < file.items && allow_partial {
+        Verification::Partial
+    } else {
+        let (expected, actual) = match (&file.payload_sha256, &file.gz_md5) {
+            (Some(sha), _) => (
+                format!("sha256 {sha} (decompressed)"),
+                format!("sha256 {payload_sha256}"),
+            ),
+            (None, Some(md5)) => (
+                format!("md5 {md5} (official .gz)"),
+                format!("md5 {}", md5_hex(bytes)),
+            ),
+            (None, None) => ("a checksum".into(), "none known".into()),
+        };
+        let expected = if items < file.items {
+            format!(
+                "{expected} (and the file holds only {items} of {} items)",
+                file.items
+            )
+        } else {
+            expected
+        };
+        return Err(Error::Checksum {
+            file: source.to_string(),
+            expected,
+            actual,
+        });
+    };
+    Ok(Checked {
+        array,
+        record: FileRecord {
+            role: file.role,
+            items,
+            payload_sha256,
+            verification,
+            source: source.to_string(),
+        },
+    })
+}
+
+/// SHA-256 of an IDX array's decompressed file content (header and data).
+pub fn payload_sha256(array: &IdxArray) -> String {
+    let mut h = Sha256::new();
+    h.update([0, 0, idx::TYPE_U8, array.dims.len() as u8]);
+    for &d in &array.dims {
+        h.update((d as u32).to_be_bytes());
+    }
+    h.update(&array.data);
+    hex(&h.finalize())
+}
+
+fn md5_hex(bytes: &[u8]) -> String {
+    hex(&Md5::digest(bytes))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The outcome for one file of an import or download.
+#[derive(Debug, Clone, Serialize)]
+pub struct FileOutcome {
+    /// Canonical file name.
+    pub name: String,
+    /// What happened: `stored`, `already present`, `kept (better copy cached)`.
+    pub action: String,
+    /// The manifest record of the cached file.
+    pub record: FileRecord,
+}
+
+/// Events reported while files are read or downloaded, for progress bars.
+#[derive(Debug, Clone)]
+pub enum Progress {
+    /// A file starts; `total` bytes if known.
+    Start {
+        /// File name.
+        name: String,
+        /// Size in bytes, if known.
+        total: Option<u64>,
+    },
+    /// `n` more bytes arrived.
+    Advance(u64),
+    /// The file is done.
+    Finish,
+}
+
+/// The dataset cache.
+#[derive(Debug, Clone)]
+pub struct Cache {
+    root: PathBuf,
+}
+
+impl Cache {
+    /// A cache rooted at `root`.
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        Cache { root: root.into() }
+    }
+
+    /// The cache at `$CLASSIFY_DATA`, else in the platform data directory.
+    pub fn from_env() -> Result<Self> {
+        match std::env::var_os(ENV_VAR) {
+            Some(dir) if !dir.is_empty() => Ok(Cache::new(dir)),
+            _ => dirs::data_dir()
+                .map(|d| Cache::new(d.join("classify")))
+                .ok_or(Error::NoDataDir),
+        }
+    }
+
+    /// The cache's root folder.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// The folder of one dataset.
+    pub fn dataset_dir(&self, name: &str) -> PathBuf {
+        self.root.join(name)
+    }
+
+    fn manifest(&self, name: &str) -> Manifest {
+        let path = self.dataset_dir(name).join(MANIFEST);
+        std::fs::read(&path)
+            .ok()
+            .and_then(|b| serde_json::from_slice(&b).ok())
+            .unwrap_or_default()
+    }
+
+    fn record(&self, name: &str, file: &str, record: FileRecord) -> Result<()> {
+        let mut manifest = self.manifest(name);
+        manifest.files.insert(file.to_string(), record);
+        let path = self.dataset_dir(name).join(MANIFEST);
+        let json = serde_json::to_vec_pretty(&manifest).map_err(|e| Error::io(&path, e.into()))?;
+        write_atomically(&path, |f| Ok(f.write_all(&json)?))
+    }
+
+    /// The manifest record of a cached file, if the file is there.
+    pub fn cached_record(&self, info: &DatasetInfo, file: &FileInfo) -> Option<FileRecord> {
+        let path = self.dataset_dir(&info.name).join(&file.name);
+        if !path.is_file() {
+            return None;
+        }
+        self.manifest(&info.name).files.remove(&file.name)
+    }
+
+    /// Stores checked bytes under the file's canonical name unless a better copy is cached.
+    fn store(
+        &self,
+        info: &DatasetInfo,
+        file: &FileInfo,
+        bytes: &[u8],
+        checked: Checked,
+    ) -> Result<FileOutcome> {
+        if let Some(existing) = self.cached_record(info, file) {
+            let better = existing.verification != Verification::Partial
+                && checked.record.verification == Verification::Partial;
+            if better || existing.payload_sha256 == checked.record.payload_sha256 {
+                let action = if better {
+                    "kept (a verified copy is cached)"
+                } else {
+                    "already present"
+                };
+                return Ok(FileOutcome {
+                    name: file.name.clone(),
+                    action: action.into(),
+                    record: existing,
+                });
+            }
+        }
+        let path = self.dataset_dir(&info.name).join(&file.name);
+        if bytes.starts_with(&[0x1f, 0x8b]) {
+            write_atomically(&path, |f| Ok(f.write_all(bytes)?))?;
+        } else {
+            write_atomically(&path, |f| {
+                let mut enc = flate2::GzBuilder::new()
+                    .mtime(0)
+                    .write(f, flate2::Compression::default());
+                enc.write_all(bytes)?;
+                enc.finish()?;
+                Ok(())
+            })?;
+        }
+        self.record(&info.name, &file.name, checked.record.clone())?;
+        Ok(FileOutcome {
+            name: file.name.clone(),
+            action: "stored".into(),
+            record: checked.record,
+        })
+    }
+
+    /// Imports a dataset's files from a local folder, with the same checks as a download.
+    ///
+    /// For each file the folder may hold the canonical name (`train-images-idx3-ubyte.gz`),
+    /// the uncompressed name, the `train-images.idx3-ubyte` spelling, or any file starting
+    /// with the role's prefix and containing `idx` (such as `train-images-first10k-idx3-ubyte.gz`).
+    /// A file with fewer items than the complete one is imported as partial.
+    pub fn import(
+        &self,
+        info: &DatasetInfo,
+        from: &Path,
+        progress: &mut dyn FnMut(Progress),
+    ) -> Result<Vec<FileOutcome>> {
+        let mut outcomes = Vec::new();
+        for file in &info.files {
+            let path = find_in_dir(from, file)?;
+            let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
+            progress(Progress::Start {
+                name: file.name.clone(),
+                total: Some(bytes.len() as u64),
+            });
+            let source = path.display().to_string();
+            let checked = check_file(info, file, &bytes, &source, true).map_err(|e| match e {
+                Error::Stream(s) => Error::io(&path, s),
+                other => other,
+            })?;
+            outcomes.push(self.store(info, file, &bytes, checked)?);
+            progress(Progress::Advance(bytes.len() as u64));
+            progress(Progress::Finish);
+        }
+        Ok(outcomes)
+    }
+
+    /// Downloads a dataset's missing files, trying each mirror in turn.
+    ///
+    /// Each file streams into a temporary file, is checked, and only then renamed into place;
+    /// a file that fails on every mirror leaves the cache as it was.
+    #[cfg(feature = "download")]
+    pub fn download(
+        &self,
+        info: &DatasetInfo,
+        progress: &mut dyn FnMut(Progress),
+    ) -> Result<Vec<FileOutcome>> {
+        let mut outcomes = Vec::new();
+        for file in &info.files {
+            if let Some(record) = self.cached_record(info, file) {
+                if record.verification != Verification::Partial {
+                    outcomes.push(FileOutcome {
+                        name: file.name.clone(),
+                        action: "already present".into(),
+                        record,
+                    });
+                    continue;
+                }
+            }
+            outcomes.push(crate::download::fetch_file(self, info, file, progress)?);
+        }
+        Ok(outcomes)
+    }
+
+    #[cfg(feature = "download")]
+    pub(crate) fn store_downloaded(
+        &self,
+        info: &DatasetInfo,
+        file: &FileInfo,
+        bytes: &[u8],
+        url: &str,
+    ) -> Result<FileOutcome> {
+        let checked = check_file(info, file, bytes, url, false)?;
+        self.store(info, file, bytes, checked)
+    }
+
+    /// Which of a dataset's files are cached, with their records.
+    pub fn status(&self, info: &DatasetInfo) -> Vec<(FileInfo, Option<FileRecord>)> {
+        info.files
+            .iter()
+            .map(|f| (f.clone(), self.cached_record(info, f)))
+            .collect()
+    }
+
+    /// Loads a cached dataset: its training and test sets.
+    ///
+    /// Files are checked for structure (and gzip files for their CRC); a damaged file is
+    /// reported with the command that repairs it. A partial training-image file (fewer images
+    /// than labels) loads with the labels trimmed to match, and says so in `notes`.
+    pub fn load(&self, info: &DatasetInfo) -> Result<TrainTest> {
+        let dir = self.dataset_dir(&info.name);
+        let missing: Vec<&str> = info
+            .files
+            .iter()
+            .filter(|f| !dir.join(&f.name).is_file())
+            .map(|f| f.name.as_str())
+            .collect();
+        if !missing.is_empty() {
+            return Err(Error::NotCached {
+                name: info.name.clone(),
+                dir,
+                missing: missing.join(", "),
+            });
+        }
+        let manifest = self.manifest(&info.name);
+        let mut notes = Vec::new();
+        let mut read = |role: Role| -> Result<IdxArray> {
+            let file = info.file(role).ok_or_else(|| {
+                Error::InvalidArgument(format!(
+                    "catalogue entry {} has no {}",
+                    info.name,
+                    role.describe()
+                ))
+            })?;
+            let path = dir.join(&file.name);
+            let array = idx::read_idx_file(&path).map_err(|e| Error::Corrupt {
+                path: path.clone(),
+                dataset: info.name.clone(),
+                reason: e.to_string(),
+            })?;
+            let items = array.dims.first().copied().unwrap_or(0);
+            match manifest.files.get(&file.name) {
+                Some(rec) if rec.items != items => {
+                    return Err(Error::Corrupt {
+                        path,
+                        dataset: info.name.clone(),
+                        reason: format!("holds {items} items, the manifest says {}", rec.items),
+                    })
+                }
+                Some(rec) if rec.verification == Verification::Partial => notes.push(format!(
+                    "{}: {items} of {} (partial file from {}, not verifiable against the official checksum)",
+                    role.describe(),
+                    file.items,
+                    rec.source
+                )),
+                None => notes.push(format!("{}: not in the manifest (unverified)", file.name)),
+                Some(_) => {}
+            }
+            Ok(array)
+        };
+        let train_images = read(Role::TrainImages)?;
+        let mut train_labels = read(Role::TrainLabels)?;
+        let test_images = read(Role::TestImages)?;
+        let test_labels = read(Role::TestLabels)?;
+        let n_images = train_images.dims[0];
+        if train_labels.dims.len() == 1 && n_images < train_labels.dims[0] {
+            notes.push(format!(
+                "training set: the first {n_images} of {} labelled images (labels trimmed to the images present)",
+                train_labels.dims[0]
+            ));
+            train_labels.dims[0] = n_images;
+            train_labels.data.truncate(n_images);
+        }
+        let description = info.description.clone();
+        let train = Dataset::from_idx(
+            train_images,
+            train_labels,
+            info.target_names.clone(),
+            description.clone(),
+        )?;
+        let test = Dataset::from_idx(
+            test_images,
+            test_labels,
+            info.target_names.clone(),
+            description,
+        )?;
+        Ok(TrainTest {
+            name: info.name.clone(),
+            train,
+            test,
+            source: dir.display().to_string(),
+            notes,
+        })
+    }
+
+    /// Re-hashes every cached file of a dataset against the catalogue and the manifest.
+    pub fn verify(&self, info: &DatasetInfo) -> Result<Vec<FileRecord>> {
+        let manifest = self.manifest(&info.name);
+        let mut out = Vec::new();
+        for file in &info.files {
+            let path = self.dataset_dir(&info.name).join(&file.name);
+            let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
+            let corrupt = |reason: String| Error::Corrupt {
+                path: path.clone(),
+                dataset: info.name.clone(),
+                reason,
+            };
+            let checked = check_file(info, file, &bytes, &path.display().to_string(), true)
+                .map_err(|e| corrupt(e.to_string()))?;
+            if let Some(rec) = manifest.files.get(&file.name) {
+                if rec.payload_sha256 != checked.record.payload_sha256 {
+                    return Err(corrupt(format!(
+                        "sha256 {} differs from the {} recorded when it was stored",
+                        checked.record.payload_sha256, rec.payload_sha256
+                    )));
+                }
+            }
+            out.push(checked.record);
+        }
+        Ok(out)
+    }
+}
+
+/// Finds the file for `file.role` in an import folder.
+fn find_in_dir(dir: &Path, file: &FileInfo) -> Result<PathBuf> {
+    let plain = file.name.trim_end_matches(".gz").to_string();
+    let dotted = plain.replacen("-idx", ".idx", 1);
+    let exact = [
+        file.name.clone(),
+        plain.clone(),
+        dotted.clone(),
+        format!("{dotted}.gz"),
+    ];
+    for name in &exact {
+        let p = dir.join(name);
+        if p.is_file() {
+            return Ok(p);
+        }
+    }
+    let entries = std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?;
+    let mut candidates: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| {
+            p.is_file()
+                && p.file_name().and_then(|n| n.to_str()).is_some_and(|n| {
+                    n.starts_with(file.role.prefix()) && n.contains("idx") && !n.ends_with(".part")
+                })
+        })
+        .collect();
+    candidates.sort();
+    candidates
+        .into_iter()
+        .next()
+        .ok_or_else(|| Error::MissingFile {
+            dir: dir.to_path_buf(),
+            role: file.role.describe().to_string(),
+            looked_for: format!("{} or {}*idx*", exact.join(", "), file.role.prefix()),
+        })
+}

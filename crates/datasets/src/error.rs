@@ -1,0 +1,142 @@
+//! Typed errors of the datasets crate.
+
+use std::path::PathBuf;
+
+/// Everything that can go wrong while reading, verifying, fetching or loading data.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// An I/O error on a named file.
+    #[error("{}: {source}", path.display())]
+    Io {
+        /// The file involved.
+        path: PathBuf,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+    /// An I/O error on a stream without a name (including corrupt gzip data).
+    #[error("{0}")]
+    Stream(#[from] std::io::Error),
+    /// The first four bytes are not an IDX magic number.
+    #[error("not an IDX file: magic bytes {0:02x?} (expected 00 00 <type> <rank>)")]
+    BadMagic([u8; 4]),
+    /// The IDX element type is not unsigned bytes.
+    #[error("IDX element type 0x{0:02x} is not supported (only unsigned bytes, 0x08)")]
+    UnsupportedType(u8),
+    /// The IDX rank is outside 1..=4.
+    #[error("IDX rank {0} is not supported (1 to 4 dimensions)")]
+    BadRank(u8),
+    /// The product of the header's dimensions does not fit in memory addresses.
+    #[error("IDX header dimensions {0:?} describe more data than can exist")]
+    DimensionOverflow(Vec<u64>),
+    /// The header promises more data than the file holds.
+    #[error("IDX data is truncated: the header promises {expected} bytes of data, the file holds {found}")]
+    Truncated {
+        /// Bytes the header promises.
+        expected: u64,
+        /// Bytes actually present.
+        found: u64,
+    },
+    /// The file holds more bytes than its header describes.
+    #[error("IDX data has trailing bytes: the header describes {expected} bytes of data, the file holds more")]
+    TrailingData {
+        /// Bytes the header describes.
+        expected: u64,
+    },
+    /// Data has the wrong shape for how it is used.
+    #[error("wrong shape: {0}")]
+    Shape(String),
+    /// A file's content does not match the catalogue's checks.
+    #[error("{file}: checksum mismatch: expected {expected}, got {actual}; nothing was replaced")]
+    Checksum {
+        /// The file that failed.
+        file: String,
+        /// What the catalogue expects (algorithm and hex digest).
+        expected: String,
+        /// What the file has.
+        actual: String,
+    },
+    /// The dataset name is not in the catalogue.
+    #[error("unknown dataset {name:?}; known datasets: {known}")]
+    UnknownDataset {
+        /// The name asked for.
+        name: String,
+        /// The names that exist.
+        known: String,
+    },
+    /// A dataset is known but not in the cache.
+    #[error("dataset {name} is not in the cache ({}): missing {missing}; run `cargo xtask fetch {name}` or `classify data fetch {name} [--from DIR]`", dir.display())]
+    NotCached {
+        /// Dataset name.
+        name: String,
+        /// Its cache folder.
+        dir: PathBuf,
+        /// The files that are missing.
+        missing: String,
+    },
+    /// An import folder lacks a file the dataset needs.
+    #[error("{}: no file for {role} (looked for {looked_for})", dir.display())]
+    MissingFile {
+        /// The folder searched.
+        dir: PathBuf,
+        /// What the file is (e.g. "training images").
+        role: String,
+        /// The names tried.
+        looked_for: String,
+    },
+    /// A cached file is damaged.
+    #[error("{}: cached file is damaged ({reason}); repair it with `cargo xtask fetch {dataset}` (or `classify data fetch {dataset} --from DIR`)", path.display())]
+    Corrupt {
+        /// The damaged file.
+        path: PathBuf,
+        /// The dataset it belongs to.
+        dataset: String,
+        /// What is wrong.
+        reason: String,
+    },
+    /// Every mirror of a file failed.
+    #[error("could not download {file}: {reasons}")]
+    Download {
+        /// The file.
+        file: String,
+        /// One reason per mirror tried.
+        reasons: String,
+    },
+    /// Images and labels disagree in count.
+    #[error("{images} images but {labels} labels")]
+    LengthMismatch {
+        /// Number of images.
+        images: usize,
+        /// Number of labels.
+        labels: usize,
+    },
+    /// A label is outside the dataset's classes.
+    #[error("label {label} at row {row} is outside the {n_classes} classes")]
+    BadLabel {
+        /// The label value.
+        label: u8,
+        /// Its row.
+        row: usize,
+        /// Number of classes.
+        n_classes: usize,
+    },
+    /// An argument is out of range (an index past the end, a zero count, ...).
+    #[error("{0}")]
+    InvalidArgument(String),
+    /// The platform has no data directory and `CLASSIFY_DATA` is not set.
+    #[error("no data directory: set CLASSIFY_DATA or pass --data-dir")]
+    NoDataDir,
+}
+
+impl Error {
+    /// Wraps an I/O error with the path it happened on.
+    pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        Error::Io {
+            path: path.into(),
+            source,
+        }
+    }
+}
+
+/// The result type of this crate.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

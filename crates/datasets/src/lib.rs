@@ -1,0 +1,55 @@
+//! Datasets for classify: MNIST-style image sets, read, verified, cached and augmented.
+//!
+//! - [`idx`]: the IDX file format (plain or gzip), validated before it allocates.
+//! - [`Dataset`] / [`TrainTest`]: `u8` pixel rows with `u8` labels, viewable as `f32`/`f64`;
+//!   the canonical split (MNIST: first 60,000 training, last 10,000 test).
+//! - [`mnist_sample`]: 10,000 real MNIST digits embedded in the crate (8,000 / 2,000),
+//!   so everything runs offline.
+//! - [`Cache`] and [`catalogue`]: known datasets (`mnist`, `fashion-mnist`) with mirrors and
+//!   checksums; [`Cache::import`] from a local folder and [`Cache::download`] (feature
+//!   `download`, on by default) verify every file and write through a temporary file and a
+//!   rename, so nothing half-written or unverified ever sits under a final name.
+//! - [`augment`]: one-pixel shifts with zero fill, and additive integer noise, seeded.
+//!
+//! Decisions a user should know:
+//! - The checksum that decides is the SHA-256 of the *decompressed* file, so re-compressed
+//!   copies (Debian's) verify; MNIST's training images only have the official `.gz` MD5.
+//! - A folder that holds fewer training images than labels (a partial copy) still loads: the
+//!   labels are trimmed to the images present and [`TrainTest::notes`] says so.
+//! - Loading checks structure and the gzip CRC, not the SHA-256 (that is [`Cache::verify`]).
+//!
+//! ```
+//! use classify_datasets::{load, Cache};
+//!
+//! let cache = Cache::new(std::env::temp_dir().join("classify-doc-cache"));
+//! let mut data = load("mnist-sample", &cache)?;
+//! data.limit_train(1000)?;
+//! assert_eq!(data.train.data.dim(), (1000, 784));
+//! let five = data.train.image(0)?; // a 28x28 view
+//! assert_eq!(five.dim(), (28, 28));
+//! # Ok::<(), classify_datasets::Error>(())
+//! ```
+
+pub mod augment;
+pub mod cache;
+pub mod catalogue;
+mod dataset;
+#[cfg(feature = "download")]
+mod download;
+mod error;
+pub mod idx;
+mod sample;
+
+pub use cache::{Cache, FileOutcome, FileRecord, Progress, Verification};
+pub use catalogue::{DatasetInfo, FileInfo, Role, SAMPLE};
+pub use dataset::{Dataset, PartSummary, Summary, TrainTest};
+pub use error::{Error, Result};
+pub use sample::mnist_sample;
+
+/// Loads a dataset by name: the embedded sample (`mnist-sample`) or a cached catalogue dataset.
+pub fn load(name: &str, cache: &Cache) -> Result<TrainTest> {
+    if name == SAMPLE || name == "sample" {
+        return mnist_sample();
+    }
+    cache.load(&catalogue::find(name)?)
+}

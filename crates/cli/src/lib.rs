@@ -1,1 +1,56 @@
+//! The `classify` command line: one subcommand per step of the MNIST classification workflow.
+//!
+//! Every workflow subcommand shares one grammar: `--dataset NAME` (default: the embedded
+//! `mnist-sample`), `--train N` (use the first N training images), `--index I` (the image to
+//! show or explain), `--seed S`, `--out PATH` (figures; the format follows the extension),
+//! `--json` (exactly one JSON document on stdout, nothing else there), `--quiet` (no progress
+//! bars), and `--data-dir DIR` (the dataset cache; default `$CLASSIFY_DATA`, else the
+//! platform data directory).
+//!
+//! The binary is a thin `main` over [`run`]; this crate holds the commands so they can be
+//! tested and embedded.
+//!
+//! ```no_run
+//! std::process::exit(classify_cli::run(["classify", "data", "info", "--json"]));
+//! ```
 
+mod args;
+mod data;
+mod output;
+
+use std::ffi::OsString;
+
+use clap::Parser;
+
+pub use args::{Cli, Command, Common};
+
+/// Parses `args` (the program name first), runs the command, and returns the exit code:
+/// 0 on success, 1 on a failure (reported on stderr), 2 on a usage error.
+pub fn run<I, T>(args: I) -> i32
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = e.exit_code();
+            let _ = e.print();
+            return code;
+        }
+    };
+    match execute(&cli) {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            1
+        }
+    }
+}
+
+/// Runs a parsed command line.
+pub fn execute(cli: &Cli) -> anyhow::Result<()> {
+    match &cli.command {
+        Command::Data(cmd) => data::run(cmd, &cli.common),
+    }
+}

@@ -1,1 +1,48 @@
+//! Figures for classify, written as PNG or SVG (chosen by the file extension).
+//!
+//! Digit pictures follow the MNIST figures practitioners know from matplotlib: the `binary`
+//! colour map (0 is white, 255 is black), no axes, nearest-neighbour pixels. Output bytes are
+//! deterministic for the same input, so tests can hash them.
+//!
+//! ```no_run
+//! use classify_plot::{digit, digit_grid, DigitStyle};
+//! use ndarray::Array2;
+//!
+//! let images = Array2::<u8>::zeros((100, 784)); // 100 images, 28×28 each
+//! digit(images.row(0), [28, 28], "digit.png", &DigitStyle::default())?;
+//! digit_grid(images.view(), [28, 28], 10, "digits.svg", &DigitStyle::default())?;
+//! # Ok::<(), classify_plot::Error>(())
+//! ```
 
+mod digits;
+mod error;
+
+pub use digits::{digit, digit_grid, DigitStyle};
+pub use error::{Error, Result};
+
+use std::path::Path;
+
+/// The output formats figures can be written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Portable Network Graphics.
+    Png,
+    /// Scalable Vector Graphics.
+    Svg,
+}
+
+impl Format {
+    /// The format a path's extension asks for.
+    pub fn of(path: &Path) -> Result<Format> {
+        match path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
+            Some("png") => Ok(Format::Png),
+            Some("svg") => Ok(Format::Svg),
+            _ => Err(Error::UnsupportedFormat(path.to_path_buf())),
+        }
+    }
+}

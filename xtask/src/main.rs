@@ -1,1 +1,68 @@
-fn main() {}
+//! Project automation, run as `cargo xtask <command>`.
+//!
+//! - `fetch <dataset> [--from DIR] [--data-dir DIR]`: download a dataset into the cache, or
+//!   import it from a local folder, with every file verified (runs `classify data fetch`).
+//! - `bench [--quick] [--no-python] [--dataset NAME] [STEP...]`: runs the criterion benches,
+//!   then the same steps in scikit-learn / NumPy (in a venv under `target/`) on the same data,
+//!   and prints each step's time for both and the ratio.
+
+mod bench;
+#[cfg(test)]
+mod tidy;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{bail, Context};
+
+const USAGE: &str = "usage:
+  cargo xtask fetch <mnist|fashion-mnist> [--from DIR] [--data-dir DIR]
+  cargo xtask bench [--quick] [--no-python] [--dataset NAME] [STEP...]";
+
+fn main() -> anyhow::Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        Some("fetch") => fetch(&args[1..]),
+        Some("bench") => bench::run(&args[1..]),
+        Some("-h" | "--help" | "help") => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        _ => bail!("{USAGE}"),
+    }
+}
+
+/// The workspace root (the folder holding `xtask/`).
+pub fn project_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
+/// `cargo`, as the one that runs us.
+pub fn cargo() -> Command {
+    let mut cmd = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    cmd.current_dir(project_root());
+    cmd
+}
+
+/// Runs a command, failing if it fails.
+pub fn status(cmd: &mut Command) -> anyhow::Result<()> {
+    let status = cmd.status().with_context(|| format!("running {cmd:?}"))?;
+    if !status.success() {
+        bail!("{cmd:?} failed: {status}");
+    }
+    Ok(())
+}
+
+fn fetch(args: &[String]) -> anyhow::Result<()> {
+    if args.is_empty() || args[0].starts_with('-') {
+        bail!("{USAGE}");
+    }
+    // One implementation: the CLI's `data fetch`, which shows progress and verifies.
+    let mut cmd = cargo();
+    cmd.args(["run", "--quiet", "--bin", "classify", "--", "data", "fetch"]);
+    cmd.args(args);
+    status(&mut cmd)
+}

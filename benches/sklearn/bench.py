@@ -1,0 +1,72 @@
+#!/usr/bin/env python3
+"""The scikit-learn / NumPy side of `cargo xtask bench`.
+
+Times the same steps as the criterion benches, on the same files, and prints one JSON object:
+{"<step>": {"median_s": seconds, "runs": n, ...}}. Run by `cargo xtask bench`; by hand:
+    python3 benches/sklearn/bench.py --data DIR [--quick] [STEP ...]
+"""
+
+import argparse
+import gzip
+import json
+import pathlib
+import statistics
+import sys
+import time
+
+import numpy as np
+
+
+def load_idx(path: pathlib.Path) -> np.ndarray:
+    """NumPy's idiom for MNIST: gzip + frombuffer, header parsed by hand."""
+    with gzip.open(path, "rb") as f:
+        raw = f.read()
+    rank = raw[3]
+    dims = [int.from_bytes(raw[4 + 4 * i: 8 + 4 * i], "big") for i in range(rank)]
+    return np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * rank).reshape(dims)
+
+
+def step_idx_load(data: pathlib.Path):
+    names = ["train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
+             "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"]
+
+    def run():
+        arrays = [load_idx(data / n) for n in names]
+        arrays[0] = arrays[0].reshape(len(arrays[0]), -1)
+        arrays[2] = arrays[2].reshape(len(arrays[2]), -1)
+        return arrays
+
+    return run
+
+
+STEPS = {"idx-load": step_idx_load}
+
+
+def time_it(fn, runs: int):
+    fn()  # warm-up
+    times = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return {"median_s": statistics.median(times), "min_s": min(times), "runs": runs}
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--data", type=pathlib.Path, required=True)
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("steps", nargs="*")
+    args = parser.parse_args()
+    steps = args.steps or list(STEPS)
+    out = {}
+    for name in steps:
+        if name not in STEPS:
+            sys.exit(f"unknown step {name}; steps: {', '.join(STEPS)}")
+        out[name] = time_it(STEPS[name](args.data), 3 if args.quick else 10)
+    json.dump(out, sys.stdout, indent=2)
+    print()
+
+
+if __name__ == "__main__":
+    main()

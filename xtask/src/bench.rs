@@ -1,0 +1,210 @@
+//! `cargo xtask bench`: our code and scikit-learn / NumPy side by side, same data, one run.
+//!
+//! 1. Picks the data: `--dataset NAME` from the cache (default `fashion-mnist`), falling back
+//!    to the embedded sample when it is not cached.
+//! 2. Runs `cargo bench` (criterion) with `CLASSIFY_BENCH_DATA` pointing at the files and
+//!    reads each step's median from `target/criterion`.
+//! 3. Runs `benches/sklearn/bench.py` on the same files in a venv under `target/bench-venv`
+//!    (created with numpy and scikit-learn on first use).
+//! 4. Prints one table: step, ours, theirs, ratio (theirs / ours: above 1 means we are faster).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{bail, Context};
+
+use crate::{cargo, project_root, status};
+
+/// One comparison: a criterion benchmark id and the matching Python step.
+struct Step {
+    /// Name shown in the table and passed to the Python script.
+    name: &'static str,
+    /// Criterion bench target (`benches/<bench>.rs`).
+    bench: &'static str,
+    /// Criterion id: `group/function`.
+    id: &'static str,
+    /// What is measured.
+    what: &'static str,
+}
+
+const STEPS: &[Step] = &[Step {
+    name: "idx-load",
+    bench: "datasets",
+    id: "idx/load_train_test",
+    what: "read train+test images and labels (4 gzip IDX files) into arrays",
+}];
+
+pub fn run(args: &[String]) -> anyhow::Result<()> {
+    let mut quick = false;
+    let mut python = true;
+    let mut dataset = "fashion-mnist".to_string();
+    let mut only: Vec<String> = Vec::new();
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--quick" => quick = true,
+            "--no-python" => python = false,
+            "--dataset" => dataset = it.next().context("--dataset needs a name")?.clone(),
+            s if s.starts_with('-') => bail!("unknown option {s}"),
+            s => only.push(s.to_string()),
+        }
+    }
+    let steps: Vec<&Step> = STEPS
+        .iter()
+        .filter(|s| only.is_empty() || only.iter().any(|o| o == s.name))
+        .collect();
+    if steps.is_empty() {
+        bail!(
+            "no such step; steps: {}",
+            STEPS.iter().map(|s| s.name).collect::<Vec<_>>().join(", ")
+        );
+    }
+    let data = data_dir(&dataset)?;
+    eprintln!("bench data: {}", data.display());
+
+    let mut benches: Vec<&str> = steps.iter().map(|s| s.bench).collect();
+    benches.dedup();
+    for bench in benches {
+        let mut cmd = cargo();
+        cmd.args(["bench", "--bench", bench, "--"]);
+        if quick {
+            cmd.args(["--warm-up-time", "1", "--measurement-time", "3"]);
+        }
+        cmd.env("CLASSIFY_BENCH_DATA", &data);
+        status(&mut cmd)?;
+    }
+
+    let theirs = if python {
+        match python_side(&data, &steps, quick) {
+            Ok(v) => Some(v),
+            Err(e) => {
+                eprintln!("scikit-learn side skipped: {e:#}");
+                None
+            }
+        }
+    } else {
+        None
+    };
+
+    println!();
+    println!("data: {}", data.display());
+    println!(
+        "{:<14} {:>12} {:>14} {:>8}  what",
+        "step", "classify", "scikit-learn", "ratio"
+    );
+    for step in &steps {
+        let ours = criterion_median(step.id)?;
+        let other = theirs
+            .as_ref()
+            .and_then(|t| t.get(step.name))
+            .and_then(|v| v.get("median_s"))
+            .and_then(serde_json::Value::as_f64);
+        let (other_s, ratio) = match other {
+            Some(t) => (format_secs(t), format!("{:.2}x", t / ours)),
+            None => ("-".into(), "-".into()),
+        };
+        println!(
+            "{:<14} {:>12} {:>14} {:>8}  {}",
+            step.name,
+            format_secs(ours),
+            other_s,
+            ratio,
+            step.what
+        );
+    }
+    println!("ratio = scikit-learn time / classify time (above 1: classify is faster); medians");
+    Ok(())
+}
+
+/// The folder of IDX files both sides read.
+fn data_dir(dataset: &str) -> anyhow::Result<PathBuf> {
+    let root = std::env::var_os("CLASSIFY_DATA")
+        .map(PathBuf::from)
+        .or_else(|| data_home().map(|d| d.join("classify")));
+    if let Some(dir) = root.map(|r| r.join(dataset)) {
+        if dir.join("train-images-idx3-ubyte.gz").is_file() {
+            return Ok(dir);
+        }
+        eprintln!(
+            "{dataset} is not cached in {}; run `cargo xtask fetch {dataset}` for the real benchmark. Using the embedded sample.",
+            dir.display()
+        );
+    }
+    Ok(project_root().join("crates/datasets/data/mnist-sample"))
+}
+
+/// The platform data directory, as the `dirs` crate finds it on Linux and macOS.
+fn data_home() -> Option<PathBuf> {
+    if let Some(x) = std::env::var_os("XDG_DATA_HOME").filter(|x| !x.is_empty()) {
+        return Some(PathBuf::from(x));
+    }
+    let home = PathBuf::from(std::env::var_os("HOME")?);
+    if cfg!(target_os = "macos") {
+        Some(home.join("Library/Application Support"))
+    } else {
+        Some(home.join(".local/share"))
+    }
+}
+
+/// Median seconds of a criterion benchmark from its last run.
+fn criterion_median(id: &str) -> anyhow::Result<f64> {
+    let path = project_root()
+        .join("target/criterion")
+        .join(id)
+        .join("new/estimates.json");
+    let text =
+        std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+    let v: serde_json::Value = serde_json::from_str(&text)?;
+    let ns = v["median"]["point_estimate"]
+        .as_f64()
+        .context("no median in criterion estimates")?;
+    Ok(ns * 1e-9)
+}
+
+/// Runs the Python side in its venv and returns its JSON.
+fn python_side(data: &Path, steps: &[&Step], quick: bool) -> anyhow::Result<serde_json::Value> {
+    let venv = project_root().join("target/bench-venv");
+    let py = venv.join("bin/python");
+    if !py.is_file() {
+        eprintln!("creating {} with numpy and scikit-learn", venv.display());
+        status(Command::new("python3").args(["-m", "venv"]).arg(&venv))?;
+        status(Command::new(&py).args([
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "numpy",
+            "scikit-learn",
+        ]))?;
+    }
+    let script = project_root().join("benches/sklearn/bench.py");
+    let mut cmd = Command::new(&py);
+    cmd.arg(&script).arg("--data").arg(data);
+    if quick {
+        cmd.arg("--quick");
+    }
+    for s in steps {
+        cmd.arg(s.name);
+    }
+    let out = cmd
+        .output()
+        .with_context(|| format!("running {}", script.display()))?;
+    if !out.status.success() {
+        bail!(
+            "{} failed: {}",
+            script.display(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    Ok(serde_json::from_slice(&out.stdout)?)
+}
+
+fn format_secs(s: f64) -> String {
+    if s >= 1.0 {
+        format!("{s:.2} s")
+    } else if s >= 1e-3 {
+        format!("{:.1} ms", s * 1e3)
+    } else {
+        format!("{:.1} µs", s * 1e6)
+    }
+}

@@ -1,0 +1,73 @@
+//! Repository rules, checked as ordinary tests (`cargo test -p xtask`).
+
+use std::path::Path;
+
+use crate::project_root;
+
+fn crates() -> Vec<std::path::PathBuf> {
+    let mut dirs: Vec<_> = std::fs::read_dir(project_root().join("crates"))
+        .expect("crates/ exists")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.join("Cargo.toml").is_file())
+        .collect();
+    dirs.sort();
+    dirs
+}
+
+fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+#[test]
+fn every_library_crate_opens_with_a_crate_doc() {
+    for dir in crates() {
+        let lib = dir.join("src/lib.rs");
+        if lib.is_file() {
+            assert!(
+                read(&lib).trim_start().starts_with("//!"),
+                "{} must open with a `//!` crate doc saying what the crate is for",
+                lib.display()
+            );
+        }
+    }
+}
+
+#[test]
+fn every_crate_uses_the_workspace_lints_and_versions() {
+    for dir in crates().into_iter().chain([project_root().join("xtask")]) {
+        let manifest = read(&dir.join("Cargo.toml"));
+        assert!(
+            manifest.contains("[lints]\nworkspace = true"),
+            "{}: add `[lints] workspace = true`",
+            dir.display()
+        );
+        assert!(
+            manifest.contains("edition.workspace = true"),
+            "{}: take the edition from [workspace.package]",
+            dir.display()
+        );
+        // Every dependency version lives in [workspace.dependencies].
+        for line in manifest.lines() {
+            let line = line.trim();
+            let is_dep_line = line.contains("version = \"") && !line.starts_with("version");
+            assert!(
+                !is_dep_line,
+                "{}: `{line}`: declare the version in the root [workspace.dependencies]",
+                dir.display()
+            );
+        }
+    }
+}
+
+#[test]
+fn library_crates_are_named_after_their_folder() {
+    for dir in crates() {
+        let manifest = read(&dir.join("Cargo.toml"));
+        let folder = dir.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+        assert!(
+            manifest.contains(&format!("name = \"classify-{folder}\"")),
+            "{}: the package should be named classify-{folder}",
+            dir.display()
+        );
+    }
+}

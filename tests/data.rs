@@ -10,7 +10,10 @@ use crate::util::classify;
 fn info_on_the_embedded_sample() {
     let tmp = tempfile::tempdir().unwrap();
     let text = classify(tmp.path(), &["data", "info"]).ok().to_string();
-    assert!(text.contains("mnist-sample") && text.contains("8,000 samples"), "{text}");
+    assert!(
+        text.contains("mnist-sample") && text.contains("8,000 samples"),
+        "{text}"
+    );
     let v = classify(tmp.path(), &["data", "info", "--json", "--train", "1000"]).json();
     assert_eq!(v["train"]["n_samples"], 1000);
     assert_eq!(v["test"]["n_samples"], 2000);
@@ -29,14 +32,25 @@ fn info_on_the_embedded_sample() {
 fn show_draws_in_the_terminal_and_to_a_file() {
     let tmp = tempfile::tempdir().unwrap();
     let sample = mnist_sample().unwrap();
-    let text = classify(tmp.path(), &["data", "show", "--index", "3"]).ok().to_string();
+    let text = classify(tmp.path(), &["data", "show", "--index", "3"])
+        .ok()
+        .to_string();
     let label = sample.train.target[3];
     assert!(text.contains(&format!("label {label}")), "{text}");
     assert!(text.contains("██"), "{text}");
     let out = tmp.path().join("digit.svg");
     let v = classify(
         tmp.path(),
-        &["data", "show", "--test", "--index", "5", "--out", out.to_str().unwrap(), "--json"],
+        &[
+            "data",
+            "show",
+            "--test",
+            "--index",
+            "5",
+            "--out",
+            out.to_str().unwrap(),
+            "--json",
+        ],
     )
     .json();
     assert_eq!(v["label"], u64::from(sample.test.target[5]));
@@ -50,7 +64,17 @@ fn grid_writes_a_png() {
     let out = tmp.path().join("digits.png");
     let v = classify(
         tmp.path(),
-        &["data", "grid", "--count", "25", "--index", "10", "--out", out.to_str().unwrap(), "--json"],
+        &[
+            "data",
+            "grid",
+            "--count",
+            "25",
+            "--index",
+            "10",
+            "--out",
+            out.to_str().unwrap(),
+            "--json",
+        ],
     )
     .json();
     assert_eq!(v["count"], 25);
@@ -64,19 +88,38 @@ fn grid_writes_a_png() {
 #[test]
 fn bad_requests_are_clear_errors() {
     let tmp = tempfile::tempdir().unwrap();
-    let e = classify(tmp.path(), &["data", "show", "--index", "8000"]).err().to_string();
+    let e = classify(tmp.path(), &["data", "show", "--index", "8000"])
+        .err()
+        .to_string();
     assert!(e.contains("out of range") && e.contains("8000"), "{e}");
-    let e = classify(tmp.path(), &["data", "info", "--dataset", "cifar"]).err().to_string();
-    assert!(e.contains("unknown dataset") && e.contains("fashion-mnist"), "{e}");
-    let e = classify(tmp.path(), &["data", "info", "--dataset", "mnist"]).err().to_string();
+    let e = classify(tmp.path(), &["data", "info", "--dataset", "cifar"])
+        .err()
+        .to_string();
+    assert!(
+        e.contains("unknown dataset") && e.contains("fashion-mnist"),
+        "{e}"
+    );
+    let e = classify(tmp.path(), &["data", "info", "--dataset", "mnist"])
+        .err()
+        .to_string();
     assert!(e.contains("cargo xtask fetch mnist"), "{e}");
-    let e = classify(tmp.path(), &["data", "info", "--train", "9000"]).err().to_string();
+    let e = classify(tmp.path(), &["data", "info", "--train", "9000"])
+        .err()
+        .to_string();
     assert!(e.contains("only 8000"), "{e}");
     let out = tmp.path().join("x.jpg");
-    let e = classify(tmp.path(), &["data", "grid", "--out", out.to_str().unwrap()]).err().to_string();
+    let e = classify(
+        tmp.path(),
+        &["data", "grid", "--out", out.to_str().unwrap()],
+    )
+    .err()
+    .to_string();
     assert!(e.contains("unsupported figure format"), "{e}");
     // Usage errors exit with 2.
-    assert_eq!(classify(tmp.path(), &["data", "info", "--train", "x"]).code, 2);
+    assert_eq!(
+        classify(tmp.path(), &["data", "info", "--train", "x"]).code,
+        2
+    );
 }
 
 /// A folder laid out like a dataset download, made from the embedded sample.
@@ -90,10 +133,26 @@ fn write_mnist_like(dir: &std::path::Path, n_train: usize) {
         enc.write_all(&raw).unwrap();
         std::fs::write(dir.join(name), enc.finish().unwrap()).unwrap();
     };
-    gz("train-images-idx3-ubyte.gz", &[n_train, 28, 28], &s.train.data.as_slice().unwrap()[..n_train * 784]);
-    gz("train-labels-idx1-ubyte.gz", &[n_train], &s.train.target.as_slice().unwrap()[..n_train]);
-    gz("t10k-images-idx3-ubyte.gz", &[2000, 28, 28], s.test.data.as_slice().unwrap());
-    gz("t10k-labels-idx1-ubyte.gz", &[2000], s.test.target.as_slice().unwrap());
+    gz(
+        "train-images-idx3-ubyte.gz",
+        &[n_train, 28, 28],
+        &s.train.data.as_slice().unwrap()[..n_train * 784],
+    );
+    gz(
+        "train-labels-idx1-ubyte.gz",
+        &[n_train],
+        &s.train.target.as_slice().unwrap()[..n_train],
+    );
+    gz(
+        "t10k-images-idx3-ubyte.gz",
+        &[2000, 28, 28],
+        s.test.data.as_slice().unwrap(),
+    );
+    gz(
+        "t10k-labels-idx1-ubyte.gz",
+        &[2000],
+        s.test.target.as_slice().unwrap(),
+    );
 }
 
 #[test]
@@ -108,10 +167,22 @@ fn fetch_from_a_folder_rejects_files_that_fail_the_checks() {
     let cache = tmp.path().join("cache");
     let run = classify(
         &cache,
-        &["data", "fetch", "mnist", "--from", src.to_str().unwrap(), "--json"],
+        &[
+            "data",
+            "fetch",
+            "mnist",
+            "--from",
+            src.to_str().unwrap(),
+            "--json",
+        ],
     );
     let v = run.json();
-    let actions: Vec<&str> = v["files"].as_array().unwrap().iter().map(|f| f["record"]["verification"].as_str().unwrap()).collect();
+    let actions: Vec<&str> = v["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["record"]["verification"].as_str().unwrap())
+        .collect();
     assert_eq!(actions, vec!["partial"; 4]);
     assert_eq!(v["summary"]["train"]["n_samples"], 500);
     assert!(!v["summary"]["notes"].as_array().unwrap().is_empty());
@@ -125,8 +196,16 @@ fn fetch_from_a_folder_rejects_files_that_fail_the_checks() {
     idx::write_idx(&mut raw, &[10_000], &[1u8; 10_000]).unwrap();
     std::fs::remove_file(bad.join("t10k-labels-idx1-ubyte.gz")).unwrap();
     std::fs::write(bad.join("t10k-labels-idx1-ubyte"), raw).unwrap();
-    let e = classify(&cache, &["data", "fetch", "mnist", "--from", bad.to_str().unwrap()]).err().to_string();
-    assert!(e.contains("t10k-labels") && e.contains("checksum mismatch") && e.contains("ff7bcfd4"), "{e}");
+    let e = classify(
+        &cache,
+        &["data", "fetch", "mnist", "--from", bad.to_str().unwrap()],
+    )
+    .err()
+    .to_string();
+    assert!(
+        e.contains("t10k-labels") && e.contains("checksum mismatch") && e.contains("ff7bcfd4"),
+        "{e}"
+    );
     let again = classify(&cache, &["data", "info", "--dataset", "mnist", "--json"]).json();
     assert_eq!(again["test"]["n_samples"], 2000);
 }

@@ -3,6 +3,7 @@
 //! This facade re-exports the workspace's crates so one dependency brings them all:
 //!
 //! - [`datasets`]: IDX files, the verified cache, the embedded MNIST sample, augmentation.
+//! - [`metrics`]: scikit-learn's classification metrics (embeddable on its own).
 //! - [`plot`]: figures as PNG and SVG.
 //! - [`cli`]: the `classify` command line.
 //!
@@ -14,4 +15,5 @@
 
 pub use classify_cli as cli;
 pub use classify_datasets as datasets;
+pub use classify_metrics as metrics;
 pub use classify_plot as plot;

@@ -39,7 +39,21 @@ def step_idx_load(data: pathlib.Path):
     return run
 
 
-STEPS = {"idx-load": step_idx_load}
+def step_curves_1m(path: pathlib.Path):
+    from sklearn.metrics import precision_recall_curve, roc_auc_score, roc_curve
+
+    raw = path.read_bytes()
+    n = len(raw) // 9
+    scores = np.frombuffer(raw, dtype="<f8", count=n)
+    y = np.frombuffer(raw, dtype=np.uint8, offset=8 * n)
+
+    def run():
+        return (roc_curve(y, scores), precision_recall_curve(y, scores), roc_auc_score(y, scores))
+
+    return run
+
+
+STEPS = {"idx-load": ("data", step_idx_load), "curves-1m": ("scores", step_curves_1m)}
 
 
 def time_it(fn, runs: int):
@@ -55,6 +69,7 @@ def time_it(fn, runs: int):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--data", type=pathlib.Path, required=True)
+    parser.add_argument("--scores", type=pathlib.Path, help="the metrics bench's 1M scores file")
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("steps", nargs="*")
     args = parser.parse_args()
@@ -63,7 +78,8 @@ def main():
     for name in steps:
         if name not in STEPS:
             sys.exit(f"unknown step {name}; steps: {', '.join(STEPS)}")
-        out[name] = time_it(STEPS[name](args.data), 3 if args.quick else 10)
+        source, make = STEPS[name]
+        out[name] = time_it(make(getattr(args, source)), 3 if args.quick else 10)
     json.dump(out, sys.stdout, indent=2)
     print()
 

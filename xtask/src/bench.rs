@@ -27,12 +27,20 @@ struct Step {
     what: &'static str,
 }
 
-const STEPS: &[Step] = &[Step {
-    name: "idx-load",
-    bench: "datasets",
-    id: "idx/load_train_test",
-    what: "read train+test images and labels (4 gzip IDX files) into arrays",
-}];
+const STEPS: &[Step] = &[
+    Step {
+        name: "idx-load",
+        bench: "datasets",
+        id: "idx/load_train_test",
+        what: "read train+test images and labels (4 gzip IDX files) into arrays",
+    },
+    Step {
+        name: "curves-1m",
+        bench: "metrics",
+        id: "curves/roc_pr_auc_1m",
+        what: "roc_curve + precision_recall_curve + roc_auc_score, 1,000,000 scores",
+    },
+];
 
 pub fn run(args: &[String]) -> anyhow::Result<()> {
     let mut quick = false;
@@ -71,6 +79,7 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
             cmd.args(["--warm-up-time", "1", "--measurement-time", "3"]);
         }
         cmd.env("CLASSIFY_BENCH_DATA", &data);
+        cmd.env("CLASSIFY_BENCH_SCORES", scores_file());
         status(&mut cmd)?;
     }
 
@@ -114,6 +123,11 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
     }
     println!("ratio = scikit-learn time / classify time (above 1: classify is faster); medians");
     Ok(())
+}
+
+/// The 1,000,000 scores the metrics bench writes and the Python side reads.
+fn scores_file() -> PathBuf {
+    project_root().join("target/bench-data/scores-1m.bin")
 }
 
 /// The folder of IDX files both sides read.
@@ -179,7 +193,11 @@ fn python_side(data: &Path, steps: &[&Step], quick: bool) -> anyhow::Result<serd
     }
     let script = project_root().join("benches/sklearn/bench.py");
     let mut cmd = Command::new(&py);
-    cmd.arg(&script).arg("--data").arg(data);
+    cmd.arg(&script)
+        .arg("--data")
+        .arg(data)
+        .arg("--scores")
+        .arg(scores_file());
     if quick {
         cmd.arg("--quick");
     }

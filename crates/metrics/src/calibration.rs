@@ -1,0 +1,146 @@
+//! Calibration (reliability) curves.
+
+use crate::error::{check_finite, same_len, Error, Result};
+use crate::label::{infer_pos_label, list, unique_labels, Label};
+
+/// How [`calibration_curve`] places its bins.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum BinStrategy {
+    /// Equal-width bins over [0, 1].
+    #[default]
+    Uniform,
+    /// Bins with (about) the same number of predictions, from the probabilities' quantiles.
+    Quantile,
+}
+
+/// A calibration curve: per non-empty bin, the fraction of positives and the mean predicted
+/// probability.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct Calibration {
+    /// Fraction of positive samples in each non-empty bin.
+    pub prob_true: Vec<f64>,
+    /// Mean predicted probability in each non-empty bin.
+    pub prob_pred: Vec<f64>,
+}
+
+/// scikit-learn's `calibration_curve(y_true, y_prob, pos_label, n_bins, strategy)`.
+pub fn calibration_curve<L: Label>(
+    y_true: &[L],
+    y_prob: &[f64],
+    pos_label: Option<&L>,
+    n_bins: usize,
+    strategy: BinStrategy,
+) -> Result<Calibration> {
+    let positive = binary_truth(y_true, y_prob, pos_label)?;
+    if n_bins == 0 {
+        return Err(Error::InvalidArgument("n_bins must be at least 1".into()));
+    }
+    let edges = match strategy {
+        BinStrategy::Uniform => linspace(n_bins),
+        BinStrategy::Quantile => {
+            let mut sorted = y_prob.to_vec();
+            sorted.sort_by(f64::total_cmp);
+            linspace(n_bins)
+                .into_iter()
+                .map(|q| percentile(&sorted, q * 100.0))
+                .collect()
+        }
+    };
+    let inner = &edges[1..edges.len() - 1];
+    let mut sums = vec![0.0; n_bins];
+    let mut trues = vec![0.0; n_bins];
+    let mut totals = vec![0usize; n_bins];
+    for (&p, &t) in y_prob.iter().zip(&positive) {
+        // numpy's searchsorted(side="left"): the number of edges strictly below p.
+        let bin = inner.partition_point(|&e| e < p);
+        sums[bin] += p;
+        trues[bin] += if t { 1.0 } else { 0.0 };
+        totals[bin] += 1;
+    }
+    let mut out = Calibration {
+        prob_true: Vec::new(),
+        prob_pred: Vec::new(),
+    };
+    for b in 0..n_bins {
+        if totals[b] > 0 {
+            out.prob_true.push(trues[b] / totals[b] as f64);
+            out.prob_pred.push(sums[b] / totals[b] as f64);
+        }
+    }
+    Ok(out)
+}
+
+/// The fraction of positives among predictions with probability in `[low, high)`, and how
+/// many predictions fall there; `None` when none do.
+pub fn fraction_positive_in<L: Label>(
+    y_true: &[L],
+    y_prob: &[f64],
+    pos_label: Option<&L>,
+    low: f64,
+    high: f64,
+) -> Result<Option<(f64, usize)>> {
+    let positive = binary_truth(y_true, y_prob, pos_label)?;
+    let (mut hits, mut count) = (0usize, 0usize);
+    for (&p, &t) in y_prob.iter().zip(&positive) {
+        if low <= p && p < high {
+            count += 1;
+            hits += usize::from(t);
+        }
+    }
+    Ok((count > 0).then(|| (hits as f64 / count as f64, count)))
+}
+
+fn binary_truth<L: Label>(
+    y_true: &[L],
+    y_prob: &[f64],
+    pos_label: Option<&L>,
+) -> Result<Vec<bool>> {
+    same_len("y_true and y_prob", y_true.len(), y_prob.len())?;
+    if y_true.is_empty() {
+        return Err(Error::Empty);
+    }
+    check_finite("y_prob", y_prob)?;
+    let present = unique_labels(&[y_true]);
+    let pos = match pos_label {
+        Some(p) => Some(p.clone()),
+        None => infer_pos_label(&present)?,
+    };
+    if y_prob.iter().any(|&p| !(0.0..=1.0).contains(&p)) {
+        return Err(Error::InvalidScores(
+            "y_prob has values outside [0, 1]".into(),
+        ));
+    }
+    if present.len() > 2 {
+        return Err(Error::NotBinary {
+            present: list(&present),
+        });
+    }
+    Ok(y_true.iter().map(|l| Some(l) == pos.as_ref()).collect())
+}
+
+/// `np.linspace(0, 1, n + 1)`, with NumPy's arithmetic.
+fn linspace(n: usize) -> Vec<f64> {
+    let step = 1.0 / n as f64;
+    let mut v: Vec<f64> = (0..=n).map(|i| i as f64 * step + 0.0).collect();
+    v[n] = 1.0;
+    v
+}
+
+/// `np.percentile(sorted, q)` with the default linear method, with NumPy's arithmetic.
+fn percentile(sorted: &[f64], q: f64) -> f64 {
+    let n = sorted.len();
+    let virtual_index = (n - 1) as f64 * (q / 100.0);
+    if virtual_index >= (n - 1) as f64 {
+        return sorted[n - 1];
+    }
+    let previous = virtual_index.floor();
+    let gamma = virtual_index - previous;
+    let (a, b) = (sorted[previous as usize], sorted[previous as usize + 1]);
+    let diff = b - a;
+    if gamma >= 0.5 {
+        b - diff * (1.0 - gamma)
+    } else {
+        a + diff * gamma
+    }
+}

@@ -1,0 +1,228 @@
+//! A baseline that ignores the features (scikit-learn's `DummyClassifier`).
+
+use ndarray::Array2;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::features::{check_features, Features};
+use crate::traits::{check_targets, encode, Classifier, Estimator, PredictProba};
+
+/// How the dummy predicts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DummyStrategy {
+    /// Always the most frequent class (the smallest on ties); probabilities one-hot on it.
+    MostFrequent,
+    /// Always the most frequent class; probabilities are the class frequencies.
+    Prior,
+    /// Random classes drawn with the class frequencies.
+    Stratified,
+    /// Random classes, uniformly.
+    Uniform,
+    /// Always the given label.
+    Constant(usize),
+}
+
+/// Parameters of the dummy classifier; `Default`: `Prior`, as scikit-learn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DummyClassifier {
+    /// The strategy.
+    pub strategy: DummyStrategy,
+    /// Seed for `Stratified` and `Uniform`: each call to `predict` draws the same values.
+    pub random_state: u64,
+}
+
+impl Default for DummyClassifier {
+    fn default() -> Self {
+        DummyClassifier {
+            strategy: DummyStrategy::Prior,
+            random_state: 42,
+        }
+    }
+}
+
+impl DummyClassifier {
+    /// The baseline of the book: always the most frequent class.
+    pub fn most_frequent() -> Self {
+        DummyClassifier {
+            strategy: DummyStrategy::MostFrequent,
+            ..Default::default()
+        }
+    }
+}
+
+/// A fitted dummy classifier.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Dummy {
+    params: DummyClassifier,
+    classes: Vec<usize>,
+    /// Frequency of each class in the training targets.
+    pub class_prior: Vec<f64>,
+    n_features: usize,
+}
+
+impl Estimator for DummyClassifier {
+    type Model = Dummy;
+
+    fn fit(&self, x: Features<'_>, y: &[usize]) -> Result<Dummy> {
+        check_targets(x.n_samples(), y.len())?;
+        if y.is_empty() {
+            return Err(Error::Empty("no samples"));
+        }
+        let (classes, index) = encode(y);
+        let mut counts = vec![0usize; classes.len()];
+        index.iter().for_each(|&i| counts[i] += 1);
+        if let DummyStrategy::Constant(c) = self.strategy {
+            if classes.binary_search(&c).is_err() {
+                return Err(Error::InvalidParameter(format!(
+                    "the constant {c} is not one of the training classes {classes:?}"
+                )));
+            }
+        }
+        Ok(Dummy {
+            params: *self,
+            class_prior: counts.iter().map(|&c| c as f64 / y.len() as f64).collect(),
+            classes,
+            n_features: x.n_features(),
+        })
+    }
+}
+
+impl Dummy {
+    fn most_frequent(&self) -> usize {
+        let mut best = 0;
+        for (i, &p) in self.class_prior.iter().enumerate() {
+            if p > self.class_prior[best] {
+                best = i;
+            }
+        }
+        best
+    }
+
+    /// The class index predicted for each of `n` rows.
+    fn draw(&self, n: usize) -> Vec<usize> {
+        let mut rng = ChaCha8Rng::seed_from_u64(self.params.random_state);
+        let k = self.classes.len();
+        match self.params.strategy {
+            DummyStrategy::MostFrequent | DummyStrategy::Prior => vec![self.most_frequent(); n],
+            DummyStrategy::Constant(c) => {
+                vec![self.classes.binary_search(&c).unwrap_or(0); n]
+            }
+            DummyStrategy::Uniform => (0..n).map(|_| rng.gen_range(0..k)).collect(),
+            DummyStrategy::Stratified => (0..n)
+                .map(|_| {
+                    let u: f64 = rng.gen();
+                    let mut acc = 0.0;
+                    for (i, &p) in self.class_prior.iter().enumerate() {
+                        acc += p;
+                        if u < acc {
+                            return i;
+                        }
+                    }
+                    k - 1
+                })
+                .collect(),
+        }
+    }
+}
+
+impl Classifier for Dummy {
+    fn classes(&self) -> &[usize] {
+        &self.classes
+    }
+
+    fn n_features(&self) -> usize {
+        self.n_features
+    }
+
+    fn predict(&self, x: Features<'_>) -> Result<Vec<usize>> {
+        check_features(&x, self.n_features)?;
+        Ok(self
+            .draw(x.n_samples())
+            .into_iter()
+            .map(|i| self.classes[i])
+            .collect())
+    }
+}
+
+impl PredictProba for Dummy {
+    fn predict_proba(&self, x: Features<'_>) -> Result<Array2<f64>> {
+        check_features(&x, self.n_features)?;
+        let n = x.n_samples();
+        let k = self.classes.len();
+        let mut out = Array2::zeros((n, k));
+        match self.params.strategy {
+            DummyStrategy::Prior => {
+                for mut r in out.rows_mut() {
+                    r.iter_mut()
+                        .zip(&self.class_prior)
+                        .for_each(|(o, &p)| *o = p);
+                }
+            }
+            DummyStrategy::Uniform => out.fill(1.0 / k as f64),
+            _ => {
+                for (mut r, i) in out.rows_mut().into_iter().zip(self.draw(n)) {
+                    r[i] = 1.0;
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ndarray::Array2;
+
+    #[test]
+    fn strategies() {
+        let x = Array2::<u8>::zeros((6, 2));
+        let y = [3, 1, 3, 3, 1, 7];
+        let m = DummyClassifier::most_frequent()
+            .fit((&x).into(), &y)
+            .unwrap();
+        assert_eq!(m.classes(), &[1, 3, 7]);
+        assert_eq!(m.predict((&x).into()).unwrap(), vec![3; 6]);
+        assert_eq!(
+            m.predict_proba((&x).into()).unwrap().row(0).to_vec(),
+            vec![0.0, 1.0, 0.0]
+        );
+        let prior = DummyClassifier::default().fit((&x).into(), &y).unwrap();
+        assert_eq!(
+            prior.predict_proba((&x).into()).unwrap().row(2).to_vec(),
+            vec![2.0 / 6.0, 0.5, 1.0 / 6.0]
+        );
+        let strat = DummyClassifier {
+            strategy: DummyStrategy::Stratified,
+            random_state: 1,
+        }
+        .fit((&x).into(), &y)
+        .unwrap();
+        let p = strat.predict((&x).into()).unwrap();
+        assert_eq!(p, strat.predict((&x).into()).unwrap());
+        assert!(p.iter().all(|c| [1, 3, 7].contains(c)));
+        let c = DummyClassifier {
+            strategy: DummyStrategy::Constant(7),
+            random_state: 0,
+        }
+        .fit((&x).into(), &y)
+        .unwrap();
+        assert_eq!(c.predict((&x).into()).unwrap(), vec![7; 6]);
+        assert!(DummyClassifier {
+            strategy: DummyStrategy::Constant(9),
+            random_state: 0
+        }
+        .fit((&x).into(), &y)
+        .is_err());
+        let u = DummyClassifier {
+            strategy: DummyStrategy::Uniform,
+            random_state: 0,
+        }
+        .fit((&x).into(), &y)
+        .unwrap();
+        assert_eq!(u.predict_proba((&x).into()).unwrap()[[0, 0]], 1.0 / 3.0);
+    }
+}

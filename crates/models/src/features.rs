@@ -1,0 +1,321 @@
+//! Model input: a matrix of `u8` (raw pixels, read as they are) or `f32` features.
+
+use ndarray::{Array2, ArrayView2, Axis};
+
+use crate::error::{Error, Result};
+
+/// Features, one row per sample: raw `u8` values (pixels, counts) or `f32`.
+///
+/// Models read `u8` rows directly, so images need not be converted (a quarter of the memory
+/// traffic of `f32`); both hold exactly the same values.
+#[derive(Debug, Clone, Copy)]
+pub enum Features<'a> {
+    /// Unsigned bytes.
+    U8(ArrayView2<'a, u8>),
+    /// Single-precision floats.
+    F32(ArrayView2<'a, f32>),
+}
+
+impl<'a> From<ArrayView2<'a, u8>> for Features<'a> {
+    fn from(v: ArrayView2<'a, u8>) -> Self {
+        Features::U8(v)
+    }
+}
+
+impl<'a> From<ArrayView2<'a, f32>> for Features<'a> {
+    fn from(v: ArrayView2<'a, f32>) -> Self {
+        Features::F32(v)
+    }
+}
+
+impl<'a> From<&'a Array2<u8>> for Features<'a> {
+    fn from(v: &'a Array2<u8>) -> Self {
+        Features::U8(v.view())
+    }
+}
+
+impl<'a> From<&'a Array2<f32>> for Features<'a> {
+    fn from(v: &'a Array2<f32>) -> Self {
+        Features::F32(v.view())
+    }
+}
+
+/// One row of features.
+#[derive(Debug, Clone, Copy)]
+pub enum Row<'a> {
+    /// Unsigned bytes.
+    U8(&'a [u8]),
+    /// Floats.
+    F32(&'a [f32]),
+}
+
+impl<'a> Features<'a> {
+    /// Number of rows.
+    pub fn n_samples(&self) -> usize {
+        match self {
+            Features::U8(a) => a.nrows(),
+            Features::F32(a) => a.nrows(),
+        }
+    }
+
+    /// Number of columns.
+    pub fn n_features(&self) -> usize {
+        match self {
+            Features::U8(a) => a.ncols(),
+            Features::F32(a) => a.ncols(),
+        }
+    }
+
+    /// Row `i` as a contiguous slice, if the matrix is in standard layout.
+    pub fn row(&self, i: usize) -> Row<'a> {
+        match *self {
+            Features::U8(a) => Row::U8(
+                a.index_axis_move(Axis(0), i)
+                    .to_slice()
+                    .expect("standard layout"),
+            ),
+            Features::F32(a) => Row::F32(
+                a.index_axis_move(Axis(0), i)
+                    .to_slice()
+                    .expect("standard layout"),
+            ),
+        }
+    }
+
+    /// The features as `f32` (a copy for `u8`).
+    pub fn to_f32(&self) -> Array2<f32> {
+        match self {
+            Features::U8(a) => a.mapv(f32::from),
+            Features::F32(a) => a.to_owned(),
+        }
+    }
+
+    /// The rows at `rows`, copied, in that order.
+    pub fn select(&self, rows: &[usize]) -> OwnedFeatures {
+        match self {
+            Features::U8(a) => OwnedFeatures::U8(a.select(Axis(0), rows)),
+            Features::F32(a) => OwnedFeatures::F32(a.select(Axis(0), rows)),
+        }
+    }
+
+    /// A standard-layout version of these features (a copy only if needed), checked: at least
+    /// one row and column, and (for `f32`) every value finite.
+    pub fn validated(self) -> Result<(Features<'a>, Option<OwnedFeatures>)> {
+        if self.n_samples() == 0 {
+            return Err(Error::Empty("no samples"));
+        }
+        if self.n_features() == 0 {
+            return Err(Error::Empty("no features"));
+        }
+        if let Features::F32(a) = self {
+            for (row, r) in a.rows().into_iter().enumerate() {
+                if let Some(col) = r.iter().position(|v| !v.is_finite()) {
+                    return Err(Error::NonFinite { row, col });
+                }
+            }
+        }
+        let standard = match self {
+            Features::U8(a) => a.is_standard_layout(),
+            Features::F32(a) => a.is_standard_layout(),
+        };
+        if standard {
+            Ok((self, None))
+        } else {
+            let owned = match self {
+                Features::U8(a) => OwnedFeatures::U8(a.as_standard_layout().into_owned()),
+                Features::F32(a) => OwnedFeatures::F32(a.as_standard_layout().into_owned()),
+            };
+            Ok((self, Some(owned)))
+        }
+    }
+}
+
+/// Owned features (the result of selecting rows).
+#[derive(Debug, Clone, PartialEq)]
+pub enum OwnedFeatures {
+    /// Unsigned bytes.
+    U8(Array2<u8>),
+    /// Floats.
+    F32(Array2<f32>),
+}
+
+impl OwnedFeatures {
+    /// A view.
+    pub fn view(&self) -> Features<'_> {
+        match self {
+            OwnedFeatures::U8(a) => Features::U8(a.view()),
+            OwnedFeatures::F32(a) => Features::F32(a.view()),
+        }
+    }
+}
+
+/// Runs `f` on standard-layout, validated features.
+pub(crate) fn with_valid<T>(
+    x: Features<'_>,
+    f: impl FnOnce(Features<'_>) -> Result<T>,
+) -> Result<T> {
+    let (x, owned) = x.validated()?;
+    match &owned {
+        Some(o) => f(o.view()),
+        None => f(x),
+    }
+}
+
+/// Checks the feature count at predict time.
+pub(crate) fn check_features(x: &Features<'_>, expected: usize) -> Result<()> {
+    if x.n_features() != expected {
+        return Err(Error::FeatureMismatch {
+            expected,
+            found: x.n_features(),
+        });
+    }
+    Ok(())
+}
+
+/// `Σ w[j] · x[j]` over a row.
+pub(crate) fn dot(w: &[f32], x: Row<'_>) -> f32 {
+    match x {
+        Row::U8(x) => kernels::dot_u8(w, x),
+        Row::F32(x) => kernels::dot_f32(w, x),
+    }
+}
+
+/// `w[j] += a · x[j]` over a row.
+pub(crate) fn axpy(w: &mut [f32], a: f32, x: Row<'_>) {
+    match x {
+        Row::U8(x) => kernels::axpy_u8(w, a, x),
+        Row::F32(x) => kernels::axpy_f32(w, a, x),
+    }
+}
+
+/// Asks the CPU to start loading a row into cache. Training visits rows in shuffled order, so
+/// without this every row starts with cache and TLB misses (measured: 66 ms per epoch on
+/// 60,000 × 784 rows, against 3.6 ms in order).
+pub(crate) fn prefetch(x: Row<'_>) {
+    let bytes: &[u8] = match x {
+        Row::U8(r) => r,
+        Row::F32(r) => {
+            let len = size_of_val(r);
+            // Only the address range is used below; nothing is read through this slice.
+            let ptr = r.as_ptr().cast::<u8>();
+            return prefetch_range(ptr, len);
+        }
+    };
+    prefetch_range(bytes.as_ptr(), bytes.len());
+}
+
+#[allow(unsafe_code)]
+fn prefetch_range(ptr: *const u8, len: usize) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+        let mut off = 0;
+        while off < len {
+            // SAFETY: a prefetch is a hint that never faults and has no visible effect; the
+            // address lies inside a live slice of `len` bytes starting at `ptr`.
+            unsafe { _mm_prefetch::<_MM_HINT_T0>(ptr.add(off).cast::<i8>()) };
+            off += 64;
+        }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = (ptr, len);
+}
+
+/// `Σ x[j]²` of a row, in `f64`.
+pub(crate) fn sq_norm(x: Row<'_>) -> f64 {
+    match x {
+        Row::U8(x) => x.iter().map(|&v| f64::from(v) * f64::from(v)).sum(),
+        Row::F32(x) => x.iter().map(|&v| f64::from(v) * f64::from(v)).sum(),
+    }
+}
+
+/// SIMD kernels, compiled for AVX-512, AVX2+FMA and the baseline, chosen at run time.
+mod kernels {
+    use multiversion::multiversion;
+
+    const LANES: usize = 16;
+
+    #[multiversion(targets("x86_64+avx512f+avx512bw", "x86_64+avx2+fma", "aarch64+neon"))]
+    pub(super) fn dot_u8(w: &[f32], x: &[u8]) -> f32 {
+        let n = w.len().min(x.len());
+        let (w, x) = (&w[..n], &x[..n]);
+        let mut acc = [0.0f32; LANES];
+        let (wc, xc) = (w.chunks_exact(LANES), x.chunks_exact(LANES));
+        let (wr, xr) = (wc.remainder(), xc.remainder());
+        for (a, b) in wc.zip(xc) {
+            for i in 0..LANES {
+                acc[i] += a[i] * f32::from(b[i]);
+            }
+        }
+        let mut s: f32 = acc.iter().sum();
+        for (a, &b) in wr.iter().zip(xr) {
+            s += a * f32::from(b);
+        }
+        s
+    }
+
+    #[multiversion(targets("x86_64+avx512f", "x86_64+avx2+fma", "aarch64+neon"))]
+    pub(super) fn dot_f32(w: &[f32], x: &[f32]) -> f32 {
+        let n = w.len().min(x.len());
+        let (w, x) = (&w[..n], &x[..n]);
+        let mut acc = [0.0f32; LANES];
+        let (wc, xc) = (w.chunks_exact(LANES), x.chunks_exact(LANES));
+        let (wr, xr) = (wc.remainder(), xc.remainder());
+        for (a, b) in wc.zip(xc) {
+            for i in 0..LANES {
+                acc[i] += a[i] * b[i];
+            }
+        }
+        let mut s: f32 = acc.iter().sum();
+        for (a, &b) in wr.iter().zip(xr) {
+            s += a * b;
+        }
+        s
+    }
+
+    #[multiversion(targets("x86_64+avx512f+avx512bw", "x86_64+avx2+fma", "aarch64+neon"))]
+    pub(super) fn axpy_u8(w: &mut [f32], a: f32, x: &[u8]) {
+        for (wi, &xi) in w.iter_mut().zip(x) {
+            *wi += a * f32::from(xi);
+        }
+    }
+
+    #[multiversion(targets("x86_64+avx512f", "x86_64+avx2+fma", "aarch64+neon"))]
+    pub(super) fn axpy_f32(w: &mut [f32], a: f32, x: &[f32]) {
+        for (wi, &xi) in w.iter_mut().zip(x) {
+            *wi += a * xi;
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        #[test]
+        fn kernels_agree_with_plain_loops() {
+            let w: Vec<f32> = (0..787).map(|i| (i as f32 * 0.37).sin()).collect();
+            let x8: Vec<u8> = (0..787).map(|i| (i * 31 % 256) as u8).collect();
+            let xf: Vec<f32> = x8.iter().map(|&v| f32::from(v) / 3.0).collect();
+            let plain8: f64 = w
+                .iter()
+                .zip(&x8)
+                .map(|(&a, &b)| f64::from(a) * f64::from(b))
+                .sum();
+            let plainf: f64 = w
+                .iter()
+                .zip(&xf)
+                .map(|(&a, &b)| f64::from(a) * f64::from(b))
+                .sum();
+            assert!(
+                (f64::from(super::dot_u8(&w, &x8)) - plain8).abs() < 1e-3 * plain8.abs().max(1.0)
+            );
+            assert!(
+                (f64::from(super::dot_f32(&w, &xf)) - plainf).abs() < 1e-3 * plainf.abs().max(1.0)
+            );
+            let mut w2 = w.clone();
+            super::axpy_u8(&mut w2, 0.5, &x8);
+            assert_eq!(w2[3], w[3] + 0.5 * f32::from(x8[3]));
+            let mut w3 = w.clone();
+            super::axpy_f32(&mut w3, -2.0, &xf);
+            assert_eq!(w3[786], w[786] - 2.0 * xf[786]);
+        }
+    }
+}

@@ -1,0 +1,55 @@
+//! Classifiers for classify, with scikit-learn's semantics and linfa's conventions.
+//!
+//! Parameters are plain values (`Clone`, serde) implementing [`Estimator`]; `fit` returns a
+//! fitted model; prediction never mutates it. Fitted models implement [`Classifier`]
+//! (sorted `classes`, `predict`) and, where they can, [`DecisionFunction`] and
+//! [`PredictProba`]. [`SgdClassifier`] also implements linfa's `Fit` and `PredictInplace`,
+//! so it works with `linfa::Dataset`.
+//!
+//! Decisions a user should know:
+//! - Input is [`Features`]: `u8` (raw pixels, read as they are, no conversion) or `f32`.
+//!   `f32` input with NaN or infinity is an error, as is a feature count at predict time
+//!   that differs from fit time.
+//! - Labels are `usize`; `classes()` is sorted like scikit-learn's `classes_`. For two
+//!   classes the positive class is `classes()[1]` and the decision function has one column.
+//! - [`SgdClassifier`] follows scikit-learn 1.9's `SGDClassifier` (hinge / log / modified
+//!   Huber losses, L2, "optimal" learning rate, stopping on the mean objective). Its shuffles
+//!   come from our own seeded RNG, so results match scikit-learn's in accuracy, not bit for bit.
+//!   Weights are `f32`; multiclass is one-vs-rest, classes in parallel, the same result at any
+//!   thread count.
+//!
+//! ```
+//! use classify_models::{Classifier, DecisionFunction, Estimator, SgdClassifier};
+//! use ndarray::array;
+//!
+//! let x = array![[0u8, 0], [0, 1], [10, 10], [10, 11]];
+//! let y = [0, 0, 1, 1];
+//! let model = SgdClassifier::default().fit((&x).into(), &y)?;
+//! assert_eq!(model.predict((&x).into())?, vec![0, 0, 1, 1]);
+//! assert_eq!(model.decision_function((&x).into())?.ncols(), 1);
+//! # Ok::<(), classify_models::Error>(())
+//! ```
+
+mod dummy;
+mod error;
+mod features;
+mod scaler;
+mod sgd;
+mod traits;
+
+pub use dummy::{Dummy, DummyClassifier, DummyStrategy};
+pub use error::{Error, Result};
+pub use features::{Features, OwnedFeatures, Row};
+pub use scaler::{FittedScaler, StandardScaler};
+pub use sgd::{Loss, Sgd, SgdClassifier};
+pub use traits::{Classifier, DecisionFunction, Estimator, PredictProba};
+
+#[doc(hidden)]
+pub fn bench_dot(w: &[f32], x: Row<'_>) -> f32 {
+    features::dot(w, x)
+}
+
+#[doc(hidden)]
+pub fn bench_axpy(w: &mut [f32], a: f32, x: Row<'_>) {
+    features::axpy(w, a, x)
+}

@@ -1,0 +1,142 @@
+//! Standard scaling: zero mean, unit variance per feature.
+
+use ndarray::Array2;
+use serde::{Deserialize, Serialize};
+
+use crate::error::Result;
+use crate::features::{with_valid, Features, Row};
+
+/// Parameters of standard scaling (scikit-learn's `StandardScaler`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StandardScaler {
+    /// Subtract each feature's mean.
+    pub with_mean: bool,
+    /// Divide by each feature's standard deviation (population, `ddof = 0`).
+    pub with_std: bool,
+}
+
+impl Default for StandardScaler {
+    fn default() -> Self {
+        StandardScaler {
+            with_mean: true,
+            with_std: true,
+        }
+    }
+}
+
+/// A fitted scaler.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FittedScaler {
+    /// Mean of each feature (zeros without `with_mean`).
+    pub mean: Vec<f64>,
+    /// Variance of each feature.
+    pub var: Vec<f64>,
+    /// What each feature is divided by: the standard deviation, or 1 where it is (nearly) 0
+    /// or `with_std` is off.
+    pub scale: Vec<f64>,
+}
+
+impl StandardScaler {
+    /// Learns each feature's mean and variance (in `f64`, two passes).
+    pub fn fit(&self, x: Features<'_>) -> Result<FittedScaler> {
+        with_valid(x, |x| {
+            let (n, d) = (x.n_samples(), x.n_features());
+            let mut mean = vec![0.0f64; d];
+            for i in 0..n {
+                add_row(&mut mean, x.row(i), |v, _| v);
+            }
+            mean.iter_mut().for_each(|m| *m /= n as f64);
+            let mut var = vec![0.0f64; d];
+            for i in 0..n {
+                add_row(&mut var, x.row(i), |v, j| (v - mean[j]) * (v - mean[j]));
+            }
+            var.iter_mut().for_each(|v| *v /= n as f64);
+            let scale = var
+                .iter()
+                .map(|&v| {
+                    let s = v.sqrt();
+                    // scikit-learn's _handle_zeros_in_scale: constant features keep scale 1.
+                    if !self.with_std || s < 10.0 * f64::EPSILON {
+                        1.0
+                    } else {
+                        s
+                    }
+                })
+                .collect();
+            if !self.with_mean {
+                mean.iter_mut().for_each(|m| *m = 0.0);
+            }
+            Ok(FittedScaler { mean, var, scale })
+        })
+    }
+}
+
+fn add_row(acc: &mut [f64], row: Row<'_>, f: impl Fn(f64, usize) -> f64) {
+    match row {
+        Row::U8(r) => {
+            for (j, (a, &v)) in acc.iter_mut().zip(r).enumerate() {
+                *a += f(f64::from(v), j);
+            }
+        }
+        Row::F32(r) => {
+            for (j, (a, &v)) in acc.iter_mut().zip(r).enumerate() {
+                *a += f(f64::from(v), j);
+            }
+        }
+    }
+}
+
+impl FittedScaler {
+    /// `(x - mean) / scale`, as `f32`.
+    pub fn transform(&self, x: Features<'_>) -> Result<Array2<f32>> {
+        crate::features::check_features(&x, self.mean.len())?;
+        with_valid(x, |x| {
+            let (n, d) = (x.n_samples(), x.n_features());
+            let inv: Vec<f64> = self.scale.iter().map(|s| 1.0 / s).collect();
+            let mut out = Array2::<f32>::zeros((n, d));
+            for (i, mut row) in out.rows_mut().into_iter().enumerate() {
+                let dst = row.as_slice_mut().expect("fresh array is contiguous");
+                match x.row(i) {
+                    Row::U8(r) => {
+                        for j in 0..d {
+                            dst[j] = ((f64::from(r[j]) - self.mean[j]) * inv[j]) as f32;
+                        }
+                    }
+                    Row::F32(r) => {
+                        for j in 0..d {
+                            dst[j] = ((f64::from(r[j]) - self.mean[j]) * inv[j]) as f32;
+                        }
+                    }
+                }
+            }
+            Ok(out)
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ndarray::arr2;
+
+    #[test]
+    fn zero_mean_unit_variance_and_constant_columns() {
+        let x = arr2(&[[1u8, 5, 7], [3, 5, 9], [5, 5, 2]]);
+        let s = StandardScaler::default().fit((&x).into()).unwrap();
+        assert_eq!(s.mean, vec![3.0, 5.0, 6.0]);
+        assert_eq!(s.scale[1], 1.0); // constant column
+        let t = s.transform((&x).into()).unwrap();
+        let col0: Vec<f32> = t.column(0).to_vec();
+        let sd = (8.0f64 / 3.0).sqrt();
+        assert_eq!(col0, vec![(-2.0 / sd) as f32, 0.0, (2.0 / sd) as f32]);
+        assert!(t.column(1).iter().all(|&v| v == 0.0));
+        let no_mean = StandardScaler {
+            with_mean: false,
+            with_std: true,
+        }
+        .fit((&x).into())
+        .unwrap();
+        assert_eq!(no_mean.mean, vec![0.0; 3]);
+        assert!(s.transform(arr2(&[[1u8, 2]]).view().into()).is_err());
+    }
+}

@@ -1,0 +1,597 @@
+//! Linear classifiers trained by stochastic gradient descent (scikit-learn's `SGDClassifier`).
+
+use ndarray::Array2;
+use rand::seq::SliceRandom;
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::features::{axpy, check_features, dot, prefetch, sq_norm, with_valid, Features};
+use crate::traits::{check_targets, encode, Classifier, DecisionFunction, Estimator, PredictProba};
+
+/// The loss SGD minimises.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Loss {
+    /// max(0, 1 − y·p): a linear SVM. No probabilities.
+    Hinge,
+    /// Logistic regression; probabilities by the logistic function.
+    LogLoss,
+    /// Quadratically smoothed hinge; probabilities by (clip(p, −1, 1) + 1) / 2.
+    ModifiedHuber,
+}
+
+impl Loss {
+    fn loss(self, y: f64, p: f64) -> f64 {
+        let z = p * y;
+        match self {
+            Loss::Hinge => {
+                if z <= 1.0 {
+                    1.0 - z
+                } else {
+                    0.0
+                }
+            }
+            Loss::LogLoss => {
+                if z > 18.0 {
+                    (-z).exp()
+                } else if z < -18.0 {
+                    -z
+                } else {
+                    (-z).exp().ln_1p()
+                }
+            }
+            Loss::ModifiedHuber => {
+                if z >= 1.0 {
+                    0.0
+                } else if z >= -1.0 {
+                    (1.0 - z) * (1.0 - z)
+                } else {
+                    -4.0 * z
+                }
+            }
+        }
+    }
+
+    fn gradient(self, y: f64, p: f64) -> f64 {
+        let z = p * y;
+        match self {
+            Loss::Hinge => {
+                if z <= 1.0 {
+                    -y
+                } else {
+                    0.0
+                }
+            }
+            Loss::LogLoss => {
+                if z > 18.0 {
+                    (-z).exp() * -y
+                } else if z < -18.0 {
+                    -y
+                } else {
+                    -y / (z.exp() + 1.0)
+                }
+            }
+            Loss::ModifiedHuber => {
+                if z >= 1.0 {
+                    0.0
+                } else if z >= -1.0 {
+                    2.0 * (1.0 - z) * -y
+                } else {
+                    -4.0 * y
+                }
+            }
+        }
+    }
+}
+
+/// Parameters of SGD training; `Default` is scikit-learn's `SGDClassifier()`: hinge loss,
+/// L2 penalty `alpha = 1e-4`, an intercept, the "optimal" learning rate, at most 1,000 epochs,
+/// stopping when the mean objective has not improved by `tol = 1e-3` for 5 epochs, rows
+/// reshuffled every epoch.
+///
+/// Multiclass targets are learned one-vs-rest, classes in parallel; each binary problem
+/// draws its shuffles from `random_state` and the class index, so results do not depend on
+/// the number of threads.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct SgdClassifier {
+    /// The loss.
+    pub loss: Loss,
+    /// L2 regularisation strength (also sets the learning rate).
+    pub alpha: f64,
+    /// Learn an intercept.
+    pub fit_intercept: bool,
+    /// Most epochs.
+    pub max_iter: usize,
+    /// Stop when the epoch's mean objective is not below the best minus `tol`, for
+    /// `n_iter_no_change` epochs in a row; `None` always runs `max_iter` epochs.
+    pub tol: Option<f64>,
+    /// Epochs without improvement before stopping.
+    pub n_iter_no_change: usize,
+    /// Reshuffle the rows every epoch.
+    pub shuffle: bool,
+    /// Seed of the shuffles.
+    pub random_state: u64,
+}
+
+impl Default for SgdClassifier {
+    fn default() -> Self {
+        SgdClassifier {
+            loss: Loss::Hinge,
+            alpha: 1e-4,
+            fit_intercept: true,
+            max_iter: 1000,
+            tol: Some(1e-3),
+            n_iter_no_change: 5,
+            shuffle: true,
+            random_state: 42,
+        }
+    }
+}
+
+/// A fitted SGD linear classifier.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Sgd {
+    params: SgdClassifier,
+    classes: Vec<usize>,
+    /// One row of weights per binary problem (one for two classes, one per class otherwise).
+    pub coef: Array2<f32>,
+    /// One intercept per binary problem.
+    pub intercept: Vec<f64>,
+    /// Epochs run, per binary problem.
+    pub n_iter: Vec<usize>,
+}
+
+impl SgdClassifier {
+    fn check(&self) -> Result<()> {
+        if !(self.alpha > 0.0 && self.alpha.is_finite()) {
+            return Err(Error::InvalidParameter(format!(
+                "alpha must be positive, got {}",
+                self.alpha
+            )));
+        }
+        if self.max_iter == 0 {
+            return Err(Error::InvalidParameter(
+                "max_iter must be at least 1".into(),
+            ));
+        }
+        if self.n_iter_no_change == 0 {
+            return Err(Error::InvalidParameter(
+                "n_iter_no_change must be at least 1".into(),
+            ));
+        }
+        Ok(())
+    }
+
+    fn fit_impl(&self, x: Features<'_>, y: &[usize], rows: &[usize]) -> Result<Sgd> {
+        self.check()?;
+        let sub: Vec<usize> = rows.iter().map(|&r| y[r]).collect();
+        let (classes, index) = encode(&sub);
+        if classes.len() < 2 {
+            return Err(Error::SingleClass(classes.first().copied().unwrap_or(0)));
+        }
+        let problems: Vec<usize> = if classes.len() == 2 {
+            vec![1]
+        } else {
+            (0..classes.len()).collect()
+        };
+        let sq_norms: Vec<f64> = rows.iter().map(|&r| sq_norm(x.row(r))).collect();
+        let fitted: Vec<Result<(Vec<f32>, f64, usize)>> = problems
+            .par_iter()
+            .map(|&c| {
+                let positive: Vec<bool> = index.iter().map(|&i| i == c).collect();
+                let seed = splitmix(self.random_state ^ splitmix(c as u64));
+                self.train_binary(x, rows, &positive, &sq_norms, seed)
+            })
+            .collect();
+        let d = x.n_features();
+        let mut coef = Array2::<f32>::zeros((problems.len(), d));
+        let mut intercept = Vec::with_capacity(problems.len());
+        let mut n_iter = Vec::with_capacity(problems.len());
+        for (k, f) in fitted.into_iter().enumerate() {
+            let (w, b, it) = f?;
+            coef.row_mut(k)
+                .as_slice_mut()
+                .expect("fresh array is contiguous")
+                .copy_from_slice(&w);
+            intercept.push(b);
+            n_iter.push(it);
+        }
+        Ok(Sgd {
+            params: *self,
+            classes,
+            coef,
+            intercept,
+            n_iter,
+        })
+    }
+
+    /// One binary problem: scikit-learn's `_plain_sgd` with the "optimal" schedule, an L2
+    /// penalty kept as a scale factor, and the stopping rule on the mean objective.
+    fn train_binary(
+        &self,
+        x: Features<'_>,
+        rows: &[usize],
+        positive: &[bool],
+        sq_norms: &[f64],
+        seed: u64,
+    ) -> Result<(Vec<f32>, f64, usize)> {
+        let alpha = self.alpha;
+        let loss = self.loss;
+        // t0 heuristic: eta at the first sample is typw / max(1, dloss(-typw, 1)).
+        let typw = (1.0 / alpha.sqrt()).sqrt();
+        let initial_eta0 = typw / f64::max(1.0, loss.gradient(1.0, -typw));
+        let optimal_init = 1.0 / (initial_eta0 * alpha);
+        let mut w = vec![0.0f32; x.n_features()];
+        let mut wscale = 1.0f64;
+        let mut w_sq_norm = 0.0f64;
+        let mut intercept = 0.0f64;
+        let mut order: Vec<usize> = (0..rows.len()).collect();
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        let mut t = 1.0f64;
+        let mut best = f64::INFINITY;
+        let mut no_improvement = 0;
+        let n = rows.len() as f64;
+        let mut epochs = 0;
+        for epoch in 0..self.max_iter {
+            epochs = epoch + 1;
+            if self.shuffle {
+                order.shuffle(&mut rng);
+            }
+            let mut objective = 0.0f64;
+            for (pos, &k) in order.iter().enumerate() {
+                if let Some(&ahead) = order.get(pos + PREFETCH_AHEAD) {
+                    prefetch(x.row(rows[ahead]));
+                }
+                let row = x.row(rows[k]);
+                let y = if positive[k] { 1.0 } else { -1.0 };
+                let raw = f64::from(dot(&w, row));
+                let p = wscale * raw + intercept;
+                let eta = 1.0 / (alpha * (optimal_init + t - 1.0));
+                objective += loss.loss(y, p) + alpha * 0.5 * w_sq_norm;
+                let update = -eta * loss.gradient(y, p).clamp(-1e12, 1e12);
+                // L2 penalty: w *= 1 - eta * alpha, as a scale factor.
+                let c = f64::max(0.0, 1.0 - eta * alpha);
+                wscale *= c;
+                w_sq_norm *= c * c;
+                let mut inner = raw;
+                if wscale < 1e-9 {
+                    let s = wscale as f32;
+                    w.iter_mut().for_each(|v| *v *= s);
+                    inner *= wscale;
+                    wscale = 1.0;
+                }
+                if update != 0.0 {
+                    axpy(&mut w, (update / wscale) as f32, row);
+                    w_sq_norm += sq_norms[k] * update * update + 2.0 * inner * wscale * update;
+                    if self.fit_intercept {
+                        intercept += update;
+                    }
+                }
+                t += 1.0;
+            }
+            if !intercept.is_finite() || !wscale.is_finite() || w.iter().any(|v| !v.is_finite()) {
+                return Err(Error::Diverged(epochs));
+            }
+            if let Some(tol) = self.tol {
+                let mean = objective / n;
+                if mean > best - tol {
+                    no_improvement += 1;
+                } else {
+                    no_improvement = 0;
+                }
+                if mean < best {
+                    best = mean;
+                }
+                if no_improvement >= self.n_iter_no_change {
+                    break;
+                }
+            }
+        }
+        let s = wscale as f32;
+        w.iter_mut().for_each(|v| *v *= s);
+        Ok((w, intercept, epochs))
+    }
+}
+
+/// How many rows ahead (in shuffled order) to prefetch.
+const PREFETCH_AHEAD: usize = 6;
+
+/// SplitMix64: decorrelates per-class seeds.
+fn splitmix(mut z: u64) -> u64 {
+    z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+impl Estimator for SgdClassifier {
+    type Model = Sgd;
+
+    fn fit(&self, x: Features<'_>, y: &[usize]) -> Result<Sgd> {
+        let rows: Vec<usize> = (0..x.n_samples()).collect();
+        self.fit_rows(x, y, &rows)
+    }
+
+    /// Reads the rows in place: no copy of the training set.
+    fn fit_rows(&self, x: Features<'_>, y: &[usize], rows: &[usize]) -> Result<Sgd> {
+        check_targets(x.n_samples(), y.len())?;
+        if rows.is_empty() {
+            return Err(Error::Empty("no samples"));
+        }
+        if let Some(&bad) = rows.iter().find(|&&r| r >= y.len()) {
+            return Err(Error::InvalidParameter(format!(
+                "row {bad} is out of range"
+            )));
+        }
+        with_valid(x, |x| self.fit_impl(x, y, rows))
+    }
+}
+
+impl Classifier for Sgd {
+    fn classes(&self) -> &[usize] {
+        &self.classes
+    }
+
+    fn n_features(&self) -> usize {
+        self.coef.ncols()
+    }
+
+    fn predict(&self, x: Features<'_>) -> Result<Vec<usize>> {
+        let scores = self.decision_function(x)?;
+        Ok(scores
+            .rows()
+            .into_iter()
+            .map(|r| {
+                if r.len() == 1 {
+                    self.classes[usize::from(r[0] > 0.0)]
+                } else {
+                    // First maximum, as numpy's argmax.
+                    let mut best = 0;
+                    for (j, &v) in r.iter().enumerate() {
+                        if v > r[best] {
+                            best = j;
+                        }
+                    }
+                    self.classes[best]
+                }
+            })
+            .collect())
+    }
+}
+
+impl DecisionFunction for Sgd {
+    fn decision_function(&self, x: Features<'_>) -> Result<Array2<f64>> {
+        check_features(&x, self.n_features())?;
+        with_valid(x, |x| {
+            let k = self.coef.nrows();
+            let mut out = Array2::<f64>::zeros((x.n_samples(), k));
+            out.axis_iter_mut(ndarray::Axis(0))
+                .into_par_iter()
+                .enumerate()
+                .for_each(|(i, mut o)| {
+                    let row = x.row(i);
+                    for c in 0..k {
+                        let w = self.coef.row(c);
+                        let w = w.as_slice().expect("contiguous coefficients");
+                        o[c] = f64::from(dot(w, row)) + self.intercept[c];
+                    }
+                });
+            Ok(out)
+        })
+    }
+}
+
+impl PredictProba for Sgd {
+    /// Log loss: the logistic function of the scores (one-vs-rest scores normalised to sum
+    /// to 1). Modified Huber: (clip(score, −1, 1) + 1) / 2, normalised likewise, uniform
+    /// where every class gets 0. Hinge loss has no probabilities.
+    fn predict_proba(&self, x: Features<'_>) -> Result<Array2<f64>> {
+        let link: fn(f64) -> f64 = match self.params.loss {
+            Loss::Hinge => {
+                return Err(Error::NotSupported(
+                    "probabilities need loss log_loss or modified_huber, not hinge".into(),
+                ))
+            }
+            Loss::LogLoss => |s| 1.0 / (1.0 + (-s).exp()),
+            Loss::ModifiedHuber => |s| (s.clamp(-1.0, 1.0) + 1.0) / 2.0,
+        };
+        let scores = self.decision_function(x)?;
+        let k = self.classes.len();
+        let mut out = Array2::<f64>::zeros((scores.nrows(), k));
+        for (s, mut o) in scores.rows().into_iter().zip(out.rows_mut()) {
+            if k == 2 {
+                let p = link(s[0]);
+                o[0] = 1.0 - p;
+                o[1] = p;
+            } else {
+                let p: Vec<f64> = s.iter().map(|&v| link(v)).collect();
+                let sum: f64 = p.iter().sum();
+                for c in 0..k {
+                    o[c] = if sum == 0.0 {
+                        1.0 / k as f64
+                    } else {
+                        p[c] / sum
+                    };
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl Sgd {
+    /// The parameters it was fitted with.
+    pub fn params(&self) -> &SgdClassifier {
+        &self.params
+    }
+}
+
+/// linfa's `Fit`, so `SgdClassifier` works with `linfa::Dataset` (`f32` records, `usize`
+/// targets).
+impl<D> linfa::traits::Fit<ndarray::ArrayBase<D, ndarray::Ix2>, ndarray::Array1<usize>, Error>
+    for SgdClassifier
+where
+    D: ndarray::Data<Elem = f32>,
+{
+    type Object = Sgd;
+
+    fn fit(
+        &self,
+        dataset: &linfa::DatasetBase<ndarray::ArrayBase<D, ndarray::Ix2>, ndarray::Array1<usize>>,
+    ) -> Result<Sgd> {
+        let y = dataset.targets.to_vec();
+        Estimator::fit(self, Features::F32(dataset.records.view()), &y)
+    }
+}
+
+/// linfa's `PredictInplace`: labels for `f32` records. Invalid input (wrong width, NaN)
+/// predicts the first class for every row; use [`Classifier::predict`] for the error.
+impl<D> linfa::traits::PredictInplace<ndarray::ArrayBase<D, ndarray::Ix2>, ndarray::Array1<usize>>
+    for Sgd
+where
+    D: ndarray::Data<Elem = f32>,
+{
+    fn predict_inplace(
+        &self,
+        x: &ndarray::ArrayBase<D, ndarray::Ix2>,
+        y: &mut ndarray::Array1<usize>,
+    ) {
+        let pred = self
+            .predict(Features::F32(x.view()))
+            .unwrap_or_else(|_| vec![self.classes[0]; x.nrows()]);
+        y.iter_mut().zip(pred).for_each(|(a, b)| *a = b);
+    }
+
+    fn default_target(&self, x: &ndarray::ArrayBase<D, ndarray::Ix2>) -> ndarray::Array1<usize> {
+        ndarray::Array1::zeros(x.nrows())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use classify_datasets::mnist_sample;
+
+    fn sample() -> (Array2<u8>, Vec<usize>, Array2<u8>, Vec<usize>) {
+        let s = mnist_sample().unwrap();
+        let y = s.train.target.iter().map(|&v| usize::from(v)).collect();
+        let yt = s.test.target.iter().map(|&v| usize::from(v)).collect();
+        (s.train.data, y, s.test.data, yt)
+    }
+
+    fn accuracy(p: &[usize], y: &[usize]) -> f64 {
+        p.iter().zip(y).filter(|(a, b)| a == b).count() as f64 / y.len() as f64
+    }
+
+    #[test]
+    fn five_detector_and_multiclass_learn() {
+        let (x, y, xt, yt) = sample();
+        let y5: Vec<usize> = y.iter().map(|&l| usize::from(l == 5)).collect();
+        let yt5: Vec<usize> = yt.iter().map(|&l| usize::from(l == 5)).collect();
+        let m = SgdClassifier::default().fit((&x).into(), &y5).unwrap();
+        assert_eq!(m.classes(), &[0, 1]);
+        assert_eq!(m.coef.nrows(), 1);
+        let acc = accuracy(&m.predict((&xt).into()).unwrap(), &yt5);
+        assert!(acc > 0.95, "5-detector accuracy {acc}");
+        let multi = SgdClassifier {
+            max_iter: 30,
+            ..Default::default()
+        }
+        .fit((&x).into(), &y)
+        .unwrap();
+        assert_eq!(multi.coef.nrows(), 10);
+        let acc = accuracy(&multi.predict((&xt).into()).unwrap(), &yt);
+        assert!(acc > 0.8, "10-class accuracy {acc}");
+        let scores = multi.decision_function((&xt).into()).unwrap();
+        assert_eq!(scores.dim(), (2000, 10));
+    }
+
+    #[test]
+    fn same_seed_same_model_and_u8_equals_f32() {
+        let (x, y, _, _) = sample();
+        let x = x.slice(ndarray::s![..1500, ..]).to_owned();
+        let y = &y[..1500];
+        let p = SgdClassifier {
+            max_iter: 5,
+            ..Default::default()
+        };
+        let a = p.fit((&x).into(), y).unwrap();
+        let b = p.fit((&x).into(), y).unwrap();
+        assert_eq!(a, b);
+        let xf = x.mapv(f32::from);
+        let c = p.fit((&xf).into(), y).unwrap();
+        assert_eq!(a.coef, c.coef);
+        let other = SgdClassifier {
+            random_state: 7,
+            ..p
+        }
+        .fit((&x).into(), y)
+        .unwrap();
+        assert_ne!(a.coef, other.coef);
+    }
+
+    #[test]
+    fn probabilities_for_log_and_modified_huber() {
+        let (x, y, xt, _) = sample();
+        for loss in [Loss::LogLoss, Loss::ModifiedHuber] {
+            let m = SgdClassifier {
+                loss,
+                max_iter: 10,
+                ..Default::default()
+            }
+            .fit((&x).into(), &y)
+            .unwrap();
+            let p = m.predict_proba((&xt).into()).unwrap();
+            assert_eq!(p.dim(), (2000, 10));
+            for r in p.rows() {
+                assert!((r.sum() - 1.0).abs() < 1e-9);
+            }
+        }
+        let hinge = SgdClassifier {
+            max_iter: 2,
+            ..Default::default()
+        }
+        .fit((&x).into(), &y)
+        .unwrap();
+        assert!(matches!(
+            hinge.predict_proba((&xt).into()),
+            Err(Error::NotSupported(_))
+        ));
+    }
+
+    #[test]
+    fn bad_input_is_a_typed_error() {
+        let x = ndarray::arr2(&[[1.0f32, 2.0], [3.0, f32::NAN]]);
+        assert!(matches!(
+            SgdClassifier::default().fit((&x).into(), &[0, 1]),
+            Err(Error::NonFinite { row: 1, col: 1 })
+        ));
+        let x = ndarray::arr2(&[[1u8, 2], [3, 4]]);
+        assert!(matches!(
+            SgdClassifier::default().fit((&x).into(), &[0, 0]),
+            Err(Error::SingleClass(0))
+        ));
+        assert!(matches!(
+            SgdClassifier::default().fit((&x).into(), &[0]),
+            Err(Error::LengthMismatch { .. })
+        ));
+        let m = SgdClassifier::default().fit((&x).into(), &[0, 1]).unwrap();
+        let wide = ndarray::arr2(&[[1u8, 2, 3]]);
+        assert!(matches!(
+            m.predict((&wide).into()),
+            Err(Error::FeatureMismatch {
+                expected: 2,
+                found: 3
+            })
+        ));
+        assert!(SgdClassifier {
+            alpha: 0.0,
+            ..Default::default()
+        }
+        .fit((&x).into(), &[0, 1])
+        .is_err());
+    }
+}

@@ -1,0 +1,69 @@
+//! The model traits: parameters fit into models; models predict, score and give probabilities.
+
+use ndarray::Array2;
+
+use crate::error::{Error, Result};
+use crate::features::Features;
+
+/// Hyper-parameters of a classifier: a plain value that fits into a model.
+pub trait Estimator: Clone + Send + Sync {
+    /// The fitted model.
+    type Model: Classifier;
+
+    /// Fits on every row of `x` with labels `y` (one per row).
+    fn fit(&self, x: Features<'_>, y: &[usize]) -> Result<Self::Model>;
+
+    /// Fits on the rows `rows` of `x` (`y` has one label per row of `x`). Cross-validation
+    /// uses this; models that can read rows in place avoid the copy made here.
+    fn fit_rows(&self, x: Features<'_>, y: &[usize], rows: &[usize]) -> Result<Self::Model> {
+        check_targets(x.n_samples(), y.len())?;
+        let sub = x.select(rows);
+        let y_sub: Vec<usize> = rows.iter().map(|&r| y[r]).collect();
+        self.fit(sub.view(), &y_sub)
+    }
+}
+
+/// A fitted classifier.
+pub trait Classifier: Send + Sync {
+    /// The class labels, sorted (scikit-learn's `classes_`).
+    fn classes(&self) -> &[usize];
+
+    /// Number of features the model was fitted on.
+    fn n_features(&self) -> usize;
+
+    /// The predicted class of each row.
+    fn predict(&self, x: Features<'_>) -> Result<Vec<usize>>;
+}
+
+/// Classifiers with real-valued decision scores.
+pub trait DecisionFunction: Classifier {
+    /// Scores, one row per sample: one column for two classes (positive = `classes()[1]`),
+    /// one per class otherwise.
+    fn decision_function(&self, x: Features<'_>) -> Result<Array2<f64>>;
+}
+
+/// Classifiers with class probabilities.
+pub trait PredictProba: Classifier {
+    /// Probabilities, one row per sample, one column per class in `classes()` order; rows
+    /// sum to 1.
+    fn predict_proba(&self, x: Features<'_>) -> Result<Array2<f64>>;
+}
+
+pub(crate) fn check_targets(rows: usize, targets: usize) -> Result<()> {
+    if rows != targets {
+        return Err(Error::LengthMismatch { rows, targets });
+    }
+    Ok(())
+}
+
+/// Sorted distinct labels and each label's index among them.
+pub(crate) fn encode(y: &[usize]) -> (Vec<usize>, Vec<usize>) {
+    let mut classes = y.to_vec();
+    classes.sort_unstable();
+    classes.dedup();
+    let index = y
+        .iter()
+        .map(|l| classes.binary_search(l).unwrap_or(0))
+        .collect();
+    (classes, index)
+}

@@ -1,0 +1,217 @@
+//! Cross-validation: scores per fold and clean out-of-fold predictions, folds in parallel.
+
+use classify_metrics::{accuracy_score, precision_recall_fscore_support, Average, PrfOptions};
+use classify_models::{Classifier, DecisionFunction, Estimator, Features, PredictProba};
+use ndarray::Array2;
+use rayon::prelude::*;
+
+use crate::error::{Error, Result};
+use crate::split::{KFold, Split, StratifiedKFold};
+
+/// How to cut the folds.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cv {
+    /// `k` stratified folds, unshuffled: what scikit-learn uses for a classifier and `cv=k`.
+    Stratified(usize),
+    /// `k` consecutive folds, unshuffled.
+    KFold(usize),
+    /// Given splits.
+    Splits(Vec<Split>),
+}
+
+impl Cv {
+    /// The splits for targets `y`.
+    pub fn splits(&self, y: &[usize]) -> Result<Vec<Split>> {
+        match self {
+            Cv::Stratified(k) => StratifiedKFold::new(*k).split(y),
+            Cv::KFold(k) => KFold::new(*k).split(y.len()),
+            Cv::Splits(s) => Ok(s.clone()),
+        }
+    }
+}
+
+/// What `cross_val_score` measures on each test fold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scoring {
+    /// Fraction of right predictions.
+    Accuracy,
+    /// Precision of the positive class (label 1), binary targets.
+    Precision,
+    /// Recall of the positive class (label 1), binary targets.
+    Recall,
+    /// F1 of the positive class (label 1), binary targets.
+    F1,
+    /// Macro-averaged F1, any number of classes.
+    F1Macro,
+}
+
+/// Fits a clone of `estimator` per fold on the training rows and scores it on the test rows
+/// (scikit-learn's `cross_val_score`). Folds run in parallel; the result does not depend on
+/// the number of threads.
+pub fn cross_val_score<E: Estimator>(
+    estimator: &E,
+    x: Features<'_>,
+    y: &[usize],
+    cv: &Cv,
+    scoring: Scoring,
+) -> Result<Vec<f64>> {
+    let splits = checked_splits(x, y, cv)?;
+    splits
+        .par_iter()
+        .enumerate()
+        .map(|(fold, split)| {
+            let model = fit_fold(estimator, x, y, split, fold)?;
+            let test = x.select(&split.test);
+            let pred = model
+                .predict(test.view())
+                .map_err(|source| Error::Fold { fold, source })?;
+            let truth: Vec<usize> = split.test.iter().map(|&i| y[i]).collect();
+            score(scoring, &truth, &pred)
+        })
+        .collect()
+}
+
+fn score(scoring: Scoring, truth: &[usize], pred: &[usize]) -> Result<f64> {
+    let average = match scoring {
+        Scoring::Accuracy => return Ok(accuracy_score(truth, pred, None)?),
+        Scoring::F1Macro => Average::Macro,
+        _ => Average::Binary,
+    };
+    let prf = precision_recall_fscore_support(
+        truth,
+        pred,
+        &PrfOptions {
+            average: Some(average),
+            ..PrfOptions::default()
+        },
+    )?;
+    let value = match scoring {
+        Scoring::Precision => &prf.precision,
+        Scoring::Recall => &prf.recall,
+        _ => &prf.fbeta,
+    };
+    Ok(value.values()[0])
+}
+
+/// Out-of-fold predicted labels: each sample predicted by the model that did not see it
+/// (scikit-learn's `cross_val_predict(method="predict")`).
+pub fn cross_val_predict<E: Estimator>(
+    estimator: &E,
+    x: Features<'_>,
+    y: &[usize],
+    cv: &Cv,
+) -> Result<Vec<usize>> {
+    let out = out_of_fold(estimator, x, y, cv, 1, |m, t| {
+        let p = m.predict(t)?;
+        Ok(Array2::from_shape_fn((p.len(), 1), |(i, _)| p[i] as f64))
+    })?;
+    Ok(out.column(0).iter().map(|&v| v as usize).collect())
+}
+
+/// Out-of-fold decision scores (`method="decision_function"`): one column for two classes,
+/// one per class otherwise.
+pub fn cross_val_decision_function<E>(
+    estimator: &E,
+    x: Features<'_>,
+    y: &[usize],
+    cv: &Cv,
+) -> Result<Array2<f64>>
+where
+    E: Estimator,
+    E::Model: DecisionFunction,
+{
+    let k = n_classes(y);
+    let cols = if k == 2 { 1 } else { k };
+    out_of_fold(estimator, x, y, cv, cols, |m, t| m.decision_function(t))
+}
+
+/// Out-of-fold class probabilities (`method="predict_proba"`), one column per class.
+pub fn cross_val_predict_proba<E>(
+    estimator: &E,
+    x: Features<'_>,
+    y: &[usize],
+    cv: &Cv,
+) -> Result<Array2<f64>>
+where
+    E: Estimator,
+    E::Model: PredictProba,
+{
+    let k = n_classes(y);
+    out_of_fold(estimator, x, y, cv, k, |m, t| m.predict_proba(t))
+}
+
+fn n_classes(y: &[usize]) -> usize {
+    let mut c = y.to_vec();
+    c.sort_unstable();
+    c.dedup();
+    c.len()
+}
+
+fn checked_splits(x: Features<'_>, y: &[usize], cv: &Cv) -> Result<Vec<Split>> {
+    if x.n_samples() != y.len() {
+        return Err(Error::Model(classify_models::Error::LengthMismatch {
+            rows: x.n_samples(),
+            targets: y.len(),
+        }));
+    }
+    let splits = cv.splits(y)?;
+    if let Some(bad) = splits
+        .iter()
+        .flat_map(|s| s.train.iter().chain(&s.test))
+        .find(|&&i| i >= y.len())
+    {
+        return Err(Error::InvalidSplit(format!("row {bad} is out of range")));
+    }
+    Ok(splits)
+}
+
+fn fit_fold<E: Estimator>(
+    estimator: &E,
+    x: Features<'_>,
+    y: &[usize],
+    split: &Split,
+    fold: usize,
+) -> Result<E::Model> {
+    estimator
+        .fit_rows(x, y, &split.train)
+        .map_err(|source| Error::Fold { fold, source })
+}
+
+/// Fits each fold in parallel and writes `output(model, test rows)` into the test rows.
+fn out_of_fold<E: Estimator>(
+    estimator: &E,
+    x: Features<'_>,
+    y: &[usize],
+    cv: &Cv,
+    cols: usize,
+    output: impl Fn(&E::Model, Features<'_>) -> classify_models::Result<Array2<f64>> + Sync,
+) -> Result<Array2<f64>> {
+    let splits = checked_splits(x, y, cv)?;
+    let mut classes = y.to_vec();
+    classes.sort_unstable();
+    classes.dedup();
+    let parts: Vec<(Vec<usize>, Array2<f64>)> = splits
+        .par_iter()
+        .enumerate()
+        .map(|(fold, split)| {
+            let model = fit_fold(estimator, x, y, split, fold)?;
+            if model.classes() != classes.as_slice() {
+                return Err(Error::MissingClasses {
+                    fold,
+                    fold_classes: model.classes().to_vec(),
+                    classes: classes.clone(),
+                });
+            }
+            let test = x.select(&split.test);
+            let out = output(&model, test.view()).map_err(|source| Error::Fold { fold, source })?;
+            Ok((split.test.clone(), out))
+        })
+        .collect::<Result<_>>()?;
+    let mut result = Array2::<f64>::from_elem((y.len(), cols), f64::NAN);
+    for (rows, out) in parts {
+        for (r, o) in rows.iter().zip(out.rows()) {
+            result.row_mut(*r).assign(&o);
+        }
+    }
+    Ok(result)
+}

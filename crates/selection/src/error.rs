@@ -1,0 +1,38 @@
+//! Typed errors of the selection crate.
+
+/// Why folds, splits or cross-validation failed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The split cannot be made (too many folds, sizes out of range, ...).
+    #[error("invalid split: {0}")]
+    InvalidSplit(String),
+    /// Fitting or predicting on one fold failed.
+    #[error("fold {fold}: {source}")]
+    Fold {
+        /// The fold (0-based).
+        fold: usize,
+        /// What the model said.
+        #[source]
+        source: classify_models::Error,
+    },
+    /// A fold's model does not know every class (its training part missed one).
+    #[error("fold {fold}: the training part holds classes {fold_classes:?}, not all of {classes:?}; use fewer folds or stratified folds")]
+    MissingClasses {
+        /// The fold.
+        fold: usize,
+        /// Classes its model learned.
+        fold_classes: Vec<usize>,
+        /// Classes of the whole target.
+        classes: Vec<usize>,
+    },
+    /// Scoring failed.
+    #[error("scoring: {0}")]
+    Metric(#[from] classify_metrics::Error),
+    /// A model error outside any fold.
+    #[error(transparent)]
+    Model(#[from] classify_models::Error),
+}
+
+/// The result type of this crate.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,325 @@
+//! Folds and splits with scikit-learn's rules.
+
+use rand::seq::SliceRandom;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+use crate::error::{Error, Result};
+
+/// One train/test split: row indices, each part ascending (shuffled for `train_test_split`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Split {
+    /// Training rows.
+    pub train: Vec<usize>,
+    /// Test rows.
+    pub test: Vec<usize>,
+}
+
+/// K-fold: consecutive test blocks, the first `n % k` one sample larger (scikit-learn's
+/// `KFold`). With `shuffle`, rows are permuted first with `seed`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KFold {
+    /// Number of folds (at least 2).
+    pub n_splits: usize,
+    /// Permute rows before cutting the blocks.
+    pub shuffle: bool,
+    /// Seed of the permutation.
+    pub seed: u64,
+}
+
+impl KFold {
+    /// `n_splits` folds without shuffling.
+    pub fn new(n_splits: usize) -> Self {
+        KFold {
+            n_splits,
+            shuffle: false,
+            seed: 0,
+        }
+    }
+
+    /// The folds of `n` samples.
+    pub fn split(&self, n: usize) -> Result<Vec<Split>> {
+        check_splits(self.n_splits, n)?;
+        let mut order: Vec<usize> = (0..n).collect();
+        if self.shuffle {
+            order.shuffle(&mut ChaCha8Rng::seed_from_u64(self.seed));
+        }
+        let mut fold_of = vec![0usize; n];
+        let mut start = 0;
+        for f in 0..self.n_splits {
+            let size = n / self.n_splits + usize::from(f < n % self.n_splits);
+            for &i in &order[start..start + size] {
+                fold_of[i] = f;
+            }
+            start += size;
+        }
+        Ok(from_assignment(&fold_of, self.n_splits))
+    }
+}
+
+/// Stratified k-fold: each fold keeps the class proportions (scikit-learn's
+/// `StratifiedKFold`): classes are ordered by first appearance, the per-fold allocation is
+/// a round robin over the sorted labels, and each class's rows go to folds in blocks, in
+/// row order (shuffled with `seed` when `shuffle`). Without shuffling the folds are exactly
+/// scikit-learn's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StratifiedKFold {
+    /// Number of folds (at least 2).
+    pub n_splits: usize,
+    /// Shuffle each class's fold assignment.
+    pub shuffle: bool,
+    /// Seed of the shuffle.
+    pub seed: u64,
+}
+
+impl StratifiedKFold {
+    /// `n_splits` folds without shuffling.
+    pub fn new(n_splits: usize) -> Self {
+        StratifiedKFold {
+            n_splits,
+            shuffle: false,
+            seed: 0,
+        }
+    }
+
+    /// The fold (0-based) each sample is tested in.
+    pub fn test_folds(&self, y: &[usize]) -> Result<Vec<usize>> {
+        let k = self.n_splits;
+        check_splits(k, y.len())?;
+        // Encode classes by order of first appearance.
+        let mut first_seen: Vec<usize> = Vec::new();
+        let mut code = std::collections::HashMap::new();
+        let encoded: Vec<usize> = y
+            .iter()
+            .map(|l| {
+                *code.entry(*l).or_insert_with(|| {
+                    first_seen.push(*l);
+                    first_seen.len() - 1
+                })
+            })
+            .collect();
+        let n_classes = first_seen.len();
+        let mut counts = vec![0usize; n_classes];
+        encoded.iter().for_each(|&c| counts[c] += 1);
+        if counts.iter().all(|&c| k > c) {
+            return Err(Error::InvalidSplit(format!(
+                "n_splits={k} cannot be greater than the number of members in each class"
+            )));
+        }
+        // allocation[f][c]: class c's samples in fold f, by round robin over sorted labels.
+        let mut sorted = encoded.clone();
+        sorted.sort_unstable();
+        let mut allocation = vec![vec![0usize; n_classes]; k];
+        for (i, &c) in sorted.iter().enumerate() {
+            allocation[i % k][c] += 1;
+        }
+        let mut rng = ChaCha8Rng::seed_from_u64(self.seed);
+        let mut folds_for: Vec<Vec<usize>> = (0..n_classes)
+            .map(|c| {
+                let mut v: Vec<usize> = (0..k)
+                    .flat_map(|f| std::iter::repeat_n(f, allocation[f][c]))
+                    .collect();
+                if self.shuffle {
+                    v.shuffle(&mut rng);
+                }
+                v.reverse(); // popped from the back, in order
+                v
+            })
+            .collect();
+        Ok(encoded
+            .iter()
+            .map(|&c| folds_for[c].pop().expect("allocation covers every sample"))
+            .collect())
+    }
+
+    /// The folds of labels `y`.
+    pub fn split(&self, y: &[usize]) -> Result<Vec<Split>> {
+        Ok(from_assignment(&self.test_folds(y)?, self.n_splits))
+    }
+}
+
+fn check_splits(k: usize, n: usize) -> Result<()> {
+    if k < 2 {
+        return Err(Error::InvalidSplit(format!(
+            "at least 2 folds are needed, got {k}"
+        )));
+    }
+    if k > n {
+        return Err(Error::InvalidSplit(format!(
+            "cannot have n_splits={k} greater than the number of samples: n_samples={n}"
+        )));
+    }
+    Ok(())
+}
+
+fn from_assignment(fold_of: &[usize], k: usize) -> Vec<Split> {
+    (0..k)
+        .map(|f| {
+            let (test, train): (Vec<usize>, Vec<usize>) =
+                (0..fold_of.len()).partition(|&i| fold_of[i] == f);
+            Split { train, test }
+        })
+        .collect()
+}
+
+/// How large the test part of [`train_test_split`] is.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum TestSize {
+    /// A fraction of the samples in (0, 1): rounded up, as scikit-learn.
+    Fraction(f64),
+    /// A number of samples.
+    Count(usize),
+}
+
+/// Shuffles and splits `n` samples into train and test parts (scikit-learn's
+/// `train_test_split`). With `stratify`, both parts keep the class proportions, using
+/// scikit-learn's allocation (floors, then the largest remainders, ties drawn at random).
+pub fn train_test_split(
+    n: usize,
+    test_size: TestSize,
+    seed: u64,
+    stratify: Option<&[usize]>,
+) -> Result<Split> {
+    let n_test = match test_size {
+        TestSize::Fraction(f) if f > 0.0 && f < 1.0 => (f * n as f64).ceil() as usize,
+        TestSize::Count(c) if c > 0 && c < n => c,
+        other => {
+            return Err(Error::InvalidSplit(format!(
+                "test size {other:?} must be a fraction in (0, 1) or a count in [1, {n})"
+            )))
+        }
+    };
+    let n_train = n - n_test;
+    if n_train == 0 || n_test == 0 {
+        return Err(Error::InvalidSplit(format!(
+            "{n} samples cannot make a train part and a test part of {n_test}"
+        )));
+    }
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let Some(y) = stratify else {
+        let mut perm: Vec<usize> = (0..n).collect();
+        perm.shuffle(&mut rng);
+        let test = perm[..n_test].to_vec();
+        let train = perm[n_test..].to_vec();
+        return Ok(Split { train, test });
+    };
+    if y.len() != n {
+        return Err(Error::InvalidSplit(format!(
+            "stratify has {} labels for {n} samples",
+            y.len()
+        )));
+    }
+    let mut classes = y.to_vec();
+    classes.sort_unstable();
+    classes.dedup();
+    let members: Vec<Vec<usize>> = classes
+        .iter()
+        .map(|c| (0..n).filter(|&i| y[i] == *c).collect())
+        .collect();
+    let counts: Vec<usize> = members.iter().map(Vec::len).collect();
+    if counts.iter().any(|&c| c < 2) {
+        return Err(Error::InvalidSplit(
+            "the least populated class has only 1 member; stratification needs at least 2".into(),
+        ));
+    }
+    if n_train < classes.len() || n_test < classes.len() {
+        return Err(Error::InvalidSplit(format!(
+            "train ({n_train}) and test ({n_test}) parts must each hold at least the {} classes",
+            classes.len()
+        )));
+    }
+    let train_counts = approximate_mode(&counts, n_train, &mut rng);
+    let remaining: Vec<usize> = counts
+        .iter()
+        .zip(&train_counts)
+        .map(|(c, t)| c - t)
+        .collect();
+    let test_counts = approximate_mode(&remaining, n_test, &mut rng);
+    let (mut train, mut test) = (Vec::new(), Vec::new());
+    for (i, m) in members.iter().enumerate() {
+        let mut perm = m.clone();
+        perm.shuffle(&mut rng);
+        train.extend_from_slice(&perm[..train_counts[i]]);
+        test.extend_from_slice(&perm[train_counts[i]..train_counts[i] + test_counts[i]]);
+    }
+    train.shuffle(&mut rng);
+    test.shuffle(&mut rng);
+    Ok(Split { train, test })
+}
+
+/// scikit-learn's `_approximate_mode`: floor each class's share of `draws`, then add one to
+/// the classes with the largest remainders (ties broken at random) until `draws` are placed.
+fn approximate_mode(counts: &[usize], draws: usize, rng: &mut ChaCha8Rng) -> Vec<usize> {
+    let total: usize = counts.iter().sum();
+    let continuous: Vec<f64> = counts
+        .iter()
+        .map(|&c| c as f64 / total as f64 * draws as f64)
+        .collect();
+    let mut floored: Vec<usize> = continuous.iter().map(|c| c.floor() as usize).collect();
+    let mut need = draws.saturating_sub(floored.iter().sum());
+    if need > 0 {
+        let remainder: Vec<f64> = continuous
+            .iter()
+            .zip(&floored)
+            .map(|(c, &f)| c - f as f64)
+            .collect();
+        let mut values = remainder.clone();
+        values.sort_by(|a, b| b.total_cmp(a));
+        values.dedup();
+        for v in values {
+            let mut inds: Vec<usize> = (0..remainder.len())
+                .filter(|&i| remainder[i] == v)
+                .collect();
+            let add = inds.len().min(need);
+            // Random choice without replacement among the tied classes.
+            for j in 0..add {
+                let pick = rng.gen_range(j..inds.len());
+                inds.swap(j, pick);
+                floored[inds[j]] += 1;
+            }
+            need -= add;
+            if need == 0 {
+                break;
+            }
+        }
+    }
+    floored
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kfold_sizes() {
+        let folds = KFold::new(3).split(10).unwrap();
+        let sizes: Vec<usize> = folds.iter().map(|s| s.test.len()).collect();
+        assert_eq!(sizes, vec![4, 3, 3]);
+        assert_eq!(folds[1].test, vec![4, 5, 6]);
+        assert_eq!(folds[1].train, vec![0, 1, 2, 3, 7, 8, 9]);
+        let shuffled = KFold {
+            n_splits: 3,
+            shuffle: true,
+            seed: 1,
+        }
+        .split(10)
+        .unwrap();
+        let mut all: Vec<usize> = shuffled.iter().flat_map(|s| s.test.clone()).collect();
+        all.sort_unstable();
+        assert_eq!(all, (0..10).collect::<Vec<_>>());
+        assert!(KFold::new(11).split(10).is_err());
+        assert!(KFold::new(1).split(10).is_err());
+    }
+
+    #[test]
+    fn stratified_split_keeps_proportions() {
+        let y: Vec<usize> = (0..100).map(|i| usize::from(i % 10 == 0)).collect();
+        let s = train_test_split(100, TestSize::Fraction(0.2), 3, Some(&y)).unwrap();
+        assert_eq!((s.train.len(), s.test.len()), (80, 20));
+        assert_eq!(s.test.iter().filter(|&&i| y[i] == 1).count(), 2);
+        let plain = train_test_split(100, TestSize::Count(30), 3, None).unwrap();
+        assert_eq!(plain.test.len(), 30);
+        assert!(train_test_split(5, TestSize::Fraction(1.5), 0, None).is_err());
+        assert!(train_test_split(4, TestSize::Fraction(0.5), 0, Some(&[0, 0, 0, 1])).is_err());
+    }
+}

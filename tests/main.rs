@@ -1,4 +1,5 @@
 //! End-to-end tests of the `classify` binary, one module per workflow step.
 
+mod binary;
 mod data;
 mod util;

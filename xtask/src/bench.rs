@@ -6,7 +6,11 @@
 //!    reads each step's median from `target/criterion`.
 //! 3. Runs `benches/sklearn/bench.py` on the same files in a venv under `target/bench-venv`
 //!    (created with numpy and scikit-learn on first use).
-//! 4. Prints one table: step, ours, theirs, ratio (theirs / ours: above 1 means we are faster).
+//! 4. Prints one table: step, ours, theirs, ratio (theirs / ours: above 1 means we are faster),
+//!    then each workflow step's per-fold accuracy on both sides.
+//!
+//! Workflow steps run the release `classify` binary once and time it; heavy ones (minutes in
+//! scikit-learn) run only when named or with `--all`.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -15,35 +19,84 @@ use anyhow::{bail, Context};
 
 use crate::{cargo, project_root, status};
 
-/// One comparison: a criterion benchmark id and the matching Python step.
+/// One comparison: our side (a criterion benchmark, or one timed run of the `classify`
+/// binary) and the matching Python step.
 struct Step {
     /// Name shown in the table and passed to the Python script.
     name: &'static str,
-    /// Criterion bench target (`benches/<bench>.rs`).
-    bench: &'static str,
-    /// Criterion id: `group/function`.
-    id: &'static str,
+    /// How our side is measured.
+    ours: Ours,
     /// What is measured.
     what: &'static str,
+    /// Heavy: skipped unless named or `--all` is given (scikit-learn takes many minutes).
+    heavy: bool,
+}
+
+enum Ours {
+    /// A criterion benchmark: bench target (`benches/<bench>.rs`) and id `group/function`.
+    Criterion {
+        bench: &'static str,
+        id: &'static str,
+    },
+    /// One run of `classify <args> --dataset <bench dataset> --json`, timed; its JSON may hold
+    /// `fold_accuracy` to compare with scikit-learn's.
+    Cli(&'static [&'static str]),
 }
 
 const STEPS: &[Step] = &[
     Step {
         name: "idx-load",
-        bench: "datasets",
-        id: "idx/load_train_test",
+        ours: Ours::Criterion {
+            bench: "datasets",
+            id: "idx/load_train_test",
+        },
         what: "read train+test images and labels (4 gzip IDX files) into arrays",
+        heavy: false,
     },
     Step {
         name: "curves-1m",
-        bench: "metrics",
-        id: "curves/roc_pr_auc_1m",
+        ours: Ours::Criterion {
+            bench: "metrics",
+            id: "curves/roc_pr_auc_1m",
+        },
         what: "roc_curve + precision_recall_curve + roc_auc_score, 1,000,000 scores",
+        heavy: false,
+    },
+    Step {
+        name: "sgd-fit",
+        ours: Ours::Criterion {
+            bench: "models",
+            id: "sgd/fit_binary_5",
+        },
+        what: "SGDClassifier() fit, y == 5, raw pixels",
+        heavy: false,
+    },
+    Step {
+        name: "sgd-cv-binary",
+        ours: Ours::Criterion {
+            bench: "models",
+            id: "sgd/cv3_binary_5",
+        },
+        what: "cross_val_score(SGD, y == 5, cv=3, accuracy)",
+        heavy: false,
+    },
+    Step {
+        name: "sgd-cv-binary-acc",
+        ours: Ours::Cli(&["binary", "--digit", "5", "--cv", "3"]),
+        what: "per-fold accuracy of the above (classify binary; time: whole workflow)",
+        heavy: false,
+    },
+    Step {
+        name: "sgd-cv-multi-scaled",
+        ours: Ours::Cli(&["multiclass", "--scale", "--cv", "3"]),
+        what: "3-fold CV of scaler + SGD, 10 classes (scikit-learn: tens of minutes)",
+        heavy: true,
     },
 ];
 
 pub fn run(args: &[String]) -> anyhow::Result<()> {
     let mut quick = false;
+    let mut all = false;
     let mut python = true;
     let mut dataset = "fashion-mnist".to_string();
     let mut only: Vec<String> = Vec::new();
@@ -51,6 +104,7 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
     while let Some(a) = it.next() {
         match a.as_str() {
             "--quick" => quick = true,
+            "--all" => all = true,
             "--no-python" => python = false,
             "--dataset" => dataset = it.next().context("--dataset needs a name")?.clone(),
             s if s.starts_with('-') => bail!("unknown option {s}"),
@@ -59,7 +113,13 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
     }
     let steps: Vec<&Step> = STEPS
         .iter()
-        .filter(|s| only.is_empty() || only.iter().any(|o| o == s.name))
+        .filter(|s| {
+            if only.is_empty() {
+                all || !s.heavy
+            } else {
+                only.iter().any(|o| o == s.name)
+            }
+        })
         .collect();
     if steps.is_empty() {
         bail!(
@@ -68,19 +128,67 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
         );
     }
     let data = data_dir(&dataset)?;
+    // The workflow steps load through the cache; name the embedded sample when we fell back.
+    if data.ends_with("mnist-sample") {
+        dataset = "mnist-sample".to_string();
+    }
     eprintln!("bench data: {}", data.display());
 
-    let mut benches: Vec<&str> = steps.iter().map(|s| s.bench).collect();
+    let mut benches: Vec<&str> = steps
+        .iter()
+        .filter_map(|s| match s.ours {
+            Ours::Criterion { bench, .. } => Some(bench),
+            Ours::Cli(_) => None,
+        })
+        .collect();
     benches.dedup();
+    let mut filters: Vec<&str> = steps
+        .iter()
+        .filter_map(|s| match s.ours {
+            Ours::Criterion { id, .. } => Some(id),
+            Ours::Cli(_) => None,
+        })
+        .collect();
+    filters.dedup();
     for bench in benches {
         let mut cmd = cargo();
         cmd.args(["bench", "--bench", bench, "--"]);
         if quick {
             cmd.args(["--warm-up-time", "1", "--measurement-time", "3"]);
         }
+        // Only the benchmarks of the chosen steps, matched exactly.
+        let pattern = format!("^({})$", filters.join("|"));
+        cmd.arg(pattern);
         cmd.env("CLASSIFY_BENCH_DATA", &data);
         cmd.env("CLASSIFY_BENCH_SCORES", scores_file());
         status(&mut cmd)?;
+    }
+
+    // Workflow steps: one timed run of the release binary each.
+    let mut cli_runs = std::collections::HashMap::new();
+    if steps.iter().any(|s| matches!(s.ours, Ours::Cli(_))) {
+        status(cargo().args(["build", "--release", "--quiet", "--bin", "classify"]))?;
+    }
+    for step in &steps {
+        if let Ours::Cli(args) = step.ours {
+            eprintln!("running classify {} on {dataset}", args.join(" "));
+            let start = std::time::Instant::now();
+            let out = Command::new(project_root().join("target/release/classify"))
+                .args(args)
+                .args(["--dataset", &dataset, "--json", "--quiet"])
+                .output()
+                .context("running target/release/classify")?;
+            let secs = start.elapsed().as_secs_f64();
+            if !out.status.success() {
+                bail!(
+                    "classify {}: {}",
+                    args.join(" "),
+                    String::from_utf8_lossy(&out.stderr)
+                );
+            }
+            let json: serde_json::Value = serde_json::from_slice(&out.stdout)?;
+            cli_runs.insert(step.name, (secs, json));
+        }
     }
 
     let theirs = if python {
@@ -98,22 +206,51 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
     println!();
     println!("data: {}", data.display());
     println!(
-        "{:<14} {:>12} {:>14} {:>8}  what",
+        "{:<20} {:>12} {:>14} {:>8}  what",
         "step", "classify", "scikit-learn", "ratio"
     );
+    let mut accuracy_lines = Vec::new();
     for step in &steps {
-        let ours = criterion_median(step.id)?;
-        let other = theirs
-            .as_ref()
-            .and_then(|t| t.get(step.name))
+        let ours = match step.ours {
+            Ours::Criterion { id, .. } => criterion_median(id)?,
+            Ours::Cli(_) => cli_runs.get(step.name).map_or(f64::NAN, |r| r.0),
+        };
+        let their = theirs.as_ref().and_then(|t| t.get(step.name));
+        let other = their
             .and_then(|v| v.get("median_s"))
             .and_then(serde_json::Value::as_f64);
+        if let (Some((_, json)), Some(t)) = (cli_runs.get(step.name), their) {
+            let folds = |v: &serde_json::Value| -> Vec<f64> {
+                v.get("fold_accuracy")
+                    .and_then(|a| a.as_array())
+                    .map(|a| a.iter().filter_map(serde_json::Value::as_f64).collect())
+                    .unwrap_or_default()
+            };
+            let (a, b) = (folds(json), folds(t));
+            if !a.is_empty() && a.len() == b.len() {
+                let diffs: Vec<String> = a
+                    .iter()
+                    .zip(&b)
+                    .map(|(x, y)| format!("{:+.2}", (x - y) * 100.0))
+                    .collect();
+                let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
+                accuracy_lines.push(format!(
+                    "{}: fold accuracy classify {:?} vs scikit-learn {:?}; difference (pp) {} ; means {:.4} vs {:.4}",
+                    step.name,
+                    a.iter().map(|v| (v * 1e4).round() / 1e4).collect::<Vec<_>>(),
+                    b.iter().map(|v| (v * 1e4).round() / 1e4).collect::<Vec<_>>(),
+                    diffs.join(" "),
+                    mean(&a),
+                    mean(&b)
+                ));
+            }
+        }
         let (other_s, ratio) = match other {
             Some(t) => (format_secs(t), format!("{:.2}x", t / ours)),
             None => ("-".into(), "-".into()),
         };
         println!(
-            "{:<14} {:>12} {:>14} {:>8}  {}",
+            "{:<20} {:>12} {:>14} {:>8}  {}",
             step.name,
             format_secs(ours),
             other_s,
@@ -122,6 +259,9 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
         );
     }
     println!("ratio = scikit-learn time / classify time (above 1: classify is faster); medians");
+    for line in accuracy_lines {
+        println!("{line}");
+    }
     Ok(())
 }
 

@@ -2,7 +2,7 @@
 //!
 //! - `fetch <dataset> [--from DIR] [--data-dir DIR]`: download a dataset into the cache, or
 //!   import it from a local folder, with every file verified (runs `classify data fetch`).
-//! - `bench [--quick] [--no-python] [--dataset NAME] [STEP...]`: runs the criterion benches,
+//! - `bench [--quick] [--all] [--no-python] [--dataset NAME] [STEP...]`: runs the criterion benches,
 //!   then the same steps in scikit-learn / NumPy (in a venv under `target/`) on the same data,
 //!   and prints each step's time for both and the ratio.
 
@@ -17,7 +17,7 @@ use anyhow::{bail, Context};
 
 const USAGE: &str = "usage:
   cargo xtask fetch <mnist|fashion-mnist> [--from DIR] [--data-dir DIR]
-  cargo xtask bench [--quick] [--no-python] [--dataset NAME] [STEP...]";
+  cargo xtask bench [--quick] [--all] [--no-python] [--dataset NAME] [STEP...]";
 
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();

@@ -51,6 +51,49 @@ pub enum Command {
     /// Look at the data: what a dataset holds, single digits, grids; fetch datasets.
     #[command(subcommand)]
     Data(DataCommand),
+    /// A binary detector ("is it a 5?") judged by cross-validation: accuracy per fold, the
+    /// dummy baseline, out-of-fold confusion matrix, precision, recall, F1, ROC AUC, and the
+    /// threshold reaching 90 % precision.
+    Binary {
+        /// The digit (class label) to detect.
+        #[arg(long, default_value_t = 5)]
+        digit: u8,
+        /// Precision the threshold search aims for.
+        #[arg(long, default_value_t = 0.90)]
+        target_precision: f64,
+        /// Model and cross-validation.
+        #[command(flatten)]
+        cv: CvArgs,
+    },
+    /// All classes at once, judged by cross-validation: accuracy per fold.
+    Multiclass {
+        /// Model and cross-validation.
+        #[command(flatten)]
+        cv: CvArgs,
+    },
+}
+
+/// Which model a workflow trains.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ModelName {
+    /// Linear model trained by SGD (hinge loss), as scikit-learn's SGDClassifier().
+    Sgd,
+    /// Always predicts the most frequent class.
+    Dummy,
+}
+
+/// Options of the cross-validated workflows.
+#[derive(Debug, Clone, Args)]
+pub struct CvArgs {
+    /// The model.
+    #[arg(long, value_enum, default_value_t = ModelName::Sgd)]
+    pub model: ModelName,
+    /// Number of stratified folds.
+    #[arg(long, default_value_t = 3)]
+    pub cv: usize,
+    /// Standard-scale the pixels (learned inside each fold).
+    #[arg(long)]
+    pub scale: bool,
 }
 
 /// `classify data ...`

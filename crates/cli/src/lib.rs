@@ -15,6 +15,7 @@
 //! ```
 
 mod args;
+mod binary;
 mod data;
 mod output;
 
@@ -41,6 +42,13 @@ where
     };
     match execute(&cli) {
         Ok(()) => 0,
+        // `classify ... | head`: the reader left; that is not a failure.
+        Err(e)
+            if e.downcast_ref::<std::io::Error>()
+                .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe) =>
+        {
+            0
+        }
         Err(e) => {
             eprintln!("error: {e:#}");
             1
@@ -52,5 +60,11 @@ where
 pub fn execute(cli: &Cli) -> anyhow::Result<()> {
     match &cli.command {
         Command::Data(cmd) => data::run(cmd, &cli.common),
+        Command::Binary {
+            digit,
+            target_precision,
+            cv,
+        } => binary::binary(&cli.common, cv, *digit, *target_precision),
+        Command::Multiclass { cv } => binary::multiclass(&cli.common, cv),
     }
 }

@@ -96,6 +96,26 @@ struct Counts {
     thresholds: Vec<f64>,
 }
 
+impl Counts {
+    /// With more than two points, keeps the first, the last, and the interior points `i`
+    /// for which `keep(self, i)` holds (scikit-learn's `drop_intermediate`).
+    fn keep_interior(&mut self, keep: impl Fn(&Counts, usize) -> bool) {
+        let n = self.fps.len();
+        if n <= 2 {
+            return;
+        }
+        let kept: Vec<usize> = (0..n)
+            .filter(|&i| i == 0 || i == n - 1 || keep(self, i))
+            .collect();
+        let pick = |v: &[f64]| kept.iter().map(|&i| v[i]).collect::<Vec<f64>>();
+        *self = Counts {
+            fps: pick(&self.fps),
+            tps: pick(&self.tps),
+            thresholds: pick(&self.thresholds),
+        };
+    }
+}
+
 /// Order-preserving `u64` key of a finite `f64`, inverted so ascending keys are descending
 /// scores. `-0.0` and `0.0` get the same key (they are equal scores).
 #[inline]
@@ -251,23 +271,17 @@ pub fn roc_curve<L: Label>(
 }
 
 fn roc_from(positive: &[bool], scores: &[f64], weights: Option<&[f64]>, drop: bool) -> RocCurve {
-    let Counts {
-        mut fps,
-        mut tps,
-        mut thresholds,
-    } = binary_counts(positive, scores, weights);
-    if drop && fps.len() > 2 {
-        let n = fps.len();
+    let mut counts = binary_counts(positive, scores, weights);
+    if drop {
+        // Keep the ends and every point where the curve bends (a non-zero second difference).
         let second_diff = |v: &[f64], i: usize| (v[i + 1] - v[i]) - (v[i] - v[i - 1]);
-        let keep: Vec<usize> = (0..n)
-            .filter(|&i| {
-                i == 0 || i == n - 1 || second_diff(&fps, i) != 0.0 || second_diff(&tps, i) != 0.0
-            })
-            .collect();
-        fps = keep.iter().map(|&i| fps[i]).collect();
-        tps = keep.iter().map(|&i| tps[i]).collect();
-        thresholds = keep.iter().map(|&i| thresholds[i]).collect();
+        counts.keep_interior(|c, i| second_diff(&c.fps, i) != 0.0 || second_diff(&c.tps, i) != 0.0);
     }
+    let Counts {
+        fps,
+        tps,
+        thresholds,
+    } = counts;
     let rate = |v: &[f64]| -> Vec<f64> {
         let last = *v.last().unwrap_or(&0.0);
         std::iter::once(0.0)
@@ -304,22 +318,17 @@ pub fn precision_recall_curve<L: Label>(
 }
 
 fn pr_from(positive: &[bool], scores: &[f64], weights: Option<&[f64]>, drop: bool) -> PrCurve {
-    let Counts {
-        mut fps,
-        mut tps,
-        mut thresholds,
-    } = binary_counts(positive, scores, weights);
-    if drop && fps.len() > 2 {
-        let n = tps.len();
-        let keep: Vec<usize> = (0..n)
-            .filter(|&i| {
-                i == 0 || i == n - 1 || tps[i] - tps[i - 1] != 0.0 || tps[i + 1] - tps[i] != 0.0
-            })
-            .collect();
-        fps = keep.iter().map(|&i| fps[i]).collect();
-        tps = keep.iter().map(|&i| tps[i]).collect();
-        thresholds = keep.iter().map(|&i| thresholds[i]).collect();
+    let mut counts = binary_counts(positive, scores, weights);
+    if drop {
+        // Keep the ends and every point where the true positives change on either side.
+        counts
+            .keep_interior(|c, i| c.tps[i] - c.tps[i - 1] != 0.0 || c.tps[i + 1] - c.tps[i] != 0.0);
     }
+    let Counts {
+        fps,
+        tps,
+        mut thresholds,
+    } = counts;
     let last_tp = *tps.last().unwrap_or(&0.0);
     let mut precision: Vec<f64> = tps
         .iter()

@@ -40,7 +40,7 @@ mod traits;
 pub use dummy::{Dummy, DummyClassifier, DummyStrategy};
 pub use error::{Error, Result};
 pub use features::{Features, OwnedFeatures, Row};
-pub use scaler::{FittedScaler, StandardScaler};
+pub use scaler::{FittedScaler, Scaled, ScaledModel, StandardScaler};
 pub use sgd::{Loss, Sgd, SgdClassifier};
 pub use traits::{Classifier, DecisionFunction, Estimator, PredictProba};
 

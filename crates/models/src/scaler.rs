@@ -140,3 +140,72 @@ mod tests {
         assert!(s.transform(arr2(&[[1u8, 2]]).view().into()).is_err());
     }
 }
+
+/// Standard scaling followed by a model, fitted together: the scaler learns from the training
+/// rows only, so cross-validation does not leak test statistics into training.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Scaled<E> {
+    /// The scaling.
+    pub scaler: StandardScaler,
+    /// The model trained on scaled features.
+    pub estimator: E,
+}
+
+impl<E> Scaled<E> {
+    /// Default scaling before `estimator`.
+    pub fn new(estimator: E) -> Self {
+        Scaled {
+            scaler: StandardScaler::default(),
+            estimator,
+        }
+    }
+}
+
+/// A fitted [`Scaled`] model.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScaledModel<M> {
+    /// The fitted scaler.
+    pub scaler: FittedScaler,
+    /// The fitted model.
+    pub model: M,
+}
+
+impl<E: crate::Estimator> crate::Estimator for Scaled<E> {
+    type Model = ScaledModel<E::Model>;
+
+    fn fit(&self, x: Features<'_>, y: &[usize]) -> Result<Self::Model> {
+        crate::traits::check_targets(x.n_samples(), y.len())?;
+        let scaler = self.scaler.fit(x)?;
+        let scaled = scaler.transform(x)?;
+        let model = self.estimator.fit((&scaled).into(), y)?;
+        Ok(ScaledModel { scaler, model })
+    }
+}
+
+impl<M: crate::Classifier> crate::Classifier for ScaledModel<M> {
+    fn classes(&self) -> &[usize] {
+        self.model.classes()
+    }
+
+    fn n_features(&self) -> usize {
+        self.model.n_features()
+    }
+
+    fn predict(&self, x: Features<'_>) -> Result<Vec<usize>> {
+        self.model.predict((&self.scaler.transform(x)?).into())
+    }
+}
+
+impl<M: crate::DecisionFunction> crate::DecisionFunction for ScaledModel<M> {
+    fn decision_function(&self, x: Features<'_>) -> Result<Array2<f64>> {
+        self.model
+            .decision_function((&self.scaler.transform(x)?).into())
+    }
+}
+
+impl<M: crate::PredictProba> crate::PredictProba for ScaledModel<M> {
+    fn predict_proba(&self, x: Features<'_>) -> Result<Array2<f64>> {
+        self.model
+            .predict_proba((&self.scaler.transform(x)?).into())
+    }
+}

@@ -92,8 +92,9 @@ impl Loss {
 /// stopping when the mean objective has not improved by `tol = 1e-3` for 5 epochs, rows
 /// reshuffled every epoch.
 ///
-/// Multiclass targets are learned one-vs-rest, classes in parallel; each binary problem
-/// draws its shuffles from `random_state` and the class index, so results do not depend on
+/// Multiclass targets are learned one-vs-rest. The binary problems share each epoch's
+/// shuffle order (drawn from `random_state`), so one pass over the rows trains a group of
+/// them while the row is in cache; groups run in parallel, and the result does not depend on
 /// the number of threads.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct SgdClassifier {
@@ -178,12 +179,26 @@ impl SgdClassifier {
             (0..classes.len()).collect()
         };
         let sq_norms: Vec<f64> = rows.iter().map(|&r| sq_norm(x.row(r))).collect();
+        // The one-vs-rest problems share each epoch's shuffle order, so one pass over the
+        // rows serves a whole group of problems (the row stays in cache). Groups run in
+        // parallel; every group replays the same order sequence, so the result does not depend
+        // on how problems are grouped or on the number of threads.
+        let groups = problems.len().min(rayon::current_num_threads()).max(1);
+        let per_group = problems.len().div_ceil(groups);
         let fitted: Vec<Result<(Vec<f32>, f64, usize)>> = problems
-            .par_iter()
-            .map(|&c| {
-                let positive: Vec<bool> = index.iter().map(|&i| i == c).collect();
-                let seed = splitmix(self.random_state ^ splitmix(c as u64));
-                self.train_binary(x, rows, &positive, &sq_norms, seed)
+            .par_chunks(per_group)
+            .map(|group| {
+                let positive: Vec<Vec<bool>> = group
+                    .iter()
+                    .map(|&c| index.iter().map(|&i| i == c).collect())
+                    .collect();
+                self.train_group(x, rows, &positive, &sq_norms)
+            })
+            .collect::<Vec<_>>()
+            .into_iter()
+            .flat_map(|r| match r {
+                Ok(v) => v.into_iter().map(Ok).collect::<Vec<_>>(),
+                Err(e) => vec![Err(e)],
             })
             .collect();
         let d = x.n_features();
@@ -208,104 +223,144 @@ impl SgdClassifier {
         })
     }
 
-    /// One binary problem: scikit-learn's `_plain_sgd` with the "optimal" schedule, an L2
-    /// penalty kept as a scale factor, and the stopping rule on the mean objective.
-    fn train_binary(
+    /// Binary problems trained side by side, each as scikit-learn's `_plain_sgd`: the
+    /// "optimal" schedule, the L2 penalty kept as a scale factor, and the stopping rule on the
+    /// epoch's mean objective (loss plus penalty). `positive[p][k]` says whether row `rows[k]`
+    /// is positive in problem `p`. Each problem stops on its own; the epoch's shuffle order is
+    /// drawn once from `random_state` for all of them.
+    fn train_group(
         &self,
         x: Features<'_>,
         rows: &[usize],
-        positive: &[bool],
+        positive: &[Vec<bool>],
         sq_norms: &[f64],
-        seed: u64,
-    ) -> Result<(Vec<f32>, f64, usize)> {
+    ) -> Result<Vec<(Vec<f32>, f64, usize)>> {
         let alpha = self.alpha;
         let loss = self.loss;
         // t0 heuristic: eta at the first sample is typw / max(1, dloss(-typw, 1)).
         let typw = (1.0 / alpha.sqrt()).sqrt();
         let initial_eta0 = typw / f64::max(1.0, loss.gradient(1.0, -typw));
         let optimal_init = 1.0 / (initial_eta0 * alpha);
-        let mut w = vec![0.0f32; x.n_features()];
-        let mut wscale = 1.0f64;
-        let mut w_sq_norm = 0.0f64;
-        let mut intercept = 0.0f64;
+        let mut problems: Vec<Problem> = positive
+            .iter()
+            .map(|_| Problem::new(x.n_features()))
+            .collect();
         let mut order: Vec<usize> = (0..rows.len()).collect();
-        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        let mut rng = ChaCha8Rng::seed_from_u64(self.random_state);
         let mut t = 1.0f64;
-        let mut best = f64::INFINITY;
-        let mut no_improvement = 0;
         let n = rows.len() as f64;
-        let mut epochs = 0;
         for epoch in 0..self.max_iter {
-            epochs = epoch + 1;
+            if problems.iter().all(|p| p.done) {
+                break;
+            }
             if self.shuffle {
                 order.shuffle(&mut rng);
             }
-            let mut objective = 0.0f64;
             for (pos, &k) in order.iter().enumerate() {
                 if let Some(&ahead) = order.get(pos + PREFETCH_AHEAD) {
                     prefetch(x.row(rows[ahead]));
                 }
                 let row = x.row(rows[k]);
-                let y = if positive[k] { 1.0 } else { -1.0 };
-                let raw = f64::from(dot(&w, row));
-                let p = wscale * raw + intercept;
                 let eta = 1.0 / (alpha * (optimal_init + t - 1.0));
-                objective += loss.loss(y, p) + alpha * 0.5 * w_sq_norm;
-                let update = -eta * loss.gradient(y, p).clamp(-1e12, 1e12);
-                // L2 penalty: w *= 1 - eta * alpha, as a scale factor.
-                let c = f64::max(0.0, 1.0 - eta * alpha);
-                wscale *= c;
-                w_sq_norm *= c * c;
-                let mut inner = raw;
-                if wscale < 1e-9 {
-                    let s = wscale as f32;
-                    w.iter_mut().for_each(|v| *v *= s);
-                    inner *= wscale;
-                    wscale = 1.0;
-                }
-                if update != 0.0 {
-                    axpy(&mut w, (update / wscale) as f32, row);
-                    w_sq_norm += sq_norms[k] * update * update + 2.0 * inner * wscale * update;
-                    if self.fit_intercept {
-                        intercept += update;
+                for (p, pos_of) in problems.iter_mut().zip(positive) {
+                    if p.done {
+                        continue;
+                    }
+                    let y = if pos_of[k] { 1.0 } else { -1.0 };
+                    let raw = f64::from(dot(&p.w, row));
+                    let pred = p.wscale * raw + p.intercept;
+                    p.objective += loss.loss(y, pred) + alpha * 0.5 * p.sq_norm;
+                    let update = -eta * loss.gradient(y, pred).clamp(-1e12, 1e12);
+                    // L2 penalty: w *= 1 - eta * alpha, as a scale factor.
+                    let c = f64::max(0.0, 1.0 - eta * alpha);
+                    p.wscale *= c;
+                    p.sq_norm *= c * c;
+                    let mut inner = raw;
+                    if p.wscale < 1e-9 {
+                        let s = p.wscale as f32;
+                        p.w.iter_mut().for_each(|v| *v *= s);
+                        inner *= p.wscale;
+                        p.wscale = 1.0;
+                    }
+                    if update != 0.0 {
+                        axpy(&mut p.w, (update / p.wscale) as f32, row);
+                        p.sq_norm +=
+                            sq_norms[k] * update * update + 2.0 * inner * p.wscale * update;
+                        if self.fit_intercept {
+                            p.intercept += update;
+                        }
                     }
                 }
                 t += 1.0;
             }
-            if !intercept.is_finite() || !wscale.is_finite() || w.iter().any(|v| !v.is_finite()) {
-                return Err(Error::Diverged(epochs));
-            }
-            if let Some(tol) = self.tol {
-                let mean = objective / n;
-                if mean > best - tol {
-                    no_improvement += 1;
-                } else {
-                    no_improvement = 0;
+            for p in problems.iter_mut().filter(|p| !p.done) {
+                p.epochs = epoch + 1;
+                if !p.intercept.is_finite()
+                    || !p.wscale.is_finite()
+                    || p.w.iter().any(|v| !v.is_finite())
+                {
+                    return Err(Error::Diverged(p.epochs));
                 }
-                if mean < best {
-                    best = mean;
+                if let Some(tol) = self.tol {
+                    let mean = p.objective / n;
+                    if mean > p.best - tol {
+                        p.no_improvement += 1;
+                    } else {
+                        p.no_improvement = 0;
+                    }
+                    if mean < p.best {
+                        p.best = mean;
+                    }
+                    p.done = p.no_improvement >= self.n_iter_no_change;
                 }
-                if no_improvement >= self.n_iter_no_change {
-                    break;
-                }
+                p.objective = 0.0;
             }
         }
-        let s = wscale as f32;
-        w.iter_mut().for_each(|v| *v *= s);
-        Ok((w, intercept, epochs))
+        Ok(problems
+            .into_iter()
+            .map(|mut p| {
+                let s = p.wscale as f32;
+                p.w.iter_mut().for_each(|v| *v *= s);
+                (p.w, p.intercept, p.epochs)
+            })
+            .collect())
+    }
+}
+
+/// The state of one binary problem during training.
+struct Problem {
+    /// Weights, up to the factor `wscale`.
+    w: Vec<f32>,
+    wscale: f64,
+    /// Squared norm of the true weights (`wscale * w`).
+    sq_norm: f64,
+    intercept: f64,
+    /// This epoch's summed objective.
+    objective: f64,
+    best: f64,
+    no_improvement: usize,
+    epochs: usize,
+    done: bool,
+}
+
+impl Problem {
+    fn new(d: usize) -> Self {
+        Problem {
+            w: vec![0.0; d],
+            wscale: 1.0,
+            sq_norm: 0.0,
+            intercept: 0.0,
+            objective: 0.0,
+            best: f64::INFINITY,
+            no_improvement: 0,
+            epochs: 0,
+            done: false,
+        }
     }
 }
 
 /// How many rows ahead (in shuffled order) to prefetch.
 const PREFETCH_AHEAD: usize = 6;
-
-/// SplitMix64: decorrelates per-class seeds.
-fn splitmix(mut z: u64) -> u64 {
-    z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
-}
 
 impl Estimator for SgdClassifier {
     type Model = Sgd;
@@ -531,6 +586,25 @@ mod tests {
         .fit((&x).into(), y)
         .unwrap();
         assert_ne!(a.coef, other.coef);
+    }
+
+    #[test]
+    fn multiclass_is_the_same_at_any_thread_count() {
+        let (x, y, _, _) = sample();
+        let x = x.slice(ndarray::s![..2000, ..]).to_owned();
+        let p = SgdClassifier {
+            max_iter: 8,
+            ..Default::default()
+        };
+        let many = p.fit((&x).into(), &y[..2000]).unwrap();
+        for threads in [1, 3] {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            let other = pool.install(|| p.fit((&x).into(), &y[..2000]).unwrap());
+            assert_eq!(many, other, "{threads} threads");
+        }
     }
 
     #[test]

@@ -19,6 +19,13 @@ pub enum Cv {
     Splits(Vec<Split>),
 }
 
+/// `cv = k`, as scikit-learn reads it for a classifier: `k` stratified folds.
+impl From<usize> for Cv {
+    fn from(k: usize) -> Self {
+        Cv::Stratified(k)
+    }
+}
+
 impl Cv {
     /// The splits for targets `y`.
     pub fn splits(&self, y: &[usize]) -> Result<Vec<Split>> {

@@ -142,7 +142,7 @@ fn cross_validation_is_deterministic_and_parallel_safe() {
         ..Default::default()
     };
     let x: Features<'_> = (&data.data).into();
-    let a = cross_val_score(&model, x, &y, &Cv::Stratified(3), Scoring::Accuracy).unwrap();
+    let a = cross_val_score(&model, x, &y, &Cv::from(3), Scoring::Accuracy).unwrap();
     let one_thread = rayon::ThreadPoolBuilder::new()
         .num_threads(1)
         .build()

@@ -1,0 +1,354 @@
+//! `classify binary` and `classify multiclass`: cross-validated classifiers.
+
+use anyhow::Context;
+use classify_metrics::{
+    accuracy_score, confusion_matrix, precision_recall_curve, precision_recall_fscore_support,
+    roc_auc_score, ConfusionMatrix, CurveOptions, PrfOptions, ThresholdPoint,
+};
+use classify_models::{
+    DecisionFunction, DummyClassifier, Estimator, Features, PredictProba, Scaled, SgdClassifier,
+};
+use classify_selection::{
+    cross_val_decision_function, cross_val_predict_proba, Cv, Split, StratifiedKFold,
+};
+use ndarray::Array2;
+use serde::Serialize;
+
+use crate::args::{Common, CvArgs, ModelName};
+use crate::data::load;
+use crate::output::{self, spinner, thousands};
+
+#[derive(Serialize)]
+struct BinaryReport {
+    dataset: String,
+    digit: u8,
+    n_train: usize,
+    n_positive: usize,
+    model: String,
+    folds: usize,
+    fold_accuracy: Vec<f64>,
+    mean_accuracy: f64,
+    dummy_fold_accuracy: Vec<f64>,
+    confusion_matrix: Vec<Vec<f64>>,
+    precision: f64,
+    recall: f64,
+    f1: f64,
+    roc_auc: f64,
+    target_precision: f64,
+    threshold: Option<ThresholdPoint>,
+    image: ImagePrediction,
+}
+
+#[derive(Serialize)]
+struct ImagePrediction {
+    index: usize,
+    label: u8,
+    predicted_positive: bool,
+    score: f64,
+}
+
+fn sgd(common: &Common) -> SgdClassifier {
+    SgdClassifier {
+        random_state: common.seed,
+        ..Default::default()
+    }
+}
+
+fn model_name(cv: &CvArgs) -> String {
+    let base = match cv.model {
+        ModelName::Sgd => "SGD (hinge loss, alpha 1e-4)",
+        ModelName::Dummy => "dummy (most frequent class)",
+    };
+    if cv.scale {
+        format!("standard scaling + {base}")
+    } else {
+        base.to_string()
+    }
+}
+
+/// Out-of-fold scores of the positive class (decision function, or probability for the dummy).
+fn oof_scores(
+    common: &Common,
+    cv: &CvArgs,
+    x: Features<'_>,
+    y: &[usize],
+    splits: &[Split],
+) -> anyhow::Result<Vec<f64>> {
+    let cvs = Cv::Splits(splits.to_vec());
+    let scores: Array2<f64> = match (cv.model, cv.scale) {
+        (ModelName::Sgd, false) => cross_val_decision_function(&sgd(common), x, y, &cvs)?,
+        (ModelName::Sgd, true) => {
+            cross_val_decision_function(&Scaled::new(sgd(common)), x, y, &cvs)?
+        }
+        (ModelName::Dummy, _) => {
+            let p = cross_val_predict_proba(&DummyClassifier::most_frequent(), x, y, &cvs)?;
+            return Ok(p.column(p.ncols() - 1).to_vec());
+        }
+    };
+    Ok(scores.column(0).to_vec())
+}
+
+/// Fits on every training image and scores one image.
+fn score_one(
+    common: &Common,
+    cv: &CvArgs,
+    x: Features<'_>,
+    y: &[usize],
+    row: Features<'_>,
+) -> anyhow::Result<f64> {
+    Ok(match (cv.model, cv.scale) {
+        (ModelName::Sgd, false) => sgd(common).fit(x, y)?.decision_function(row)?[[0, 0]],
+        (ModelName::Sgd, true) => {
+            Scaled::new(sgd(common)).fit(x, y)?.decision_function(row)?[[0, 0]]
+        }
+        (ModelName::Dummy, _) => DummyClassifier::most_frequent()
+            .fit(x, y)?
+            .predict_proba(row)?[[0, 1]],
+    })
+}
+
+fn per_fold_accuracy(
+    splits: &[Split],
+    truth: &[usize],
+    pred: &[usize],
+) -> anyhow::Result<Vec<f64>> {
+    splits
+        .iter()
+        .map(|s| {
+            let t: Vec<usize> = s.test.iter().map(|&i| truth[i]).collect();
+            let p: Vec<usize> = s.test.iter().map(|&i| pred[i]).collect();
+            Ok(accuracy_score(&t, &p, None)?)
+        })
+        .collect()
+}
+
+fn mean(v: &[f64]) -> f64 {
+    v.iter().sum::<f64>() / v.len().max(1) as f64
+}
+
+pub fn binary(
+    common: &Common,
+    cv: &CvArgs,
+    digit: u8,
+    target_precision: f64,
+) -> anyhow::Result<()> {
+    let data = load(common)?;
+    let train = &data.train;
+    if usize::from(digit) >= train.n_classes() {
+        anyhow::bail!(
+            "--digit {digit}: {} has classes 0 to {}",
+            data.name,
+            train.n_classes() - 1
+        );
+    }
+    let y: Vec<usize> = train
+        .target
+        .iter()
+        .map(|&l| usize::from(l == digit))
+        .collect();
+    let n_positive = y.iter().sum();
+    let x: Features<'_> = (&train.data).into();
+    let splits = StratifiedKFold::new(cv.cv).split(&y)?;
+    let bar = spinner(
+        common,
+        &format!(
+            "cross-validating {} folds on {} images",
+            cv.cv,
+            thousands(y.len())
+        ),
+    );
+    // One fit per fold gives everything: the scores, the predictions (score > 0, or p > 0.5),
+    // and per-fold accuracy on each test part.
+    let scores = oof_scores(common, cv, x, &y, &splits)?;
+    let threshold = if cv.model == ModelName::Dummy {
+        0.5
+    } else {
+        0.0
+    };
+    let pred: Vec<usize> = scores.iter().map(|&s| usize::from(s > threshold)).collect();
+    let fold_accuracy = per_fold_accuracy(&splits, &y, &pred)?;
+    bar.set_message("dummy baseline");
+    let dummy = cross_val_predict_proba(
+        &DummyClassifier::most_frequent(),
+        x,
+        &y,
+        &Cv::Splits(splits.clone()),
+    )?;
+    let dummy_pred: Vec<usize> = dummy
+        .column(1)
+        .iter()
+        .map(|&p| usize::from(p > 0.5))
+        .collect();
+    let dummy_fold_accuracy = per_fold_accuracy(&splits, &y, &dummy_pred)?;
+    bar.set_message("fitting on the whole training set");
+    let index = common.index;
+    let one = train.data.slice(ndarray::s![index..index + 1, ..]);
+    if index >= train.n_samples() {
+        anyhow::bail!(
+            "--index {index} is out of range: {} training images",
+            train.n_samples()
+        );
+    }
+    let score = score_one(common, cv, x, &y, one.into())?;
+    bar.finish_and_clear();
+
+    let cm: ConfusionMatrix<usize> = confusion_matrix(&y, &pred)?;
+    let prf = precision_recall_fscore_support(&y, &pred, &PrfOptions::default())?;
+    let roc_auc = roc_auc_score(&y, &scores, None).context("ROC AUC")?;
+    let pr = precision_recall_curve(&y, &scores, &CurveOptions::pr())?;
+    let report = BinaryReport {
+        dataset: data.name.clone(),
+        digit,
+        n_train: y.len(),
+        n_positive,
+        model: model_name(cv),
+        folds: cv.cv,
+        mean_accuracy: mean(&fold_accuracy),
+        fold_accuracy,
+        dummy_fold_accuracy,
+        confusion_matrix: cm.to_rows(),
+        precision: prf.precision.values()[0],
+        recall: prf.recall.values()[0],
+        f1: prf.fbeta.values()[0],
+        roc_auc,
+        target_precision,
+        threshold: pr.threshold_for_precision(target_precision),
+        image: ImagePrediction {
+            index,
+            label: train.target[index],
+            predicted_positive: score > threshold,
+            score,
+        },
+    };
+    if common.json {
+        return output::json(&report);
+    }
+    let fmt = |v: &[f64]| {
+        v.iter()
+            .map(|a| format!("{a:.4}"))
+            .collect::<Vec<_>>()
+            .join("  ")
+    };
+    println!(
+        "{}-detector on {}: {} training images, {} positives ({:.1} %)",
+        digit,
+        report.dataset,
+        thousands(report.n_train),
+        thousands(n_positive),
+        100.0 * n_positive as f64 / report.n_train as f64
+    );
+    println!(
+        "model: {}, {}-fold stratified cross-validation\n",
+        report.model, cv.cv
+    );
+    println!(
+        "accuracy per fold      {}   (mean {:.4})",
+        fmt(&report.fold_accuracy),
+        report.mean_accuracy
+    );
+    println!(
+        "dummy (most frequent)  {}   (mean {:.4})\n",
+        fmt(&report.dummy_fold_accuracy),
+        mean(&report.dummy_fold_accuracy)
+    );
+    println!("out-of-fold confusion matrix (0 = not {digit}, 1 = {digit}):");
+    print!("{cm}");
+    println!(
+        "\nprecision {:.4}   recall {:.4}   F1 {:.4}   ROC AUC {:.4}",
+        report.precision, report.recall, report.f1, report.roc_auc
+    );
+    match &report.threshold {
+        Some(t) => println!(
+            "lowest threshold with precision >= {:.0} %: {:.4} (precision {:.4}, recall {:.4})",
+            target_precision * 100.0,
+            t.threshold,
+            t.precision,
+            t.recall
+        ),
+        None => println!(
+            "no threshold reaches {:.0} % precision",
+            target_precision * 100.0
+        ),
+    }
+    println!(
+        "image {index} (label {}): {} (score {:.4}, model fitted on all {} images)",
+        report.image.label,
+        if report.image.predicted_positive {
+            format!("a {digit}")
+        } else {
+            format!("not a {digit}")
+        },
+        score,
+        thousands(report.n_train)
+    );
+    Ok(())
+}
+
+#[derive(Serialize)]
+struct MulticlassReport {
+    dataset: String,
+    n_train: usize,
+    model: String,
+    folds: usize,
+    fold_accuracy: Vec<f64>,
+    mean_accuracy: f64,
+}
+
+pub fn multiclass(common: &Common, cv: &CvArgs) -> anyhow::Result<()> {
+    let data = load(common)?;
+    let y: Vec<usize> = data.train.target.iter().map(|&l| usize::from(l)).collect();
+    let x: Features<'_> = (&data.train.data).into();
+    let splits = StratifiedKFold::new(cv.cv).split(&y)?;
+    let cvs = Cv::Splits(splits.clone());
+    let bar = spinner(
+        common,
+        &format!(
+            "cross-validating {} folds, {} classes",
+            cv.cv,
+            data.train.n_classes()
+        ),
+    );
+    let pred = match (cv.model, cv.scale) {
+        (ModelName::Sgd, false) => {
+            classify_selection::cross_val_predict(&sgd(common), x, &y, &cvs)?
+        }
+        (ModelName::Sgd, true) => {
+            classify_selection::cross_val_predict(&Scaled::new(sgd(common)), x, &y, &cvs)?
+        }
+        (ModelName::Dummy, _) => {
+            classify_selection::cross_val_predict(&DummyClassifier::most_frequent(), x, &y, &cvs)?
+        }
+    };
+    bar.finish_and_clear();
+    let fold_accuracy = per_fold_accuracy(&splits, &y, &pred)?;
+    let report = MulticlassReport {
+        dataset: data.name.clone(),
+        n_train: y.len(),
+        model: model_name(cv),
+        folds: cv.cv,
+        mean_accuracy: mean(&fold_accuracy),
+        fold_accuracy,
+    };
+    if common.json {
+        return output::json(&report);
+    }
+    println!(
+        "{} classes of {}: {} training images; model: {}, {}-fold stratified cross-validation",
+        data.train.n_classes(),
+        report.dataset,
+        thousands(report.n_train),
+        report.model,
+        cv.cv
+    );
+    let folds: Vec<String> = report
+        .fold_accuracy
+        .iter()
+        .map(|a| format!("{a:.4}"))
+        .collect();
+    println!(
+        "accuracy per fold  {}   (mean {:.4})",
+        folds.join("  "),
+        report.mean_accuracy
+    );
+    Ok(())
+}

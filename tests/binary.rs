@@ -1,0 +1,125 @@
+//! `classify binary` and `classify multiclass` on the embedded sample.
+
+use crate::util::classify;
+
+#[test]
+fn five_detector_report() {
+    let tmp = tempfile::tempdir().unwrap();
+    let v = classify(
+        tmp.path(),
+        &["binary", "--digit", "5", "--train", "3000", "--json"],
+    )
+    .json();
+    assert_eq!(v["n_train"], 3000);
+    let folds = v["fold_accuracy"].as_array().unwrap();
+    assert_eq!(folds.len(), 3);
+    assert!(
+        folds.iter().all(|a| a.as_f64().unwrap() > 0.93),
+        "{folds:?}"
+    );
+    // The dummy baseline is the share of non-fives: high, and below the model.
+    let dummy: Vec<f64> = v["dummy_fold_accuracy"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a.as_f64().unwrap())
+        .collect();
+    assert!(
+        dummy
+            .iter()
+            .all(|&a| a > 0.88 && a < v["mean_accuracy"].as_f64().unwrap()),
+        "{dummy:?}"
+    );
+    let cm = &v["confusion_matrix"];
+    let total: f64 = cm
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|r| r.as_array().unwrap())
+        .map(|c| c.as_f64().unwrap())
+        .sum();
+    assert_eq!(total, 3000.0);
+    assert_eq!(
+        cm[1][0].as_f64().unwrap() + cm[1][1].as_f64().unwrap(),
+        v["n_positive"].as_f64().unwrap()
+    );
+    assert!(v["roc_auc"].as_f64().unwrap() > 0.9);
+    let t = &v["threshold"];
+    assert!(t["precision"].as_f64().unwrap() >= 0.9, "{t}");
+    assert!(t["recall"].as_f64().unwrap() > 0.0);
+    // Same seed, same numbers.
+    let again = classify(
+        tmp.path(),
+        &["binary", "--digit", "5", "--train", "3000", "--json"],
+    )
+    .json();
+    assert_eq!(v, again);
+}
+
+#[test]
+fn human_output_and_options() {
+    let tmp = tempfile::tempdir().unwrap();
+    let run = classify(
+        tmp.path(),
+        &[
+            "binary", "--train", "1500", "--cv", "2", "--index", "4", "-q",
+        ],
+    );
+    let text = run.ok();
+    for needle in [
+        "accuracy per fold",
+        "dummy (most frequent)",
+        "confusion matrix",
+        "ROC AUC",
+        "precision >= 90 %",
+        "image 4",
+    ] {
+        assert!(text.contains(needle), "{needle}: {text}");
+    }
+    assert!(
+        run.stderr.is_empty(),
+        "--quiet leaves stderr empty: {}",
+        run.stderr
+    );
+    let v = classify(
+        tmp.path(),
+        &["binary", "--model", "dummy", "--train", "600", "--json"],
+    )
+    .json();
+    assert_eq!(v["recall"], 0.0);
+    let e = classify(tmp.path(), &["binary", "--digit", "12"])
+        .err()
+        .to_string();
+    assert!(e.contains("--digit 12"), "{e}");
+    let e = classify(tmp.path(), &["binary", "--train", "8", "--cv", "10"])
+        .err()
+        .to_string();
+    assert!(e.contains("n_splits=10"), "{e}");
+}
+
+#[test]
+fn multiclass_per_fold_accuracy() {
+    let tmp = tempfile::tempdir().unwrap();
+    let v = classify(tmp.path(), &["multiclass", "--train", "2000", "--json"]).json();
+    let folds = v["fold_accuracy"].as_array().unwrap();
+    assert_eq!(folds.len(), 3);
+    assert!(v["mean_accuracy"].as_f64().unwrap() > 0.75, "{v}");
+    let scaled = classify(
+        tmp.path(),
+        &[
+            "multiclass",
+            "--train",
+            "1000",
+            "--scale",
+            "--cv",
+            "2",
+            "--json",
+        ],
+    )
+    .json();
+    assert!(scaled["model"]
+        .as_str()
+        .unwrap()
+        .starts_with("standard scaling"));
+    assert!(scaled["mean_accuracy"].as_f64().unwrap() > 0.75, "{scaled}");
+}

@@ -180,12 +180,12 @@ pub(crate) fn dot(w: &[f32], x: Row<'_>) -> f32 {
     }
 }
 
-/// `w[j] += a · x[j]` over a row.
-pub(crate) fn axpy(w: &mut [f32], a: f32, x: Row<'_>) {
-    match x {
+/// `w[j] += a · x[j]` over a row; returns how much `Σ |w[j]|` changed.
+pub(crate) fn axpy(w: &mut [f32], a: f32, x: Row<'_>) -> f64 {
+    f64::from(match x {
         Row::U8(x) => kernels::axpy_u8(w, a, x),
         Row::F32(x) => kernels::axpy_f32(w, a, x),
-    }
+    })
 }
 
 /// Asks the CPU to start loading a row into cache. Training visits rows in shuffled order, so
@@ -273,18 +273,54 @@ mod kernels {
         s
     }
 
+    /// `w += a · x`, returning the change of `Σ |w|` (summed in lanes).
     #[multiversion(targets("x86_64+avx512f+avx512bw", "x86_64+avx2+fma", "aarch64+neon"))]
-    pub(super) fn axpy_u8(w: &mut [f32], a: f32, x: &[u8]) {
-        for (wi, &xi) in w.iter_mut().zip(x) {
-            *wi += a * f32::from(xi);
+    pub(super) fn axpy_u8(w: &mut [f32], a: f32, x: &[u8]) -> f32 {
+        let n = w.len().min(x.len());
+        let (w, x) = (&mut w[..n], &x[..n]);
+        let mut acc = [0.0f32; LANES];
+        let mut wc = w.chunks_exact_mut(LANES);
+        let mut xc = x.chunks_exact(LANES);
+        for (ws, xs) in (&mut wc).zip(&mut xc) {
+            for i in 0..LANES {
+                let old = ws[i];
+                let new = old + a * f32::from(xs[i]);
+                ws[i] = new;
+                acc[i] += new.abs() - old.abs();
+            }
         }
+        let mut s: f32 = acc.iter().sum();
+        for (wi, &xi) in wc.into_remainder().iter_mut().zip(xc.remainder()) {
+            let old = *wi;
+            *wi = old + a * f32::from(xi);
+            s += wi.abs() - old.abs();
+        }
+        s
     }
 
+    /// `w += a · x`, returning the change of `Σ |w|` (summed in lanes).
     #[multiversion(targets("x86_64+avx512f", "x86_64+avx2+fma", "aarch64+neon"))]
-    pub(super) fn axpy_f32(w: &mut [f32], a: f32, x: &[f32]) {
-        for (wi, &xi) in w.iter_mut().zip(x) {
-            *wi += a * xi;
+    pub(super) fn axpy_f32(w: &mut [f32], a: f32, x: &[f32]) -> f32 {
+        let n = w.len().min(x.len());
+        let (w, x) = (&mut w[..n], &x[..n]);
+        let mut acc = [0.0f32; LANES];
+        let mut wc = w.chunks_exact_mut(LANES);
+        let mut xc = x.chunks_exact(LANES);
+        for (ws, xs) in (&mut wc).zip(&mut xc) {
+            for i in 0..LANES {
+                let old = ws[i];
+                let new = old + a * xs[i];
+                ws[i] = new;
+                acc[i] += new.abs() - old.abs();
+            }
         }
+        let mut s: f32 = acc.iter().sum();
+        for (wi, &xi) in wc.into_remainder().iter_mut().zip(xc.remainder()) {
+            let old = *wi;
+            *wi = old + a * xi;
+            s += wi.abs() - old.abs();
+        }
+        s
     }
 
     #[cfg(test)]
@@ -310,12 +346,15 @@ mod kernels {
             assert!(
                 (f64::from(super::dot_f32(&w, &xf)) - plainf).abs() < 1e-3 * plainf.abs().max(1.0)
             );
+            let l1 = |v: &[f32]| v.iter().map(|x| f64::from(x.abs())).sum::<f64>();
             let mut w2 = w.clone();
-            super::axpy_u8(&mut w2, 0.5, &x8);
+            let d2 = super::axpy_u8(&mut w2, 0.5, &x8);
             assert_eq!(w2[3], w[3] + 0.5 * f32::from(x8[3]));
+            assert!((f64::from(d2) - (l1(&w2) - l1(&w))).abs() < 1e-2);
             let mut w3 = w.clone();
-            super::axpy_f32(&mut w3, -2.0, &xf);
+            let d3 = super::axpy_f32(&mut w3, -2.0, &xf);
             assert_eq!(w3[786], w[786] - 2.0 * xf[786]);
+            assert!((f64::from(d3) - (l1(&w3) - l1(&w))).abs() < 1e-2);
         }
     }
 }

@@ -50,6 +50,6 @@ pub fn bench_dot(w: &[f32], x: Row<'_>) -> f32 {
 }
 
 #[doc(hidden)]
-pub fn bench_axpy(w: &mut [f32], a: f32, x: Row<'_>) {
+pub fn bench_axpy(w: &mut [f32], a: f32, x: Row<'_>) -> f64 {
     features::axpy(w, a, x)
 }

@@ -88,7 +88,7 @@ impl Loss {
 }
 
 /// Parameters of SGD training; `Default` is scikit-learn's `SGDClassifier()`: hinge loss,
-/// L2 penalty `alpha = 1e-4`, an intercept, the "optimal" learning rate, at most 1,000 epochs,
+/// L2 penalty `alpha = 1e-4` (with scikit-learn's `l1_ratio` quirk, see below), an intercept, the "optimal" learning rate, at most 1,000 epochs,
 /// stopping when the mean objective has not improved by `tol = 1e-3` for 5 epochs, rows
 /// reshuffled every epoch.
 ///
@@ -102,6 +102,11 @@ pub struct SgdClassifier {
     pub loss: Loss,
     /// L2 regularisation strength (also sets the learning rate).
     pub alpha: f64,
+    /// scikit-learn's `l1_ratio` (default 0.15). scikit-learn passes it to training even with
+    /// the L2 penalty, where it shrinks the weights by `1 − (1 − l1_ratio)·η·α` each step and
+    /// adds `α·l1_ratio·|w|₁` to the objective that decides when to stop; we do the same, so
+    /// the defaults learn the same model. Set 0 for a pure L2 penalty.
+    pub l1_ratio: f64,
     /// Learn an intercept.
     pub fit_intercept: bool,
     /// Most epochs.
@@ -122,6 +127,7 @@ impl Default for SgdClassifier {
         SgdClassifier {
             loss: Loss::Hinge,
             alpha: 1e-4,
+            l1_ratio: 0.15,
             fit_intercept: true,
             max_iter: 1000,
             tol: Some(1e-3),
@@ -151,6 +157,12 @@ impl SgdClassifier {
             return Err(Error::InvalidParameter(format!(
                 "alpha must be positive, got {}",
                 self.alpha
+            )));
+        }
+        if !(0.0..=1.0).contains(&self.l1_ratio) {
+            return Err(Error::InvalidParameter(format!(
+                "l1_ratio must be in [0, 1], got {}",
+                self.l1_ratio
             )));
         }
         if self.max_iter == 0 {
@@ -236,6 +248,7 @@ impl SgdClassifier {
         sq_norms: &[f64],
     ) -> Result<Vec<(Vec<f32>, f64, usize)>> {
         let alpha = self.alpha;
+        let l1_ratio = self.l1_ratio;
         let loss = self.loss;
         // t0 heuristic: eta at the first sample is typw / max(1, dloss(-typw, 1)).
         let typw = (1.0 / alpha.sqrt()).sqrt();
@@ -269,10 +282,12 @@ impl SgdClassifier {
                     let y = if pos_of[k] { 1.0 } else { -1.0 };
                     let raw = f64::from(dot(&p.w, row));
                     let pred = p.wscale * raw + p.intercept;
-                    p.objective += loss.loss(y, pred) + alpha * 0.5 * p.sq_norm;
+                    p.objective += loss.loss(y, pred)
+                        + alpha
+                            * ((1.0 - l1_ratio) * 0.5 * p.sq_norm + l1_ratio * p.wscale * p.l1_raw);
                     let update = -eta * loss.gradient(y, pred).clamp(-1e12, 1e12);
-                    // L2 penalty: w *= 1 - eta * alpha, as a scale factor.
-                    let c = f64::max(0.0, 1.0 - eta * alpha);
+                    // L2 penalty: w *= 1 - (1 - l1_ratio) * eta * alpha, as a scale factor.
+                    let c = f64::max(0.0, 1.0 - (1.0 - l1_ratio) * eta * alpha);
                     p.wscale *= c;
                     p.sq_norm *= c * c;
                     let mut inner = raw;
@@ -280,10 +295,11 @@ impl SgdClassifier {
                         let s = p.wscale as f32;
                         p.w.iter_mut().for_each(|v| *v *= s);
                         inner *= p.wscale;
+                        p.l1_raw *= p.wscale;
                         p.wscale = 1.0;
                     }
                     if update != 0.0 {
-                        axpy(&mut p.w, (update / p.wscale) as f32, row);
+                        p.l1_raw += axpy(&mut p.w, (update / p.wscale) as f32, row);
                         p.sq_norm +=
                             sq_norms[k] * update * update + 2.0 * inner * p.wscale * update;
                         if self.fit_intercept {
@@ -334,6 +350,8 @@ struct Problem {
     wscale: f64,
     /// Squared norm of the true weights (`wscale * w`).
     sq_norm: f64,
+    /// `Σ |w|` of the raw weights (times `wscale`: the L1 norm).
+    l1_raw: f64,
     intercept: f64,
     /// This epoch's summed objective.
     objective: f64,
@@ -349,6 +367,7 @@ impl Problem {
             w: vec![0.0; d],
             wscale: 1.0,
             sq_norm: 0.0,
+            l1_raw: 0.0,
             intercept: 0.0,
             objective: 0.0,
             best: f64::INFINITY,

@@ -87,6 +87,13 @@ fn human_output_and_options() {
     )
     .json();
     assert_eq!(v["recall"], 0.0);
+    let e = classify(
+        tmp.path(),
+        &["binary", "--train", "600", "--index", "99999"],
+    )
+    .err()
+    .to_string();
+    assert!(e.contains("--index 99999 is out of range"), "{e}");
     let e = classify(tmp.path(), &["binary", "--digit", "12"])
         .err()
         .to_string();

@@ -115,6 +115,35 @@ fn bad_requests_are_clear_errors() {
     .err()
     .to_string();
     assert!(e.contains("unsupported figure format"), "{e}");
+    // A figure goes into a folder that is created if needed.
+    let nested = tmp.path().join("figures/digits/one.png");
+    classify(
+        tmp.path(),
+        &["data", "show", "--out", nested.to_str().unwrap()],
+    )
+    .ok();
+    assert!(nested.is_file());
+    // A file that is not IDX is named, with what is wrong, once.
+    let bad = tmp.path().join("bad");
+    std::fs::create_dir_all(&bad).unwrap();
+    std::fs::write(bad.join("train-images-idx3-ubyte.gz"), "garbage").unwrap();
+    let e = classify(
+        tmp.path(),
+        &["data", "fetch", "mnist", "--from", bad.to_str().unwrap()],
+    )
+    .err()
+    .to_string();
+    assert!(
+        e.contains("train-images-idx3-ubyte.gz: not an IDX file"),
+        "{e}"
+    );
+    let e = classify(
+        tmp.path(),
+        &["data", "fetch", "mnist", "--from", "/nonexistent/dir"],
+    )
+    .err()
+    .to_string();
+    assert_eq!(e.matches("No such file").count(), 1, "{e}");
     // Usage errors exit with 2.
     assert_eq!(
         classify(tmp.path(), &["data", "info", "--train", "x"]).code,

@@ -182,13 +182,13 @@ pub fn binary(
     let dummy_fold_accuracy = per_fold_accuracy(&splits, &y, &dummy_pred)?;
     bar.set_message("fitting on the whole training set");
     let index = common.index;
-    let one = train.data.slice(ndarray::s![index..index + 1, ..]);
     if index >= train.n_samples() {
         anyhow::bail!(
             "--index {index} is out of range: {} training images",
             train.n_samples()
         );
     }
+    let one = train.data.slice(ndarray::s![index..index + 1, ..]);
     let score = score_one(common, cv, x, &y, one.into())?;
     bar.finish_and_clear();
 

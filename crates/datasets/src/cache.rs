@@ -344,7 +344,12 @@ impl Cache {
             let source = path.display().to_string();
             let checked = check_file(info, file, &bytes, &source, true).map_err(|e| match e {
                 Error::Stream(s) => Error::io(&path, s),
-                other => other,
+                // Checksum and shape errors already name the file.
+                e @ (Error::Checksum { .. } | Error::Shape(_)) => e,
+                other => Error::File {
+                    path: path.clone(),
+                    source: Box::new(other),
+                },
             })?;
             outcomes.push(self.store(info, file, &bytes, checked)?);
             progress(Progress::Advance(bytes.len() as u64));
@@ -434,7 +439,7 @@ impl Cache {
             let array = idx::read_idx_file(&path).map_err(|e| Error::Corrupt {
                 path: path.clone(),
                 dataset: info.name.clone(),
-                reason: e.to_string(),
+                reason: e.cause_text(),
             })?;
             let items = array.dims.first().copied().unwrap_or(0);
             match manifest.files.get(&file.name) {
@@ -504,7 +509,7 @@ impl Cache {
                 reason,
             };
             let checked = check_file(info, file, &bytes, &path.display().to_string(), true)
-                .map_err(|e| corrupt(e.to_string()))?;
+                .map_err(|e| corrupt(e.cause_text()))?;
             if let Some(rec) = manifest.files.get(&file.name) {
                 if rec.payload_sha256 != checked.record.payload_sha256 {
                     return Err(corrupt(format!(

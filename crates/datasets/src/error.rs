@@ -6,13 +6,21 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    /// An I/O error on a named file.
-    #[error("{}: {source}", path.display())]
+    /// An I/O error on a named file (the cause is the error's `source`).
+    #[error("{}", path.display())]
     Io {
         /// The file involved.
         path: PathBuf,
         /// The underlying error.
         source: std::io::Error,
+    },
+    /// A file that could not be read as what it should be (the cause is the `source`).
+    #[error("{}", path.display())]
+    File {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong with it.
+        source: Box<Error>,
     },
     /// An I/O error on a stream without a name (including corrupt gzip data).
     #[error("{0}")]
@@ -129,6 +137,27 @@ pub enum Error {
 }
 
 impl Error {
+    /// What went wrong, without the file name: the innermost causes, joined by ": ".
+    pub fn cause_text(&self) -> String {
+        let mut parts = Vec::new();
+        let mut cur: Option<&(dyn std::error::Error + 'static)> = match self {
+            Error::Io { source, .. } => Some(source),
+            Error::File { source, .. } => Some(source.as_ref()),
+            other => return other.to_string(),
+        };
+        while let Some(e) = cur {
+            match e.downcast_ref::<Error>() {
+                Some(Error::File { source, .. }) => cur = Some(source.as_ref()),
+                Some(Error::Io { source, .. }) => cur = Some(source),
+                _ => {
+                    parts.push(e.to_string());
+                    cur = e.source();
+                }
+            }
+        }
+        parts.join(": ")
+    }
+
     /// Wraps an I/O error with the path it happened on.
     pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
         Error::Io {

@@ -242,7 +242,10 @@ pub fn read_idx_file(path: impl AsRef<Path>) -> Result<IdxArray> {
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
     read_idx_bytes(&bytes).map_err(|e| match e {
         Error::Stream(source) => Error::io(path, source),
-        other => other,
+        other => Error::File {
+            path: path.to_path_buf(),
+            source: Box::new(other),
+        },
     })
 }
 

@@ -2,4 +2,5 @@
 
 mod binary;
 mod data;
+mod knn;
 mod util;

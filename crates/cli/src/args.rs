@@ -65,6 +65,16 @@ pub enum Command {
         #[command(flatten)]
         cv: CvArgs,
     },
+    /// k-nearest neighbours: fit on the training set, accuracy on the test set, and the
+    /// neighbours of the test image --index.
+    Knn {
+        /// Number of neighbours that vote.
+        #[arg(long, default_value_t = 5)]
+        k: usize,
+        /// How neighbours vote.
+        #[arg(long, value_enum, default_value_t = KnnWeights::Uniform)]
+        weights: KnnWeights,
+    },
     /// All classes at once, judged by cross-validation: accuracy per fold.
     Multiclass {
         /// Model and cross-validation.
@@ -80,6 +90,15 @@ pub enum ModelName {
     Sgd,
     /// Always predicts the most frequent class.
     Dummy,
+}
+
+/// How k-NN neighbours vote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum KnnWeights {
+    /// One vote each.
+    Uniform,
+    /// Votes weighted by 1 / distance.
+    Distance,
 }
 
 /// Options of the cross-validated workflows.

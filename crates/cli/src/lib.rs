@@ -17,6 +17,7 @@
 mod args;
 mod binary;
 mod data;
+mod knn;
 mod output;
 
 use std::ffi::OsString;
@@ -66,5 +67,6 @@ pub fn execute(cli: &Cli) -> anyhow::Result<()> {
             cv,
         } => binary::binary(&cli.common, cv, *digit, *target_precision),
         Command::Multiclass { cv } => binary::multiclass(&cli.common, cv),
+        Command::Knn { k, weights } => knn::knn(&cli.common, *k, *weights),
     }
 }

@@ -1,0 +1,562 @@
+//! k-nearest neighbours with exact distances (scikit-learn's `KNeighborsClassifier`,
+//! Euclidean metric, brute force).
+
+use ndarray::Array2;
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::features::{check_features, with_valid, Features, OwnedFeatures, Row};
+use crate::traits::{check_targets, encode, Classifier, Estimator, PredictProba};
+
+/// How neighbours vote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Weights {
+    /// One vote each.
+    Uniform,
+    /// Votes weighted by 1 / distance; a neighbour at distance 0 takes all the weight (with
+    /// any others at distance 0), as in scikit-learn.
+    Distance,
+}
+
+/// Parameters of k-NN; `Default` is scikit-learn's `KNeighborsClassifier()`: 5 neighbours,
+/// uniform weights.
+///
+/// Neighbours are exactly scikit-learn's: for `u8` features squared distances are computed
+/// in integers (no rounding at all), and equal distances are broken by the lower training
+/// index. `f32` features use `f64` arithmetic on the differences.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KNeighborsClassifier {
+    /// Number of neighbours that vote.
+    pub n_neighbors: usize,
+    /// How they vote.
+    pub weights: Weights,
+}
+
+impl Default for KNeighborsClassifier {
+    fn default() -> Self {
+        KNeighborsClassifier {
+            n_neighbors: 5,
+            weights: Weights::Uniform,
+        }
+    }
+}
+
+/// A fitted k-NN classifier: the training set itself.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct KNeighbors {
+    params: KNeighborsClassifier,
+    classes: Vec<usize>,
+    /// Class index of each training row.
+    labels: Vec<usize>,
+    #[serde(skip)]
+    train: Option<Train>,
+    /// The training rows (kept for serde; `train` is rebuilt from it).
+    rows: TrainRows,
+}
+
+/// Training rows as stored for serialisation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+enum TrainRows {
+    U8 { data: Vec<u8>, n_features: usize },
+    F32 { data: Vec<f32>, n_features: usize },
+}
+
+/// Training rows prepared for the distance kernels.
+#[derive(Debug, Clone, PartialEq)]
+enum Train {
+    /// Pixels widened to `i16` (for the multiply-add kernel) and squared norms.
+    U8 {
+        wide: Vec<i16>,
+        norms: Vec<u32>,
+        d: usize,
+    },
+    /// Floats.
+    F32 { data: Vec<f32>, d: usize },
+}
+
+/// The nearest training rows of each query, nearest first.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Neighbors {
+    /// Euclidean distances, one row per query.
+    pub distances: Array2<f64>,
+    /// Training row indices, one row per query.
+    pub indices: Array2<usize>,
+}
+
+impl Estimator for KNeighborsClassifier {
+    type Model = KNeighbors;
+
+    fn fit(&self, x: Features<'_>, y: &[usize]) -> Result<KNeighbors> {
+        check_targets(x.n_samples(), y.len())?;
+        if self.n_neighbors == 0 {
+            return Err(Error::InvalidParameter(
+                "n_neighbors must be at least 1".into(),
+            ));
+        }
+        with_valid(x, |x| {
+            if self.n_neighbors > x.n_samples() {
+                return Err(Error::InvalidParameter(format!(
+                    "n_neighbors = {} but only {} training samples",
+                    self.n_neighbors,
+                    x.n_samples()
+                )));
+            }
+            let (classes, labels) = encode(y);
+            let d = x.n_features();
+            let rows = match x.select(&(0..x.n_samples()).collect::<Vec<_>>()) {
+                OwnedFeatures::U8(a) => TrainRows::U8 {
+                    data: a.into_raw_vec_and_offset().0,
+                    n_features: d,
+                },
+                OwnedFeatures::F32(a) => TrainRows::F32 {
+                    data: a.into_raw_vec_and_offset().0,
+                    n_features: d,
+                },
+            };
+            let mut model = KNeighbors {
+                params: *self,
+                classes,
+                labels,
+                train: None,
+                rows,
+            };
+            model.train = Some(model.prepare());
+            Ok(model)
+        })
+    }
+}
+
+/// Queries per block (they share each pass over a block of training rows).
+const QUERY_BLOCK: usize = 32;
+/// Training rows per block (about 200 kB of widened pixels: stays in the second-level cache).
+const TRAIN_BLOCK: usize = 128;
+
+impl KNeighbors {
+    fn prepare(&self) -> Train {
+        match &self.rows {
+            TrainRows::U8 { data, n_features } => Train::U8 {
+                wide: data.iter().map(|&v| i16::from(v)).collect(),
+                norms: data
+                    .chunks_exact((*n_features).max(1))
+                    .map(|r| r.iter().map(|&v| u32::from(v) * u32::from(v)).sum())
+                    .collect(),
+                d: *n_features,
+            },
+            TrainRows::F32 { data, n_features } => Train::F32 {
+                data: data.clone(),
+                d: *n_features,
+            },
+        }
+    }
+
+    fn train(&self) -> std::borrow::Cow<'_, Train> {
+        match &self.train {
+            Some(t) => std::borrow::Cow::Borrowed(t),
+            // After deserialisation.
+            None => std::borrow::Cow::Owned(self.prepare()),
+        }
+    }
+
+    fn n_train(&self) -> usize {
+        self.labels.len()
+    }
+
+    /// The `k` nearest training rows of each query (scikit-learn's `kneighbors`).
+    pub fn kneighbors(&self, x: Features<'_>, k: usize) -> Result<Neighbors> {
+        check_features(&x, self.n_features())?;
+        if k == 0 || k > self.n_train() {
+            return Err(Error::InvalidParameter(format!(
+                "k = {k} must be between 1 and the {} training samples",
+                self.n_train()
+            )));
+        }
+        let train = self.train();
+        with_valid(x, |x| {
+            let n = x.n_samples();
+            let blocks: Vec<Vec<(Vec<u64>, Vec<usize>)>> = (0..n.div_ceil(QUERY_BLOCK))
+                .into_par_iter()
+                .map(|b| {
+                    let queries: Vec<usize> =
+                        (b * QUERY_BLOCK..((b + 1) * QUERY_BLOCK).min(n)).collect();
+                    nearest_block(&train, x, &queries, k)
+                })
+                .collect();
+            let mut distances = Array2::<f64>::zeros((n, k));
+            let mut indices = Array2::<usize>::zeros((n, k));
+            for (i, (keys, idx)) in blocks.into_iter().flatten().enumerate() {
+                for j in 0..k {
+                    distances[[i, j]] = key_to_distance(&train, keys[j]);
+                    indices[[i, j]] = idx[j];
+                }
+            }
+            Ok(Neighbors { distances, indices })
+        })
+    }
+
+    /// Per-class vote weights of each query's neighbours.
+    fn votes(&self, x: Features<'_>) -> Result<Array2<f64>> {
+        let nb = self.kneighbors(x, self.params.n_neighbors)?;
+        let k = self.classes.len();
+        let mut out = Array2::<f64>::zeros((nb.indices.nrows(), k));
+        for ((mut o, idx), dist) in out
+            .rows_mut()
+            .into_iter()
+            .zip(nb.indices.rows())
+            .zip(nb.distances.rows())
+        {
+            let exact = dist.iter().any(|&d| d == 0.0);
+            for (&i, &d) in idx.iter().zip(dist) {
+                let w = match self.params.weights {
+                    Weights::Uniform => 1.0,
+                    Weights::Distance if exact => f64::from(u8::from(d == 0.0)),
+                    Weights::Distance => 1.0 / d,
+                };
+                o[self.labels[i]] += w;
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// Order-preserving integer key of a squared distance (exact integers for `u8`; the bits of
+/// a non-negative `f64` otherwise).
+fn key_to_distance(train: &Train, key: u64) -> f64 {
+    match train {
+        Train::U8 { .. } => (key as f64).sqrt(),
+        Train::F32 { .. } => f64::from_bits(key).sqrt(),
+    }
+}
+
+/// Nearest `k` training rows of each query in `queries`: (squared-distance keys, indices),
+/// sorted by (distance, index).
+fn nearest_block(
+    train: &Train,
+    x: Features<'_>,
+    queries: &[usize],
+    k: usize,
+) -> Vec<(Vec<u64>, Vec<usize>)> {
+    let mut best: Vec<TopK> = queries.iter().map(|_| TopK::new(k)).collect();
+    match (train, x) {
+        (Train::U8 { wide, norms, d }, Features::U8(_)) => {
+            let d = *d;
+            let q_wide: Vec<Vec<i16>> = queries
+                .iter()
+                .map(|&q| match x.row(q) {
+                    Row::U8(r) => r.iter().map(|&v| i16::from(v)).collect(),
+                    Row::F32(_) => unreachable!("u8 features"),
+                })
+                .collect();
+            let q_norms: Vec<u64> = q_wide
+                .iter()
+                .map(|r| r.iter().map(|&v| (v as u64) * (v as u64)).sum())
+                .collect();
+            let n = norms.len();
+            for start in (0..n).step_by(TRAIN_BLOCK) {
+                let end = (start + TRAIN_BLOCK).min(n);
+                // Four queries share each pass over a training row.
+                let mut qi = 0;
+                while qi + 4 <= q_wide.len() {
+                    for t in start..end {
+                        let row = &wide[t * d..(t + 1) * d];
+                        let dots = kernels::dot4_i16(
+                            [
+                                &q_wide[qi],
+                                &q_wide[qi + 1],
+                                &q_wide[qi + 2],
+                                &q_wide[qi + 3],
+                            ],
+                            row,
+                        );
+                        for (j, dot) in dots.into_iter().enumerate() {
+                            let sq = q_norms[qi + j] + u64::from(norms[t]) - 2 * u64::from(dot);
+                            best[qi + j].offer(sq, t);
+                        }
+                    }
+                    qi += 4;
+                }
+                for (qj, q) in q_wide.iter().enumerate().skip(qi) {
+                    for t in start..end {
+                        let dot = kernels::dot_i16(q, &wide[t * d..(t + 1) * d]);
+                        let sq = q_norms[qj] + u64::from(norms[t]) - 2 * u64::from(dot);
+                        best[qj].offer(sq, t);
+                    }
+                }
+            }
+        }
+        (Train::F32 { data, d }, _) => {
+            let d = *d;
+            let n = data.len() / d.max(1);
+            for (qi, &q) in queries.iter().enumerate() {
+                let row: Vec<f64> = match x.row(q) {
+                    Row::U8(r) => r.iter().map(|&v| f64::from(v)).collect(),
+                    Row::F32(r) => r.iter().map(|&v| f64::from(v)).collect(),
+                };
+                for t in 0..n {
+                    let sq: f64 = data[t * d..(t + 1) * d]
+                        .iter()
+                        .zip(&row)
+                        .map(|(&a, &b)| (f64::from(a) - b) * (f64::from(a) - b))
+                        .sum();
+                    best[qi].offer(sq.to_bits(), t);
+                }
+            }
+        }
+        (Train::U8 { .. }, Features::F32(_)) => {
+            // Float queries against integer training rows: compare as floats.
+            let float = Train::F32 {
+                data: match train {
+                    Train::U8 { wide, .. } => wide.iter().map(|&v| f32::from(v)).collect(),
+                    Train::F32 { .. } => unreachable!(),
+                },
+                d: match train {
+                    Train::U8 { d, .. } | Train::F32 { d, .. } => *d,
+                },
+            };
+            return nearest_block(&float, x, queries, k);
+        }
+    }
+    best.into_iter().map(TopK::into_sorted).collect()
+}
+
+/// The `k` smallest (key, index) pairs seen, kept sorted; offers come in increasing index
+/// order, so a later equal key never displaces an earlier one.
+struct TopK {
+    k: usize,
+    items: Vec<(u64, usize)>,
+}
+
+impl TopK {
+    fn new(k: usize) -> Self {
+        TopK {
+            k,
+            items: Vec::with_capacity(k + 1),
+        }
+    }
+
+    #[inline]
+    fn offer(&mut self, key: u64, index: usize) {
+        if self.items.len() == self.k {
+            match self.items.last() {
+                Some(&(worst, _)) if key >= worst => return,
+                _ => {}
+            }
+            self.items.pop();
+        }
+        let pos = self
+            .items
+            .partition_point(|&(kk, ii)| (kk, ii) < (key, index));
+        self.items.insert(pos, (key, index));
+    }
+
+    fn into_sorted(self) -> (Vec<u64>, Vec<usize>) {
+        self.items.into_iter().unzip()
+    }
+}
+
+impl Classifier for KNeighbors {
+    fn classes(&self) -> &[usize] {
+        &self.classes
+    }
+
+    fn n_features(&self) -> usize {
+        match &self.rows {
+            TrainRows::U8 { n_features, .. } | TrainRows::F32 { n_features, .. } => *n_features,
+        }
+    }
+
+    /// The class with the most (weighted) votes; the smallest class on a tie.
+    fn predict(&self, x: Features<'_>) -> Result<Vec<usize>> {
+        let votes = self.votes(x)?;
+        Ok(votes
+            .rows()
+            .into_iter()
+            .map(|r| {
+                let mut best = 0;
+                for (j, &v) in r.iter().enumerate() {
+                    if v > r[best] {
+                        best = j;
+                    }
+                }
+                self.classes[best]
+            })
+            .collect())
+    }
+}
+
+impl PredictProba for KNeighbors {
+    /// The (weighted) vote share of each class.
+    fn predict_proba(&self, x: Features<'_>) -> Result<Array2<f64>> {
+        let mut votes = self.votes(x)?;
+        for mut r in votes.rows_mut() {
+            let s: f64 = r.sum();
+            let s = if s == 0.0 { 1.0 } else { s };
+            r.mapv_inplace(|v| v / s);
+        }
+        Ok(votes)
+    }
+}
+
+mod kernels {
+    use multiversion::multiversion;
+
+    const LANES: usize = 32;
+
+    /// `Σ a·b` of widened pixels, exact in `u32` (at most 784 × 255² < 2³²).
+    #[multiversion(targets("x86_64+avx512f+avx512bw", "x86_64+avx2", "aarch64+neon"))]
+    pub(super) fn dot_i16(a: &[i16], b: &[i16]) -> u32 {
+        let n = a.len().min(b.len());
+        let (a, b) = (&a[..n], &b[..n]);
+        let mut acc = [0i32; LANES];
+        let (ac, bc) = (a.chunks_exact(LANES), b.chunks_exact(LANES));
+        let (ar, br) = (ac.remainder(), bc.remainder());
+        for (x, y) in ac.zip(bc) {
+            for i in 0..LANES {
+                acc[i] += i32::from(x[i]) * i32::from(y[i]);
+            }
+        }
+        let mut s: i64 = acc.iter().map(|&v| i64::from(v)).sum();
+        for (&x, &y) in ar.iter().zip(br) {
+            s += i64::from(x) * i64::from(y);
+        }
+        s as u32
+    }
+
+    /// [`dot_i16`] of four rows against one: the shared row is loaded once.
+    #[multiversion(targets("x86_64+avx512f+avx512bw", "x86_64+avx2", "aarch64+neon"))]
+    pub(super) fn dot4_i16(q: [&[i16]; 4], t: &[i16]) -> [u32; 4] {
+        const L: usize = 16;
+        let n = q.iter().map(|r| r.len()).min().unwrap_or(0).min(t.len());
+        let mut acc = [[0i32; L]; 4];
+        let whole = n - n % L;
+        let mut i = 0;
+        while i < whole {
+            let tc = &t[i..i + L];
+            for (a, r) in acc.iter_mut().zip(&q) {
+                let rc = &r[i..i + L];
+                for j in 0..L {
+                    a[j] += i32::from(rc[j]) * i32::from(tc[j]);
+                }
+            }
+            i += L;
+        }
+        let mut out = [0u32; 4];
+        for (k, (a, r)) in acc.iter().zip(&q).enumerate() {
+            let mut s: i64 = a.iter().map(|&v| i64::from(v)).sum();
+            for j in whole..n {
+                s += i64::from(r[j]) * i64::from(t[j]);
+            }
+            out[k] = s as u32;
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ndarray::arr2;
+
+    #[test]
+    fn blocked_kernel_equals_single_dots() {
+        let q: Vec<Vec<i16>> = (0..4)
+            .map(|k| (0..787).map(|i| ((i * (k + 3)) % 256) as i16).collect())
+            .collect();
+        let t: Vec<i16> = (0..787).map(|i| ((i * 7) % 256) as i16).collect();
+        let four = kernels::dot4_i16([&q[0], &q[1], &q[2], &q[3]], &t);
+        for k in 0..4 {
+            assert_eq!(four[k], kernels::dot_i16(&q[k], &t));
+        }
+    }
+
+    #[test]
+    fn ties_go_to_the_lower_index_and_votes_to_the_smaller_class() {
+        // Rows 0 and 2 are both at distance 1 from the query; row 0 wins the single slot.
+        let x = arr2(&[[1u8, 0], [5, 5], [0, 1], [9, 9]]);
+        let y = [3, 1, 2, 1];
+        let m = KNeighborsClassifier {
+            n_neighbors: 1,
+            weights: Weights::Uniform,
+        }
+        .fit((&x).into(), &y)
+        .unwrap();
+        let q = arr2(&[[0u8, 0]]);
+        let nb = m.kneighbors((&q).into(), 3).unwrap();
+        assert_eq!(nb.indices.row(0).to_vec(), vec![0, 2, 1]);
+        assert_eq!(nb.distances.row(0).to_vec(), vec![1.0, 1.0, 50f64.sqrt()]);
+        assert_eq!(m.predict((&q).into()).unwrap(), vec![3]);
+        // Two neighbours, one vote each for classes 3 and 2: the smaller class wins.
+        let m2 = KNeighborsClassifier {
+            n_neighbors: 2,
+            weights: Weights::Uniform,
+        }
+        .fit((&x).into(), &y)
+        .unwrap();
+        assert_eq!(m2.predict((&q).into()).unwrap(), vec![2]);
+        assert_eq!(
+            m2.predict_proba((&q).into()).unwrap().row(0).to_vec(),
+            vec![0.0, 0.5, 0.5]
+        );
+    }
+
+    #[test]
+    fn distance_weights_and_exact_matches() {
+        let x = arr2(&[[0u8], [3], [4]]);
+        let y = [0, 1, 1];
+        let m = KNeighborsClassifier {
+            n_neighbors: 3,
+            weights: Weights::Distance,
+        }
+        .fit((&x).into(), &y)
+        .unwrap();
+        // Query at 1: weights 1/1 for class 0, 1/2 + 1/3 for class 1.
+        let p = m.predict_proba((&arr2(&[[1u8]])).into()).unwrap();
+        assert!((p[[0, 0]] - 1.0 / (1.0 + 0.5 + 1.0 / 3.0)).abs() < 1e-15);
+        // A query equal to a training row takes that row's class only.
+        let p = m.predict_proba((&arr2(&[[3u8]])).into()).unwrap();
+        assert_eq!(p.row(0).to_vec(), vec![0.0, 1.0]);
+    }
+
+    #[test]
+    fn u8_and_f32_agree_and_bad_input_is_an_error() {
+        let s = classify_datasets::mnist_sample().unwrap();
+        let x = s.train.data.slice(ndarray::s![..500, ..]).to_owned();
+        let y: Vec<usize> = s
+            .train
+            .target
+            .iter()
+            .take(500)
+            .map(|&v| usize::from(v))
+            .collect();
+        let q = s.test.data.slice(ndarray::s![..40, ..]).to_owned();
+        let m = KNeighborsClassifier::default()
+            .fit((&x).into(), &y)
+            .unwrap();
+        let xf = x.mapv(f32::from);
+        let mf = KNeighborsClassifier::default()
+            .fit((&xf).into(), &y)
+            .unwrap();
+        let a = m.kneighbors((&q).into(), 5).unwrap();
+        let b = mf.kneighbors((&q.mapv(f32::from)).into(), 5).unwrap();
+        assert_eq!(a, b);
+        assert!(m.kneighbors((&q).into(), 501).is_err());
+        assert!(matches!(
+            m.predict((&arr2(&[[1u8, 2]])).into()),
+            Err(Error::FeatureMismatch { .. })
+        ));
+        assert!(KNeighborsClassifier {
+            n_neighbors: 0,
+            weights: Weights::Uniform
+        }
+        .fit((&x).into(), &y)
+        .is_err());
+        // serde round trip predicts the same.
+        let json = serde_json::to_string(&m).unwrap();
+        let back: KNeighbors = serde_json::from_str(&json).unwrap();
+        assert_eq!(
+            back.predict((&q).into()).unwrap(),
+            m.predict((&q).into()).unwrap()
+        );
+    }
+}

@@ -1,0 +1,146 @@
+//! k-NN against scikit-learn (fixture from `scripts/knn_fixtures.py`).
+//!
+//! On real digits: the same neighbours, distances, predictions and probabilities. On a
+//! tie-heavy set (many rows at exactly equal distance): the same distances; which of the tied
+//! rows fill the last places differs, because scikit-learn's bounded heap keeps an arbitrary
+//! one among ties while we keep the lowest training index.
+
+use classify_models::{Classifier, Estimator, KNeighborsClassifier, PredictProba, Weights};
+use ndarray::{s, Array2};
+use serde_json::Value;
+
+const FIXTURE: &str = include_str!("fixtures/knn.json");
+
+fn matrix_u8(v: &Value) -> Array2<u8> {
+    let rows = v.as_array().unwrap();
+    let cols = rows[0].as_array().unwrap().len();
+    let data: Vec<u8> = rows
+        .iter()
+        .flat_map(|r| {
+            r.as_array()
+                .unwrap()
+                .iter()
+                .map(|x| x.as_f64().unwrap() as u8)
+        })
+        .collect();
+    Array2::from_shape_vec((rows.len(), cols), data).unwrap()
+}
+
+fn floats(v: &Value) -> Vec<f64> {
+    v.as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|r| r.as_array().unwrap().iter().map(|x| x.as_f64().unwrap()))
+        .collect()
+}
+
+fn data(case: &Value) -> (Array2<u8>, Vec<usize>, Array2<u8>) {
+    if case["name"] == "mnist-sample" {
+        let sample = classify_datasets::mnist_sample().unwrap();
+        let (n, m) = (
+            case["train_rows"].as_u64().unwrap() as usize,
+            case["test_rows"].as_u64().unwrap() as usize,
+        );
+        let y = sample
+            .train
+            .target
+            .iter()
+            .take(n)
+            .map(|&v| usize::from(v))
+            .collect();
+        return (
+            sample.train.data.slice(s![..n, ..]).to_owned(),
+            y,
+            sample.test.data.slice(s![..m, ..]).to_owned(),
+        );
+    }
+    let y = case["y"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_u64().unwrap() as usize)
+        .collect();
+    (matrix_u8(&case["x"]), y, matrix_u8(&case["q"]))
+}
+
+#[test]
+fn neighbours_and_predictions_match_scikit_learn() {
+    let doc: Value = serde_json::from_str(FIXTURE).unwrap();
+    for case in doc["cases"].as_array().unwrap() {
+        let name = case["name"].as_str().unwrap();
+        let exact = name == "mnist-sample";
+        let (x, y, q) = data(case);
+        for run in case["runs"].as_array().unwrap() {
+            let k = run["k"].as_u64().unwrap() as usize;
+            let weights = if run["weights"] == "distance" {
+                Weights::Distance
+            } else {
+                Weights::Uniform
+            };
+            let what = format!("{name} k={k} {weights:?}");
+            let m = KNeighborsClassifier {
+                n_neighbors: k,
+                weights,
+            }
+            .fit((&x).into(), &y)
+            .unwrap();
+            let nb = m.kneighbors((&q).into(), k).unwrap();
+            let want_dist = floats(&run["distances"]);
+            for (g, w) in nb.distances.iter().zip(&want_dist) {
+                assert!(
+                    (g - w).abs() <= 1e-12 * w.max(1.0),
+                    "{what}: distance {g} vs {w}"
+                );
+            }
+            if exact {
+                let want_idx: Vec<usize> = floats(&run["indices"])
+                    .iter()
+                    .map(|&v| v as usize)
+                    .collect();
+                assert_eq!(
+                    nb.indices.iter().copied().collect::<Vec<_>>(),
+                    want_idx,
+                    "{what}: indices"
+                );
+                let want: Vec<usize> = run["predict"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|v| v.as_u64().unwrap() as usize)
+                    .collect();
+                assert_eq!(m.predict((&q).into()).unwrap(), want, "{what}: predictions");
+                let p = m.predict_proba((&q).into()).unwrap();
+                for (g, w) in p.iter().zip(floats(&run["proba"])) {
+                    assert!((g - w).abs() <= 1e-12, "{what}: probability {g} vs {w}");
+                }
+            } else {
+                // Ours: among equal distances, the lowest indices, in increasing order.
+                for (qi, row) in nb.indices.rows().into_iter().enumerate() {
+                    let d = nb.distances.row(qi);
+                    for j in 1..k {
+                        assert!((d[j - 1], row[j - 1]) < (d[j], row[j]), "{what}: order");
+                    }
+                    let worst = d[k - 1];
+                    let qv = q.row(qi);
+                    let dist = |t: usize| {
+                        x.row(t)
+                            .iter()
+                            .zip(qv)
+                            .map(|(&a, &b)| (f64::from(a) - f64::from(b)).powi(2))
+                            .sum::<f64>()
+                            .sqrt()
+                    };
+                    let last = row[k - 1];
+                    for t in (0..x.nrows()).filter(|t| !row.iter().any(|r| r == t)) {
+                        let dt = dist(t);
+                        // Every row left out is farther, or as far with a higher index.
+                        assert!(
+                            dt > worst || (dt == worst && t > last),
+                            "{what}: row {t} ({dt}) skipped"
+                        );
+                    }
+                }
+            }
+        }
+    }
+}

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::features::{check_features, with_valid, Features, OwnedFeatures, Row};
-use crate::traits::{check_targets, encode, Classifier, Estimator, PredictProba};
+use crate::traits::{argmax, check_targets, encode, Classifier, Estimator, PredictProba};
 
 /// How neighbours vote.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -372,15 +372,7 @@ impl Classifier for KNeighbors {
         Ok(votes
             .rows()
             .into_iter()
-            .map(|r| {
-                let mut best = 0;
-                for (j, &v) in r.iter().enumerate() {
-                    if v > r[best] {
-                        best = j;
-                    }
-                }
-                self.classes[best]
-            })
+            .map(|r| self.classes[argmax(r)])
             .collect())
     }
 }

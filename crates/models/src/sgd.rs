@@ -9,7 +9,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::features::{axpy, check_features, dot, prefetch, sq_norm, with_valid, Features};
-use crate::traits::{check_targets, encode, Classifier, DecisionFunction, Estimator, PredictProba};
+use crate::traits::{
+    argmax, check_targets, encode, Classifier, DecisionFunction, Estimator, PredictProba,
+};
 
 /// The loss SGD minimises.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -451,14 +453,7 @@ impl Classifier for Sgd {
                 if r.len() == 1 {
                     self.classes[usize::from(r[0] > 0.0)]
                 } else {
-                    // First maximum, as numpy's argmax.
-                    let mut best = 0;
-                    for (j, &v) in r.iter().enumerate() {
-                        if v > r[best] {
-                            best = j;
-                        }
-                    }
-                    self.classes[best]
+                    self.classes[argmax(r)]
                 }
             })
             .collect())

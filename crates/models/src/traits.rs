@@ -56,6 +56,18 @@ pub(crate) fn check_targets(rows: usize, targets: usize) -> Result<()> {
     Ok(())
 }
 
+/// Position of the first largest value, as NumPy's `argmax` (ties go to the lower position,
+/// so to the smaller class).
+pub(crate) fn argmax(values: ndarray::ArrayView1<'_, f64>) -> usize {
+    let mut best = 0;
+    for (j, &v) in values.iter().enumerate() {
+        if v > values[best] {
+            best = j;
+        }
+    }
+    best
+}
+
 /// Sorted distinct labels and each label's index among them.
 pub(crate) fn encode(y: &[usize]) -> (Vec<usize>, Vec<usize>) {
     let mut classes = y.to_vec();

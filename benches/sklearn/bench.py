@@ -85,6 +85,21 @@ def step_sgd_cv_multi_scaled(data: pathlib.Path):
     return lambda: {"fold_accuracy": cross_val_score(model, x, y, cv=3).tolist()}
 
 
+def step_knn_predict(data: pathlib.Path):
+    from sklearn.neighbors import KNeighborsClassifier
+
+    x, y = train_set(data)
+    xt = load_idx(data / "t10k-images-idx3-ubyte.gz")
+    xt = xt.reshape(len(xt), -1).astype(np.float64)
+    yt = load_idx(data / "t10k-labels-idx1-ubyte.gz")[: len(xt)]
+
+    def run():
+        pred = KNeighborsClassifier(n_neighbors=5).fit(x, y).predict(xt)
+        return {"test_accuracy": float((pred == yt).mean())}
+
+    return run
+
+
 # name: (argument holding the input, setup, heavy: one run without warm-up)
 STEPS = {
     "idx-load": ("data", step_idx_load, False),
@@ -93,6 +108,7 @@ STEPS = {
     "sgd-cv-binary": ("data", step_sgd_cv_binary, True),
     "sgd-cv-binary-acc": ("data", step_sgd_cv_binary, True),
     "sgd-cv-multi-scaled": ("data", step_sgd_cv_multi_scaled, True),
+    "knn-predict": ("data", step_knn_predict, True),
 }
 
 

@@ -87,6 +87,12 @@ const STEPS: &[Step] = &[
         heavy: false,
     },
     Step {
+        name: "knn-predict",
+        ours: Ours::Cli(&["knn", "--k", "5"]),
+        what: "KNeighborsClassifier(5) fit + predict the test set (classify knn)",
+        heavy: false,
+    },
+    Step {
         name: "sgd-cv-multi-scaled",
         ours: Ours::Cli(&["multiclass", "--scale", "--cv", "3"]),
         what: "3-fold CV of scaler + SGD, 10 classes (scikit-learn: tens of minutes)",
@@ -227,6 +233,14 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
                     .unwrap_or_default()
             };
             let (a, b) = (folds(json), folds(t));
+            let test_acc =
+                |v: &serde_json::Value| v.get("test_accuracy").and_then(serde_json::Value::as_f64);
+            if let (Some(x), Some(y)) = (test_acc(json), test_acc(t)) {
+                accuracy_lines.push(format!(
+                    "{}: test accuracy classify {x:.4} vs scikit-learn {y:.4}",
+                    step.name
+                ));
+            }
             if !a.is_empty() && a.len() == b.len() {
                 let diffs: Vec<String> = a
                     .iter()

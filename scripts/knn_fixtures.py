@@ -58,6 +58,19 @@ def main():
     ty = rng.randint(0, 3, 120) * 2 + 1
     tq = rng.randint(0, 2, (40, 6)).astype(np.float64)
     cases.append(case("ties", tx, ty, tq, [1, 2, 4, 7]))
+    # 2-D targets: multilabel (digit >= 7, digit odd) and multioutput (pixel values of a noisy copy).
+    multi = {"name": "multioutput", "train_rows": 2000, "test_rows": 100, "targets": {}, "runs": []}
+    xm, qm = x[:2000], q[:100]
+    labels = y[:2000]
+    multilabel = np.c_[labels >= 7, labels % 2 == 1].astype(int)
+    pixels = x[:2000, 300:340].astype(int)  # 40 pixel outputs, up to 256 values each
+    for target_name, target in [("multilabel", multilabel), ("pixels", pixels)]:
+        multi["targets"][target_name] = target.tolist()
+        for k, weights in [(5, "uniform"), (4, "uniform"), (5, "distance")]:
+            m = KNeighborsClassifier(n_neighbors=k, weights=weights, algorithm="brute").fit(xm, target)
+            multi["runs"].append({"target": target_name, "k": k, "weights": weights,
+                                  "predict": m.predict(qm).tolist()})
+    cases.append(multi)
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text(json.dumps({"sklearn": sklearn.__version__, "cases": cases}, separators=(",", ":")) + "\n")
     print(f"wrote {OUT} ({OUT.stat().st_size} bytes)")

@@ -220,6 +220,91 @@ impl KNeighbors {
     }
 }
 
+/// A fitted k-NN model with several target columns (multilabel, or multioutput such as one
+/// output per pixel for denoising), as scikit-learn's `KNeighborsClassifier` fitted on a 2-D
+/// target: each column is predicted by its own vote among the same neighbours.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct KNeighborsMultiOutput {
+    /// The neighbour search (its labels are those of the first column).
+    search: KNeighbors,
+    /// Targets, one row per training sample.
+    targets: Array2<usize>,
+}
+
+impl KNeighborsClassifier {
+    /// Fits on a 2-D target: one row per sample, one column per output.
+    pub fn fit_multioutput(
+        &self,
+        x: Features<'_>,
+        y: ndarray::ArrayView2<'_, usize>,
+    ) -> Result<KNeighborsMultiOutput> {
+        if y.ncols() == 0 {
+            return Err(Error::Empty("no target columns"));
+        }
+        check_targets(x.n_samples(), y.nrows())?;
+        let first: Vec<usize> = y.column(0).to_vec();
+        Ok(KNeighborsMultiOutput {
+            search: self.fit(x, &first)?,
+            targets: y.to_owned(),
+        })
+    }
+}
+
+impl KNeighborsMultiOutput {
+    /// Number of target columns.
+    pub fn n_outputs(&self) -> usize {
+        self.targets.ncols()
+    }
+
+    /// The neighbour search (for [`KNeighbors::kneighbors`]).
+    pub fn search(&self) -> &KNeighbors {
+        &self.search
+    }
+
+    /// Each column's (weighted) most frequent value among the neighbours; the smallest value
+    /// on a tie, as scikit-learn.
+    pub fn predict(&self, x: Features<'_>) -> Result<Array2<usize>> {
+        let params = self.search.params;
+        let nb = self.search.kneighbors(x, params.n_neighbors)?;
+        let m = self.targets.ncols();
+        let mut out = Array2::<usize>::zeros((nb.indices.nrows(), m));
+        out.axis_iter_mut(ndarray::Axis(0))
+            .into_par_iter()
+            .zip(nb.indices.axis_iter(ndarray::Axis(0)))
+            .zip(nb.distances.axis_iter(ndarray::Axis(0)))
+            .for_each(|((mut o, idx), dist)| {
+                let exact = dist.iter().any(|&d| d == 0.0);
+                let weights: Vec<f64> = dist
+                    .iter()
+                    .map(|&d| match params.weights {
+                        Weights::Uniform => 1.0,
+                        Weights::Distance if exact => f64::from(u8::from(d == 0.0)),
+                        Weights::Distance => 1.0 / d,
+                    })
+                    .collect();
+                let mut votes: Vec<(usize, f64)> = Vec::with_capacity(idx.len());
+                for j in 0..m {
+                    votes.clear();
+                    for (&i, &w) in idx.iter().zip(&weights) {
+                        let v = self.targets[[i, j]];
+                        match votes.iter_mut().find(|(value, _)| *value == v) {
+                            Some((_, total)) => *total += w,
+                            None => votes.push((v, w)),
+                        }
+                    }
+                    let mut best = votes[0];
+                    for &(v, w) in &votes[1..] {
+                        if w > best.1 || (w == best.1 && v < best.0) {
+                            best = (v, w);
+                        }
+                    }
+                    o[j] = best.0;
+                }
+            });
+        Ok(out)
+    }
+}
+
 /// Order-preserving integer key of a squared distance (exact integers for `u8`; the bits of
 /// a non-negative `f64` otherwise).
 fn key_to_distance(train: &Train, key: u64) -> f64 {

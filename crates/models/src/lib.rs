@@ -44,7 +44,7 @@ mod traits;
 pub use dummy::{Dummy, DummyClassifier, DummyStrategy};
 pub use error::{Error, Result};
 pub use features::{Features, OwnedFeatures, Row};
-pub use knn::{KNeighbors, KNeighborsClassifier, Neighbors, Weights};
+pub use knn::{KNeighbors, KNeighborsClassifier, KNeighborsMultiOutput, Neighbors, Weights};
 pub use scaler::{FittedScaler, Scaled, ScaledModel, StandardScaler};
 pub use sgd::{Loss, Sgd, SgdClassifier};
 pub use traits::{Classifier, DecisionFunction, Estimator, PredictProba};

@@ -36,23 +36,7 @@ fn floats(v: &Value) -> Vec<f64> {
 
 fn data(case: &Value) -> (Array2<u8>, Vec<usize>, Array2<u8>) {
     if case["name"] == "mnist-sample" {
-        let sample = classify_datasets::mnist_sample().unwrap();
-        let (n, m) = (
-            case["train_rows"].as_u64().unwrap() as usize,
-            case["test_rows"].as_u64().unwrap() as usize,
-        );
-        let y = sample
-            .train
-            .target
-            .iter()
-            .take(n)
-            .map(|&v| usize::from(v))
-            .collect();
-        return (
-            sample.train.data.slice(s![..n, ..]).to_owned(),
-            y,
-            sample.test.data.slice(s![..m, ..]).to_owned(),
-        );
+        return sample_rows(case);
     }
     let y = case["y"]
         .as_array()
@@ -61,6 +45,40 @@ fn data(case: &Value) -> (Array2<u8>, Vec<usize>, Array2<u8>) {
         .map(|v| v.as_u64().unwrap() as usize)
         .collect();
     (matrix_u8(&case["x"]), y, matrix_u8(&case["q"]))
+}
+
+/// The k-NN parameters of a fixture run.
+fn params(run: &Value) -> KNeighborsClassifier {
+    let weights = if run["weights"] == "distance" {
+        Weights::Distance
+    } else {
+        Weights::Uniform
+    };
+    KNeighborsClassifier {
+        n_neighbors: run["k"].as_u64().unwrap() as usize,
+        weights,
+    }
+}
+
+/// The first `train_rows` training and `test_rows` test digits of the embedded sample.
+fn sample_rows(case: &Value) -> (Array2<u8>, Vec<usize>, Array2<u8>) {
+    let sample = classify_datasets::mnist_sample().unwrap();
+    let (n, m) = (
+        case["train_rows"].as_u64().unwrap() as usize,
+        case["test_rows"].as_u64().unwrap() as usize,
+    );
+    let y = sample
+        .train
+        .target
+        .iter()
+        .take(n)
+        .map(|&v| usize::from(v))
+        .collect();
+    (
+        sample.train.data.slice(s![..n, ..]).to_owned(),
+        y,
+        sample.test.data.slice(s![..m, ..]).to_owned(),
+    )
 }
 
 #[test]
@@ -74,19 +92,10 @@ fn neighbours_and_predictions_match_scikit_learn() {
         let exact = name == "mnist-sample";
         let (x, y, q) = data(case);
         for run in case["runs"].as_array().unwrap() {
-            let k = run["k"].as_u64().unwrap() as usize;
-            let weights = if run["weights"] == "distance" {
-                Weights::Distance
-            } else {
-                Weights::Uniform
-            };
+            let p = params(run);
+            let (k, weights) = (p.n_neighbors, p.weights);
             let what = format!("{name} k={k} {weights:?}");
-            let m = KNeighborsClassifier {
-                n_neighbors: k,
-                weights,
-            }
-            .fit((&x).into(), &y)
-            .unwrap();
+            let m = p.fit((&x).into(), &y).unwrap();
             let nb = m.kneighbors((&q).into(), k).unwrap();
             let want_dist = floats(&run["distances"]);
             for (g, w) in nb.distances.iter().zip(&want_dist) {
@@ -157,20 +166,11 @@ fn multilabel_and_multioutput_predictions_are_scikit_learns() {
         .iter()
         .find(|c| c["name"] == "multioutput")
         .unwrap();
-    let sample = classify_datasets::mnist_sample().unwrap();
-    let (n, m) = (
-        case["train_rows"].as_u64().unwrap() as usize,
-        case["test_rows"].as_u64().unwrap() as usize,
-    );
-    let x = sample.train.data.slice(s![..n, ..]).to_owned();
-    let q = sample.test.data.slice(s![..m, ..]).to_owned();
+    let (x, _, q) = sample_rows(case);
+    let n = x.nrows();
     for run in case["runs"].as_array().unwrap() {
-        let k = run["k"].as_u64().unwrap() as usize;
-        let weights = if run["weights"] == "distance" {
-            Weights::Distance
-        } else {
-            Weights::Uniform
-        };
+        let p = params(run);
+        let (k, weights) = (p.n_neighbors, p.weights);
         let what = format!("{} k={k} {weights:?}", run["target"]);
         let target = &case["targets"][run["target"].as_str().unwrap()];
         let y = floats(target)
@@ -179,12 +179,7 @@ fn multilabel_and_multioutput_predictions_are_scikit_learns() {
             .collect::<Vec<_>>();
         let cols = target[0].as_array().unwrap().len();
         let y = Array2::from_shape_vec((n, cols), y).unwrap();
-        let model = KNeighborsClassifier {
-            n_neighbors: k,
-            weights,
-        }
-        .fit_multioutput((&x).into(), y.view())
-        .unwrap();
+        let model = p.fit_multioutput((&x).into(), y.view()).unwrap();
         assert_eq!(model.n_outputs(), cols);
         let got = model.predict((&q).into()).unwrap();
         let want: Vec<usize> = floats(&run["predict"])

@@ -90,6 +90,8 @@ pub enum ModelName {
     Sgd,
     /// Always predicts the most frequent class.
     Dummy,
+    /// Random forest of 100 trees, as scikit-learn's RandomForestClassifier().
+    Forest,
 }
 
 /// How k-NN neighbours vote.

@@ -6,7 +6,8 @@ use classify_metrics::{
     roc_auc_score, ConfusionMatrix, CurveOptions, PrfOptions, ThresholdPoint,
 };
 use classify_models::{
-    DecisionFunction, DummyClassifier, Estimator, Features, PredictProba, Scaled, SgdClassifier,
+    DecisionFunction, DummyClassifier, Estimator, Features, PredictProba, RandomForestClassifier,
+    Scaled, SgdClassifier,
 };
 use classify_selection::{
     cross_val_decision_function, cross_val_predict_proba, Cv, Split, StratifiedKFold,
@@ -37,6 +38,17 @@ struct BinaryReport {
     target_precision: f64,
     threshold: Option<ThresholdPoint>,
     image: ImagePrediction,
+    /// SGD on the same folds, when another model was asked for.
+    comparison: Option<Comparison>,
+}
+
+#[derive(Serialize)]
+struct Comparison {
+    model: String,
+    precision: f64,
+    recall: f64,
+    f1: f64,
+    roc_auc: f64,
 }
 
 #[derive(Serialize)]
@@ -54,10 +66,27 @@ fn sgd(common: &Common) -> SgdClassifier {
     }
 }
 
+fn forest(common: &Common) -> RandomForestClassifier {
+    RandomForestClassifier {
+        random_state: common.seed,
+        ..Default::default()
+    }
+}
+
+/// The score above which a model calls an image positive: 0 for decision functions, 0.5 for
+/// probabilities.
+fn decision_threshold(model: ModelName) -> f64 {
+    match model {
+        ModelName::Sgd => 0.0,
+        ModelName::Dummy | ModelName::Forest => 0.5,
+    }
+}
+
 fn model_name(cv: &CvArgs) -> String {
     let base = match cv.model {
         ModelName::Sgd => "SGD (hinge loss, alpha 1e-4)",
         ModelName::Dummy => "dummy (most frequent class)",
+        ModelName::Forest => "random forest (100 trees)",
     };
     if cv.scale {
         format!("standard scaling + {base}")
@@ -66,7 +95,8 @@ fn model_name(cv: &CvArgs) -> String {
     }
 }
 
-/// Out-of-fold scores of the positive class (decision function, or probability for the dummy).
+/// Out-of-fold scores of the positive class (decision function, or probability for the dummy
+/// and the forest).
 fn oof_scores(
     common: &Common,
     cv: &CvArgs,
@@ -81,11 +111,14 @@ fn oof_scores(
             cross_val_decision_function(&Scaled::new(sgd(common)), x, y, &cvs)?
         }
         (ModelName::Dummy, _) => {
-            let p = cross_val_predict_proba(&DummyClassifier::most_frequent(), x, y, &cvs)?;
-            return Ok(p.column(p.ncols() - 1).to_vec());
+            cross_val_predict_proba(&DummyClassifier::most_frequent(), x, y, &cvs)?
+        }
+        (ModelName::Forest, false) => cross_val_predict_proba(&forest(common), x, y, &cvs)?,
+        (ModelName::Forest, true) => {
+            cross_val_predict_proba(&Scaled::new(forest(common)), x, y, &cvs)?
         }
     };
-    Ok(scores.column(0).to_vec())
+    Ok(scores.column(scores.ncols() - 1).to_vec())
 }
 
 /// Fits on every training image and scores one image.
@@ -104,6 +137,10 @@ fn score_one(
         (ModelName::Dummy, _) => DummyClassifier::most_frequent()
             .fit(x, y)?
             .predict_proba(row)?[[0, 1]],
+        (ModelName::Forest, false) => forest(common).fit(x, y)?.predict_proba(row)?[[0, 1]],
+        (ModelName::Forest, true) => {
+            Scaled::new(forest(common)).fit(x, y)?.predict_proba(row)?[[0, 1]]
+        }
     })
 }
 
@@ -160,11 +197,7 @@ pub fn binary(
     // One fit per fold gives everything: the scores, the predictions (score > 0, or p > 0.5),
     // and per-fold accuracy on each test part.
     let scores = oof_scores(common, cv, x, &y, &splits)?;
-    let threshold = if cv.model == ModelName::Dummy {
-        0.5
-    } else {
-        0.0
-    };
+    let threshold = decision_threshold(cv.model);
     let pred: Vec<usize> = scores.iter().map(|&s| usize::from(s > threshold)).collect();
     let fold_accuracy = per_fold_accuracy(&splits, &y, &pred)?;
     bar.set_message("dummy baseline");
@@ -190,6 +223,25 @@ pub fn binary(
     }
     let one = train.data.slice(ndarray::s![index..index + 1, ..]);
     let score = score_one(common, cv, x, &y, one.into())?;
+    let comparison = if cv.model == ModelName::Sgd {
+        None
+    } else {
+        bar.set_message("SGD on the same folds, for comparison");
+        let sgd_cv = CvArgs {
+            model: ModelName::Sgd,
+            ..cv.clone()
+        };
+        let s = oof_scores(common, &sgd_cv, x, &y, &splits)?;
+        let p: Vec<usize> = s.iter().map(|&v| usize::from(v > 0.0)).collect();
+        let prf = precision_recall_fscore_support(&y, &p, &PrfOptions::default())?;
+        Some(Comparison {
+            model: model_name(&sgd_cv),
+            precision: prf.precision.values()[0],
+            recall: prf.recall.values()[0],
+            f1: prf.fbeta.values()[0],
+            roc_auc: roc_auc_score(&y, &s, None).context("ROC AUC")?,
+        })
+    };
     bar.finish_and_clear();
 
     let cm: ConfusionMatrix<usize> = confusion_matrix(&y, &pred)?;
@@ -219,6 +271,7 @@ pub fn binary(
             predicted_positive: score > threshold,
             score,
         },
+        comparison,
     };
     if common.json {
         return output::json(&report);
@@ -281,6 +334,12 @@ pub fn binary(
         score,
         thousands(report.n_train)
     );
+    if let Some(c) = &report.comparison {
+        println!(
+            "\ncompare {} on the same folds:\nprecision {:.4}   recall {:.4}   F1 {:.4}   ROC AUC {:.4}",
+            c.model, c.precision, c.recall, c.f1, c.roc_auc
+        );
+    }
     Ok(())
 }
 
@@ -317,6 +376,12 @@ pub fn multiclass(common: &Common, cv: &CvArgs) -> anyhow::Result<()> {
         }
         (ModelName::Dummy, _) => {
             classify_selection::cross_val_predict(&DummyClassifier::most_frequent(), x, &y, &cvs)?
+        }
+        (ModelName::Forest, false) => {
+            classify_selection::cross_val_predict(&forest(common), x, &y, &cvs)?
+        }
+        (ModelName::Forest, true) => {
+            classify_selection::cross_val_predict(&Scaled::new(forest(common)), x, &y, &cvs)?
         }
     };
     bar.finish_and_clear();

@@ -36,18 +36,22 @@
 mod dummy;
 mod error;
 mod features;
+mod forest;
 mod knn;
 mod scaler;
 mod sgd;
 mod traits;
+mod tree;
 
 pub use dummy::{Dummy, DummyClassifier, DummyStrategy};
 pub use error::{Error, Result};
 pub use features::{Features, OwnedFeatures, Row};
+pub use forest::{RandomForest, RandomForestClassifier};
 pub use knn::{KNeighbors, KNeighborsClassifier, KNeighborsMultiOutput, Neighbors, Weights};
 pub use scaler::{FittedScaler, Scaled, ScaledModel, StandardScaler};
 pub use sgd::{Loss, Sgd, SgdClassifier};
 pub use traits::{Classifier, DecisionFunction, Estimator, PredictProba};
+pub use tree::{Criterion, DecisionTree, DecisionTreeClassifier, MaxFeatures};
 
 #[doc(hidden)]
 pub fn bench_dot(w: &[f32], x: Row<'_>) -> f32 {

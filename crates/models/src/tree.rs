@@ -1,0 +1,915 @@
+//! Decision trees (scikit-learn's `DecisionTreeClassifier`): best splits on Gini or entropy,
+//! grown depth first, leaves holding class distributions.
+//!
+//! Splits are exact. For `u8` features a node's candidate splits come from a 256-bin class
+//! histogram (one pass over the node's samples); small nodes and `f32` features sort the
+//! values instead. Both paths evaluate the same thresholds in the same order with the same
+//! integer counts, so they choose the same split.
+
+use ndarray::Array2;
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::features::{check_features, with_valid, Features, Row};
+use crate::traits::{argmax, check_targets, encode, Classifier, Estimator, PredictProba};
+
+/// The impurity a split minimises.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Criterion {
+    /// Gini impurity `1 − Σ p²` (scikit-learn's default).
+    #[default]
+    Gini,
+    /// Shannon entropy `−Σ p log₂ p`.
+    Entropy,
+}
+
+/// How many features each split looks at (drawn at random, per split).
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MaxFeatures {
+    /// Every feature (a tree's default).
+    #[default]
+    All,
+    /// `⌊√n_features⌋` (a forest's default).
+    Sqrt,
+    /// `⌊log₂ n_features⌋`.
+    Log2,
+    /// This many (at most `n_features`).
+    Count(usize),
+    /// This fraction of the features, rounded down, at least one.
+    Fraction(f64),
+}
+
+impl MaxFeatures {
+    /// The number of features for `n_features` columns.
+    pub fn resolve(self, n_features: usize) -> Result<usize> {
+        let m = match self {
+            MaxFeatures::All => n_features,
+            MaxFeatures::Sqrt => (n_features as f64).sqrt() as usize,
+            MaxFeatures::Log2 => (n_features as f64).log2() as usize,
+            MaxFeatures::Count(m) => m.min(n_features),
+            MaxFeatures::Fraction(f) if f > 0.0 && f <= 1.0 => (f * n_features as f64) as usize,
+            MaxFeatures::Fraction(f) => {
+                return Err(Error::InvalidParameter(format!(
+                    "max_features fraction {f} must be in (0, 1]"
+                )))
+            }
+        };
+        if m == 0 && !matches!(self, MaxFeatures::Count(0)) {
+            return Ok(1);
+        }
+        if m == 0 {
+            return Err(Error::InvalidParameter(
+                "max_features must be at least 1".into(),
+            ));
+        }
+        Ok(m)
+    }
+}
+
+/// Parameters of a decision tree; `Default` is scikit-learn's `DecisionTreeClassifier()`
+/// (Gini, fully grown, every feature at every split) with `random_state = 42`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct DecisionTreeClassifier {
+    /// Split quality.
+    pub criterion: Criterion,
+    /// Deepest level (the root is depth 0); `None` grows until leaves are pure.
+    pub max_depth: Option<usize>,
+    /// A node with fewer samples is a leaf (at least 2).
+    pub min_samples_split: usize,
+    /// Each child of a split keeps at least this many samples (at least 1).
+    pub min_samples_leaf: usize,
+    /// Features examined per split.
+    pub max_features: MaxFeatures,
+    /// Seed of the feature draws.
+    pub random_state: u64,
+}
+
+impl Default for DecisionTreeClassifier {
+    fn default() -> Self {
+        DecisionTreeClassifier {
+            criterion: Criterion::Gini,
+            max_depth: None,
+            min_samples_split: 2,
+            min_samples_leaf: 1,
+            max_features: MaxFeatures::All,
+            random_state: 42,
+        }
+    }
+}
+
+/// Marks a leaf in [`Node::feature`].
+const LEAF: u32 = u32::MAX;
+
+/// One node: a split (`feature`, `threshold`, children) or a leaf (`left` is the offset of its
+/// class distribution).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+struct Node {
+    feature: u32,
+    left: u32,
+    right: u32,
+    /// Samples with `x[feature] <= threshold` go left.
+    threshold: f64,
+}
+
+/// A fitted decision tree.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DecisionTree {
+    classes: Vec<usize>,
+    n_features: usize,
+    tree: Tree,
+}
+
+/// The fitted structure shared by trees and forests (classes live in the owner).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(crate) struct Tree {
+    nodes: Vec<Node>,
+    /// Class fractions of each leaf, `n_classes` per leaf.
+    values: Vec<f32>,
+    /// Weighted impurity decrease per feature (unnormalised).
+    importances: Vec<f64>,
+    depth: usize,
+}
+
+impl Tree {
+    /// The class distribution of the leaf that `row` falls into.
+    #[inline]
+    pub(crate) fn leaf(&self, row: Row<'_>, n_classes: usize) -> &[f32] {
+        let mut i = 0usize;
+        loop {
+            let node = &self.nodes[i];
+            if node.feature == LEAF {
+                let at = node.left as usize;
+                return &self.values[at..at + n_classes];
+            }
+            let v = match row {
+                Row::U8(r) => f64::from(r[node.feature as usize]),
+                Row::F32(r) => f64::from(r[node.feature as usize]),
+            };
+            i = if v <= node.threshold {
+                node.left
+            } else {
+                node.right
+            } as usize;
+        }
+    }
+
+    pub(crate) fn n_leaves(&self) -> usize {
+        self.nodes.iter().filter(|n| n.feature == LEAF).count()
+    }
+
+    /// Importances normalised to sum 1 (all zero for a single leaf).
+    pub(crate) fn normalised_importances(&self) -> Vec<f64> {
+        let total: f64 = self.importances.iter().sum();
+        self.importances
+            .iter()
+            .map(|&v| if total > 0.0 { v / total } else { 0.0 })
+            .collect()
+    }
+}
+
+/// Training features by column, shared by the trees of a forest.
+pub(crate) enum Columns {
+    U8 { data: Vec<u8>, n: usize },
+    F32 { data: Vec<f32>, n: usize },
+}
+
+impl Columns {
+    /// The rows `rows` of `x` (all rows when `None`), transposed.
+    pub(crate) fn new(x: Features<'_>, rows: Option<&[usize]>) -> Columns {
+        let all: Vec<usize>;
+        let rows = match rows {
+            Some(r) => r,
+            None => {
+                all = (0..x.n_samples()).collect();
+                &all
+            }
+        };
+        let n = rows.len();
+        let d = x.n_features();
+        fn transpose<T: Copy + Default>(a: ndarray::ArrayView2<'_, T>, rows: &[usize]) -> Vec<T> {
+            let (n, d) = (rows.len(), a.ncols());
+            let mut out = vec![T::default(); n * d];
+            // Blocks of rows keep both the reads and the writes within cache lines.
+            for start in (0..n).step_by(64) {
+                let end = (start + 64).min(n);
+                for (j, column) in out.chunks_exact_mut(n.max(1)).enumerate().take(d) {
+                    for s in start..end {
+                        column[s] = a[[rows[s], j]];
+                    }
+                }
+            }
+            out
+        }
+        let _ = d;
+        match x {
+            Features::U8(a) => Columns::U8 {
+                data: transpose(a, rows),
+                n,
+            },
+            Features::F32(a) => Columns::F32 {
+                data: transpose(a, rows),
+                n,
+            },
+        }
+    }
+
+    pub(crate) fn n_samples(&self) -> usize {
+        match self {
+            Columns::U8 { n, .. } | Columns::F32 { n, .. } => *n,
+        }
+    }
+
+    fn n_features(&self) -> usize {
+        match self {
+            Columns::U8 { data, n } => data.len() / (*n).max(1),
+            Columns::F32 { data, n } => data.len() / (*n).max(1),
+        }
+    }
+
+    fn value(&self, feature: usize, sample: usize) -> f64 {
+        match self {
+            Columns::U8 { data, n } => f64::from(data[feature * n + sample]),
+            Columns::F32 { data, n } => f64::from(data[feature * n + sample]),
+        }
+    }
+}
+
+/// Everything a tree needs to grow, resolved and checked.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Grow {
+    pub(crate) criterion: Criterion,
+    pub(crate) max_depth: usize,
+    pub(crate) min_samples_split: usize,
+    pub(crate) min_samples_leaf: usize,
+    pub(crate) max_features: usize,
+}
+
+impl Grow {
+    pub(crate) fn new(p: &DecisionTreeClassifier, n_features: usize) -> Result<Grow> {
+        if p.min_samples_split < 2 {
+            return Err(Error::InvalidParameter(
+                "min_samples_split must be at least 2".into(),
+            ));
+        }
+        if p.min_samples_leaf < 1 {
+            return Err(Error::InvalidParameter(
+                "min_samples_leaf must be at least 1".into(),
+            ));
+        }
+        if p.max_depth == Some(0) {
+            return Err(Error::InvalidParameter(
+                "max_depth must be at least 1".into(),
+            ));
+        }
+        Ok(Grow {
+            criterion: p.criterion,
+            max_depth: p.max_depth.unwrap_or(usize::MAX),
+            min_samples_split: p.min_samples_split,
+            min_samples_leaf: p.min_samples_leaf,
+            max_features: p.max_features.resolve(n_features)?,
+        })
+    }
+}
+
+/// Nodes with at least this many samples find `u8` splits by histogram; smaller ones sort.
+const HISTOGRAM_MIN: usize = 192;
+/// Values closer than this are not split apart (scikit-learn's `FEATURE_THRESHOLD`).
+const FEATURE_THRESHOLD: f64 = 1e-7;
+
+/// The best split found so far at a node.
+#[derive(Debug, Clone, Copy)]
+struct Split {
+    feature: usize,
+    threshold: f64,
+    proxy: f64,
+}
+
+/// A node waiting to be grown: its samples `start..end`, depth, and parent with side.
+type Pending = (usize, usize, usize, Option<(usize, bool)>);
+
+/// Grows one tree on `cols` where sample `s` has class `y[s]` and integer weight `w[s]`
+/// (bootstrap counts; samples of weight 0 are left out).
+pub(crate) fn grow(
+    cols: &Columns,
+    y: &[u32],
+    w: &[u32],
+    n_classes: usize,
+    cfg: Grow,
+    seed: u64,
+) -> Tree {
+    let d = cols.n_features();
+    let mut samples: Vec<u32> = (0..cols.n_samples() as u32)
+        .filter(|&s| w[s as usize] > 0)
+        .collect();
+    let mut g = Grower {
+        cols,
+        y,
+        w,
+        nc: n_classes,
+        cfg,
+        rng: ChaCha8Rng::seed_from_u64(seed),
+        features: (0..d).collect(),
+        hist: vec![0; 2 * 256 * n_classes],
+        node_bins: Vec::new(),
+        values: Vec::new(),
+        sorted: Vec::new(),
+        left: vec![0; n_classes],
+        tree: Tree {
+            nodes: Vec::new(),
+            values: Vec::new(),
+            importances: vec![0.0; d],
+            depth: 0,
+        },
+    };
+    // (start, end, depth, parent and side)
+    let mut stack: Vec<Pending> = vec![(0, samples.len(), 0, None)];
+    let mut counts = vec![0u64; n_classes];
+    let mut right = Vec::new();
+    while let Some((start, end, depth, parent)) = stack.pop() {
+        let id = g.tree.nodes.len();
+        if let Some((p, is_left)) = parent {
+            let node = &mut g.tree.nodes[p];
+            if is_left {
+                node.left = id as u32;
+            } else {
+                node.right = id as u32;
+            }
+        }
+        g.tree.depth = g.tree.depth.max(depth);
+        let node_samples = &samples[start..end];
+        g.class_counts(node_samples, &mut counts);
+        let n_node = end - start;
+        let pure = counts.iter().filter(|&&c| c > 0).count() <= 1;
+        let split = if pure
+            || depth >= cfg.max_depth
+            || n_node < cfg.min_samples_split
+            || n_node < 2 * cfg.min_samples_leaf
+        {
+            None
+        } else {
+            g.best_split(node_samples, &counts)
+        };
+        match split {
+            None => {
+                let total: u64 = counts.iter().sum();
+                let at = g.tree.values.len() as u32;
+                g.tree
+                    .values
+                    .extend(counts.iter().map(|&c| (c as f64 / total as f64) as f32));
+                g.tree.nodes.push(Node {
+                    feature: LEAF,
+                    left: at,
+                    right: at,
+                    threshold: 0.0,
+                });
+            }
+            Some(split) => {
+                let node_samples = &mut samples[start..end];
+                let mid = partition(node_samples, &mut right, |s| {
+                    cols.value(split.feature, s as usize) <= split.threshold
+                });
+                let total: u64 = counts.iter().sum();
+                let before = total as f64 * impurity(cfg.criterion, &counts, total);
+                let (mut lc, mut rc) = (vec![0u64; n_classes], vec![0u64; n_classes]);
+                g.class_counts(&node_samples[..mid], &mut lc);
+                g.class_counts(&node_samples[mid..], &mut rc);
+                let (lt, rt) = (lc.iter().sum::<u64>(), rc.iter().sum::<u64>());
+                g.tree.importances[split.feature] += before
+                    - lt as f64 * impurity(cfg.criterion, &lc, lt)
+                    - rt as f64 * impurity(cfg.criterion, &rc, rt);
+                g.tree.nodes.push(Node {
+                    feature: split.feature as u32,
+                    left: 0,
+                    right: 0,
+                    threshold: split.threshold,
+                });
+                // Right pushed first so the left subtree is grown (and numbered) first.
+                stack.push((start + mid, end, depth + 1, Some((id, false))));
+                stack.push((start, start + mid, depth + 1, Some((id, true))));
+            }
+        }
+    }
+    g.tree
+}
+
+/// Moves the samples satisfying `goes_left` to the front, keeping both sides in their order
+/// (increasing sample index: column reads then walk forward through memory, which the
+/// prefetcher follows); returns how many go left.
+fn partition(samples: &mut [u32], right: &mut Vec<u32>, goes_left: impl Fn(u32) -> bool) -> usize {
+    right.clear();
+    let mut mid = 0;
+    for i in 0..samples.len() {
+        let s = samples[i];
+        if goes_left(s) {
+            samples[mid] = s;
+            mid += 1;
+        } else {
+            right.push(s);
+        }
+    }
+    samples[mid..].copy_from_slice(right);
+    mid
+}
+
+/// Node impurity from class weights.
+fn impurity(criterion: Criterion, counts: &[u64], total: u64) -> f64 {
+    if total == 0 {
+        return 0.0;
+    }
+    let t = total as f64;
+    match criterion {
+        Criterion::Gini => 1.0 - counts.iter().map(|&c| (c as f64 / t).powi(2)).sum::<f64>(),
+        Criterion::Entropy => -counts
+            .iter()
+            .filter(|&&c| c > 0)
+            .map(|&c| (c as f64 / t) * (c as f64 / t).log2())
+            .sum::<f64>(),
+    }
+}
+
+struct Grower<'a> {
+    cols: &'a Columns,
+    y: &'a [u32],
+    w: &'a [u32],
+    nc: usize,
+    cfg: Grow,
+    rng: ChaCha8Rng,
+    /// Feature order for the draws without replacement.
+    features: Vec<usize>,
+    /// Per `u8` value and class, `(samples << 32) | weight`; two copies.
+    hist: Vec<u64>,
+    /// The node's samples' classes and histogram increments.
+    node_bins: Vec<(u32, u64)>,
+    /// One feature's values at the node's samples.
+    values: Vec<u8>,
+    /// (value, sample) pairs of the sorting path.
+    sorted: Vec<(f64, u32)>,
+    /// Running left-side class weights.
+    left: Vec<u64>,
+    tree: Tree,
+}
+
+impl Grower<'_> {
+    fn class_counts(&self, samples: &[u32], counts: &mut [u64]) {
+        counts.fill(0);
+        for &s in samples {
+            counts[self.y[s as usize] as usize] += u64::from(self.w[s as usize]);
+        }
+    }
+
+    /// scikit-learn's draw: features in random order, at least `max_features` of them and
+    /// on until one is not constant in this node; the first best split wins ties.
+    fn best_split(&mut self, samples: &[u32], totals: &[u64]) -> Option<Split> {
+        let d = self.features.len();
+        let mut best: Option<Split> = None;
+        let mut found_varying = false;
+        // Each sample's (class, packed increment), read by every feature's histogram.
+        if matches!(self.cols, Columns::U8 { .. }) && samples.len() >= HISTOGRAM_MIN {
+            self.node_bins.clear();
+            self.node_bins.extend(samples.iter().map(|&s| {
+                let s = s as usize;
+                (self.y[s], (1u64 << 32) | u64::from(self.w[s]))
+            }));
+        }
+        for i in 0..d {
+            // `i` features have been visited.
+            if i >= self.cfg.max_features && found_varying {
+                break;
+            }
+            // A partial Fisher–Yates shuffle draws without replacement.
+            let j = rand::Rng::gen_range(&mut self.rng, i..d);
+            self.features.swap(i, j);
+            let f = self.features[i];
+            let (varying, split) = self.feature_split(f, samples, totals);
+            found_varying |= varying;
+            if let Some(s) = split {
+                if best.is_none_or(|b| s.proxy > b.proxy) {
+                    best = Some(s);
+                }
+            }
+        }
+        best
+    }
+
+    /// Whether feature `f` varies in the node, and its best split.
+    fn feature_split(
+        &mut self,
+        f: usize,
+        samples: &[u32],
+        totals: &[u64],
+    ) -> (bool, Option<Split>) {
+        match self.cols {
+            Columns::U8 { data, n } if samples.len() >= HISTOGRAM_MIN => {
+                let col = &data[f * n..(f + 1) * n];
+                self.histogram_split(f, col, samples, totals)
+            }
+            _ => self.sorted_split(f, samples, totals),
+        }
+    }
+
+    fn histogram_split(
+        &mut self,
+        f: usize,
+        col: &[u8],
+        samples: &[u32],
+        totals: &[u64],
+    ) -> (bool, Option<Split>) {
+        let nc = self.nc;
+        let size = 256 * nc;
+        let mut hist = std::mem::take(&mut self.hist);
+        hist.fill(0);
+        // The node's values first (independent loads, many in flight), then the counts.
+        let mut values = std::mem::take(&mut self.values);
+        values.clear();
+        values.extend(samples.iter().map(|&s| col[s as usize]));
+        // Two interleaved histograms: runs of equal values (blank pixels) would otherwise
+        // chain every increment on the previous one through memory.
+        let (h0, h1) = hist.split_at_mut(size);
+        let bins = &self.node_bins;
+        let mut i = 0;
+        while i + 2 <= values.len() {
+            let (ca, da) = bins[i];
+            let (cb, db) = bins[i + 1];
+            h0[values[i] as usize * nc + ca as usize] += da;
+            h1[values[i + 1] as usize * nc + cb as usize] += db;
+            i += 2;
+        }
+        if i < values.len() {
+            let (ca, da) = bins[i];
+            h0[values[i] as usize * nc + ca as usize] += da;
+        }
+        self.values = values;
+        for (a, b) in h0.iter_mut().zip(h1.iter()) {
+            *a += b;
+        }
+        let h0 = &hist[..size];
+        // Bin = (samples << 32) | weight.
+        let count = |v: usize| -> usize {
+            h0[v * nc..(v + 1) * nc]
+                .iter()
+                .map(|&b| (b >> 32) as usize)
+                .sum()
+        };
+        let mut present = (0..256).filter(|&v| count(v) > 0);
+        let first = present.next().expect("a node has samples");
+        if present.next().is_none() {
+            self.hist = hist;
+            return (false, None);
+        }
+        self.left.fill(0);
+        let n = samples.len();
+        let mut n_left = 0usize;
+        let mut prev: Option<usize> = None;
+        let mut best: Option<Split> = None;
+        for v in first..256 {
+            let count = count(v);
+            if count == 0 {
+                continue;
+            }
+            if let Some(p) = prev {
+                if let Some(proxy) = self.proxy(n_left, n, totals) {
+                    if best.is_none_or(|b| proxy > b.proxy) {
+                        best = Some(Split {
+                            feature: f,
+                            threshold: (p as f64 + v as f64) / 2.0,
+                            proxy,
+                        });
+                    }
+                }
+            }
+            for c in 0..nc {
+                self.left[c] += h0[v * nc + c] & 0xffff_ffff;
+            }
+            n_left += count;
+            prev = Some(v);
+        }
+        self.hist = hist;
+        (true, best)
+    }
+
+    fn sorted_split(&mut self, f: usize, samples: &[u32], totals: &[u64]) -> (bool, Option<Split>) {
+        let mut sorted = std::mem::take(&mut self.sorted);
+        sorted.clear();
+        sorted.extend(samples.iter().map(|&s| (self.cols.value(f, s as usize), s)));
+        sorted.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
+        let n = sorted.len();
+        if sorted[n - 1].0 <= sorted[0].0 + FEATURE_THRESHOLD {
+            self.sorted = sorted;
+            return (false, None);
+        }
+        self.left.fill(0);
+        let mut best: Option<Split> = None;
+        for p in 1..n {
+            let (prev, s) = sorted[p - 1];
+            self.left[self.y[s as usize] as usize] += u64::from(self.w[s as usize]);
+            let v = sorted[p].0;
+            if v <= prev + FEATURE_THRESHOLD {
+                continue;
+            }
+            if let Some(proxy) = self.proxy(p, n, totals) {
+                if best.is_none_or(|b| proxy > b.proxy) {
+                    let mut threshold = prev / 2.0 + v / 2.0;
+                    if threshold == v || threshold.is_infinite() {
+                        threshold = prev;
+                    }
+                    best = Some(Split {
+                        feature: f,
+                        threshold,
+                        proxy,
+                    });
+                }
+            }
+        }
+        self.sorted = sorted;
+        (true, best)
+    }
+
+    /// The quantity a split maximises (scikit-learn's `proxy_impurity_improvement`), for
+    /// `n_left` samples with class weights `self.left` on the left; `None` if a side is too
+    /// small.
+    #[inline]
+    fn proxy(&self, n_left: usize, n: usize, totals: &[u64]) -> Option<f64> {
+        let msl = self.cfg.min_samples_leaf;
+        if n_left < msl || n - n_left < msl {
+            return None;
+        }
+        let wl: u64 = self.left.iter().sum();
+        let wt: u64 = totals.iter().sum();
+        let wr = wt - wl;
+        if wl == 0 || wr == 0 {
+            return None;
+        }
+        let (wl, wr) = (wl as f64, wr as f64);
+        Some(match self.cfg.criterion {
+            Criterion::Gini => {
+                let (mut sl, mut sr) = (0.0, 0.0);
+                for (&l, &t) in self.left.iter().zip(totals) {
+                    let r = (t - l) as f64;
+                    let l = l as f64;
+                    sl += l * l;
+                    sr += r * r;
+                }
+                sl / wl + sr / wr
+            }
+            Criterion::Entropy => {
+                let mut s = 0.0;
+                for (&l, &t) in self.left.iter().zip(totals) {
+                    let r = (t - l) as f64;
+                    let l = l as f64;
+                    if l > 0.0 {
+                        s += l * (l / wl).ln();
+                    }
+                    if r > 0.0 {
+                        s += r * (r / wr).ln();
+                    }
+                }
+                s
+            }
+        })
+    }
+}
+
+/// Class indices as `u32` and the class list.
+pub(crate) fn encode_targets(y: &[usize]) -> (Vec<usize>, Vec<u32>) {
+    let (classes, index) = encode(y);
+    (classes, index.into_iter().map(|i| i as u32).collect())
+}
+
+/// Checks inputs common to trees and forests.
+pub(crate) fn check_fit(x: &Features<'_>, y: &[usize]) -> Result<()> {
+    check_targets(x.n_samples(), y.len())?;
+    if x.n_samples() == 0 {
+        return Err(Error::Empty("no samples"));
+    }
+    Ok(())
+}
+
+impl Estimator for DecisionTreeClassifier {
+    type Model = DecisionTree;
+
+    fn fit(&self, x: Features<'_>, y: &[usize]) -> Result<DecisionTree> {
+        check_fit(&x, y)?;
+        with_valid(x, |x| {
+            let cfg = Grow::new(self, x.n_features())?;
+            let (classes, yi) = encode_targets(y);
+            let cols = Columns::new(x, None);
+            let w = vec![1u32; yi.len()];
+            let tree = grow(&cols, &yi, &w, classes.len(), cfg, self.random_state);
+            Ok(DecisionTree {
+                classes,
+                n_features: x.n_features(),
+                tree,
+            })
+        })
+    }
+}
+
+impl DecisionTree {
+    /// Depth of the deepest leaf (a single leaf has depth 0).
+    pub fn depth(&self) -> usize {
+        self.tree.depth
+    }
+
+    /// Number of leaves.
+    pub fn n_leaves(&self) -> usize {
+        self.tree.n_leaves()
+    }
+
+    /// Mean decrease in impurity per feature, summing to 1 (scikit-learn's
+    /// `feature_importances_`).
+    pub fn feature_importances(&self) -> Vec<f64> {
+        self.tree.normalised_importances()
+    }
+}
+
+impl Classifier for DecisionTree {
+    fn classes(&self) -> &[usize] {
+        &self.classes
+    }
+
+    fn n_features(&self) -> usize {
+        self.n_features
+    }
+
+    fn predict(&self, x: Features<'_>) -> Result<Vec<usize>> {
+        let p = self.predict_proba(x)?;
+        Ok(p.rows()
+            .into_iter()
+            .map(|r| self.classes[argmax(r)])
+            .collect())
+    }
+}
+
+impl PredictProba for DecisionTree {
+    fn predict_proba(&self, x: Features<'_>) -> Result<Array2<f64>> {
+        check_features(&x, self.n_features)?;
+        with_valid(x, |x| {
+            Ok(leaf_average(
+                x,
+                std::slice::from_ref(&self.tree),
+                self.classes.len(),
+            ))
+        })
+    }
+}
+
+/// Mean of the leaf distributions of `trees` for each row of `x` (rows in parallel, trees
+/// summed in order, so the result does not depend on the thread count).
+pub(crate) fn leaf_average(x: Features<'_>, trees: &[Tree], n_classes: usize) -> Array2<f64> {
+    use rayon::prelude::*;
+    let n = x.n_samples();
+    let mut out = Array2::<f64>::zeros((n, n_classes));
+    let scale = 1.0 / trees.len() as f64;
+    out.as_slice_mut()
+        .expect("fresh array")
+        .par_chunks_mut(n_classes.max(1) * 64)
+        .enumerate()
+        .for_each(|(chunk, rows)| {
+            for (j, o) in rows.chunks_exact_mut(n_classes).enumerate() {
+                let row = x.row(chunk * 64 + j);
+                for t in trees {
+                    for (o, &v) in o.iter_mut().zip(t.leaf(row, n_classes)) {
+                        *o += f64::from(v);
+                    }
+                }
+                for v in o.iter_mut() {
+                    *v *= scale;
+                }
+            }
+        });
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ndarray::array;
+
+    fn fit(x: &Array2<u8>, y: &[usize], p: DecisionTreeClassifier) -> DecisionTree {
+        p.fit(x.into(), y).unwrap()
+    }
+
+    #[test]
+    fn separates_ties_that_straddle_nodes() {
+        // linfa-trees leaves {0,0,1,1} unsplit here; a full tree must fit it exactly.
+        let x = array![[0u8, 5], [0, 5], [1, 5], [1, 6], [2, 6], [2, 6]];
+        let y = [0, 1, 0, 1, 0, 1];
+        let t = fit(&x, &y, DecisionTreeClassifier::default());
+        // Rows 0/1 and 4/5 are identical with different labels: the best a tree can do.
+        let p = t.predict((&x).into()).unwrap();
+        assert_eq!(p[2], 0);
+        assert_eq!(p[3], 1);
+        let proba = t.predict_proba((&x).into()).unwrap();
+        assert_eq!(proba.row(0).to_vec(), vec![0.5, 0.5]);
+    }
+
+    #[test]
+    fn histogram_and_sorting_paths_choose_the_same_splits() {
+        use rand::Rng;
+        let mut rng = ChaCha8Rng::seed_from_u64(3);
+        let n = 3000;
+        let x = Array2::from_shape_fn((n, 12), |_| rng.gen_range(0..40u8) * 6);
+        let y: Vec<usize> = (0..n)
+            .map(|i| {
+                usize::from(x[[i, 0]] / 6 + x[[i, 3]] / 12 > 30) + usize::from(x[[i, 7]] > 200)
+            })
+            .collect();
+        let xf = x.mapv(f32::from);
+        for criterion in [Criterion::Gini, Criterion::Entropy] {
+            let p = DecisionTreeClassifier {
+                criterion,
+                max_features: MaxFeatures::Sqrt,
+                min_samples_leaf: 3,
+                ..Default::default()
+            };
+            let a = p.fit((&x).into(), &y).unwrap();
+            let b = p.fit((&xf).into(), &y).unwrap();
+            assert_eq!(a, b, "{criterion:?}");
+            assert!(a.n_leaves() > 10);
+        }
+    }
+
+    #[test]
+    fn fully_grown_tree_fits_distinct_rows_exactly() {
+        let x = Array2::from_shape_fn((200, 5), |(i, j)| ((i * 7 + j * 13) % 251) as u8);
+        let y: Vec<usize> = (0..200).map(|i| (i * 31 % 7) % 3).collect();
+        let t = fit(&x, &y, DecisionTreeClassifier::default());
+        assert_eq!(t.predict((&x).into()).unwrap(), y);
+        let imp = t.feature_importances();
+        assert!((imp.iter().sum::<f64>() - 1.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn limits_are_respected() {
+        let x = Array2::from_shape_fn((300, 4), |(i, j)| ((i * 17 + j * 5) % 97) as u8);
+        let y: Vec<usize> = (0..300).map(|i| i % 2).collect();
+        let t = fit(
+            &x,
+            &y,
+            DecisionTreeClassifier {
+                max_depth: Some(3),
+                ..Default::default()
+            },
+        );
+        assert!(t.depth() <= 3);
+        assert!(t.n_leaves() <= 8);
+        let t = fit(
+            &x,
+            &y,
+            DecisionTreeClassifier {
+                min_samples_leaf: 40,
+                ..Default::default()
+            },
+        );
+        assert!(t.n_leaves() <= 300 / 40);
+    }
+
+    #[test]
+    fn continuous_thresholds_are_midpoints() {
+        let x = array![[0.25f32], [0.5], [2.0], [4.0]];
+        let t = DecisionTreeClassifier::default()
+            .fit((&x).into(), &[0, 0, 1, 1])
+            .unwrap();
+        assert_eq!(t.tree.nodes[0].threshold, 1.25);
+        assert_eq!(
+            t.predict((&array![[1.25f32], [1.26]]).into()).unwrap(),
+            vec![0, 1]
+        );
+    }
+
+    #[test]
+    fn errors_are_typed() {
+        let x = array![[0u8, 1], [1, 0]];
+        let t = DecisionTreeClassifier::default();
+        assert!(matches!(
+            t.fit((&x).into(), &[0]),
+            Err(Error::LengthMismatch { .. })
+        ));
+        let bad = DecisionTreeClassifier {
+            min_samples_split: 1,
+            ..Default::default()
+        };
+        assert!(matches!(
+            bad.fit((&x).into(), &[0, 1]),
+            Err(Error::InvalidParameter(_))
+        ));
+        let m = t.fit((&x).into(), &[0, 1]).unwrap();
+        assert!(matches!(
+            m.predict((&array![[0u8]]).into()),
+            Err(Error::FeatureMismatch { .. })
+        ));
+        let nan = array![[f32::NAN, 1.0], [0.0, 1.0]];
+        assert!(matches!(
+            t.fit((&nan).into(), &[0, 1]),
+            Err(Error::NonFinite { .. })
+        ));
+        // One class: a single leaf, as scikit-learn.
+        let one = t.fit((&x).into(), &[4, 4]).unwrap();
+        assert_eq!(one.classes(), &[4]);
+        assert_eq!(one.predict((&x).into()).unwrap(), vec![4, 4]);
+    }
+}

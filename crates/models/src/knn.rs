@@ -6,7 +6,8 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::features::{check_features, with_valid, Features, OwnedFeatures, Row};
+use crate::features::{check_features, prefetch, with_valid, Features, OwnedFeatures, Row};
+use crate::projection::{Bound, TILE};
 use crate::traits::{argmax, check_targets, encode, Classifier, Estimator, PredictProba};
 
 /// How neighbours vote.
@@ -66,11 +67,13 @@ enum TrainRows {
 /// Training rows prepared for the distance kernels.
 #[derive(Debug, Clone, PartialEq)]
 enum Train {
-    /// Pixels widened to `i16` (for the multiply-add kernel) and squared norms.
+    /// Pixels and squared norms; large sets also get a projection bound (and are read as
+    /// `u8`), small ones are widened to `i16` for the blocked kernel.
     U8 {
         wide: Vec<i16>,
         norms: Vec<u32>,
         d: usize,
+        pruned: Option<Box<Pruned>>,
     },
     /// Floats.
     F32 { data: Vec<f32>, d: usize },
@@ -130,20 +133,59 @@ impl Estimator for KNeighborsClassifier {
 
 /// Queries per block (they share each pass over a block of training rows).
 const QUERY_BLOCK: usize = 32;
+/// Training sets at least this large (with at least `PRUNE_MIN_FEATURES` features) are
+/// searched with the projection bound.
+const PRUNE_MIN_ROWS: usize = 2048;
+const PRUNE_MIN_FEATURES: usize = 64;
+/// Dimensions of the projection bound.
+const PROJECTED_DIMS: usize = 32;
+/// Candidate rows are prefetched this far ahead of the exact distance.
+const PREFETCH_AHEAD: usize = 4;
+
+/// Buffers a thread reuses from one query block to the next (the bounds of a block are
+/// several megabytes: allocating them afresh costs page faults).
+#[derive(Default)]
+struct Scratch {
+    bounds: Vec<f32>,
+    minima: Vec<f32>,
+}
+
+/// What the pruned search reads: the projection bound and the pixels.
+#[derive(Debug, Clone, PartialEq)]
+struct Pruned {
+    bound: Bound,
+    rows: Vec<u8>,
+}
 /// Training rows per block (about 200 kB of widened pixels: stays in the second-level cache).
 const TRAIN_BLOCK: usize = 128;
 
 impl KNeighbors {
     fn prepare(&self) -> Train {
         match &self.rows {
-            TrainRows::U8 { data, n_features } => Train::U8 {
-                wide: data.iter().map(|&v| i16::from(v)).collect(),
-                norms: data
-                    .chunks_exact((*n_features).max(1))
-                    .map(|r| r.iter().map(|&v| u32::from(v) * u32::from(v)).sum())
-                    .collect(),
-                d: *n_features,
-            },
+            TrainRows::U8 { data, n_features } => {
+                let d = *n_features;
+                let n = data.len() / d.max(1);
+                let pruned = (n >= PRUNE_MIN_ROWS && d >= PRUNE_MIN_FEATURES).then(|| {
+                    let rows = ndarray::ArrayView2::from_shape((n, d), data).expect("n × d");
+                    Box::new(Pruned {
+                        bound: Bound::fit(rows, PROJECTED_DIMS),
+                        rows: data.clone(),
+                    })
+                });
+                Train::U8 {
+                    wide: if pruned.is_some() {
+                        Vec::new()
+                    } else {
+                        data.iter().map(|&v| i16::from(v)).collect()
+                    },
+                    norms: data
+                        .chunks_exact(d.max(1))
+                        .map(|r| r.iter().map(|&v| u32::from(v) * u32::from(v)).sum())
+                        .collect(),
+                    d,
+                    pruned,
+                }
+            }
             TrainRows::F32 { data, n_features } => Train::F32 {
                 data: data.clone(),
                 d: *n_features,
@@ -177,10 +219,10 @@ impl KNeighbors {
             let n = x.n_samples();
             let blocks: Vec<Vec<(Vec<u64>, Vec<usize>)>> = (0..n.div_ceil(QUERY_BLOCK))
                 .into_par_iter()
-                .map(|b| {
+                .map_init(Scratch::default, |scratch, b| {
                     let queries: Vec<usize> =
                         (b * QUERY_BLOCK..((b + 1) * QUERY_BLOCK).min(n)).collect();
-                    nearest_block(&train, x, &queries, k)
+                    nearest_block(&train, x, &queries, k, scratch)
                 })
                 .collect();
             let mut distances = Array2::<f64>::zeros((n, k));
@@ -321,10 +363,20 @@ fn nearest_block(
     x: Features<'_>,
     queries: &[usize],
     k: usize,
+    scratch: &mut Scratch,
 ) -> Vec<(Vec<u64>, Vec<usize>)> {
     let mut best: Vec<TopK> = queries.iter().map(|_| TopK::new(k)).collect();
     match (train, x) {
-        (Train::U8 { wide, norms, d }, Features::U8(_)) => {
+        (
+            Train::U8 {
+                norms,
+                d,
+                pruned: Some(p),
+                ..
+            },
+            Features::U8(_),
+        ) => return nearest_pruned(p, norms, *d, x, queries, k, scratch),
+        (Train::U8 { wide, norms, d, .. }, Features::U8(_)) => {
             let d = *d;
             let q_wide: Vec<Vec<i16>> = queries
                 .iter()
@@ -392,6 +444,9 @@ fn nearest_block(
             // Float queries against integer training rows: compare as floats.
             let float = Train::F32 {
                 data: match train {
+                    Train::U8 {
+                        pruned: Some(p), ..
+                    } => p.rows.iter().map(|&v| f32::from(v)).collect(),
                     Train::U8 { wide, .. } => wide.iter().map(|&v| f32::from(v)).collect(),
                     Train::F32 { .. } => unreachable!(),
                 },
@@ -399,10 +454,103 @@ fn nearest_block(
                     Train::U8 { d, .. } | Train::F32 { d, .. } => *d,
                 },
             };
-            return nearest_block(&float, x, queries, k);
+            return nearest_block(&float, x, queries, k, scratch);
         }
     }
     best.into_iter().map(TopK::into_sorted).collect()
+}
+
+/// [`nearest_block`] with the projection bound: for each query, the rows with the smallest
+/// projected distances give an upper limit on the k-th distance; then every row whose bound
+/// does not exclude it is measured exactly, in index order, the limit tightening as better
+/// neighbours are found. Rows skipped are provably farther than the k-th neighbour, so the
+/// result is exactly the brute-force one.
+fn nearest_pruned(
+    p: &Pruned,
+    norms: &[u32],
+    d: usize,
+    x: Features<'_>,
+    queries: &[usize],
+    k: usize,
+    scratch: &mut Scratch,
+) -> Vec<(Vec<u64>, Vec<usize>)> {
+    let b = &p.bound;
+    let q_rows = match x.select(queries) {
+        OwnedFeatures::U8(a) => a,
+        OwnedFeatures::F32(_) => unreachable!("u8 queries"),
+    };
+    let (qc, qsq, qslack) = b.project(q_rows.view());
+    let Scratch {
+        bounds: lbs,
+        minima,
+    } = scratch;
+    b.lower_bounds(&qc, &qsq, lbs, minima);
+    let padded = b.padded_rows();
+    let n_tiles = padded / TILE;
+    let row = |t: usize| &p.rows[t * d..(t + 1) * d];
+    let mut candidates: Vec<usize> = Vec::new();
+    let mut order: Vec<(f32, usize)> = Vec::new();
+    q_rows
+        .rows()
+        .into_iter()
+        .enumerate()
+        .map(|(qi, q)| {
+            let q = q.to_slice().expect("standard layout");
+            let q_norm: u64 = q.iter().map(|&v| u64::from(v) * u64::from(v)).sum();
+            let exact =
+                |t: usize| q_norm + u64::from(norms[t]) - 2 * u64::from(kernels::dot_u8(q, row(t)));
+            let lb = &lbs[qi * padded..(qi + 1) * padded];
+            // A first limit on the k-th distance: the exact distances of the nearest row (in
+            // projection) of each of the `k + 4` tiles with the smallest minima.
+            let seeds = k + 4;
+            let mut limit = f64::INFINITY;
+            if seeds <= n_tiles {
+                order.clear();
+                order.extend(
+                    minima[qi * n_tiles..(qi + 1) * n_tiles]
+                        .iter()
+                        .enumerate()
+                        .map(|(c, &m)| (m, c)),
+                );
+                order.select_nth_unstable_by(seeds - 1, |a, b| a.0.total_cmp(&b.0));
+                let mut firsts: Vec<u64> = order[..seeds]
+                    .iter()
+                    .map(|&(m, c)| {
+                        let start = c * TILE;
+                        let j = lb[start..start + TILE]
+                            .iter()
+                            .position(|&v| v == m)
+                            .unwrap_or(0);
+                        exact(start + j)
+                    })
+                    .collect();
+                firsts.sort_unstable();
+                limit = firsts[k - 1] as f64;
+            }
+            // Candidates: a quick `f32` test that only skips rows the exact test would skip
+            // too, then the exact test.
+            let cutoff = b.cutoff(qsq[qi], qslack[qi], limit);
+            candidates.clear();
+            kernels::at_most(lb, cutoff, &mut candidates);
+            candidates.retain(|&t| {
+                !Bound::excludes(lb[t], qsq[qi], b.sq[t], qslack[qi], b.slack[t], limit)
+            });
+            let mut best = TopK::new(k);
+            for (i, &t) in candidates.iter().enumerate() {
+                if let Some(&next) = candidates.get(i + PREFETCH_AHEAD) {
+                    prefetch(Row::U8(row(next)));
+                }
+                if Bound::excludes(lb[t], qsq[qi], b.sq[t], qslack[qi], b.slack[t], limit) {
+                    continue;
+                }
+                best.offer(exact(t), t);
+                if best.items.len() == k {
+                    limit = limit.min(best.items[k - 1].0 as f64);
+                }
+            }
+            best.into_sorted()
+        })
+        .collect()
 }
 
 /// The `k` smallest (key, index) pairs seen, kept sorted; offers come in increasing index
@@ -491,6 +639,43 @@ mod kernels {
         for (x, y) in ac.zip(bc) {
             for i in 0..LANES {
                 acc[i] += i32::from(x[i]) * i32::from(y[i]);
+            }
+        }
+        let mut s: i64 = acc.iter().map(|&v| i64::from(v)).sum();
+        for (&x, &y) in ar.iter().zip(br) {
+            s += i64::from(x) * i64::from(y);
+        }
+        s as u32
+    }
+
+    /// Appends to `out` the positions of the values `≤ limit`, in order.
+    #[multiversion(targets("x86_64+avx512f+avx512bw", "x86_64+avx2", "aarch64+neon"))]
+    pub(super) fn at_most(v: &[f32], limit: f32, out: &mut Vec<usize>) {
+        for (c, chunk) in v.chunks(16).enumerate() {
+            // Most chunks hold none: one vector comparison skips them.
+            if chunk.iter().fold(false, |any, &x| any | (x <= limit)) {
+                out.extend(
+                    chunk
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, &x)| x <= limit)
+                        .map(|(i, _)| c * 16 + i),
+                );
+            }
+        }
+    }
+
+    /// `Σ a·b` of pixels, exact.
+    #[multiversion(targets("x86_64+avx512f+avx512bw", "x86_64+avx2", "aarch64+neon"))]
+    pub(super) fn dot_u8(a: &[u8], b: &[u8]) -> u32 {
+        let n = a.len().min(b.len());
+        let (a, b) = (&a[..n], &b[..n]);
+        let mut acc = [0i32; LANES];
+        let (ac, bc) = (a.chunks_exact(LANES), b.chunks_exact(LANES));
+        let (ar, br) = (ac.remainder(), bc.remainder());
+        for (x, y) in ac.zip(bc) {
+            for i in 0..LANES {
+                acc[i] += i32::from(i16::from(x[i])) * i32::from(i16::from(y[i]));
             }
         }
         let mut s: i64 = acc.iter().map(|&v| i64::from(v)).sum();
@@ -593,6 +778,58 @@ mod tests {
         // A query equal to a training row takes that row's class only.
         let p = m.predict_proba((&arr2(&[[3u8]])).into()).unwrap();
         assert_eq!(p.row(0).to_vec(), vec![0.0, 1.0]);
+    }
+
+    #[test]
+    fn pruned_search_equals_brute_force_with_ties() {
+        let s = classify_datasets::mnist_sample().unwrap();
+        // 3,000 digits plus exact copies of 200 of them (distance ties) and a few blank and
+        // saturated rows: large enough for the projection bound.
+        let mut x = s.train.data.slice(ndarray::s![..3000, ..]).to_owned();
+        let copies = s.train.data.slice(ndarray::s![..200;2, ..]).to_owned();
+        x.append(ndarray::Axis(0), copies.view()).unwrap();
+        x.push_row(Array2::<u8>::zeros((1, 784)).row(0)).unwrap();
+        x.push_row(Array2::<u8>::from_elem((1, 784), 255).row(0))
+            .unwrap();
+        let y: Vec<usize> = (0..x.nrows()).map(|i| i % 10).collect();
+        let model = KNeighborsClassifier::default()
+            .fit((&x).into(), &y)
+            .unwrap();
+        assert!(matches!(
+            &model.train,
+            Some(Train::U8 {
+                pruned: Some(_),
+                ..
+            })
+        ));
+        // Queries: test digits, training rows (distance 0, tied with their copies), blank.
+        let mut q = s.test.data.slice(ndarray::s![..150, ..]).to_owned();
+        q.append(ndarray::Axis(0), x.slice(ndarray::s![..120;3, ..]))
+            .unwrap();
+        q.push_row(Array2::<u8>::zeros((1, 784)).row(0)).unwrap();
+        let k = 12;
+        let got = model.kneighbors((&q).into(), k).unwrap();
+        for (i, qr) in q.rows().into_iter().enumerate() {
+            let mut all: Vec<(u64, usize)> = x
+                .rows()
+                .into_iter()
+                .enumerate()
+                .map(|(t, r)| {
+                    let d: u64 = r
+                        .iter()
+                        .zip(qr)
+                        .map(|(&a, &b)| (i64::from(a) - i64::from(b)).pow(2) as u64)
+                        .sum();
+                    (d, t)
+                })
+                .collect();
+            all.sort_unstable();
+            let want: Vec<usize> = all[..k].iter().map(|&(_, t)| t).collect();
+            assert_eq!(got.indices.row(i).to_vec(), want, "query {i}");
+            for (j, &(d, _)) in all[..k].iter().enumerate() {
+                assert_eq!(got.distances[[i, j]], (d as f64).sqrt());
+            }
+        }
     }
 
     #[test]

@@ -38,6 +38,7 @@ mod error;
 mod features;
 mod forest;
 mod knn;
+mod projection;
 mod scaler;
 mod sgd;
 mod traits;

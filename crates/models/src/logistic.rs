@@ -1,0 +1,533 @@
+//! Logistic regression (scikit-learn's `LogisticRegression` with the default `lbfgs` solver):
+//! L2-penalised, binary (one coefficient vector, probabilities of `classes()[1]`) or
+//! multinomial (softmax over one vector per class), on dense or sparse (CSR) input.
+//!
+//! Our own solver: linfa-logistic 0.8.1 takes the more frequent class as the positive one
+//! and has no sparse input; the spam filter needs both right.
+
+use ndarray::Array2;
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::features::{check_features, with_valid, Features};
+use crate::traits::{
+    argmax, check_targets, encode, Classifier, DecisionFunction, Estimator, PredictProba,
+};
+
+/// A sparse matrix in compressed sparse row form (as SciPy's `csr_matrix`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Csr {
+    n_cols: usize,
+    indptr: Vec<usize>,
+    indices: Vec<u32>,
+    data: Vec<f64>,
+}
+
+impl Csr {
+    /// Builds a matrix from rows of `(column, value)` pairs (columns in any order, no
+    /// repeats); `n_cols` columns.
+    pub fn from_rows<R>(n_cols: usize, rows: impl IntoIterator<Item = R>) -> Result<Csr>
+    where
+        R: IntoIterator<Item = (usize, f64)>,
+    {
+        let mut m = Csr {
+            n_cols,
+            indptr: vec![0],
+            indices: Vec::new(),
+            data: Vec::new(),
+        };
+        for (r, row) in rows.into_iter().enumerate() {
+            let mut entries: Vec<(usize, f64)> = row.into_iter().collect();
+            entries.sort_unstable_by_key(|e| e.0);
+            for (i, &(c, v)) in entries.iter().enumerate() {
+                if c >= n_cols {
+                    return Err(Error::InvalidParameter(format!(
+                        "row {r}: column {c} outside {n_cols} columns"
+                    )));
+                }
+                if i > 0 && entries[i - 1].0 == c {
+                    return Err(Error::InvalidParameter(format!(
+                        "row {r}: column {c} given twice"
+                    )));
+                }
+                if !v.is_finite() {
+                    return Err(Error::NonFinite { row: r, col: c });
+                }
+                m.indices.push(c as u32);
+                m.data.push(v);
+            }
+            m.indptr.push(m.indices.len());
+        }
+        Ok(m)
+    }
+
+    /// Number of rows.
+    pub fn n_rows(&self) -> usize {
+        self.indptr.len() - 1
+    }
+
+    /// Number of columns.
+    pub fn n_cols(&self) -> usize {
+        self.n_cols
+    }
+
+    /// Number of stored values.
+    pub fn nnz(&self) -> usize {
+        self.data.len()
+    }
+
+    /// The stored `(column, value)` pairs of row `r`.
+    pub fn row(&self, r: usize) -> impl Iterator<Item = (usize, f64)> + '_ {
+        let (a, b) = (self.indptr[r], self.indptr[r + 1]);
+        self.indices[a..b]
+            .iter()
+            .zip(&self.data[a..b])
+            .map(|(&c, &v)| (c as usize, v))
+    }
+
+    /// The rows `rows`, in that order.
+    pub fn select(&self, rows: &[usize]) -> Csr {
+        let mut m = Csr {
+            n_cols: self.n_cols,
+            indptr: vec![0],
+            indices: Vec::new(),
+            data: Vec::new(),
+        };
+        for &r in rows {
+            let (a, b) = (self.indptr[r], self.indptr[r + 1]);
+            m.indices.extend_from_slice(&self.indices[a..b]);
+            m.data.extend_from_slice(&self.data[a..b]);
+            m.indptr.push(m.indices.len());
+        }
+        m
+    }
+
+    /// A dense copy.
+    pub fn to_dense(&self) -> Array2<f32> {
+        let mut out = Array2::zeros((self.n_rows(), self.n_cols));
+        for r in 0..self.n_rows() {
+            for (c, v) in self.row(r) {
+                out[[r, c]] = v as f32;
+            }
+        }
+        out
+    }
+}
+
+/// Parameters of logistic regression; `Default` is scikit-learn's `LogisticRegression()`:
+/// `C = 1`, L2, intercept, at most 100 L-BFGS iterations, tolerance 1e-4.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct LogisticRegression {
+    /// Inverse regularisation strength: the objective is the mean log loss plus
+    /// `‖W‖² / (2·C·n)`.
+    pub c: f64,
+    /// L-BFGS iterations at most.
+    pub max_iter: usize,
+    /// Stop when every gradient component is at most this in magnitude.
+    pub tol: f64,
+    /// Fit an (unpenalised) intercept.
+    pub fit_intercept: bool,
+}
+
+impl Default for LogisticRegression {
+    fn default() -> Self {
+        LogisticRegression {
+            c: 1.0,
+            max_iter: 100,
+            tol: 1e-4,
+            fit_intercept: true,
+        }
+    }
+}
+
+/// A fitted logistic regression.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Logistic {
+    classes: Vec<usize>,
+    /// One row for two classes (the positive class is `classes[1]`), one per class otherwise.
+    pub coef: Array2<f64>,
+    /// One intercept per row of `coef`.
+    pub intercept: Vec<f64>,
+    /// L-BFGS iterations run.
+    pub n_iter: usize,
+    /// Whether the solver converged within `max_iter` (scikit-learn warns otherwise).
+    pub converged: bool,
+}
+
+/// What the solver needs from the input: products with a coefficient matrix and its
+/// transpose.
+trait Design: Sync {
+    fn n(&self) -> usize;
+    fn d(&self) -> usize;
+    /// `out[i][j] = x_i · w_j` for `w` with `k` rows of `d`.
+    fn scores(&self, w: &[f64], k: usize, out: &mut [f64]);
+    /// `out[j] = Σ_i g[i][j] · x_i` (`k` rows of `d`).
+    fn gradient(&self, g: &[f64], k: usize, out: &mut [f64]);
+}
+
+/// Dense input, as `f64`.
+struct Dense(Array2<f64>);
+
+impl Design for Dense {
+    fn n(&self) -> usize {
+        self.0.nrows()
+    }
+    fn d(&self) -> usize {
+        self.0.ncols()
+    }
+    fn scores(&self, w: &[f64], k: usize, out: &mut [f64]) {
+        let w = ndarray::ArrayView2::from_shape((k, self.d()), w).expect("k × d");
+        let mut o = ndarray::ArrayViewMut2::from_shape((self.n(), k), out).expect("n × k");
+        ndarray::linalg::general_mat_mul(1.0, &self.0, &w.t(), 0.0, &mut o);
+    }
+    fn gradient(&self, g: &[f64], k: usize, out: &mut [f64]) {
+        let g = ndarray::ArrayView2::from_shape((self.n(), k), g).expect("n × k");
+        let mut o = ndarray::ArrayViewMut2::from_shape((k, self.d()), out).expect("k × d");
+        ndarray::linalg::general_mat_mul(1.0, &g.t(), &self.0, 0.0, &mut o);
+    }
+}
+
+impl Design for Csr {
+    fn n(&self) -> usize {
+        self.n_rows()
+    }
+    fn d(&self) -> usize {
+        self.n_cols
+    }
+    fn scores(&self, w: &[f64], k: usize, out: &mut [f64]) {
+        let d = self.n_cols;
+        out.par_chunks_mut(k).enumerate().for_each(|(r, o)| {
+            for (j, o) in o.iter_mut().enumerate() {
+                *o = self.row(r).map(|(c, v)| v * w[j * d + c]).sum();
+            }
+        });
+    }
+    fn gradient(&self, g: &[f64], k: usize, out: &mut [f64]) {
+        out.fill(0.0);
+        let d = self.n_cols;
+        for r in 0..self.n_rows() {
+            for (c, v) in self.row(r) {
+                for j in 0..k {
+                    out[j * d + c] += g[r * k + j] * v;
+                }
+            }
+        }
+    }
+}
+
+impl LogisticRegression {
+    fn check(&self) -> Result<()> {
+        if !(self.c > 0.0 && self.c.is_finite()) {
+            return Err(Error::InvalidParameter(format!(
+                "C must be positive, got {}",
+                self.c
+            )));
+        }
+        if self.tol.is_nan() || self.tol <= 0.0 {
+            return Err(Error::InvalidParameter("tol must be positive".into()));
+        }
+        Ok(())
+    }
+
+    /// Fits on sparse rows (a word-count matrix, say).
+    pub fn fit_sparse(&self, x: &Csr, y: &[usize]) -> Result<Logistic> {
+        check_targets(x.n_rows(), y.len())?;
+        if x.n_rows() == 0 || x.n_cols == 0 {
+            return Err(Error::Empty("no samples or no features"));
+        }
+        self.solve(x, y)
+    }
+
+    fn solve(&self, x: &dyn Design, y: &[usize]) -> Result<Logistic> {
+        self.check()?;
+        let (classes, yi) = encode(y);
+        if classes.len() < 2 {
+            return Err(Error::SingleClass(classes[0]));
+        }
+        let k = if classes.len() == 2 { 1 } else { classes.len() };
+        let (n, d) = (x.n(), x.d());
+        let p = k * d + if self.fit_intercept { k } else { 0 };
+        let reg = 1.0 / (self.c * n as f64);
+        let mut scores = vec![0.0; n * k];
+        let mut g = vec![0.0; n * k];
+        let fit_intercept = self.fit_intercept;
+        let mut objective = |theta: &[f64], grad: &mut [f64]| -> f64 {
+            let (w, b) = theta.split_at(k * d);
+            x.scores(w, k, &mut scores);
+            let mut loss = 0.0;
+            for i in 0..n {
+                let s = &mut scores[i * k..(i + 1) * k];
+                if fit_intercept {
+                    s.iter_mut().zip(b).for_each(|(s, b)| *s += b);
+                }
+                let gi = &mut g[i * k..(i + 1) * k];
+                if k == 1 {
+                    let t = if yi[i] == 1 { 1.0 } else { 0.0 };
+                    // log(1 + e^s) − t·s, stably.
+                    loss += s[0].max(0.0) + (-s[0].abs()).exp().ln_1p() - t * s[0];
+                    gi[0] = (sigmoid(s[0]) - t) / n as f64;
+                } else {
+                    let m = s.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
+                    let z: f64 = s.iter().map(|v| (v - m).exp()).sum();
+                    loss += m + z.ln() - s[yi[i]];
+                    for (j, (gj, &sj)) in gi.iter_mut().zip(s.iter()).enumerate() {
+                        let t = if j == yi[i] { 1.0 } else { 0.0 };
+                        *gj = ((sj - m).exp() / z - t) / n as f64;
+                    }
+                }
+            }
+            let (gw, gb) = grad.split_at_mut(k * d);
+            x.gradient(&g, k, gw);
+            let mut penalty = 0.0;
+            for (gw, &w) in gw.iter_mut().zip(w) {
+                *gw += reg * w;
+                penalty += w * w;
+            }
+            if fit_intercept {
+                for (j, gb) in gb.iter_mut().enumerate() {
+                    *gb = (0..n).map(|i| g[i * k + j]).sum();
+                }
+            }
+            loss / n as f64 + 0.5 * reg * penalty
+        };
+        let (theta, n_iter, converged) =
+            lbfgs(&mut objective, vec![0.0; p], self.max_iter, self.tol);
+        let coef = Array2::from_shape_vec((k, d), theta[..k * d].to_vec()).expect("k × d");
+        let intercept = if self.fit_intercept {
+            theta[k * d..].to_vec()
+        } else {
+            vec![0.0; k]
+        };
+        Ok(Logistic {
+            classes,
+            coef,
+            intercept,
+            n_iter,
+            converged,
+        })
+    }
+}
+
+fn sigmoid(s: f64) -> f64 {
+    if s >= 0.0 {
+        1.0 / (1.0 + (-s).exp())
+    } else {
+        let e = s.exp();
+        e / (1.0 + e)
+    }
+}
+
+/// Limited-memory BFGS (10 corrections) with a backtracking Armijo line search; returns the
+/// minimiser, the iterations and whether it converged: `max |gradient| ≤ tol`, or a relative
+/// decrease of the objective below 64 ε (SciPy's `ftol`, which scikit-learn accepts too).
+fn lbfgs(
+    f: &mut dyn FnMut(&[f64], &mut [f64]) -> f64,
+    mut x: Vec<f64>,
+    max_iter: usize,
+    tol: f64,
+) -> (Vec<f64>, usize, bool) {
+    const MEMORY: usize = 10;
+    let p = x.len();
+    let mut g = vec![0.0; p];
+    let mut fx = f(&x, &mut g);
+    let mut history: std::collections::VecDeque<(Vec<f64>, Vec<f64>, f64)> =
+        std::collections::VecDeque::new();
+    let inf_norm = |v: &[f64]| v.iter().fold(0.0f64, |a, &b| a.max(b.abs()));
+    let dot = |a: &[f64], b: &[f64]| a.iter().zip(b).map(|(x, y)| x * y).sum::<f64>();
+    let mut x_new = vec![0.0; p];
+    let mut g_new = vec![0.0; p];
+    for iter in 0..max_iter {
+        if inf_norm(&g) <= tol {
+            return (x, iter, true);
+        }
+        // Two-loop recursion: direction = −H·g.
+        let mut q = g.clone();
+        let mut alphas = Vec::with_capacity(history.len());
+        for (s, y, rho) in history.iter().rev() {
+            let a = rho * dot(s, &q);
+            q.iter_mut().zip(y).for_each(|(q, y)| *q -= a * y);
+            alphas.push(a);
+        }
+        if let Some((s, y, _)) = history.back() {
+            let gamma = dot(s, y) / dot(y, y);
+            q.iter_mut().for_each(|v| *v *= gamma);
+        } else {
+            let scale = 1.0 / inf_norm(&g).max(1.0);
+            q.iter_mut().for_each(|v| *v *= scale);
+        }
+        for ((s, y, rho), a) in history.iter().zip(alphas.iter().rev()) {
+            let b = rho * dot(y, &q);
+            q.iter_mut().zip(s).for_each(|(q, s)| *q += (a - b) * s);
+        }
+        let dir: Vec<f64> = q.iter().map(|v| -v).collect();
+        let slope = dot(&g, &dir);
+        if slope >= 0.0 {
+            // Not a descent direction: restart from the gradient.
+            history.clear();
+            continue;
+        }
+        let mut step = 1.0;
+        let mut f_new;
+        loop {
+            for i in 0..p {
+                x_new[i] = x[i] + step * dir[i];
+            }
+            f_new = f(&x_new, &mut g_new);
+            if f_new <= fx + 1e-4 * step * slope || step < 1e-12 {
+                break;
+            }
+            step *= 0.5;
+        }
+        let s: Vec<f64> = x_new.iter().zip(&x).map(|(a, b)| a - b).collect();
+        let y: Vec<f64> = g_new.iter().zip(&g).map(|(a, b)| a - b).collect();
+        let sy = dot(&s, &y);
+        let reduction = (fx - f_new) / fx.abs().max(f_new.abs()).max(1.0);
+        std::mem::swap(&mut x, &mut x_new);
+        std::mem::swap(&mut g, &mut g_new);
+        fx = f_new;
+        // Keep the pair when the curvature is positive (relative test, as L-BFGS-B).
+        if sy > f64::EPSILON * dot(&y, &y) {
+            if history.len() == MEMORY {
+                history.pop_front();
+            }
+            history.push_back((s, y, 1.0 / sy));
+        }
+        // scipy's `ftol` = 64 ε on the relative decrease.
+        if reduction <= 64.0 * f64::EPSILON {
+            return (x, iter + 1, true);
+        }
+    }
+    let done = inf_norm(&g) <= tol;
+    (x, max_iter, done)
+}
+
+impl Estimator for LogisticRegression {
+    type Model = Logistic;
+
+    fn fit(&self, x: Features<'_>, y: &[usize]) -> Result<Logistic> {
+        check_targets(x.n_samples(), y.len())?;
+        with_valid(x, |x| {
+            let dense = match x {
+                Features::U8(a) => a.mapv(f64::from),
+                Features::F32(a) => a.mapv(f64::from),
+            };
+            self.solve(&Dense(dense), y)
+        })
+    }
+}
+
+impl Logistic {
+    fn raw_scores(&self, x: &dyn Design) -> Array2<f64> {
+        let k = self.coef.nrows();
+        let mut out = vec![0.0; x.n() * k];
+        x.scores(self.coef.as_slice().expect("standard layout"), k, &mut out);
+        let mut s = Array2::from_shape_vec((x.n(), k), out).expect("n × k");
+        for mut r in s.rows_mut() {
+            r.iter_mut().zip(&self.intercept).for_each(|(v, b)| *v += b);
+        }
+        s
+    }
+
+    fn proba_from(&self, scores: Array2<f64>) -> Array2<f64> {
+        if scores.ncols() == 1 {
+            let mut p = Array2::zeros((scores.nrows(), 2));
+            for (mut r, &s) in p.rows_mut().into_iter().zip(scores.column(0)) {
+                let q = sigmoid(s);
+                r[0] = 1.0 - q;
+                r[1] = q;
+            }
+            p
+        } else {
+            let mut p = scores;
+            for mut r in p.rows_mut() {
+                let m = r.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
+                r.mapv_inplace(|v| (v - m).exp());
+                let z = r.sum();
+                r.mapv_inplace(|v| v / z);
+            }
+            p
+        }
+    }
+
+    fn predict_from(&self, scores: &Array2<f64>) -> Vec<usize> {
+        scores
+            .rows()
+            .into_iter()
+            .map(|r| {
+                if r.len() == 1 {
+                    self.classes[usize::from(r[0] > 0.0)]
+                } else {
+                    self.classes[argmax(r)]
+                }
+            })
+            .collect()
+    }
+
+    fn check_sparse(&self, x: &Csr) -> Result<()> {
+        if x.n_cols != self.coef.ncols() {
+            return Err(Error::FeatureMismatch {
+                expected: self.coef.ncols(),
+                found: x.n_cols,
+            });
+        }
+        Ok(())
+    }
+
+    /// [`DecisionFunction::decision_function`] for sparse rows.
+    pub fn decision_function_sparse(&self, x: &Csr) -> Result<Array2<f64>> {
+        self.check_sparse(x)?;
+        Ok(self.raw_scores(x))
+    }
+
+    /// [`PredictProba::predict_proba`] for sparse rows.
+    pub fn predict_proba_sparse(&self, x: &Csr) -> Result<Array2<f64>> {
+        self.check_sparse(x)?;
+        Ok(self.proba_from(self.raw_scores(x)))
+    }
+
+    /// [`Classifier::predict`] for sparse rows.
+    pub fn predict_sparse(&self, x: &Csr) -> Result<Vec<usize>> {
+        self.check_sparse(x)?;
+        Ok(self.predict_from(&self.raw_scores(x)))
+    }
+
+    fn dense_scores(&self, x: Features<'_>) -> Result<Array2<f64>> {
+        check_features(&x, self.coef.ncols())?;
+        with_valid(x, |x| {
+            let dense = match x {
+                Features::U8(a) => a.mapv(f64::from),
+                Features::F32(a) => a.mapv(f64::from),
+            };
+            Ok(self.raw_scores(&Dense(dense)))
+        })
+    }
+}
+
+impl Classifier for Logistic {
+    fn classes(&self) -> &[usize] {
+        &self.classes
+    }
+
+    fn n_features(&self) -> usize {
+        self.coef.ncols()
+    }
+
+    fn predict(&self, x: Features<'_>) -> Result<Vec<usize>> {
+        Ok(self.predict_from(&self.dense_scores(x)?))
+    }
+}
+
+impl DecisionFunction for Logistic {
+    fn decision_function(&self, x: Features<'_>) -> Result<Array2<f64>> {
+        self.dense_scores(x)
+    }
+}
+
+impl PredictProba for Logistic {
+    /// Binary: `[1 − p, p]` with `p = σ(score)` the probability of `classes()[1]`;
+    /// multinomial: the softmax of the scores.
+    fn predict_proba(&self, x: Features<'_>) -> Result<Array2<f64>> {
+        Ok(self.proba_from(self.dense_scores(x)?))
+    }
+}

@@ -3,4 +3,5 @@
 mod binary;
 mod data;
 mod knn;
+mod predict;
 mod util;

@@ -75,6 +75,25 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = KnnWeights::Uniform)]
         weights: KnnWeights,
     },
+    /// Train a model on the training set, report its test accuracy, and save it as JSON for
+    /// `classify predict`.
+    Train {
+        /// Which model.
+        #[arg(long, value_enum, default_value_t = SavedKind::Knn)]
+        model: SavedKind,
+        /// Where to save it.
+        #[arg(long, value_name = "FILE", default_value = "model.json")]
+        save: PathBuf,
+    },
+    /// Classify your own picture (PNG, at least 28×28, dark ink on white or white on black)
+    /// with a model saved by `classify train`; --out writes the prepared 28×28 image.
+    Predict {
+        /// The saved model.
+        #[arg(long, value_name = "FILE")]
+        model: PathBuf,
+        /// The picture.
+        image: PathBuf,
+    },
     /// All classes at once, judged by cross-validation: accuracy per fold.
     Multiclass {
         /// Model and cross-validation.
@@ -92,6 +111,19 @@ pub enum ModelName {
     Dummy,
     /// Random forest of 100 trees, as scikit-learn's RandomForestClassifier().
     Forest,
+}
+
+/// Models that `classify train` can save.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SavedKind {
+    /// k-nearest neighbours (k = 5).
+    Knn,
+    /// Random forest of 100 trees.
+    Forest,
+    /// Linear model trained by SGD (one-vs-rest).
+    Sgd,
+    /// Standard scaling and multinomial logistic regression.
+    Logistic,
 }
 
 /// How k-NN neighbours vote.

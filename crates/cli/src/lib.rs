@@ -19,6 +19,7 @@ mod binary;
 mod data;
 mod knn;
 mod output;
+mod predict;
 
 use std::ffi::OsString;
 
@@ -68,5 +69,7 @@ pub fn execute(cli: &Cli) -> anyhow::Result<()> {
         } => binary::binary(&cli.common, cv, *digit, *target_precision),
         Command::Multiclass { cv } => binary::multiclass(&cli.common, cv),
         Command::Knn { k, weights } => knn::knn(&cli.common, *k, *weights),
+        Command::Train { model, save } => predict::train(&cli.common, *model, save),
+        Command::Predict { model, image } => predict::predict(&cli.common, model, image),
     }
 }

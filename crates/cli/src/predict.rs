@@ -1,0 +1,384 @@
+//! `classify train --save FILE` and `classify predict --model FILE IMAGE.png`: a model saved
+//! as JSON classifies a user's own picture, prepared the way MNIST digits were.
+
+use std::path::Path;
+
+use anyhow::Context;
+use classify_models::{
+    Classifier, Estimator, Features, KNeighbors, KNeighborsClassifier, Logistic,
+    LogisticRegression, PredictProba, RandomForest, RandomForestClassifier, Scaled, ScaledModel,
+    Sgd, SgdClassifier,
+};
+use ndarray::Array2;
+use serde::{Deserialize, Serialize};
+
+use crate::args::{Common, SavedKind};
+use crate::data::load;
+use crate::output::{self, spinner, thousands};
+
+/// A model file: what it is, what it was trained on, and the model.
+#[derive(Serialize, Deserialize)]
+struct ModelFile {
+    format: String,
+    dataset: String,
+    n_train: usize,
+    image_shape: [usize; 2],
+    model: Saved,
+}
+
+const FORMAT: &str = "classify-model/1";
+
+#[derive(Serialize, Deserialize)]
+#[serde(tag = "kind", content = "fitted", rename_all = "snake_case")]
+enum Saved {
+    Knn(KNeighbors),
+    Forest(RandomForest),
+    Sgd(Sgd),
+    Logistic(ScaledModel<Logistic>),
+}
+
+impl Saved {
+    fn classifier(&self) -> &dyn Classifier {
+        match self {
+            Saved::Knn(m) => m,
+            Saved::Forest(m) => m,
+            Saved::Sgd(m) => m,
+            Saved::Logistic(m) => m,
+        }
+    }
+
+    fn proba(&self, x: Features<'_>) -> anyhow::Result<Option<Array2<f64>>> {
+        Ok(match self {
+            Saved::Knn(m) => Some(m.predict_proba(x)?),
+            Saved::Forest(m) => Some(m.predict_proba(x)?),
+            Saved::Logistic(m) => Some(m.predict_proba(x)?),
+            Saved::Sgd(_) => None,
+        })
+    }
+}
+
+#[derive(Serialize)]
+struct TrainReport {
+    dataset: String,
+    model: &'static str,
+    n_train: usize,
+    test_accuracy: f64,
+    saved: String,
+    bytes: u64,
+}
+
+pub fn train(common: &Common, kind: SavedKind, save: &Path) -> anyhow::Result<()> {
+    let data = load(common)?;
+    let y: Vec<usize> = data.train.target.iter().map(|&l| usize::from(l)).collect();
+    let x: Features<'_> = (&data.train.data).into();
+    let bar = spinner(
+        common,
+        &format!("training on {} images", thousands(y.len())),
+    );
+    let (model, name) = match kind {
+        SavedKind::Knn => (
+            Saved::Knn(KNeighborsClassifier::default().fit(x, &y)?),
+            "k-NN (k = 5)",
+        ),
+        SavedKind::Forest => (
+            Saved::Forest(
+                RandomForestClassifier {
+                    random_state: common.seed,
+                    ..Default::default()
+                }
+                .fit(x, &y)?,
+            ),
+            "random forest (100 trees)",
+        ),
+        SavedKind::Sgd => (
+            Saved::Sgd(
+                SgdClassifier {
+                    random_state: common.seed,
+                    ..Default::default()
+                }
+                .fit(x, &y)?,
+            ),
+            "SGD (hinge loss)",
+        ),
+        SavedKind::Logistic => (
+            Saved::Logistic(Scaled::new(LogisticRegression::default()).fit(x, &y)?),
+            "standard scaling + logistic regression",
+        ),
+    };
+    bar.set_message("scoring the test set");
+    let pred = model.classifier().predict((&data.test.data).into())?;
+    let truth: Vec<usize> = data.test.target.iter().map(|&l| usize::from(l)).collect();
+    let test_accuracy = classify_metrics::accuracy_score(&truth, &pred, None)?;
+    let [h, w] = data.train.image_shape.unwrap_or([28, 28]);
+    let file = ModelFile {
+        format: FORMAT.into(),
+        dataset: data.name.clone(),
+        n_train: y.len(),
+        image_shape: [h, w],
+        model,
+    };
+    bar.set_message("saving");
+    let bytes = serde_json::to_vec(&file)?;
+    if let Some(dir) = save.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    }
+    // Written whole to a temporary name first: an interrupted save leaves no half file.
+    let tmp = save.with_extension("json.part");
+    std::fs::write(&tmp, &bytes).with_context(|| format!("writing {}", tmp.display()))?;
+    std::fs::rename(&tmp, save).with_context(|| format!("writing {}", save.display()))?;
+    bar.finish_and_clear();
+    let report = TrainReport {
+        dataset: data.name.clone(),
+        model: name,
+        n_train: y.len(),
+        test_accuracy,
+        saved: save.display().to_string(),
+        bytes: bytes.len() as u64,
+    };
+    if common.json {
+        return output::json(&report);
+    }
+    println!(
+        "{} trained on {} images of {}: test accuracy {:.4}",
+        report.model,
+        thousands(report.n_train),
+        report.dataset,
+        test_accuracy
+    );
+    println!(
+        "saved to {} ({} bytes)",
+        report.saved,
+        thousands(bytes.len())
+    );
+    Ok(())
+}
+
+#[derive(Serialize)]
+struct PredictReport {
+    image: String,
+    model_dataset: String,
+    predicted: usize,
+    classes: Vec<usize>,
+    probabilities: Option<Vec<f64>>,
+    inverted: bool,
+}
+
+pub fn predict(common: &Common, model_path: &Path, image: &Path) -> anyhow::Result<()> {
+    let text = std::fs::read(model_path)
+        .with_context(|| format!("reading the model {}", model_path.display()))?;
+    let file: ModelFile = serde_json::from_slice(&text).with_context(|| {
+        format!(
+            "{} is not a classify model file (make one with `classify train --save FILE`)",
+            model_path.display()
+        )
+    })?;
+    if file.format != FORMAT {
+        anyhow::bail!(
+            "{}: model format {:?}, this classify reads {FORMAT:?}",
+            model_path.display(),
+            file.format
+        );
+    }
+    let [h, w] = file.image_shape;
+    let (gray, width, height) = read_gray(image)?;
+    let (pixels, inverted) = mnist_style(&gray, width, height, h, w)?;
+    let x = Array2::from_shape_vec((1, h * w), pixels)?;
+    let predicted = file.model.classifier().predict((&x).into())?[0];
+    let proba = file.model.proba((&x).into())?.map(|p| p.row(0).to_vec());
+    if let Some(out) = &common.out {
+        classify_plot::digit(x.row(0), [h, w], out, &classify_plot::DigitStyle::default())?;
+        if !common.json {
+            eprintln!("wrote the prepared {h}×{w} image to {}", out.display());
+        }
+    }
+    let report = PredictReport {
+        image: image.display().to_string(),
+        model_dataset: file.dataset,
+        predicted,
+        classes: file.model.classifier().classes().to_vec(),
+        probabilities: proba,
+        inverted,
+    };
+    if common.json {
+        return output::json(&report);
+    }
+    println!("{}: {}", report.image, report.predicted);
+    if let Some(p) = &report.probabilities {
+        let mut ranked: Vec<(usize, f64)> = report
+            .classes
+            .iter()
+            .copied()
+            .zip(p.iter().copied())
+            .collect();
+        ranked.sort_by(|a, b| b.1.total_cmp(&a.1));
+        let top: Vec<String> = ranked
+            .iter()
+            .take(3)
+            .map(|(c, p)| format!("{c} ({:.1} %)", p * 100.0))
+            .collect();
+        println!("most likely: {}", top.join(", "));
+    }
+    Ok(())
+}
+
+/// The picture as 8-bit gray levels, with its width and height.
+fn read_gray(path: &Path) -> anyhow::Result<(Vec<u8>, usize, usize)> {
+    let f = std::fs::File::open(path).with_context(|| format!("opening {}", path.display()))?;
+    let mut decoder = png::Decoder::new(std::io::BufReader::new(f));
+    decoder.set_transformations(png::Transformations::normalize_to_color8());
+    let mut reader = decoder
+        .read_info()
+        .with_context(|| format!("{} is not a readable PNG", path.display()))?;
+    let mut buf = vec![0; reader.output_buffer_size()];
+    let info = reader
+        .next_frame(&mut buf)
+        .with_context(|| format!("decoding {}", path.display()))?;
+    let (w, h) = (info.width as usize, info.height as usize);
+    let channels = info.color_type.samples();
+    let gray = buf[..info.buffer_size()]
+        .chunks_exact(channels)
+        .map(|p| match channels {
+            1 => p[0],
+            2 => blend(p[0], p[1]),
+            3 => luma(p),
+            _ => blend(luma(p), p[3]),
+        })
+        .collect();
+    Ok((gray, w, h))
+}
+
+/// ITU-R 601 luma.
+fn luma(p: &[u8]) -> u8 {
+    ((299 * u32::from(p[0]) + 587 * u32::from(p[1]) + 114 * u32::from(p[2])) / 1000) as u8
+}
+
+/// A gray level with alpha, over a white background.
+fn blend(v: u8, alpha: u8) -> u8 {
+    let a = u32::from(alpha);
+    ((u32::from(v) * a + 255 * (255 - a)) / 255) as u8
+}
+
+/// MNIST's preparation: white ink on black (inverted if the picture is dark on light), the
+/// ink's bounding box scaled to fit 20×20 keeping its aspect (area averaging), then placed in
+/// the `h × w` frame with its centre of mass at the centre.
+fn mnist_style(
+    gray: &[u8],
+    width: usize,
+    height: usize,
+    h: usize,
+    w: usize,
+) -> anyhow::Result<(Vec<u8>, bool)> {
+    if width < w || height < h {
+        anyhow::bail!("the image is {width}×{height}; it must be at least {w}×{h}");
+    }
+    // Dark ink on a light page (a photo, a drawing) is the usual case; MNIST is the reverse.
+    let border: Vec<u8> = (0..width)
+        .flat_map(|x| [gray[x], gray[(height - 1) * width + x]])
+        .chain((0..height).flat_map(|y| [gray[y * width], gray[y * width + width - 1]]))
+        .collect();
+    let inverted = border.iter().map(|&v| u64::from(v)).sum::<u64>() / border.len() as u64 > 127;
+    let ink: Vec<f64> = gray
+        .iter()
+        .map(|&v| f64::from(if inverted { 255 - v } else { v }))
+        .collect();
+    let threshold = 0.2 * ink.iter().cloned().fold(0.0, f64::max);
+    if threshold == 0.0 {
+        anyhow::bail!("the image is blank");
+    }
+    let (mut x0, mut y0, mut x1, mut y1) = (width, height, 0, 0);
+    for y in 0..height {
+        for x in 0..width {
+            if ink[y * width + x] > threshold {
+                x0 = x0.min(x);
+                x1 = x1.max(x);
+                y0 = y0.min(y);
+                y1 = y1.max(y);
+            }
+        }
+    }
+    let (bw, bh) = (x1 - x0 + 1, y1 - y0 + 1);
+    let box_side = (h.min(w) as f64 * 20.0 / 28.0).round();
+    let scale = box_side / bw.max(bh) as f64;
+    let (tw, th) = (
+        ((bw as f64 * scale).round() as usize).max(1),
+        ((bh as f64 * scale).round() as usize).max(1),
+    );
+    // Area-averaging resample of the box to tw × th.
+    let mut small = vec![0f64; tw * th];
+    for (ty, row) in small.chunks_exact_mut(tw).enumerate() {
+        let (sy0, sy1) = (ty as f64 / scale, (ty + 1) as f64 / scale);
+        for (tx, out) in row.iter_mut().enumerate() {
+            let (sx0, sx1) = (tx as f64 / scale, (tx + 1) as f64 / scale);
+            let (mut sum, mut area) = (0.0, 0.0);
+            let mut sy = sy0.floor();
+            while sy < sy1 {
+                let fy = (sy + 1.0).min(sy1) - sy.max(sy0);
+                let mut sx = sx0.floor();
+                while sx < sx1 {
+                    let fx = (sx + 1.0).min(sx1) - sx.max(sx0);
+                    let (px, py) = (x0 + sx as usize, y0 + sy as usize);
+                    if px <= x1 && py <= y1 {
+                        sum += fx * fy * ink[py * width + px];
+                    }
+                    area += fx * fy;
+                    sx += 1.0;
+                }
+                sy += 1.0;
+            }
+            *out = if area > 0.0 { sum / area } else { 0.0 };
+        }
+    }
+    // Centre of mass to the frame's centre.
+    let mass: f64 = small.iter().sum();
+    let (mut cx, mut cy) = (0.0, 0.0);
+    for (i, &v) in small.iter().enumerate() {
+        cx += v * (i % tw) as f64;
+        cy += v * (i / tw) as f64;
+    }
+    let (cx, cy) = (cx / mass, cy / mass);
+    let (ox, oy) = (
+        (w as f64 / 2.0 - 0.5 - cx).round() as isize,
+        (h as f64 / 2.0 - 0.5 - cy).round() as isize,
+    );
+    let peak = small.iter().cloned().fold(0.0, f64::max);
+    let mut out = vec![0u8; h * w];
+    for (i, &v) in small.iter().enumerate() {
+        let (x, y) = ((i % tw) as isize + ox, (i / tw) as isize + oy);
+        if (0..w as isize).contains(&x) && (0..h as isize).contains(&y) {
+            out[y as usize * w + x as usize] = (v / peak * 255.0).round() as u8;
+        }
+    }
+    Ok((out, inverted))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_dark_stroke_on_white_becomes_a_centred_white_digit() {
+        // A 60×40 white page with a black vertical bar off to the left.
+        let (width, height) = (60, 40);
+        let mut page = vec![255u8; width * height];
+        for y in 5..35 {
+            for x in 8..14 {
+                page[y * width + x] = 0;
+            }
+        }
+        let (img, inverted) = mnist_style(&page, width, height, 28, 28).unwrap();
+        assert!(inverted);
+        let mass: u64 = img.iter().map(|&v| u64::from(v)).sum();
+        let cx: f64 = img
+            .iter()
+            .enumerate()
+            .map(|(i, &v)| (i % 28) as f64 * f64::from(v))
+            .sum::<f64>()
+            / mass as f64;
+        assert!((cx - 13.5).abs() <= 1.0, "centre of mass {cx}");
+        // 20 pixels tall, as MNIST's digits.
+        let rows = (0..28).filter(|y| img[y * 28..(y + 1) * 28].iter().any(|&v| v > 0));
+        assert_eq!(rows.count(), 20);
+        assert!(mnist_style(&[255; 100], 10, 10, 28, 28).is_err());
+        assert!(mnist_style(&vec![255; 900], 30, 30, 28, 28).is_err());
+    }
+}

@@ -1,0 +1,64 @@
+//! `classify train --save` then `classify predict --model FILE image.png`.
+
+use crate::util::classify;
+
+#[test]
+fn a_saved_model_reads_a_picture() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let model = dir.join("models/forest.json");
+    let m = model.to_str().unwrap();
+    let t = classify(
+        dir,
+        &[
+            "train", "--model", "forest", "--train", "2000", "--save", m, "--json",
+        ],
+    )
+    .json();
+    assert_eq!(t["n_train"], 2000);
+    assert!(t["test_accuracy"].as_f64().unwrap() > 0.85, "{t}");
+    // Test digits drawn as the book draws them (dark ink on white, 224 × 224 pixels): the
+    // picture must be turned back into an MNIST-style 28 × 28 image to be read.
+    let mut right = 0;
+    for index in 0..10 {
+        let png = dir.join(format!("digit{index}.png"));
+        let p = png.to_str().unwrap();
+        let shown = classify(
+            dir,
+            &[
+                "data",
+                "show",
+                "--test",
+                "--index",
+                &index.to_string(),
+                "--out",
+                p,
+                "--json",
+            ],
+        )
+        .json();
+        let v = classify(dir, &["predict", "--model", m, p, "--json"]).json();
+        assert_eq!(v["inverted"], true);
+        let probs = v["probabilities"].as_array().unwrap();
+        assert_eq!(probs.len(), 10);
+        let total: f64 = probs.iter().map(|p| p.as_f64().unwrap()).sum();
+        assert!((total - 1.0).abs() < 1e-9);
+        right += usize::from(v["predicted"] == shown["label"]);
+    }
+    assert!(right >= 8, "{right} of 10 read right");
+    // Bad inputs: not a model, not a PNG, a missing file.
+    let junk = dir.join("junk.json");
+    std::fs::write(&junk, "{\"format\": 1}").unwrap();
+    let png = dir.join("digit0.png");
+    let p = png.to_str().unwrap();
+    let e = classify(dir, &["predict", "--model", junk.to_str().unwrap(), p]);
+    assert!(
+        e.err().contains("not a classify model file"),
+        "{}",
+        e.stderr
+    );
+    let e = classify(dir, &["predict", "--model", m, junk.to_str().unwrap()]);
+    assert!(e.err().contains("not a readable PNG"), "{}", e.stderr);
+    let e = classify(dir, &["predict", "--model", m, "nope.png"]);
+    assert!(e.err().contains("nope.png"), "{}", e.stderr);
+}

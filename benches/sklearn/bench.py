@@ -100,6 +100,23 @@ def step_knn_predict(data: pathlib.Path):
     return run
 
 
+def step_forest_cv_proba(data: pathlib.Path):
+    from sklearn.ensemble import RandomForestClassifier
+    from sklearn.metrics import roc_auc_score
+    from sklearn.model_selection import cross_val_predict
+
+    x, y = train_set(data)
+    y5 = y == 5
+
+    def run():
+        # n_jobs=-1: every core, as classify uses.
+        forest = RandomForestClassifier(random_state=42, n_jobs=-1)
+        p = cross_val_predict(forest, x, y5, cv=3, method="predict_proba")[:, 1]
+        return {"roc_auc": float(roc_auc_score(y5, p))}
+
+    return run
+
+
 # name: (argument holding the input, setup, heavy: one run without warm-up)
 STEPS = {
     "idx-load": ("data", step_idx_load, False),
@@ -109,6 +126,7 @@ STEPS = {
     "sgd-cv-binary-acc": ("data", step_sgd_cv_binary, True),
     "sgd-cv-multi-scaled": ("data", step_sgd_cv_multi_scaled, True),
     "knn-predict": ("data", step_knn_predict, True),
+    "forest-cv-proba": ("data", step_forest_cv_proba, True),
 }
 
 

@@ -93,6 +93,12 @@ const STEPS: &[Step] = &[
         heavy: false,
     },
     Step {
+        name: "forest-cv-proba",
+        ours: Ours::Cli(&["binary", "--model", "forest", "--digit", "5", "--cv", "3"]),
+        what: "3-fold cross_val_predict(RandomForestClassifier(), y == 5, predict_proba) + ROC AUC (classify binary --model forest: also the dummy and SGD on the same folds)",
+        heavy: false,
+    },
+    Step {
         name: "sgd-cv-multi-scaled",
         ours: Ours::Cli(&["multiclass", "--scale", "--cv", "3"]),
         what: "3-fold CV of scaler + SGD, 10 classes (scikit-learn: tens of minutes)",
@@ -235,6 +241,14 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
             let (a, b) = (folds(json), folds(t));
             let test_acc =
                 |v: &serde_json::Value| v.get("test_accuracy").and_then(serde_json::Value::as_f64);
+            let auc = |v: &serde_json::Value| v.get("roc_auc").and_then(serde_json::Value::as_f64);
+            if let (Some(x), Some(y)) = (auc(json), auc(t)) {
+                accuracy_lines.push(format!(
+                    "{}: ROC AUC classify {x:.4} vs scikit-learn {y:.4} (difference {:+.4})",
+                    step.name,
+                    x - y
+                ));
+            }
             if let (Some(x), Some(y)) = (test_acc(json), test_acc(t)) {
                 accuracy_lines.push(format!(
                     "{}: test accuracy classify {x:.4} vs scikit-learn {y:.4}",

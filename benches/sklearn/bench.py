@@ -117,6 +117,22 @@ def step_forest_cv_proba(data: pathlib.Path):
     return run
 
 
+def step_svc_2000(data: pathlib.Path):
+    from sklearn.svm import SVC
+
+    x, y = train_set(data)
+    x, y = x[:2000], y[:2000]
+    xt = load_idx(data / "t10k-images-idx3-ubyte.gz")
+    xt = xt.reshape(len(xt), -1).astype(np.float64)
+    yt = load_idx(data / "t10k-labels-idx1-ubyte.gz")[: len(xt)]
+
+    def run():
+        pred = SVC().fit(x, y).predict(xt)
+        return {"test_accuracy": float((pred == yt).mean())}
+
+    return run
+
+
 # name: (argument holding the input, setup, heavy: one run without warm-up)
 STEPS = {
     "idx-load": ("data", step_idx_load, False),
@@ -127,6 +143,7 @@ STEPS = {
     "sgd-cv-multi-scaled": ("data", step_sgd_cv_multi_scaled, True),
     "knn-predict": ("data", step_knn_predict, True),
     "forest-cv-proba": ("data", step_forest_cv_proba, True),
+    "svc-2000": ("data", step_svc_2000, True),
 }
 
 

@@ -99,6 +99,20 @@ const STEPS: &[Step] = &[
         heavy: false,
     },
     Step {
+        name: "svc-2000",
+        ours: Ours::Cli(&[
+            "train",
+            "--model",
+            "svc",
+            "--train",
+            "2000",
+            "--save",
+            "target/bench-data/svc-2000.json",
+        ]),
+        what: "SVC() (RBF, one-vs-one) fit on 2,000 images + predict the test set (classify train --model svc)",
+        heavy: false,
+    },
+    Step {
         name: "sgd-cv-multi-scaled",
         ours: Ours::Cli(&["multiclass", "--scale", "--cv", "3"]),
         what: "3-fold CV of scaler + SGD, 10 classes (scikit-learn: tens of minutes)",
@@ -186,6 +200,7 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
             eprintln!("running classify {} on {dataset}", args.join(" "));
             let start = std::time::Instant::now();
             let out = Command::new(project_root().join("target/release/classify"))
+                .current_dir(project_root())
                 .args(args)
                 .args(["--dataset", &dataset, "--json", "--quiet"])
                 .output()

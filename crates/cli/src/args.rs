@@ -111,6 +111,9 @@ pub enum ModelName {
     Dummy,
     /// Random forest of 100 trees, as scikit-learn's RandomForestClassifier().
     Forest,
+    /// Support-vector classifier, RBF kernel, one-vs-one, as scikit-learn's SVC() (slow
+    /// beyond a few thousand images: use --train).
+    Svc,
 }
 
 /// Models that `classify train` can save.
@@ -124,6 +127,8 @@ pub enum SavedKind {
     Sgd,
     /// Standard scaling and multinomial logistic regression.
     Logistic,
+    /// Support-vector classifier (RBF, one-vs-one).
+    Svc,
 }
 
 /// How k-NN neighbours vote.

@@ -7,7 +7,7 @@ use classify_metrics::{
 };
 use classify_models::{
     DecisionFunction, DummyClassifier, Estimator, Features, PredictProba, RandomForestClassifier,
-    Scaled, SgdClassifier,
+    Scaled, SgdClassifier, Svc,
 };
 use classify_selection::{
     cross_val_decision_function, cross_val_predict_proba, Cv, Split, StratifiedKFold,
@@ -79,7 +79,7 @@ fn forest(common: &Common) -> RandomForestClassifier {
 /// probabilities.
 fn decision_threshold(model: ModelName) -> f64 {
     match model {
-        ModelName::Sgd => 0.0,
+        ModelName::Sgd | ModelName::Svc => 0.0,
         ModelName::Dummy | ModelName::Forest => 0.5,
     }
 }
@@ -89,6 +89,7 @@ fn model_name(cv: &CvArgs) -> String {
         ModelName::Sgd => "SGD (hinge loss, alpha 1e-4)",
         ModelName::Dummy => "dummy (most frequent class)",
         ModelName::Forest => "random forest (100 trees)",
+        ModelName::Svc => "SVC (RBF kernel, C = 1, gamma = scale)",
     };
     if cv.scale {
         format!("standard scaling + {base}")
@@ -119,6 +120,10 @@ fn oof_scores(
         (ModelName::Forest, true) => {
             cross_val_predict_proba(&Scaled::new(forest(common)), x, y, &cvs)?
         }
+        (ModelName::Svc, false) => cross_val_decision_function(&Svc::default(), x, y, &cvs)?,
+        (ModelName::Svc, true) => {
+            cross_val_decision_function(&Scaled::new(Svc::default()), x, y, &cvs)?
+        }
     };
     Ok(scores.column(scores.ncols() - 1).to_vec())
 }
@@ -143,6 +148,10 @@ fn score_one(
         (ModelName::Forest, true) => {
             Scaled::new(forest(common)).fit(x, y)?.predict_proba(row)?[[0, 1]]
         }
+        (ModelName::Svc, false) => Svc::default().fit(x, y)?.decision_function(row)?[[0, 0]],
+        (ModelName::Svc, true) => Scaled::new(Svc::default())
+            .fit(x, y)?
+            .decision_function(row)?[[0, 0]],
     })
 }
 
@@ -394,6 +403,12 @@ pub fn multiclass(common: &Common, cv: &CvArgs) -> anyhow::Result<()> {
         }
         (ModelName::Forest, true) => {
             classify_selection::cross_val_predict(&Scaled::new(forest(common)), x, &y, &cvs)?
+        }
+        (ModelName::Svc, false) => {
+            classify_selection::cross_val_predict(&Svc::default(), x, &y, &cvs)?
+        }
+        (ModelName::Svc, true) => {
+            classify_selection::cross_val_predict(&Scaled::new(Svc::default()), x, &y, &cvs)?
         }
     };
     bar.finish_and_clear();

@@ -7,7 +7,7 @@ use anyhow::Context;
 use classify_models::{
     Classifier, Estimator, Features, KNeighbors, KNeighborsClassifier, Logistic,
     LogisticRegression, PredictProba, RandomForest, RandomForestClassifier, Scaled, ScaledModel,
-    Sgd, SgdClassifier,
+    Sgd, SgdClassifier, Svc, SvcModel,
 };
 use ndarray::Array2;
 use serde::{Deserialize, Serialize};
@@ -35,6 +35,7 @@ enum Saved {
     Forest(RandomForest),
     Sgd(Sgd),
     Logistic(ScaledModel<Logistic>),
+    Svc(SvcModel),
 }
 
 impl Saved {
@@ -44,6 +45,7 @@ impl Saved {
             Saved::Forest(m) => m,
             Saved::Sgd(m) => m,
             Saved::Logistic(m) => m,
+            Saved::Svc(m) => m,
         }
     }
 
@@ -52,7 +54,7 @@ impl Saved {
             Saved::Knn(m) => Some(m.predict_proba(x)?),
             Saved::Forest(m) => Some(m.predict_proba(x)?),
             Saved::Logistic(m) => Some(m.predict_proba(x)?),
-            Saved::Sgd(_) => None,
+            Saved::Sgd(_) | Saved::Svc(_) => None,
         })
     }
 }
@@ -103,6 +105,10 @@ pub fn train(common: &Common, kind: SavedKind, save: &Path) -> anyhow::Result<()
         SavedKind::Logistic => (
             Saved::Logistic(Scaled::new(LogisticRegression::default()).fit(x, &y)?),
             "standard scaling + logistic regression",
+        ),
+        SavedKind::Svc => (
+            Saved::Svc(Svc::default().fit(x, &y)?),
+            "SVC (RBF kernel, one-vs-one)",
         ),
     };
     bar.set_message("scoring the test set");

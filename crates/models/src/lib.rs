@@ -42,6 +42,7 @@ mod logistic;
 mod projection;
 mod scaler;
 mod sgd;
+mod svc;
 mod traits;
 mod tree;
 
@@ -53,6 +54,7 @@ pub use knn::{KNeighbors, KNeighborsClassifier, KNeighborsMultiOutput, Neighbors
 pub use logistic::{Csr, Logistic, LogisticRegression};
 pub use scaler::{FittedScaler, Scaled, ScaledModel, StandardScaler};
 pub use sgd::{Loss, Sgd, SgdClassifier};
+pub use svc::{ovr_decision_function, Gamma, Svc, SvcKernel, SvcModel};
 pub use traits::{Classifier, DecisionFunction, Estimator, PredictProba};
 pub use tree::{Criterion, DecisionTree, DecisionTreeClassifier, MaxFeatures};
 

@@ -1,0 +1,172 @@
+//! `Svc` against scikit-learn's `SVC` (`scripts/svc_fixtures.py`): the same support vectors
+//! and decision values within 1e-3 (both solvers stop at tolerance 1e-3), the same
+//! predictions; probabilities (fitted on internal folds that differ) loosely.
+
+use classify_models::{
+    Classifier, DecisionFunction, Error, Estimator, Gamma, PredictProba, Svc, SvcKernel,
+};
+use ndarray::Array2;
+use serde_json::Value;
+
+fn matrix(v: &Value) -> Array2<f64> {
+    let rows: Vec<Vec<f64>> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| match r.as_array() {
+            Some(r) => r.iter().map(|x| x.as_f64().unwrap()).collect(),
+            None => vec![r.as_f64().unwrap()],
+        })
+        .collect();
+    Array2::from_shape_fn((rows.len(), rows[0].len()), |(i, j)| rows[i][j])
+}
+
+fn ints(v: &Value) -> Vec<usize> {
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_u64().unwrap() as usize)
+        .collect()
+}
+
+#[test]
+fn matches_scikit_learn() {
+    let f: Value = serde_json::from_str(
+        &std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/svc.json"
+        ))
+        .unwrap(),
+    )
+    .unwrap();
+    let s = classify_datasets::mnist_sample().unwrap();
+    let n = f["train_rows"].as_u64().unwrap() as usize;
+    let m = f["test_rows"].as_u64().unwrap() as usize;
+    let x = s.train.data.slice(ndarray::s![..n, ..]).to_owned();
+    let q = s.test.data.slice(ndarray::s![..m, ..]).to_owned();
+    for case in f["cases"].as_array().unwrap() {
+        let name = case["name"].as_str().unwrap();
+        let p = &case["params"];
+        let kernel = match p["kernel"].as_str() {
+            None => SvcKernel::Rbf {
+                gamma: Gamma::Scale,
+            },
+            Some("linear") => SvcKernel::Linear,
+            Some(_) => SvcKernel::Poly {
+                degree: p["degree"].as_u64().unwrap() as u32,
+                gamma: Gamma::Scale,
+                coef0: p["coef0"].as_f64().unwrap(),
+            },
+        };
+        let params = Svc {
+            c: p["C"].as_f64().unwrap_or(1.0),
+            kernel,
+            ..Default::default()
+        };
+        let y = ints(&case["target"]);
+        let model = params.fit((&x).into(), &y).unwrap();
+        if let Some(g) = model.gamma() {
+            assert!(
+                (g - case["gamma"].as_f64().unwrap()).abs() < 1e-12 * g,
+                "{name}"
+            );
+        }
+        // scikit-learn lists support vectors grouped by class; the same set.
+        let mut support = ints(&case["support"]);
+        support.sort_unstable();
+        assert_eq!(model.support_indices(), support, "{name}");
+        assert_eq!(
+            model.n_support(),
+            case["n_support"].as_u64().unwrap() as usize
+        );
+        let ovo = model.decision_function_ovo((&q).into()).unwrap();
+        let want = matrix(&case["ovo"]);
+        // scikit-learn's binary decision is positive for classes[1]; ours per pair for i.
+        let sign = if model.classes().len() == 2 {
+            -1.0
+        } else {
+            1.0
+        };
+        let worst = ovo
+            .iter()
+            .zip(want.iter())
+            .map(|(a, b)| (sign * a - b).abs())
+            .fold(0.0, f64::max);
+        eprintln!("{name}: worst one-vs-one difference {worst:.2e}");
+        assert!(worst < 1e-3, "{name}: decision values differ by {worst}");
+        let ovr = model.decision_function((&q).into()).unwrap();
+        let want = matrix(&case["ovr"]);
+        let worst = ovr
+            .iter()
+            .zip(want.iter())
+            .map(|(a, b)| (a - b).abs())
+            .fold(0.0, f64::max);
+        assert!(worst < 1e-3, "{name}: ovr scores differ by {worst}");
+        assert_eq!(
+            model.predict((&q).into()).unwrap(),
+            ints(&case["predict"]),
+            "{name}"
+        );
+        assert!(matches!(
+            model.predict_proba((&q).into()),
+            Err(Error::NotSupported(_))
+        ));
+        if name.starts_with("rbf") {
+            let pm = Svc {
+                probability: true,
+                ..params
+            }
+            .fit((&x).into(), &y)
+            .unwrap();
+            let proba = pm.predict_proba((&q).into()).unwrap();
+            let want = matrix(&case["proba"]);
+            let mut agree = 0;
+            for (a, b) in proba.rows().into_iter().zip(want.rows()) {
+                assert!((a.sum() - 1.0).abs() < 1e-9);
+                let arg = |r: ndarray::ArrayView1<'_, f64>| {
+                    (0..r.len()).fold(0, |best, j| if r[j] > r[best] { j } else { best })
+                };
+                agree += usize::from(arg(a) == arg(b));
+                let worst = a
+                    .iter()
+                    .zip(b)
+                    .map(|(u, v)| (u - v).abs())
+                    .fold(0.0, f64::max);
+                assert!(worst < 0.15, "{name}: probabilities {a} vs {b}");
+            }
+            eprintln!("{name}: most likely class agrees on {agree} of {m}");
+            assert!(
+                agree >= m * 95 / 100,
+                "{name}: {agree} of {m} most-likely classes agree"
+            );
+        }
+    }
+}
+
+#[test]
+fn bad_input_is_a_typed_error_and_models_serialise() {
+    let x = ndarray::arr2(&[[0u8, 1], [1, 0], [5, 5], [6, 5]]);
+    let svc = Svc::default();
+    assert!(matches!(
+        svc.fit((&x).into(), &[1, 1, 1, 1]),
+        Err(Error::SingleClass(1))
+    ));
+    assert!(matches!(
+        svc.fit((&x).into(), &[1]),
+        Err(Error::LengthMismatch { .. })
+    ));
+    let bad = Svc { c: -1.0, ..svc };
+    assert!(matches!(
+        bad.fit((&x).into(), &[0, 0, 1, 1]),
+        Err(Error::InvalidParameter(_))
+    ));
+    let m = svc.fit((&x).into(), &[0, 0, 1, 1]).unwrap();
+    assert_eq!(m.predict((&x).into()).unwrap(), vec![0, 0, 1, 1]);
+    assert!(matches!(
+        m.predict((&ndarray::arr2(&[[0u8]])).into()),
+        Err(Error::FeatureMismatch { .. })
+    ));
+    let json = serde_json::to_string(&m).unwrap();
+    let back: classify_models::SvcModel = serde_json::from_str(&json).unwrap();
+    assert_eq!(back, m);
+}

@@ -25,5 +25,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "{name}: {m} queries x {} training rows: {secs:.2} s, accuracy {acc:.4}",
         y.len()
     );
+    // With a third argument: write the predictions there (JSON), to compare with
+    // scikit-learn's.
+    if let Some(path) = args.get(3) {
+        std::fs::write(path, serde_json::to_string(&pred)?)?;
+    }
     Ok(())
 }

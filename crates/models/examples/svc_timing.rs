@@ -29,5 +29,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         model.n_pairs(),
         pred.len()
     );
+    // With a third argument: write the one-vs-one decision values of the first 500 test
+    // images there (JSON), to compare with scikit-learn's.
+    if let Some(path) = args.get(3) {
+        let q = data.test.data.slice(ndarray::s![..500, ..]);
+        let dec = model.decision_function_ovo(q.into())?;
+        let rows: Vec<Vec<f64>> = dec.rows().into_iter().map(|r| r.to_vec()).collect();
+        std::fs::write(path, serde_json::to_string(&rows)?)?;
+    }
     Ok(())
 }

@@ -4,7 +4,8 @@
 //!
 //! - [`datasets`]: IDX files, the verified cache, the embedded MNIST sample, augmentation.
 //! - [`metrics`]: scikit-learn's classification metrics (embeddable on its own).
-//! - [`models`]: classifiers (SGD, dummy) and standard scaling.
+//! - [`models`]: classifiers (SGD, dummy, k-NN, forests, logistic regression, SVC), scaling.
+//! - [`multiclass`]: one-vs-rest, one-vs-one, classifier chains, multi-output.
 //! - [`selection`]: folds, splits, cross-validation.
 //! - [`plot`]: figures as PNG and SVG.
 //! - [`cli`]: the `classify` command line.
@@ -19,5 +20,6 @@ pub use classify_cli as cli;
 pub use classify_datasets as datasets;
 pub use classify_metrics as metrics;
 pub use classify_models as models;
+pub use classify_multiclass as multiclass;
 pub use classify_plot as plot;
 pub use classify_selection as selection;

@@ -3,5 +3,6 @@
 mod binary;
 mod data;
 mod knn;
+mod multilabel;
 mod predict;
 mod util;

@@ -94,11 +94,37 @@ pub enum Command {
         /// The picture.
         image: PathBuf,
     },
-    /// All classes at once, judged by cross-validation: accuracy per fold.
+    /// All classes at once: accuracy per fold, test accuracy, and the scores of training image
+    /// --index; natively multiclass, or through one-vs-rest / one-vs-one.
     Multiclass {
         /// Model and cross-validation.
         #[command(flatten)]
         cv: CvArgs,
+        /// Force a strategy (default: the model's own; SVC is one-vs-one, SGD one-vs-rest).
+        #[arg(long, value_enum)]
+        strategy: Option<Strategy>,
+    },
+    /// Two labels per digit (large: 7, 8, 9; odd): k-NN multilabel (or --chain svc), the
+    /// labels of training image --index, 3-fold out-of-fold macro and weighted F1.
+    Multilabel {
+        /// Number of neighbours.
+        #[arg(long, default_value_t = 5)]
+        k: usize,
+        /// Use a classifier chain of this model (trained on out-of-fold labels, cv = 3)
+        /// instead of k-NN.
+        #[arg(long, value_enum)]
+        chain: Option<ChainModel>,
+    },
+    /// Noise removal: k-NN predicts all 784 clean pixels from noisy ones; RMSE and PSNR over
+    /// test images, and the noisy / cleaned / clean picture of test image --index (--out,
+    /// default denoise.png).
+    Denoise {
+        /// Number of neighbours.
+        #[arg(long, default_value_t = 5)]
+        k: usize,
+        /// How many test images to clean and score.
+        #[arg(long, default_value_t = 200)]
+        test_images: usize,
     },
 }
 
@@ -114,6 +140,26 @@ pub enum ModelName {
     /// Support-vector classifier, RBF kernel, one-vs-one, as scikit-learn's SVC() (slow
     /// beyond a few thousand images: use --train).
     Svc,
+}
+
+/// Multiclass strategies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Strategy {
+    /// One binary model per class.
+    Ovr,
+    /// One binary model per pair of classes.
+    Ovo,
+}
+
+/// Models a classifier chain can link.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ChainModel {
+    /// Support-vector classifier (RBF).
+    Svc,
+    /// Logistic regression.
+    Logistic,
+    /// Linear model trained by SGD.
+    Sgd,
 }
 
 /// Models that `classify train` can save.

@@ -1,4 +1,4 @@
-//! `classify binary` and `classify multiclass`: cross-validated classifiers.
+//! `classify binary`: a cross-validated binary detector.
 
 use anyhow::Context;
 use classify_metrics::{
@@ -84,7 +84,7 @@ fn decision_threshold(model: ModelName) -> f64 {
     }
 }
 
-fn model_name(cv: &CvArgs) -> String {
+pub(crate) fn model_name(cv: &CvArgs) -> String {
     let base = match cv.model {
         ModelName::Sgd => "SGD (hinge loss, alpha 1e-4)",
         ModelName::Dummy => "dummy (most frequent class)",
@@ -361,86 +361,5 @@ pub fn binary(
             c.model, c.precision, c.recall, c.f1, c.roc_auc
         );
     }
-    Ok(())
-}
-
-#[derive(Serialize)]
-struct MulticlassReport {
-    dataset: String,
-    n_train: usize,
-    model: String,
-    folds: usize,
-    fold_accuracy: Vec<f64>,
-    mean_accuracy: f64,
-}
-
-pub fn multiclass(common: &Common, cv: &CvArgs) -> anyhow::Result<()> {
-    let data = load(common)?;
-    let y: Vec<usize> = data.train.target.iter().map(|&l| usize::from(l)).collect();
-    let x: Features<'_> = (&data.train.data).into();
-    let splits = StratifiedKFold::new(cv.cv).split(&y)?;
-    let cvs = Cv::Splits(splits.clone());
-    let bar = spinner(
-        common,
-        &format!(
-            "cross-validating {} folds, {} classes",
-            cv.cv,
-            data.train.n_classes()
-        ),
-    );
-    let pred = match (cv.model, cv.scale) {
-        (ModelName::Sgd, false) => {
-            classify_selection::cross_val_predict(&sgd(common), x, &y, &cvs)?
-        }
-        (ModelName::Sgd, true) => {
-            classify_selection::cross_val_predict(&Scaled::new(sgd(common)), x, &y, &cvs)?
-        }
-        (ModelName::Dummy, _) => {
-            classify_selection::cross_val_predict(&DummyClassifier::most_frequent(), x, &y, &cvs)?
-        }
-        (ModelName::Forest, false) => {
-            classify_selection::cross_val_predict(&forest(common), x, &y, &cvs)?
-        }
-        (ModelName::Forest, true) => {
-            classify_selection::cross_val_predict(&Scaled::new(forest(common)), x, &y, &cvs)?
-        }
-        (ModelName::Svc, false) => {
-            classify_selection::cross_val_predict(&Svc::default(), x, &y, &cvs)?
-        }
-        (ModelName::Svc, true) => {
-            classify_selection::cross_val_predict(&Scaled::new(Svc::default()), x, &y, &cvs)?
-        }
-    };
-    bar.finish_and_clear();
-    let fold_accuracy = per_fold_accuracy(&splits, &y, &pred)?;
-    let report = MulticlassReport {
-        dataset: data.name.clone(),
-        n_train: y.len(),
-        model: model_name(cv),
-        folds: cv.cv,
-        mean_accuracy: mean(&fold_accuracy),
-        fold_accuracy,
-    };
-    if common.json {
-        return output::json(&report);
-    }
-    println!(
-        "{} classes of {}: {} training images; model: {}, {}-fold stratified cross-validation",
-        data.train.n_classes(),
-        report.dataset,
-        thousands(report.n_train),
-        report.model,
-        cv.cv
-    );
-    let folds: Vec<String> = report
-        .fold_accuracy
-        .iter()
-        .map(|a| format!("{a:.4}"))
-        .collect();
-    println!(
-        "accuracy per fold  {}   (mean {:.4})",
-        folds.join("  "),
-        report.mean_accuracy
-    );
     Ok(())
 }

@@ -18,6 +18,8 @@ mod args;
 mod binary;
 mod data;
 mod knn;
+mod multiclass;
+mod multilabel;
 mod output;
 mod predict;
 
@@ -67,7 +69,9 @@ pub fn execute(cli: &Cli) -> anyhow::Result<()> {
             target_precision,
             cv,
         } => binary::binary(&cli.common, cv, *digit, *target_precision),
-        Command::Multiclass { cv } => binary::multiclass(&cli.common, cv),
+        Command::Multiclass { cv, strategy } => multiclass::multiclass(&cli.common, cv, *strategy),
+        Command::Multilabel { k, chain } => multilabel::multilabel(&cli.common, *k, *chain),
+        Command::Denoise { k, test_images } => multilabel::denoise(&cli.common, *k, *test_images),
         Command::Knn { k, weights } => knn::knn(&cli.common, *k, *weights),
         Command::Train { model, save } => predict::train(&cli.common, *model, save),
         Command::Predict { model, image } => predict::predict(&cli.common, model, image),

@@ -588,6 +588,32 @@ impl TopK {
     }
 }
 
+impl crate::MultiOutputEstimator for KNeighborsClassifier {
+    type Model = KNeighborsMultiOutput;
+
+    fn fit_multi(
+        &self,
+        x: Features<'_>,
+        y: ndarray::ArrayView2<'_, usize>,
+    ) -> Result<KNeighborsMultiOutput> {
+        self.fit_multioutput(x, y)
+    }
+}
+
+impl crate::MultiOutputClassifier for KNeighborsMultiOutput {
+    fn n_outputs(&self) -> usize {
+        KNeighborsMultiOutput::n_outputs(self)
+    }
+
+    fn n_features(&self) -> usize {
+        self.search.n_features()
+    }
+
+    fn predict_multi(&self, x: Features<'_>) -> Result<Array2<usize>> {
+        self.predict(x)
+    }
+}
+
 impl Classifier for KNeighbors {
     fn classes(&self) -> &[usize] {
         &self.classes

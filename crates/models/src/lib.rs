@@ -55,7 +55,10 @@ pub use logistic::{Csr, Logistic, LogisticRegression};
 pub use scaler::{FittedScaler, Scaled, ScaledModel, StandardScaler};
 pub use sgd::{Loss, Sgd, SgdClassifier};
 pub use svc::{ovr_decision_function, Gamma, Svc, SvcKernel, SvcModel};
-pub use traits::{Classifier, DecisionFunction, Estimator, PredictProba};
+pub use traits::{
+    Classifier, DecisionFunction, Estimator, MultiOutputClassifier, MultiOutputEstimator,
+    PredictProba,
+};
 pub use tree::{Criterion, DecisionTree, DecisionTreeClassifier, MaxFeatures};
 
 #[doc(hidden)]

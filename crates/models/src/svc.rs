@@ -416,21 +416,25 @@ impl SvcModel {
     }
 }
 
-/// scikit-learn's `_ovr_decision_function`: votes per class plus the summed confidences
-/// squashed into (−1/3, 1/3), so the highest score is the class with the most votes (ties
-/// broken by confidence). `decisions` has one column per pair `(i, j)` in order; positive
-/// means `i`.
-pub fn ovr_decision_function(decisions: &Array2<f64>, n_classes: usize) -> Array2<f64> {
-    let mut votes = Array2::<f64>::zeros((decisions.nrows(), n_classes));
-    let mut conf = Array2::<f64>::zeros((decisions.nrows(), n_classes));
+/// scikit-learn's `_ovr_decision_function`: from one-vs-one results (per pair `(i, j)` in
+/// the order (0, 1), (0, 2), …: whether `j` won, and the confidence that it did), one score
+/// per class: its votes plus the summed confidences squashed into (−1/3, 1/3), so that the
+/// highest score is the class with the most votes, ties broken by confidence.
+pub fn ovr_decision_function(
+    j_wins: &Array2<bool>,
+    confidences: &Array2<f64>,
+    n_classes: usize,
+) -> Array2<f64> {
+    let n = j_wins.nrows();
+    let mut votes = Array2::<f64>::zeros((n, n_classes));
+    let mut sum = Array2::<f64>::zeros((n, n_classes));
     let mut k = 0;
     for i in 0..n_classes {
         for j in i + 1..n_classes {
-            for (r, &d) in decisions.column(k).iter().enumerate() {
-                // predictions = dec < 0 (1 means j), confidences = −dec.
-                conf[[r, i]] += d;
-                conf[[r, j]] -= d;
-                if d < 0.0 {
+            for r in 0..n {
+                sum[[r, i]] -= confidences[[r, k]];
+                sum[[r, j]] += confidences[[r, k]];
+                if j_wins[[r, k]] {
                     votes[[r, j]] += 1.0;
                 } else {
                     votes[[r, i]] += 1.0;
@@ -439,7 +443,7 @@ pub fn ovr_decision_function(decisions: &Array2<f64>, n_classes: usize) -> Array
             k += 1;
         }
     }
-    votes + conf.mapv(|c| c / (3.0 * (c.abs() + 1.0)))
+    votes + sum.mapv(|c| c / (3.0 * (c.abs() + 1.0)))
 }
 
 impl Classifier for SvcModel {
@@ -485,7 +489,12 @@ impl DecisionFunction for SvcModel {
         if self.classes.len() == 2 {
             return Ok(dec.mapv(|v| -v));
         }
-        Ok(ovr_decision_function(&dec, self.classes.len()))
+        // libsvm's decisions are positive for `i`: `j` wins below zero, with confidence −dec.
+        Ok(ovr_decision_function(
+            &dec.mapv(|v| v < 0.0),
+            &dec.mapv(|v| -v),
+            self.classes.len(),
+        ))
     }
 }
 

@@ -49,6 +49,28 @@ pub trait PredictProba: Classifier {
     fn predict_proba(&self, x: Features<'_>) -> Result<Array2<f64>>;
 }
 
+/// Hyper-parameters of a model fitted on several target columns at once (multilabel, or
+/// multi-output such as one output per pixel).
+pub trait MultiOutputEstimator: Clone + Send + Sync {
+    /// The fitted model.
+    type Model: MultiOutputClassifier;
+
+    /// Fits on `x` with `y` holding one row of targets per sample.
+    fn fit_multi(&self, x: Features<'_>, y: ndarray::ArrayView2<'_, usize>) -> Result<Self::Model>;
+}
+
+/// A fitted multi-output classifier.
+pub trait MultiOutputClassifier: Send + Sync {
+    /// Number of target columns.
+    fn n_outputs(&self) -> usize;
+
+    /// Number of features the model was fitted on.
+    fn n_features(&self) -> usize;
+
+    /// One row of predicted targets per sample.
+    fn predict_multi(&self, x: Features<'_>) -> Result<Array2<usize>>;
+}
+
 pub(crate) fn check_targets(rows: usize, targets: usize) -> Result<()> {
     if rows != targets {
         return Err(Error::LengthMismatch { rows, targets });

@@ -1,7 +1,10 @@
 //! Cross-validation: scores per fold and clean out-of-fold predictions, folds in parallel.
 
 use classify_metrics::{accuracy_score, precision_recall_fscore_support, Average, PrfOptions};
-use classify_models::{Classifier, DecisionFunction, Estimator, Features, PredictProba};
+use classify_models::{
+    Classifier, DecisionFunction, Estimator, Features, MultiOutputClassifier, MultiOutputEstimator,
+    PredictProba,
+};
 use ndarray::Array2;
 use rayon::prelude::*;
 
@@ -221,4 +224,52 @@ fn out_of_fold<E: Estimator>(
         }
     }
     Ok(result)
+}
+
+/// Out-of-fold predictions of a multi-output model (multilabel or multi-output targets, one
+/// row per sample): each row predicted by the model fitted without it. scikit-learn's
+/// `cross_val_predict` with an integer `cv` uses unshuffled [`KFold`](crate::KFold) for
+/// such targets (stratification needs one label per sample): pass `Cv::KFold(k)`.
+pub fn cross_val_predict_multi<E: MultiOutputEstimator>(
+    estimator: &E,
+    x: Features<'_>,
+    y: ndarray::ArrayView2<'_, usize>,
+    cv: &Cv,
+) -> Result<Array2<usize>> {
+    if x.n_samples() != y.nrows() {
+        return Err(Error::Model(classify_models::Error::LengthMismatch {
+            rows: x.n_samples(),
+            targets: y.nrows(),
+        }));
+    }
+    let splits = match cv {
+        Cv::Stratified(_) => return Err(Error::InvalidSplit(
+            "stratified folds need one label per sample; use Cv::KFold for multi-output targets"
+                .into(),
+        )),
+        other => other.splits(&vec![0; y.nrows()])?,
+    };
+    let parts = splits
+        .par_iter()
+        .enumerate()
+        .map(|(fold, split)| {
+            let train = x.select(&split.train);
+            let ty = y.select(ndarray::Axis(0), &split.train);
+            let model = estimator
+                .fit_multi(train.view(), ty.view())
+                .map_err(|source| Error::Fold { fold, source })?;
+            let test = x.select(&split.test);
+            let pred = model
+                .predict_multi(test.view())
+                .map_err(|source| Error::Fold { fold, source })?;
+            Ok((split.test.clone(), pred))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let mut out = Array2::zeros(y.dim());
+    for (rows, pred) in parts {
+        for (r, p) in rows.iter().zip(pred.rows()) {
+            out.row_mut(*r).assign(&p);
+        }
+    }
+    Ok(out)
 }

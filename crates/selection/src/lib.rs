@@ -30,8 +30,8 @@ mod error;
 mod split;
 
 pub use cv::{
-    cross_val_decision_function, cross_val_predict, cross_val_predict_proba, cross_val_score, Cv,
-    Scoring,
+    cross_val_decision_function, cross_val_predict, cross_val_predict_multi,
+    cross_val_predict_proba, cross_val_score, Cv, Scoring,
 };
 pub use error::{Error, Result};
 pub use split::{train_test_split, KFold, Split, StratifiedKFold, TestSize};

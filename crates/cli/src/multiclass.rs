@@ -1,0 +1,258 @@
+//! `classify multiclass`: all ten classes, natively or through one-vs-rest / one-vs-one.
+
+use classify_metrics::accuracy_score;
+use classify_models::{
+    Classifier, DecisionFunction, DummyClassifier, Estimator, Features, PredictProba,
+    RandomForestClassifier, Scaled, SgdClassifier, Svc,
+};
+use classify_multiclass::{OneVsOne, OneVsRest};
+use classify_selection::{cross_val_predict, Cv, StratifiedKFold};
+use ndarray::Array2;
+use serde::Serialize;
+
+use crate::args::{Common, CvArgs, ModelName, Strategy};
+use crate::data::load;
+use crate::output::{self, spinner, thousands};
+
+#[derive(Serialize)]
+struct MulticlassReport {
+    dataset: String,
+    n_train: usize,
+    n_test: usize,
+    model: String,
+    strategy: &'static str,
+    classes: Vec<usize>,
+    n_estimators: usize,
+    folds: usize,
+    fold_accuracy: Vec<f64>,
+    mean_accuracy: f64,
+    test_accuracy: f64,
+    image: Explained,
+}
+
+#[derive(Serialize)]
+struct Explained {
+    index: usize,
+    label: u8,
+    predicted: usize,
+    /// Decision scores (or probabilities, for models without scores), one per class.
+    scores: Vec<f64>,
+    score_kind: &'static str,
+}
+
+/// What one model gives the report.
+struct Outcome {
+    fold_pred: Vec<usize>,
+    test_pred: Vec<usize>,
+    classes: Vec<usize>,
+    predicted: usize,
+    scores: Vec<f64>,
+    score_kind: &'static str,
+    n_estimators: usize,
+}
+
+/// The inputs every model sees.
+struct Inputs<'a> {
+    x: Features<'a>,
+    y: &'a [usize],
+    test: Features<'a>,
+    row: Features<'a>,
+    cv: Cv,
+}
+
+/// Cross-validates `est`, fits it on every training image, predicts the test set and scores
+/// the chosen image with `scores` (decision function or probabilities).
+fn evaluate<E: Estimator>(
+    est: &E,
+    input: &Inputs<'_>,
+    scores: impl Fn(&E::Model, Features<'_>) -> classify_models::Result<Array2<f64>>,
+    score_kind: &'static str,
+    n_estimators: impl Fn(&E::Model) -> usize,
+) -> anyhow::Result<Outcome> {
+    let fold_pred = cross_val_predict(est, input.x, input.y, &input.cv)?;
+    let model = est.fit(input.x, input.y)?;
+    let test_pred = model.predict(input.test)?;
+    let predicted = model.predict(input.row)?[0];
+    Ok(Outcome {
+        fold_pred,
+        test_pred,
+        classes: model.classes().to_vec(),
+        predicted,
+        scores: scores(&model, input.row)?.row(0).to_vec(),
+        score_kind,
+        n_estimators: n_estimators(&model),
+    })
+}
+
+fn df<M: DecisionFunction>(m: &M, x: Features<'_>) -> classify_models::Result<Array2<f64>> {
+    m.decision_function(x)
+}
+
+fn proba<M: PredictProba>(m: &M, x: Features<'_>) -> classify_models::Result<Array2<f64>> {
+    m.predict_proba(x)
+}
+
+/// Runs `evaluate` on `est`, or on `est` behind a standard scaler.
+macro_rules! scaled {
+    ($scale:expr, $est:expr, $input:expr, $scores:ident, $kind:expr, |$m:ident| $n:expr) => {
+        if $scale {
+            evaluate(&Scaled::new($est), $input, $scores, $kind, |s| {
+                let $m = &s.model;
+                $n
+            })
+        } else {
+            evaluate(&$est, $input, $scores, $kind, |$m| $n)
+        }
+    };
+}
+
+pub fn multiclass(common: &Common, cv: &CvArgs, strategy: Option<Strategy>) -> anyhow::Result<()> {
+    let data = load(common)?;
+    let y: Vec<usize> = data.train.target.iter().map(|&l| usize::from(l)).collect();
+    let index = common.index;
+    if index >= data.train.n_samples() {
+        anyhow::bail!(
+            "--index {index} is out of range: {} training images",
+            data.train.n_samples()
+        );
+    }
+    let one = data.train.data.slice(ndarray::s![index..index + 1, ..]);
+    let splits = StratifiedKFold::new(cv.cv).split(&y)?;
+    let input = Inputs {
+        x: (&data.train.data).into(),
+        y: &y,
+        test: (&data.test.data).into(),
+        row: one.into(),
+        cv: Cv::Splits(splits.clone()),
+    };
+    let bar = spinner(
+        common,
+        &format!(
+            "{}-fold cross-validation, then a fit on {} images",
+            cv.cv,
+            thousands(y.len())
+        ),
+    );
+    let sgd = SgdClassifier {
+        random_state: common.seed,
+        ..Default::default()
+    };
+    let svc = Svc::default();
+    let forest = RandomForestClassifier {
+        random_state: common.seed,
+        ..Default::default()
+    };
+    let k = data.train.n_classes();
+    let (scale, d) = (cv.scale, "decision function");
+    let outcome = match (cv.model, strategy) {
+        (ModelName::Sgd, None) => scaled!(scale, sgd, &input, df, d, |m| m.coef.nrows()),
+        (ModelName::Svc, None) => scaled!(scale, svc, &input, df, d, |m| m.n_pairs()),
+        (ModelName::Sgd, Some(Strategy::Ovr)) => {
+            scaled!(scale, OneVsRest::new(sgd), &input, df, d, |m| m
+                .estimators()
+                .len())
+        }
+        (ModelName::Sgd, Some(Strategy::Ovo)) => {
+            scaled!(scale, OneVsOne::new(sgd), &input, df, d, |m| m
+                .estimators()
+                .len())
+        }
+        (ModelName::Svc, Some(Strategy::Ovr)) => {
+            scaled!(scale, OneVsRest::new(svc), &input, df, d, |m| m
+                .estimators()
+                .len())
+        }
+        (ModelName::Svc, Some(Strategy::Ovo)) => {
+            scaled!(scale, OneVsOne::new(svc), &input, df, d, |m| m
+                .estimators()
+                .len())
+        }
+        (ModelName::Forest, None) => {
+            scaled!(scale, forest, &input, proba, "probability", |m| m.n_trees())
+        }
+        (ModelName::Dummy, None) => {
+            let dummy = DummyClassifier::most_frequent();
+            scaled!(scale, dummy, &input, proba, "probability", |_m| 1)
+        }
+        (ModelName::Forest | ModelName::Dummy, Some(_)) => anyhow::bail!(
+            "--strategy needs a model with decision scores (sgd, svc); the {} is multiclass as it is",
+            if cv.model == ModelName::Forest {
+                "forest"
+            } else {
+                "dummy"
+            }
+        ),
+    }?;
+    bar.finish_and_clear();
+    let fold_accuracy: Vec<f64> = splits
+        .iter()
+        .map(|s| {
+            let t: Vec<usize> = s.test.iter().map(|&i| y[i]).collect();
+            let p: Vec<usize> = s.test.iter().map(|&i| outcome.fold_pred[i]).collect();
+            accuracy_score(&t, &p, None)
+        })
+        .collect::<Result<_, _>>()?;
+    let truth: Vec<usize> = data.test.target.iter().map(|&l| usize::from(l)).collect();
+    let report = MulticlassReport {
+        dataset: data.name.clone(),
+        n_train: y.len(),
+        n_test: truth.len(),
+        model: crate::binary::model_name(cv),
+        strategy: match (strategy, cv.model) {
+            (Some(Strategy::Ovr), _) => "one-vs-rest",
+            (Some(Strategy::Ovo), _) => "one-vs-one",
+            (None, ModelName::Svc) => "native (one-vs-one)",
+            (None, ModelName::Sgd) => "native (one-vs-rest)",
+            (None, _) => "native",
+        },
+        classes: outcome.classes,
+        n_estimators: outcome.n_estimators,
+        folds: cv.cv,
+        mean_accuracy: fold_accuracy.iter().sum::<f64>() / fold_accuracy.len().max(1) as f64,
+        fold_accuracy,
+        test_accuracy: accuracy_score(&truth, &outcome.test_pred, None)?,
+        image: Explained {
+            index,
+            label: data.train.target[index],
+            predicted: outcome.predicted,
+            scores: outcome.scores,
+            score_kind: outcome.score_kind,
+        },
+    };
+    if common.json {
+        return output::json(&report);
+    }
+    println!(
+        "{k} classes of {}: {} training images; model: {}, strategy: {} ({} fitted estimators)",
+        report.dataset,
+        thousands(report.n_train),
+        report.model,
+        report.strategy,
+        report.n_estimators
+    );
+    let folds: Vec<String> = report
+        .fold_accuracy
+        .iter()
+        .map(|a| format!("{a:.4}"))
+        .collect();
+    println!(
+        "{}-fold accuracy  {}   (mean {:.4})",
+        cv.cv,
+        folds.join("  "),
+        report.mean_accuracy
+    );
+    println!(
+        "test accuracy {:.4} on {} test images (model fitted on every training image)",
+        report.test_accuracy,
+        thousands(report.n_test)
+    );
+    let e = &report.image;
+    println!(
+        "training image {} (label {}): predicted {}; {} per class:",
+        e.index, e.label, e.predicted, e.score_kind
+    );
+    for (c, s) in report.classes.iter().zip(&e.scores) {
+        println!("  {c}: {s:>8.4}");
+    }
+    Ok(())
+}

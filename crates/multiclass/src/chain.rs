@@ -1,0 +1,218 @@
+//! Classifier chains: each label's model also sees the labels before it.
+
+use classify_models::{
+    Classifier, Error, Estimator, Features, MultiOutputClassifier, MultiOutputEstimator,
+    OwnedFeatures, Result,
+};
+use classify_selection::{cross_val_predict, Cv};
+use ndarray::{s, Array2, ArrayView2};
+use rand::seq::SliceRandom;
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use serde::{Deserialize, Serialize};
+
+use crate::multioutput::check_multi;
+
+/// The order in which a chain predicts the labels.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChainOrder {
+    /// Columns in their order.
+    Natural,
+    /// This order (a permutation of the columns).
+    Fixed(Vec<usize>),
+    /// A permutation drawn from this seed.
+    Random(u64),
+}
+
+/// A chain of binary models, one per label column, as scikit-learn's `ClassifierChain`: the
+/// model of the `p`-th label in `order` is fed the features plus the `p` labels before it.
+/// At fit time those are the true labels, or with `cv = Some(k)` out-of-fold predictions from
+/// `k`-fold cross-validation (what the chain will see at predict time); at predict time,
+/// the chain's own predictions.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClassifierChain<E> {
+    /// The model of each link.
+    pub estimator: E,
+    /// Label order.
+    pub order: ChainOrder,
+    /// Train later links on out-of-fold predictions of earlier ones (stratified folds).
+    pub cv: Option<usize>,
+}
+
+impl<E> ClassifierChain<E> {
+    /// A chain over the columns in order, fed true labels.
+    pub fn new(estimator: E) -> Self {
+        ClassifierChain {
+            estimator,
+            order: ChainOrder::Natural,
+            cv: None,
+        }
+    }
+}
+
+/// A fitted chain.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClassifierChainModel<M> {
+    order: Vec<usize>,
+    estimators: Vec<M>,
+    n_features: usize,
+}
+
+impl<M> ClassifierChainModel<M> {
+    /// The label order.
+    pub fn order(&self) -> &[usize] {
+        &self.order
+    }
+
+    /// The model of each link, in chain order.
+    pub fn estimators(&self) -> &[M] {
+        &self.estimators
+    }
+}
+
+/// Features followed by label columns, as one matrix (`u8` stays `u8` when labels fit).
+enum Augmented {
+    U8(Array2<u8>),
+    F32(Array2<f32>),
+}
+
+impl Augmented {
+    fn new(x: Features<'_>, extra: usize, labels_fit_u8: bool) -> Augmented {
+        let (n, d) = (x.n_samples(), x.n_features());
+        match x {
+            Features::U8(a) if labels_fit_u8 => {
+                let mut out = Array2::zeros((n, d + extra));
+                out.slice_mut(s![.., ..d]).assign(&a);
+                Augmented::U8(out)
+            }
+            _ => {
+                let mut out = Array2::zeros((n, d + extra));
+                out.slice_mut(s![.., ..d]).assign(&x.to_f32());
+                Augmented::F32(out)
+            }
+        }
+    }
+
+    fn set_column(&mut self, j: usize, values: &[usize]) {
+        match self {
+            Augmented::U8(a) => a
+                .column_mut(j)
+                .iter_mut()
+                .zip(values)
+                .for_each(|(o, &v)| *o = v as u8),
+            Augmented::F32(a) => a
+                .column_mut(j)
+                .iter_mut()
+                .zip(values)
+                .for_each(|(o, &v)| *o = v as f32),
+        }
+    }
+
+    /// The first `cols` columns, contiguous.
+    fn head(&self, cols: usize) -> OwnedFeatures {
+        match self {
+            Augmented::U8(a) => OwnedFeatures::U8(a.slice(s![.., ..cols]).to_owned()),
+            Augmented::F32(a) => OwnedFeatures::F32(a.slice(s![.., ..cols]).to_owned()),
+        }
+    }
+}
+
+impl<E: Estimator> ClassifierChain<E> {
+    fn resolve_order(&self, m: usize) -> Result<Vec<usize>> {
+        let order = match &self.order {
+            ChainOrder::Natural => (0..m).collect(),
+            ChainOrder::Fixed(o) => o.clone(),
+            ChainOrder::Random(seed) => {
+                let mut o: Vec<usize> = (0..m).collect();
+                o.shuffle(&mut ChaCha8Rng::seed_from_u64(*seed));
+                o
+            }
+        };
+        let mut sorted = order.clone();
+        sorted.sort_unstable();
+        if sorted != (0..m).collect::<Vec<_>>() {
+            return Err(Error::InvalidParameter(format!(
+                "chain order {order:?} is not a permutation of the {m} label columns"
+            )));
+        }
+        Ok(order)
+    }
+}
+
+impl<E: Estimator> MultiOutputEstimator for ClassifierChain<E> {
+    type Model = ClassifierChainModel<E::Model>;
+
+    fn fit_multi(&self, x: Features<'_>, y: ArrayView2<'_, usize>) -> Result<Self::Model> {
+        check_multi(x, y)?;
+        let (d, m) = (x.n_features(), y.ncols());
+        let order = self.resolve_order(m)?;
+        let fits_u8 = y.iter().all(|&v| v <= 255);
+        let mut aug = Augmented::new(x, m, fits_u8);
+        if self.cv.is_none() {
+            for (p, &col) in order.iter().enumerate() {
+                aug.set_column(d + p, &y.column(col).to_vec());
+            }
+        }
+        let mut estimators = Vec::with_capacity(m);
+        for (p, &col) in order.iter().enumerate() {
+            let target = y.column(col).to_vec();
+            let features = aug.head(d + p);
+            estimators.push(self.estimator.fit(features.view(), &target)?);
+            if let (Some(k), true) = (self.cv, p + 1 < m) {
+                let oof = cross_val_predict(
+                    &self.estimator,
+                    features.view(),
+                    &target,
+                    &Cv::Stratified(k),
+                )
+                .map_err(|e| match e {
+                    classify_selection::Error::Model(m) => m,
+                    other => Error::InvalidParameter(format!("chain link {p}: {other}")),
+                })?;
+                aug.set_column(d + p, &oof);
+            }
+        }
+        Ok(ClassifierChainModel {
+            order,
+            estimators,
+            n_features: d,
+        })
+    }
+}
+
+impl<M: Classifier> MultiOutputClassifier for ClassifierChainModel<M> {
+    fn n_outputs(&self) -> usize {
+        self.order.len()
+    }
+
+    fn n_features(&self) -> usize {
+        self.n_features
+    }
+
+    /// Links in order, each fed the predictions of the links before it; columns returned in
+    /// the original label order.
+    fn predict_multi(&self, x: Features<'_>) -> Result<Array2<usize>> {
+        if x.n_features() != self.n_features {
+            return Err(Error::FeatureMismatch {
+                expected: self.n_features,
+                found: x.n_features(),
+            });
+        }
+        let (d, m) = (self.n_features, self.order.len());
+        let fits_u8 = self
+            .estimators
+            .iter()
+            .all(|e| e.classes().iter().all(|&c| c <= 255));
+        let mut aug = Augmented::new(x, m, fits_u8);
+        let mut out = Array2::zeros((x.n_samples(), m));
+        for (p, (e, &col)) in self.estimators.iter().zip(&self.order).enumerate() {
+            let pred = e.predict(aug.head(d + p).view())?;
+            aug.set_column(d + p, &pred);
+            for (o, v) in out.column_mut(col).iter_mut().zip(&pred) {
+                *o = *v;
+            }
+        }
+        Ok(out)
+    }
+}

@@ -1,0 +1,88 @@
+//! `classify multiclass --strategy`, `classify multilabel`, `classify denoise`.
+
+use crate::util::classify;
+
+#[test]
+fn multiclass_strategies_report_scores_and_estimators() {
+    let tmp = tempfile::tempdir().unwrap();
+    let run = |extra: &[&str]| {
+        let mut args = vec!["multiclass", "--train", "1000", "--cv", "2", "--json"];
+        args.extend_from_slice(extra);
+        classify(tmp.path(), &args).json()
+    };
+    for (extra, strategy, n) in [
+        (&["--model", "svc"][..], "native (one-vs-one)", 45),
+        (&["--model", "svc", "--strategy", "ovr"][..], "one-vs-rest", 10),
+        (&["--model", "sgd", "--strategy", "ovo"][..], "one-vs-one", 45),
+        (&["--model", "sgd"][..], "native (one-vs-rest)", 10),
+    ] {
+        let v = run(extra);
+        assert_eq!(v["strategy"], strategy, "{v}");
+        assert_eq!(v["n_estimators"], n, "{v}");
+        assert_eq!(v["classes"].as_array().unwrap().len(), 10);
+        let scores: Vec<f64> = v["image"]["scores"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s.as_f64().unwrap())
+            .collect();
+        assert_eq!(scores.len(), 10);
+        // The predicted class has the top score.
+        let top = (0..10).fold(0, |b, j| if scores[j] > scores[b] { j } else { b });
+        assert_eq!(v["image"]["predicted"], top, "{v}");
+        assert!(v["test_accuracy"].as_f64().unwrap() > 0.8, "{v}");
+    }
+    let e = classify(
+        tmp.path(),
+        &["multiclass", "--model", "forest", "--strategy", "ovr"],
+    );
+    assert!(e.err().contains("--strategy"));
+}
+
+#[test]
+fn multilabel_knn_and_chain() {
+    let tmp = tempfile::tempdir().unwrap();
+    let v = classify(tmp.path(), &["multilabel", "--json"]).json();
+    // Image 0 of the sample is a 9: large and odd.
+    assert_eq!(v["image"]["digit"], 9);
+    assert_eq!(v["image"]["truth"], serde_json::json!([1, 1]));
+    assert_eq!(v["image"]["predicted"], serde_json::json!([1, 1]));
+    let macro_f1 = v["f1_macro"].as_f64().unwrap();
+    assert!(macro_f1 >= 0.95, "{v}");
+    assert!(v["f1_weighted"].as_f64().unwrap() >= macro_f1 - 0.02);
+    let c = classify(
+        tmp.path(),
+        &["multilabel", "--chain", "sgd", "--train", "1500", "--json"],
+    )
+    .json();
+    assert!(c["model"].as_str().unwrap().contains("chain"));
+    assert!(c["f1_macro"].as_f64().unwrap() > 0.75, "{c}");
+}
+
+#[test]
+fn denoise_removes_the_noise() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("figs/denoise.png");
+    let v = classify(
+        tmp.path(),
+        &[
+            "denoise",
+            "--test-images",
+            "100",
+            "--index",
+            "4",
+            "--out",
+            out.to_str().unwrap(),
+            "--json",
+        ],
+    )
+    .json();
+    let f = |k: &str| v[k].as_f64().unwrap();
+    // Uniform noise 0–99 has an RMSE of about 57.
+    assert!((f("rmse_noisy") - 57.3).abs() < 1.0, "{v}");
+    assert!(f("rmse_denoised") < f("rmse_noisy"), "{v}");
+    assert!(f("rmse_background_denoised") < 0.3 * f("rmse_background_noisy"), "{v}");
+    assert!(f("psnr_denoised_db") > f("psnr_noisy_db"));
+    let png = std::fs::read(&out).unwrap();
+    assert_eq!(&png[1..4], b"PNG");
+}

@@ -12,8 +12,16 @@ fn multiclass_strategies_report_scores_and_estimators() {
     };
     for (extra, strategy, n) in [
         (&["--model", "svc"][..], "native (one-vs-one)", 45),
-        (&["--model", "svc", "--strategy", "ovr"][..], "one-vs-rest", 10),
-        (&["--model", "sgd", "--strategy", "ovo"][..], "one-vs-one", 45),
+        (
+            &["--model", "svc", "--strategy", "ovr"][..],
+            "one-vs-rest",
+            10,
+        ),
+        (
+            &["--model", "sgd", "--strategy", "ovo"][..],
+            "one-vs-one",
+            45,
+        ),
         (&["--model", "sgd"][..], "native (one-vs-rest)", 10),
     ] {
         let v = run(extra);
@@ -81,7 +89,10 @@ fn denoise_removes_the_noise() {
     // Uniform noise 0–99 has an RMSE of about 57.
     assert!((f("rmse_noisy") - 57.3).abs() < 1.0, "{v}");
     assert!(f("rmse_denoised") < f("rmse_noisy"), "{v}");
-    assert!(f("rmse_background_denoised") < 0.3 * f("rmse_background_noisy"), "{v}");
+    assert!(
+        f("rmse_background_denoised") < 0.3 * f("rmse_background_noisy"),
+        "{v}"
+    );
     assert!(f("psnr_denoised_db") > f("psnr_noisy_db"));
     let png = std::fs::read(&out).unwrap();
     assert_eq!(&png[1..4], b"PNG");

@@ -238,3 +238,104 @@ mod tests {
         ));
     }
 }
+
+/// Error analysis as in the book: four groups of digits in a 2×2 layout (for classes a and
+/// b: true a predicted a, true a predicted b, true b predicted a, true b predicted b), each
+/// under its caption, `per_row` images per row.
+#[derive(Debug, Clone)]
+pub struct DigitQuadrants<'a> {
+    /// The four groups, one image per row, in the order above.
+    pub groups: [ArrayView2<'a, u8>; 4],
+    /// Their captions.
+    pub captions: [String; 4],
+    /// Image height and width.
+    pub shape: [usize; 2],
+    /// Images per row within a group.
+    pub per_row: usize,
+    /// Output pixels per image pixel.
+    pub scale: u32,
+}
+
+impl DigitQuadrants<'_> {
+    /// Writes the figure to `path` (`.png` or `.svg`).
+    pub fn write(&self, path: impl AsRef<Path>) -> Result<()> {
+        let [h, w] = self.shape;
+        if self.groups.iter().any(|g| g.ncols() != h * w) || self.per_row == 0 || self.scale == 0 {
+            return Err(Error::Shape(format!(
+                "every group needs rows of {h}×{w} pixels, and per_row and scale at least 1"
+            )));
+        }
+        crate::charts::write(self, path.as_ref())
+    }
+
+    fn block(&self) -> (i32, i32) {
+        let [h, w] = self.shape;
+        let rows = self
+            .groups
+            .iter()
+            .map(|g| g.nrows().div_ceil(self.per_row))
+            .max()
+            .unwrap_or(0)
+            .max(1);
+        let s = self.scale as usize;
+        (
+            (self.per_row * (w + 1) * s) as i32,
+            (rows * (h + 1) * s) as i32,
+        )
+    }
+}
+
+impl crate::charts::Figure for DigitQuadrants<'_> {
+    fn size(&self) -> (u32, u32) {
+        let (bw, bh) = self.block();
+        ((2 * bw + 60) as u32, (2 * bh + 2 * 40 + 30) as u32)
+    }
+
+    fn draw<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+    ) -> std::result::Result<(), String> {
+        use plotters::style::text_anchor::{HPos, Pos, VPos};
+        root.fill(&WHITE).map_err(|e| e.to_string())?;
+        let (bw, bh) = self.block();
+        let [h, w] = self.shape;
+        let s = self.scale as i32;
+        for (q, (group, caption)) in self.groups.iter().zip(&self.captions).enumerate() {
+            let (ox, oy) = (
+                20 + (q as i32 % 2) * (bw + 20),
+                10 + (q as i32 / 2) * (bh + 40 + 10),
+            );
+            root.draw(&Text::new(
+                caption.clone(),
+                (ox + bw / 2, oy + 16),
+                ("sans-serif", 18)
+                    .into_font()
+                    .color(&BLACK)
+                    .pos(Pos::new(HPos::Center, VPos::Center)),
+            ))
+            .map_err(|e| e.to_string())?;
+            let top = oy + 34;
+            root.draw(&Rectangle::new(
+                [(ox - 2, top - 2), (ox + bw + 2, top + bh + 2)],
+                RGBColor(200, 200, 200).stroke_width(1),
+            ))
+            .map_err(|e| e.to_string())?;
+            for (i, img) in group.rows().into_iter().enumerate() {
+                let (r, c) = ((i / self.per_row) as i32, (i % self.per_row) as i32);
+                let (x0, y0) = (ox + c * (w as i32 + 1) * s, top + r * (h as i32 + 1) * s);
+                for (p, &v) in img.iter().enumerate() {
+                    if v == 0 {
+                        continue;
+                    }
+                    let (x, y) = (x0 + (p % w) as i32 * s, y0 + (p / w) as i32 * s);
+                    root.draw(&Rectangle::new(
+                        [(x, y), (x + s, y + s)],
+                        binary(v).filled(),
+                    ))
+                    .map_err(|e| e.to_string())?;
+                }
+            }
+        }
+        Ok(())
+    }
+}

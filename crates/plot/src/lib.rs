@@ -1,4 +1,7 @@
-//! Figures for classify, written as PNG or SVG (chosen by the file extension).
+//! Figures for classify, written as PNG or SVG (chosen by the file extension): digits and
+//! digit grids, error-analysis quadrants, line charts (precision and recall against the
+//! threshold, precision–recall, ROC, calibration, several models on one chart), box plots,
+//! and scikit-learn's confusion-matrix display. Text uses the embedded DejaVu Sans.
 //!
 //! Digit pictures follow the MNIST figures practitioners know from matplotlib: the `binary`
 //! colour map (0 is white, 255 is black), no axes, nearest-neighbour pixels. Output bytes are
@@ -14,10 +17,14 @@
 //! # Ok::<(), classify_plot::Error>(())
 //! ```
 
+mod charts;
 mod digits;
 mod error;
 
-pub use digits::{digit, digit_grid, DigitStyle};
+pub use charts::{
+    BoxPlot, CellFormat, ConfusionMatrixPlot, LegendPosition, LineChart, Marker, Series,
+};
+pub use digits::{digit, digit_grid, DigitQuadrants, DigitStyle};
 pub use error::{Error, Result};
 
 use std::path::Path;

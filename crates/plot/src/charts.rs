@@ -1,0 +1,679 @@
+//! Charts of the evaluation: curves (precision and recall against the threshold, precision
+//! against recall, ROC, calibration), box plots, and the confusion-matrix display.
+
+use std::path::Path;
+use std::sync::Once;
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+use crate::error::{Error, Result};
+use crate::Format;
+
+/// matplotlib's default colour cycle (`tab10`).
+const PALETTE: [RGBColor; 6] = [
+    RGBColor(0x1f, 0x77, 0xb4),
+    RGBColor(0xff, 0x7f, 0x0e),
+    RGBColor(0x2c, 0xa0, 0x2c),
+    RGBColor(0xd6, 0x27, 0x28),
+    RGBColor(0x94, 0x67, 0xbd),
+    RGBColor(0x8c, 0x56, 0x4b),
+];
+
+const FONT: &str = "sans-serif";
+
+/// Registers the embedded DejaVu Sans (so PNG text needs no system fonts).
+fn fonts() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        // The bytes are a valid TrueType font shipped by the `dejavu` crate; should the
+        // registration fail, text is simply not drawn in PNGs.
+        let _ = plotters::style::register_font(FONT, FontStyle::Normal, dejavu::sans::regular());
+    });
+}
+
+/// A figure that can draw itself on any backend.
+pub(crate) trait Figure {
+    fn size(&self) -> (u32, u32);
+    fn draw<DB: DrawingBackend>(
+        &self,
+        area: &DrawingArea<DB, Shift>,
+    ) -> std::result::Result<(), String>;
+}
+
+/// Writes `figure` to `path` (`.png` or `.svg`), creating the folder.
+pub(crate) fn write(figure: &impl Figure, path: &Path) -> Result<()> {
+    fonts();
+    let format = Format::of(path)?;
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| Error::Draw {
+            path: path.to_path_buf(),
+            message: format!("cannot create the folder {}: {e}", dir.display()),
+        })?;
+    }
+    let size = figure.size();
+    let result = match format {
+        Format::Png => {
+            let area = BitMapBackend::new(path, size).into_drawing_area();
+            figure
+                .draw(&area)
+                .and_then(|()| area.present().map_err(|e| e.to_string()))
+        }
+        Format::Svg => {
+            let area = SVGBackend::new(path, size).into_drawing_area();
+            figure
+                .draw(&area)
+                .and_then(|()| area.present().map_err(|e| e.to_string()))
+        }
+    };
+    result.map_err(|message| Error::Draw {
+        path: path.to_path_buf(),
+        message,
+    })
+}
+
+fn err(e: impl std::fmt::Display) -> String {
+    e.to_string()
+}
+
+/// One line of a chart.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Series {
+    /// Legend text.
+    pub label: String,
+    /// x values.
+    pub x: Vec<f64>,
+    /// y values (as many as `x`).
+    pub y: Vec<f64>,
+    /// Draw dashed (a second quantity on the same axes, or a reference).
+    pub dashed: bool,
+}
+
+impl Series {
+    /// A solid line.
+    pub fn new(label: impl Into<String>, x: Vec<f64>, y: Vec<f64>) -> Series {
+        Series {
+            label: label.into(),
+            x,
+            y,
+            dashed: false,
+        }
+    }
+}
+
+/// A highlighted point, with its legend text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Marker {
+    /// Position.
+    pub x: f64,
+    /// Position.
+    pub y: f64,
+    /// Legend text.
+    pub label: String,
+}
+
+/// A line chart: curves, points, vertical marks, an optional diagonal.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LineChart {
+    /// Title above the plot.
+    pub title: String,
+    /// x-axis caption.
+    pub x_label: String,
+    /// y-axis caption.
+    pub y_label: String,
+    /// The curves.
+    pub series: Vec<Series>,
+    /// Highlighted points.
+    pub markers: Vec<Marker>,
+    /// Vertical lines at these x values, with legend text.
+    pub vlines: Vec<(f64, String)>,
+    /// The dashed `y = x` line (a random classifier's ROC, perfect calibration).
+    pub diagonal: Option<String>,
+    /// Axis ranges; `None` fits the data.
+    pub x_range: Option<(f64, f64)>,
+    /// Axis ranges; `None` fits the data.
+    pub y_range: Option<(f64, f64)>,
+    /// Where the legend goes.
+    pub legend: LegendPosition,
+}
+
+/// Legend placement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LegendPosition {
+    /// Lower left corner.
+    LowerLeft,
+    /// Lower right corner.
+    LowerRight,
+    /// Upper left corner.
+    UpperLeft,
+    /// Middle left.
+    MiddleLeft,
+}
+
+impl LineChart {
+    /// An empty chart with these captions.
+    pub fn new(title: &str, x_label: &str, y_label: &str) -> LineChart {
+        LineChart {
+            title: title.into(),
+            x_label: x_label.into(),
+            y_label: y_label.into(),
+            series: Vec::new(),
+            markers: Vec::new(),
+            vlines: Vec::new(),
+            diagonal: None,
+            x_range: None,
+            y_range: None,
+            legend: LegendPosition::LowerLeft,
+        }
+    }
+
+    fn ranges(&self) -> Result<((f64, f64), (f64, f64))> {
+        for s in &self.series {
+            if s.x.len() != s.y.len() {
+                return Err(Error::Shape(format!(
+                    "series {:?}: {} x values and {} y values",
+                    s.label,
+                    s.x.len(),
+                    s.y.len()
+                )));
+            }
+        }
+        let fit = |values: Vec<f64>| -> (f64, f64) {
+            let finite: Vec<f64> = values.into_iter().filter(|v| v.is_finite()).collect();
+            let lo = finite.iter().cloned().fold(f64::INFINITY, f64::min);
+            let hi = finite.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
+            if !lo.is_finite() {
+                (0.0, 1.0)
+            } else if hi - lo < 1e-12 {
+                (lo - 0.5, hi + 0.5)
+            } else {
+                let pad = (hi - lo) * 0.02;
+                (lo - pad, hi + pad)
+            }
+        };
+        let xs = self
+            .series
+            .iter()
+            .flat_map(|s| s.x.iter().copied())
+            .chain(self.markers.iter().map(|m| m.x))
+            .collect();
+        let ys = self
+            .series
+            .iter()
+            .flat_map(|s| s.y.iter().copied())
+            .chain(self.markers.iter().map(|m| m.y))
+            .collect();
+        Ok((
+            self.x_range.unwrap_or_else(|| fit(xs)),
+            self.y_range.unwrap_or_else(|| fit(ys)),
+        ))
+    }
+
+    /// Writes the chart to `path` (`.png` or `.svg`).
+    pub fn write(&self, path: impl AsRef<Path>) -> Result<()> {
+        let ranges = self.ranges()?;
+        write(&Lines(self, ranges), path.as_ref())
+    }
+}
+
+struct Lines<'a>(&'a LineChart, ((f64, f64), (f64, f64)));
+
+impl Figure for Lines<'_> {
+    fn size(&self) -> (u32, u32) {
+        (800, 560)
+    }
+
+    fn draw<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+    ) -> std::result::Result<(), String> {
+        let (c, ((x0, x1), (y0, y1))) = (self.0, self.1);
+        root.fill(&WHITE).map_err(err)?;
+        let mut chart = ChartBuilder::on(root)
+            .caption(&c.title, (FONT, 24))
+            .margin(16)
+            .x_label_area_size(50)
+            .y_label_area_size(64)
+            .build_cartesian_2d(x0..x1, y0..y1)
+            .map_err(err)?;
+        chart
+            .configure_mesh()
+            .x_desc(&c.x_label)
+            .y_desc(&c.y_label)
+            .label_style((FONT, 15))
+            .axis_desc_style((FONT, 17))
+            .light_line_style(RGBColor(235, 235, 235))
+            .draw()
+            .map_err(err)?;
+        if let Some(label) = &c.diagonal {
+            let lo = x0.max(y0);
+            let hi = x1.min(y1);
+            chart
+                .draw_series(DashedLineSeries::new(
+                    vec![(lo, lo), (hi, hi)],
+                    6,
+                    4,
+                    RGBColor(120, 120, 120).stroke_width(2),
+                ))
+                .map_err(err)?
+                .label(label.as_str())
+                .legend(|(x, y)| {
+                    PathElement::new(
+                        vec![(x, y), (x + 22, y)],
+                        RGBColor(120, 120, 120).stroke_width(2),
+                    )
+                });
+        }
+        for (i, s) in c.series.iter().enumerate() {
+            let color = PALETTE[i % PALETTE.len()];
+            let points: Vec<(f64, f64)> =
+                s.x.iter()
+                    .zip(&s.y)
+                    .filter(|(x, y)| x.is_finite() && y.is_finite())
+                    .map(|(&x, &y)| (x, y))
+                    .collect();
+            let style = color.stroke_width(3);
+            let anno = if s.dashed {
+                chart
+                    .draw_series(DashedLineSeries::new(points, 10, 6, style))
+                    .map_err(err)?
+            } else {
+                chart
+                    .draw_series(LineSeries::new(points, style))
+                    .map_err(err)?
+            };
+            anno.label(s.label.as_str())
+                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 22, y)], style));
+        }
+        for (i, (x, label)) in c.vlines.iter().enumerate() {
+            let color = RGBColor(60, 60, 60);
+            let _ = i;
+            chart
+                .draw_series(DashedLineSeries::new(
+                    vec![(*x, y0), (*x, y1)],
+                    4,
+                    4,
+                    color.stroke_width(2),
+                ))
+                .map_err(err)?
+                .label(label.as_str())
+                .legend(move |(x, y)| {
+                    PathElement::new(vec![(x, y), (x + 22, y)], color.stroke_width(2))
+                });
+        }
+        for m in &c.markers {
+            chart
+                .draw_series(std::iter::once(Circle::new((m.x, m.y), 7, BLACK.filled())))
+                .map_err(err)?
+                .label(m.label.as_str())
+                .legend(|(x, y)| Circle::new((x + 11, y), 5, BLACK.filled()));
+        }
+        chart
+            .configure_series_labels()
+            .position(match c.legend {
+                LegendPosition::LowerLeft => SeriesLabelPosition::LowerLeft,
+                LegendPosition::LowerRight => SeriesLabelPosition::LowerRight,
+                LegendPosition::UpperLeft => SeriesLabelPosition::UpperLeft,
+                LegendPosition::MiddleLeft => SeriesLabelPosition::MiddleLeft,
+            })
+            .background_style(WHITE.mix(0.9))
+            .border_style(RGBColor(200, 200, 200))
+            .label_font((FONT, 15))
+            .draw()
+            .map_err(err)?;
+        Ok(())
+    }
+}
+
+/// Box plots of several groups of values (per-fold scores, say), each with its individual
+/// points, as matplotlib's `boxplot` (whiskers to the furthest value within 1.5 IQR).
+#[derive(Debug, Clone, PartialEq)]
+pub struct BoxPlot {
+    /// Title.
+    pub title: String,
+    /// y-axis caption.
+    pub y_label: String,
+    /// (name, values) per box.
+    pub groups: Vec<(String, Vec<f64>)>,
+}
+
+/// NumPy's default (linear) percentile of sorted values.
+fn percentile(sorted: &[f64], q: f64) -> f64 {
+    let pos = q * (sorted.len() - 1) as f64;
+    let (lo, hi) = (pos.floor() as usize, pos.ceil() as usize);
+    sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo as f64)
+}
+
+impl BoxPlot {
+    /// Writes the plot to `path` (`.png` or `.svg`).
+    pub fn write(&self, path: impl AsRef<Path>) -> Result<()> {
+        if self.groups.is_empty() || self.groups.iter().any(|g| g.1.is_empty()) {
+            return Err(Error::Shape("every box needs at least one value".into()));
+        }
+        if self
+            .groups
+            .iter()
+            .any(|g| g.1.iter().any(|v| !v.is_finite()))
+        {
+            return Err(Error::Shape("box plot values must be finite".into()));
+        }
+        write(self, path.as_ref())
+    }
+}
+
+impl Figure for BoxPlot {
+    fn size(&self) -> (u32, u32) {
+        (260 + 160 * self.groups.len() as u32, 520)
+    }
+
+    fn draw<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+    ) -> std::result::Result<(), String> {
+        root.fill(&WHITE).map_err(err)?;
+        let all: Vec<f64> = self
+            .groups
+            .iter()
+            .flat_map(|g| g.1.iter().copied())
+            .collect();
+        let lo = all.iter().cloned().fold(f64::INFINITY, f64::min);
+        let hi = all.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
+        let pad = ((hi - lo) * 0.1).max(1e-3);
+        let n = self.groups.len();
+        let names: Vec<String> = self.groups.iter().map(|g| g.0.clone()).collect();
+        let mut chart = ChartBuilder::on(root)
+            .caption(&self.title, (FONT, 24))
+            .margin(16)
+            .x_label_area_size(44)
+            .y_label_area_size(70)
+            .build_cartesian_2d(0.5..n as f64 + 0.5, (lo - pad)..(hi + pad))
+            .map_err(err)?;
+        chart
+            .configure_mesh()
+            .y_desc(&self.y_label)
+            .x_labels(n)
+            .x_label_formatter(&|x| {
+                let i = x.round() as usize;
+                if (x - i as f64).abs() < 1e-6 && i >= 1 && i <= names.len() {
+                    names[i - 1].clone()
+                } else {
+                    String::new()
+                }
+            })
+            .disable_x_mesh()
+            .label_style((FONT, 15))
+            .axis_desc_style((FONT, 17))
+            .light_line_style(RGBColor(235, 235, 235))
+            .draw()
+            .map_err(err)?;
+        for (i, (_, values)) in self.groups.iter().enumerate() {
+            let x = i as f64 + 1.0;
+            let color = PALETTE[i % PALETTE.len()];
+            let mut v = values.clone();
+            v.sort_by(f64::total_cmp);
+            let (q1, med, q3) = (
+                percentile(&v, 0.25),
+                percentile(&v, 0.5),
+                percentile(&v, 0.75),
+            );
+            let iqr = q3 - q1;
+            let low = v
+                .iter()
+                .copied()
+                .find(|&a| a >= q1 - 1.5 * iqr)
+                .unwrap_or(q1);
+            let high = v
+                .iter()
+                .rev()
+                .copied()
+                .find(|&a| a <= q3 + 1.5 * iqr)
+                .unwrap_or(q3);
+            let w = 0.25;
+            let line = BLACK.stroke_width(2);
+            chart
+                .draw_series(std::iter::once(Rectangle::new(
+                    [(x - w, q1), (x + w, q3)],
+                    color.mix(0.25).filled(),
+                )))
+                .map_err(err)?;
+            let segments = [
+                vec![
+                    (x - w, q1),
+                    (x + w, q1),
+                    (x + w, q3),
+                    (x - w, q3),
+                    (x - w, q1),
+                ],
+                vec![(x - w, med), (x + w, med)],
+                vec![(x, q3), (x, high)],
+                vec![(x, q1), (x, low)],
+                vec![(x - w / 2.0, high), (x + w / 2.0, high)],
+                vec![(x - w / 2.0, low), (x + w / 2.0, low)],
+            ];
+            for s in segments {
+                chart
+                    .draw_series(std::iter::once(PathElement::new(s, line)))
+                    .map_err(err)?;
+            }
+            // The individual values, spread deterministically across the box.
+            let k = values.len();
+            chart
+                .draw_series(values.iter().enumerate().map(|(j, &y)| {
+                    let dx = if k > 1 {
+                        (j as f64 / (k - 1) as f64 - 0.5) * w
+                    } else {
+                        0.0
+                    };
+                    Circle::new((x + dx, y), 5, color.filled())
+                }))
+                .map_err(err)?;
+        }
+        Ok(())
+    }
+}
+
+/// How a confusion matrix display labels its cells.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CellFormat {
+    /// Whole counts.
+    Counts,
+    /// Fractions written as percentages (normalised matrices).
+    Percent,
+}
+
+/// scikit-learn's `ConfusionMatrixDisplay`: true labels down, predicted labels across, each
+/// cell coloured (viridis) and labelled, with a colour bar.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConfusionMatrixPlot {
+    /// Title.
+    pub title: String,
+    /// The matrix, rows = true labels (counts or normalised values).
+    pub matrix: Vec<Vec<f64>>,
+    /// Class names, in row order.
+    pub labels: Vec<String>,
+    /// Cell text.
+    pub format: CellFormat,
+}
+
+/// The viridis colour map at `t` ∈ [0, 1] (piecewise linear through 9 of its colours).
+pub(crate) fn viridis(t: f64) -> RGBColor {
+    const STOPS: [(u8, u8, u8); 9] = [
+        (68, 1, 84),
+        (71, 44, 122),
+        (59, 81, 139),
+        (44, 113, 142),
+        (33, 144, 141),
+        (39, 173, 129),
+        (92, 200, 99),
+        (170, 220, 50),
+        (253, 231, 37),
+    ];
+    let t = if t.is_finite() {
+        t.clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    let pos = t * (STOPS.len() - 1) as f64;
+    let i = (pos.floor() as usize).min(STOPS.len() - 2);
+    let f = pos - i as f64;
+    let mix = |a: u8, b: u8| (f64::from(a) + (f64::from(b) - f64::from(a)) * f).round() as u8;
+    let (a, b) = (STOPS[i], STOPS[i + 1]);
+    RGBColor(mix(a.0, b.0), mix(a.1, b.1), mix(a.2, b.2))
+}
+
+impl ConfusionMatrixPlot {
+    /// Writes the display to `path` (`.png` or `.svg`).
+    pub fn write(&self, path: impl AsRef<Path>) -> Result<()> {
+        let n = self.matrix.len();
+        if n == 0 || self.matrix.iter().any(|r| r.len() != n) || self.labels.len() != n {
+            return Err(Error::Shape(format!(
+                "a confusion matrix display needs a square matrix and one label per row ({n} rows, {} labels)",
+                self.labels.len()
+            )));
+        }
+        write(self, path.as_ref())
+    }
+
+    fn text(&self, v: f64) -> String {
+        match self.format {
+            CellFormat::Counts => format!("{}", v.round() as i64),
+            CellFormat::Percent => {
+                let p = v * 100.0;
+                if p != 0.0 && p.abs() < 1.0 {
+                    format!("{p:.1}%")
+                } else {
+                    format!("{p:.0}%")
+                }
+            }
+        }
+    }
+}
+
+impl Figure for ConfusionMatrixPlot {
+    fn size(&self) -> (u32, u32) {
+        let n = self.matrix.len() as u32;
+        let cell = (560 / n).clamp(40, 120);
+        (n * cell + 260, n * cell + 150)
+    }
+
+    fn draw<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+    ) -> std::result::Result<(), String> {
+        root.fill(&WHITE).map_err(err)?;
+        let n = self.matrix.len();
+        let cell = (560 / n as i32).clamp(40, 120);
+        let (left, top) = (110, 60);
+        let values: Vec<f64> = self.matrix.iter().flatten().copied().collect();
+        let lo = values.iter().cloned().fold(f64::INFINITY, f64::min);
+        let hi = values.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
+        let span = if hi > lo { hi - lo } else { 1.0 };
+        let centre = |h: HPos| Pos::new(h, VPos::Center);
+        root.draw(&Text::new(
+            self.title.clone(),
+            (left + cell * n as i32 / 2, 24),
+            (FONT, 24)
+                .into_font()
+                .color(&BLACK)
+                .pos(centre(HPos::Center)),
+        ))
+        .map_err(err)?;
+        let font_size = (f64::from(cell) * 0.32).clamp(12.0, 22.0);
+        for (r, row) in self.matrix.iter().enumerate() {
+            for (c, &v) in row.iter().enumerate() {
+                let (x, y) = (left + c as i32 * cell, top + r as i32 * cell);
+                let t = (v - lo) / span;
+                root.draw(&Rectangle::new(
+                    [(x, y), (x + cell, y + cell)],
+                    viridis(t).filled(),
+                ))
+                .map_err(err)?;
+                // Light text on dark cells, as scikit-learn.
+                let ink = if t < 0.5 { WHITE } else { BLACK };
+                root.draw(&Text::new(
+                    self.text(v),
+                    (x + cell / 2, y + cell / 2),
+                    (FONT, font_size)
+                        .into_font()
+                        .color(&ink)
+                        .pos(centre(HPos::Center)),
+                ))
+                .map_err(err)?;
+            }
+        }
+        let side = cell * n as i32;
+        let label_font = (FONT, 16).into_font();
+        for (i, name) in self.labels.iter().enumerate() {
+            let mid = i as i32 * cell + cell / 2;
+            root.draw(&Text::new(
+                name.clone(),
+                (left + mid, top + side + 16),
+                label_font.clone().color(&BLACK).pos(centre(HPos::Center)),
+            ))
+            .map_err(err)?;
+            root.draw(&Text::new(
+                name.clone(),
+                (left - 10, top + mid),
+                label_font.clone().color(&BLACK).pos(centre(HPos::Right)),
+            ))
+            .map_err(err)?;
+        }
+        root.draw(&Text::new(
+            "Predicted label",
+            (left + side / 2, top + side + 48),
+            (FONT, 18)
+                .into_font()
+                .color(&BLACK)
+                .pos(centre(HPos::Center)),
+        ))
+        .map_err(err)?;
+        root.draw(&Text::new(
+            "True label",
+            (24, top + side / 2),
+            (FONT, 18)
+                .into_font()
+                .transform(FontTransform::Rotate270)
+                .color(&BLACK)
+                .pos(centre(HPos::Center)),
+        ))
+        .map_err(err)?;
+        // Colour bar with five ticks.
+        let (bx, bw) = (left + side + 30, 24);
+        let steps = 100;
+        for s in 0..steps {
+            let y0 = top + side - (s + 1) * side / steps;
+            let y1 = top + side - s * side / steps;
+            root.draw(&Rectangle::new(
+                [(bx, y0), (bx + bw, y1)],
+                viridis((s as f64 + 0.5) / steps as f64).filled(),
+            ))
+            .map_err(err)?;
+        }
+        root.draw(&Rectangle::new(
+            [(bx, top), (bx + bw, top + side)],
+            BLACK.stroke_width(1),
+        ))
+        .map_err(err)?;
+        for k in 0..=4 {
+            let v = lo + span * f64::from(k) / 4.0;
+            let y = top + side - side * k / 4;
+            root.draw(&PathElement::new(
+                vec![(bx + bw, y), (bx + bw + 6, y)],
+                BLACK,
+            ))
+            .map_err(err)?;
+            let text = match self.format {
+                CellFormat::Counts => format!("{}", v.round() as i64),
+                CellFormat::Percent => format!("{:.0}%", v * 100.0),
+            };
+            root.draw(&Text::new(
+                text,
+                (bx + bw + 10, y),
+                (FONT, 15).into_font().color(&BLACK).pos(centre(HPos::Left)),
+            ))
+            .map_err(err)?;
+        }
+        Ok(())
+    }
+}

@@ -5,4 +5,5 @@ mod data;
 mod knn;
 mod multilabel;
 mod predict;
+mod report;
 mod util;

@@ -5,8 +5,11 @@
 //! - `bench [--quick] [--all] [--no-python] [--dataset NAME] [STEP...]`: runs the criterion benches,
 //!   then the same steps in scikit-learn / NumPy (in a venv under `target/`) on the same data,
 //!   and prints each step's time for both and the ratio.
+//! - `report-check`: builds `classify report` on the embedded sample, opens it in headless
+//!   Chromium, and checks the screenshot is not blank and every figure is on the page.
 
 mod bench;
+mod report;
 #[cfg(test)]
 mod tidy;
 
@@ -17,13 +20,15 @@ use anyhow::{bail, Context};
 
 const USAGE: &str = "usage:
   cargo xtask fetch <mnist|fashion-mnist> [--from DIR] [--data-dir DIR]
-  cargo xtask bench [--quick] [--all] [--no-python] [--dataset NAME] [STEP...]";
+  cargo xtask bench [--quick] [--all] [--no-python] [--dataset NAME] [STEP...]
+  cargo xtask report-check";
 
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         Some("fetch") => fetch(&args[1..]),
         Some("bench") => bench::run(&args[1..]),
+        Some("report-check") => report::run(&args[1..]),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             Ok(())

@@ -94,6 +94,9 @@ pub enum Command {
         /// The picture.
         image: PathBuf,
     },
+    /// The whole workflow, end to end: every figure and number in one HTML page
+    /// (--out DIR, default report/: index.html, the figures, results.json).
+    Report,
     /// All classes at once: accuracy per fold, test accuracy, and the scores of training image
     /// --index; natively multiclass, or through one-vs-rest / one-vs-one.
     Multiclass {

@@ -22,6 +22,7 @@ mod multiclass;
 mod multilabel;
 mod output;
 mod predict;
+mod report;
 
 use std::ffi::OsString;
 
@@ -73,6 +74,7 @@ pub fn execute(cli: &Cli) -> anyhow::Result<()> {
         Command::Multilabel { k, chain } => multilabel::multilabel(&cli.common, *k, *chain),
         Command::Denoise { k, test_images } => multilabel::denoise(&cli.common, *k, *test_images),
         Command::Knn { k, weights } => knn::knn(&cli.common, *k, *weights),
+        Command::Report => report::report(&cli.common),
         Command::Train { model, save } => predict::train(&cli.common, *model, save),
         Command::Predict { model, image } => predict::predict(&cli.common, model, image),
     }

@@ -102,6 +102,25 @@ impl Series {
     }
 }
 
+/// A tick label readable at any scale: decimals for small spans, scientific notation for
+/// large magnitudes (decision scores of raw pixels run into the millions).
+fn tick(v: f64, span: f64) -> String {
+    if v == 0.0 {
+        return "0".into();
+    }
+    if v.abs() >= 1e5 {
+        return format!("{v:.1e}");
+    }
+    let decimals = if span >= 50.0 {
+        0
+    } else if span >= 5.0 {
+        1
+    } else {
+        2
+    };
+    format!("{v:.decimals$}")
+}
+
 /// A highlighted point, with its legend text.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Marker {
@@ -237,10 +256,14 @@ impl Figure for Lines<'_> {
             .y_label_area_size(64)
             .build_cartesian_2d(x0..x1, y0..y1)
             .map_err(err)?;
+        let x_format = |v: &f64| tick(*v, x1 - x0);
+        let y_format = |v: &f64| tick(*v, y1 - y0);
         chart
             .configure_mesh()
             .x_desc(&c.x_label)
             .y_desc(&c.y_label)
+            .x_label_formatter(&x_format)
+            .y_label_formatter(&y_format)
             .label_style((FONT, 15))
             .axis_desc_style((FONT, 17))
             .light_line_style(RGBColor(235, 235, 235))

@@ -65,3 +65,37 @@ fn report_writes_page_figures_and_numbers() {
         );
     }
 }
+
+#[test]
+fn workflow_commands_draw_their_figures() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    for (args, file) in [
+        (
+            vec!["binary", "--train", "1500", "--figure", "roc"],
+            "figs/roc.svg",
+        ),
+        (vec!["binary", "--train", "1500"], "figs/threshold.png"),
+        (
+            vec!["binary", "--train", "1500", "--figure", "pr"],
+            "figs/pr.png",
+        ),
+        (
+            vec!["multiclass", "--train", "1500", "--normalize", "pred"],
+            "figs/cm.png",
+        ),
+        (
+            vec!["multiclass", "--train", "1500", "--errors-only"],
+            "figs/errors.svg",
+        ),
+    ] {
+        let out = dir.join(file);
+        let mut all = args.clone();
+        all.extend(["--json", "--out", out.to_str().unwrap()]);
+        classify(dir, &all).json();
+        let bytes = std::fs::read(&out).unwrap();
+        assert!(bytes.len() > 2000, "{file}");
+    }
+    let svg = std::fs::read_to_string(dir.join("figs/errors.svg")).unwrap();
+    assert!(svg.contains("Errors (out of fold)"));
+}

@@ -61,6 +61,9 @@ pub enum Command {
         /// Precision the threshold search aims for.
         #[arg(long, default_value_t = 0.90)]
         target_precision: f64,
+        /// Which figure --out writes.
+        #[arg(long, value_enum, default_value_t = BinaryFigure::Threshold)]
+        figure: BinaryFigure,
         /// Model and cross-validation.
         #[command(flatten)]
         cv: CvArgs,
@@ -106,6 +109,12 @@ pub enum Command {
         /// Force a strategy (default: the model's own; SVC is one-vs-one, SGD one-vs-rest).
         #[arg(long, value_enum)]
         strategy: Option<Strategy>,
+        /// Normalise the confusion matrix that --out draws (percentages).
+        #[arg(long, value_enum)]
+        normalize: Option<NormalizeArg>,
+        /// Draw only the errors (the diagonal weighs nothing), as the book does.
+        #[arg(long)]
+        errors_only: bool,
     },
     /// Two labels per digit (large: 7, 8, 9; odd): k-NN multilabel (or --chain svc), the
     /// labels of training image --index, 3-fold out-of-fold macro and weighted F1.
@@ -143,6 +152,28 @@ pub enum ModelName {
     /// Support-vector classifier, RBF kernel, one-vs-one, as scikit-learn's SVC() (slow
     /// beyond a few thousand images: use --train).
     Svc,
+}
+
+/// Figures of `classify binary --out`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum BinaryFigure {
+    /// Precision and recall against the threshold, the chosen one marked.
+    Threshold,
+    /// Precision against recall, the target-precision point marked.
+    Pr,
+    /// ROC curve with the random classifier's diagonal and the chosen point.
+    Roc,
+}
+
+/// Confusion-matrix normalisation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum NormalizeArg {
+    /// Each row (true class) sums to 100 %.
+    True,
+    /// Each column (predicted class) sums to 100 %.
+    Pred,
+    /// The whole matrix sums to 100 %.
+    All,
 }
 
 /// Multiclass strategies.

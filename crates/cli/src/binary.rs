@@ -15,7 +15,7 @@ use classify_selection::{
 use ndarray::Array2;
 use serde::Serialize;
 
-use crate::args::{Common, CvArgs, ModelName};
+use crate::args::{BinaryFigure, Common, CvArgs, ModelName};
 use crate::data::load;
 use crate::output::{self, spinner, thousands};
 
@@ -179,6 +179,7 @@ pub fn binary(
     cv: &CvArgs,
     digit: u8,
     target_precision: f64,
+    figure: BinaryFigure,
 ) -> anyhow::Result<()> {
     let data = load(common)?;
     let train = &data.train;
@@ -268,6 +269,22 @@ pub fn binary(
     let prf = precision_recall_fscore_support(&y, &pred, &PrfOptions::default())?;
     let roc_auc = roc_auc_score(&y, &scores, None).context("ROC AUC")?;
     let pr = precision_recall_curve(&y, &scores, &CurveOptions::pr())?;
+    let chosen = pr.threshold_for_precision(target_precision);
+    if let Some(out) = &common.out {
+        draw(
+            figure,
+            out,
+            &y,
+            &scores,
+            &pr,
+            chosen.as_ref(),
+            target_precision,
+            &model_name(cv),
+        )?;
+        if !common.json {
+            eprintln!("wrote {}", out.display());
+        }
+    }
     let report = BinaryReport {
         dataset: data.name.clone(),
         digit,
@@ -284,7 +301,7 @@ pub fn binary(
         f1: prf.fbeta.values()[0],
         roc_auc,
         target_precision,
-        threshold: pr.threshold_for_precision(target_precision),
+        threshold: chosen,
         image: ImagePrediction {
             index,
             label: train.target[index],
@@ -361,5 +378,97 @@ pub fn binary(
             c.model, c.precision, c.recall, c.f1, c.roc_auc
         );
     }
+    Ok(())
+}
+
+/// Draws the figure `--out` asks for from the out-of-fold scores.
+#[allow(clippy::too_many_arguments)]
+fn draw(
+    figure: BinaryFigure,
+    out: &std::path::Path,
+    y: &[usize],
+    scores: &[f64],
+    pr: &classify_metrics::PrCurve,
+    chosen: Option<&ThresholdPoint>,
+    target: f64,
+    model: &str,
+) -> anyhow::Result<()> {
+    use classify_plot::{LegendPosition, LineChart, Marker, Series};
+    let label = format!("{:.0} % precision", target * 100.0);
+    let chart = match figure {
+        BinaryFigure::Threshold => {
+            let n = pr.thresholds.len();
+            let mut c = LineChart::new(
+                &format!("Precision and recall versus the threshold ({model})"),
+                "Threshold",
+                "Value",
+            );
+            c.series.push(Series::new(
+                "Precision",
+                pr.thresholds.clone(),
+                pr.precision[..n].to_vec(),
+            ));
+            c.series.push(Series {
+                dashed: true,
+                ..Series::new("Recall", pr.thresholds.clone(), pr.recall[..n].to_vec())
+            });
+            if let Some(t) = chosen {
+                c.vlines
+                    .push((t.threshold, format!("threshold {:.4}", t.threshold)));
+                c.markers.push(Marker {
+                    x: t.threshold,
+                    y: t.precision,
+                    label,
+                });
+            }
+            c.y_range = Some((0.0, 1.0));
+            c.legend = LegendPosition::MiddleLeft;
+            c
+        }
+        BinaryFigure::Pr => {
+            let mut c = LineChart::new("Precision versus recall", "Recall", "Precision");
+            c.series
+                .push(Series::new(model, pr.recall.clone(), pr.precision.clone()));
+            if let Some(t) = chosen {
+                c.markers.push(Marker {
+                    x: t.recall,
+                    y: t.precision,
+                    label,
+                });
+            }
+            c.x_range = Some((0.0, 1.0));
+            c.y_range = Some((0.0, 1.0));
+            c
+        }
+        BinaryFigure::Roc => {
+            let roc = classify_metrics::roc_curve(y, scores, &CurveOptions::roc())?;
+            let mut c = LineChart::new(
+                "ROC curve",
+                "False positive rate",
+                "True positive rate (recall)",
+            );
+            c.series.push(Series::new(model, roc.fpr, roc.tpr));
+            c.diagonal = Some("Random classifier".into());
+            if let Some(t) = chosen {
+                let negatives = y.iter().filter(|&&v| v == 0).count().max(1);
+                let fpr = scores
+                    .iter()
+                    .zip(y)
+                    .filter(|(&s, &l)| l == 0 && s >= t.threshold)
+                    .count() as f64
+                    / negatives as f64;
+                c.markers.push(Marker {
+                    x: fpr,
+                    y: t.recall,
+                    label,
+                });
+            }
+            c.legend = LegendPosition::LowerRight;
+            c.x_range = Some((0.0, 1.0));
+            c.y_range = Some((0.0, 1.0));
+            c
+        }
+    };
+    chart.write(out)?;
     Ok(())
 }

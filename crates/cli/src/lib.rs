@@ -68,9 +68,15 @@ pub fn execute(cli: &Cli) -> anyhow::Result<()> {
         Command::Binary {
             digit,
             target_precision,
+            figure,
             cv,
-        } => binary::binary(&cli.common, cv, *digit, *target_precision),
-        Command::Multiclass { cv, strategy } => multiclass::multiclass(&cli.common, cv, *strategy),
+        } => binary::binary(&cli.common, cv, *digit, *target_precision, *figure),
+        Command::Multiclass {
+            cv,
+            strategy,
+            normalize,
+            errors_only,
+        } => multiclass::multiclass(&cli.common, cv, *strategy, *normalize, *errors_only),
         Command::Multilabel { k, chain } => multilabel::multilabel(&cli.common, *k, *chain),
         Command::Denoise { k, test_images } => multilabel::denoise(&cli.common, *k, *test_images),
         Command::Knn { k, weights } => knn::knn(&cli.common, *k, *weights),

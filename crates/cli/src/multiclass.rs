@@ -10,7 +10,7 @@ use classify_selection::{cross_val_predict, Cv, StratifiedKFold};
 use ndarray::Array2;
 use serde::Serialize;
 
-use crate::args::{Common, CvArgs, ModelName, Strategy};
+use crate::args::{Common, CvArgs, ModelName, NormalizeArg, Strategy};
 use crate::data::load;
 use crate::output::{self, spinner, thousands};
 
@@ -106,7 +106,13 @@ macro_rules! scaled {
     };
 }
 
-pub fn multiclass(common: &Common, cv: &CvArgs, strategy: Option<Strategy>) -> anyhow::Result<()> {
+pub fn multiclass(
+    common: &Common,
+    cv: &CvArgs,
+    strategy: Option<Strategy>,
+    normalize: Option<NormalizeArg>,
+    errors_only: bool,
+) -> anyhow::Result<()> {
     let data = load(common)?;
     let y: Vec<usize> = data.train.target.iter().map(|&l| usize::from(l)).collect();
     let index = common.index;
@@ -192,6 +198,19 @@ pub fn multiclass(common: &Common, cv: &CvArgs, strategy: Option<Strategy>) -> a
             accuracy_score(&t, &p, None)
         })
         .collect::<Result<_, _>>()?;
+    if let Some(out) = &common.out {
+        confusion_figure(
+            out,
+            &y,
+            &outcome.fold_pred,
+            &data.train.target_names,
+            normalize,
+            errors_only,
+        )?;
+        if !common.json {
+            eprintln!("wrote {}", out.display());
+        }
+    }
     let truth: Vec<usize> = data.test.target.iter().map(|&l| usize::from(l)).collect();
     let report = MulticlassReport {
         dataset: data.name.clone(),
@@ -254,5 +273,67 @@ pub fn multiclass(common: &Common, cv: &CvArgs, strategy: Option<Strategy>) -> a
     for (c, s) in report.classes.iter().zip(&e.scores) {
         println!("  {c}: {s:>8.4}");
     }
+    Ok(())
+}
+
+/// scikit-learn's `ConfusionMatrixDisplay.from_predictions` of the out-of-fold predictions:
+/// counts, or percentages when normalised; with `errors_only`, correct predictions weigh
+/// nothing (the book's `sample_weight = (y_pred != y)`).
+fn confusion_figure(
+    out: &std::path::Path,
+    y: &[usize],
+    pred: &[usize],
+    names: &[String],
+    normalize: Option<NormalizeArg>,
+    errors_only: bool,
+) -> anyhow::Result<()> {
+    use classify_metrics::{confusion_matrix_with, ConfusionOptions, Normalize};
+    let weights: Vec<f64> = y
+        .iter()
+        .zip(pred)
+        .map(|(a, b)| if errors_only && a == b { 0.0 } else { 1.0 })
+        .collect();
+    let cm = confusion_matrix_with(
+        y,
+        pred,
+        &ConfusionOptions {
+            normalize: normalize.map(|n| match n {
+                NormalizeArg::True => Normalize::True,
+                NormalizeArg::Pred => Normalize::Pred,
+                NormalizeArg::All => Normalize::All,
+            }),
+            sample_weight: Some(&weights),
+            ..Default::default()
+        },
+    )?;
+    let labels: Vec<String> = cm
+        .labels()
+        .iter()
+        .map(|&l| names.get(l).cloned().unwrap_or_else(|| l.to_string()))
+        .collect();
+    let title = match (normalize, errors_only) {
+        (None, false) => "Confusion matrix (out of fold)".to_string(),
+        (None, true) => "Errors (out of fold)".to_string(),
+        (Some(n), e) => format!(
+            "{}normalised by {}",
+            if e { "Errors only, " } else { "" },
+            match n {
+                NormalizeArg::True => "row (true label)",
+                NormalizeArg::Pred => "column (predicted label)",
+                NormalizeArg::All => "the total",
+            }
+        ),
+    };
+    classify_plot::ConfusionMatrixPlot {
+        title,
+        matrix: cm.to_rows(),
+        labels,
+        format: if normalize.is_some() {
+            classify_plot::CellFormat::Percent
+        } else {
+            classify_plot::CellFormat::Counts
+        },
+    }
+    .write(out)?;
     Ok(())
 }

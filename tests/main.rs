@@ -6,4 +6,5 @@ mod knn;
 mod multilabel;
 mod predict;
 mod report;
+mod tune;
 mod util;

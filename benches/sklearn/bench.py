@@ -133,6 +133,29 @@ def step_svc_2000(data: pathlib.Path):
     return run
 
 
+def step_tune_knn(data: pathlib.Path):
+    from sklearn.model_selection import GridSearchCV
+    from sklearn.neighbors import KNeighborsClassifier
+
+    x, y = train_set(data)
+    xt = load_idx(data / "t10k-images-idx3-ubyte.gz")
+    xt = xt.reshape(len(xt), -1).astype(np.float64)
+    yt = load_idx(data / "t10k-labels-idx1-ubyte.gz")[: len(xt)]
+    grid = {"weights": ["uniform", "distance"], "n_neighbors": [3, 4, 5, 6]}
+
+    def run():
+        n = min(10000, len(x))
+        search = GridSearchCV(KNeighborsClassifier(), grid, cv=5, n_jobs=-1).fit(x[:n], y[:n])
+        best = KNeighborsClassifier(**search.best_params_).fit(x, y)
+        return {
+            "best_params": {k: (v if isinstance(v, str) else int(v)) for k, v in search.best_params_.items()},
+            "best_score": float(search.best_score_),
+            "test_accuracy": float((best.predict(xt) == yt).mean()),
+        }
+
+    return run
+
+
 # name: (argument holding the input, setup, heavy: one run without warm-up)
 STEPS = {
     "idx-load": ("data", step_idx_load, False),
@@ -144,6 +167,7 @@ STEPS = {
     "knn-predict": ("data", step_knn_predict, True),
     "forest-cv-proba": ("data", step_forest_cv_proba, True),
     "svc-2000": ("data", step_svc_2000, True),
+    "tune-knn": ("data", step_tune_knn, True),
 }
 
 

@@ -113,6 +113,12 @@ const STEPS: &[Step] = &[
         heavy: false,
     },
     Step {
+        name: "tune-knn",
+        ours: Ours::Cli(&["tune", "knn", "--search", "10000", "--folds", "5"]),
+        what: "GridSearchCV(KNN, weights x n_neighbors 3-6, cv=5) on 10,000 images, refit on all, test accuracy (classify tune knn)",
+        heavy: true,
+    },
+    Step {
         name: "sgd-cv-multi-scaled",
         ours: Ours::Cli(&["multiclass", "--scale", "--cv", "3"]),
         what: "3-fold CV of scaler + SGD, 10 classes (scikit-learn: tens of minutes)",
@@ -262,6 +268,20 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
                     "{}: ROC AUC classify {x:.4} vs scikit-learn {y:.4} (difference {:+.4})",
                     step.name,
                     x - y
+                ));
+            }
+            if let (Some(a), Some(b)) = (json.get("best_params"), t.get("best_params")) {
+                let score = |v: &serde_json::Value| {
+                    v.get("best_score")
+                        .and_then(serde_json::Value::as_f64)
+                        .unwrap_or(f64::NAN)
+                };
+                accuracy_lines.push(format!(
+                    "{}: best parameters classify {a} vs scikit-learn {b} ({}); best CV score {:.4} vs {:.4}",
+                    step.name,
+                    if a == b { "same" } else { "DIFFERENT" },
+                    score(json),
+                    score(t)
                 ));
             }
             if let (Some(x), Some(y)) = (test_acc(json), test_acc(t)) {

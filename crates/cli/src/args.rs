@@ -97,6 +97,20 @@ pub enum Command {
         /// The picture.
         image: PathBuf,
     },
+    /// Tune a model by grid search with cross-validation, refit the best on the training set,
+    /// score it on the test set.
+    #[command(subcommand)]
+    Tune(TuneCommand),
+    /// Data augmentation: the k-NN refitted on the training set plus four one-pixel shifts of
+    /// every image (5x), and the change in test error rate.
+    Augment {
+        /// Number of neighbours (the tuned value).
+        #[arg(long, default_value_t = 4)]
+        k: usize,
+        /// How neighbours vote (the tuned value).
+        #[arg(long, value_enum, default_value_t = KnnWeights::Distance)]
+        weights: KnnWeights,
+    },
     /// The whole workflow, end to end: every figure and number in one HTML page
     /// (--out DIR, default report/: index.html, the figures, results.json).
     Report,
@@ -232,6 +246,20 @@ pub struct CvArgs {
     /// Standard-scale the pixels (learned inside each fold).
     #[arg(long)]
     pub scale: bool,
+}
+
+/// `classify tune ...`
+#[derive(Debug, Subcommand)]
+pub enum TuneCommand {
+    /// k-NN: weights in {uniform, distance} x n_neighbors in {3, 4, 5, 6}, as GridSearchCV.
+    Knn {
+        /// Search on the first N training images (refit uses all of them).
+        #[arg(long, default_value_t = 10_000)]
+        search: usize,
+        /// Stratified folds of the search.
+        #[arg(long, default_value_t = 5)]
+        folds: usize,
+    },
 }
 
 /// `classify data ...`

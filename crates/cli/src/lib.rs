@@ -23,6 +23,7 @@ mod multilabel;
 mod output;
 mod predict;
 mod report;
+mod tune;
 
 use std::ffi::OsString;
 
@@ -81,6 +82,10 @@ pub fn execute(cli: &Cli) -> anyhow::Result<()> {
         Command::Denoise { k, test_images } => multilabel::denoise(&cli.common, *k, *test_images),
         Command::Knn { k, weights } => knn::knn(&cli.common, *k, *weights),
         Command::Report => report::report(&cli.common),
+        Command::Tune(args::TuneCommand::Knn { search, folds }) => {
+            tune::tune_knn(&cli.common, *search, *folds)
+        }
+        Command::Augment { k, weights } => tune::augment(&cli.common, *k, *weights),
         Command::Train { model, save } => predict::train(&cli.common, *model, save),
         Command::Predict { model, image } => predict::predict(&cli.common, model, image),
     }

@@ -69,16 +69,26 @@ pub fn cross_val_score<E: Estimator>(
     splits
         .par_iter()
         .enumerate()
-        .map(|(fold, split)| {
-            let model = fit_fold(estimator, x, y, split, fold)?;
-            let test = x.select(&split.test);
-            let pred = model
-                .predict(test.view())
-                .map_err(|source| Error::Fold { fold, source })?;
-            let truth: Vec<usize> = split.test.iter().map(|&i| y[i]).collect();
-            score(scoring, &truth, &pred)
-        })
+        .map(|(fold, split)| score_fold(estimator, x, y, split, fold, scoring))
         .collect()
+}
+
+/// Fits on a split's training rows and scores on its test rows.
+pub(crate) fn score_fold<E: Estimator>(
+    estimator: &E,
+    x: Features<'_>,
+    y: &[usize],
+    split: &Split,
+    fold: usize,
+    scoring: Scoring,
+) -> Result<f64> {
+    let model = fit_fold(estimator, x, y, split, fold)?;
+    let test = x.select(&split.test);
+    let pred = model
+        .predict(test.view())
+        .map_err(|source| Error::Fold { fold, source })?;
+    let truth: Vec<usize> = split.test.iter().map(|&i| y[i]).collect();
+    score(scoring, &truth, &pred)
 }
 
 fn score(scoring: Scoring, truth: &[usize], pred: &[usize]) -> Result<f64> {

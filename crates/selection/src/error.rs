@@ -26,6 +26,9 @@ pub enum Error {
         /// Classes of the whole target.
         classes: Vec<usize>,
     },
+    /// A parameter grid or its use is wrong (no values, a missing or mistyped parameter).
+    #[error("grid search: {0}")]
+    InvalidGrid(String),
     /// Scoring failed.
     #[error("scoring: {0}")]
     Metric(#[from] classify_metrics::Error),

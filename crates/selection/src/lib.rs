@@ -9,6 +9,8 @@
 //!   `Cv::Stratified(k)` is the choice for classifiers. Folds are fitted in parallel with
 //!   rayon; the result is the same at any thread count. Each sample's output comes from
 //!   the one model that did not see it.
+//! - [`grid_search`] over a [`ParamGrid`] (scikit-learn's `GridSearchCV`: the same candidate
+//!   order, ranking and tie rule), every (candidate, fold) pair in parallel, with refit.
 //!
 //! ```
 //! use classify_models::SgdClassifier;
@@ -27,6 +29,7 @@
 
 mod cv;
 mod error;
+mod grid;
 mod split;
 
 pub use cv::{
@@ -34,4 +37,5 @@ pub use cv::{
     cross_val_predict_proba, cross_val_score, Cv, Scoring,
 };
 pub use error::{Error, Result};
+pub use grid::{grid_search, Candidate, GridSearch, ParamGrid, ParamValue, Params};
 pub use split::{train_test_split, KFold, Split, StratifiedKFold, TestSize};

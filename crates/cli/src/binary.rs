@@ -2,8 +2,8 @@
 
 use anyhow::Context;
 use classify_metrics::{
-    accuracy_score, confusion_matrix, precision_recall_curve, precision_recall_fscore_support,
-    roc_auc_score, ConfusionMatrix, CurveOptions, PrfOptions, ThresholdPoint,
+    confusion_matrix, precision_recall_curve, precision_recall_fscore_support, roc_auc_score,
+    ConfusionMatrix, CurveOptions, PrfOptions, ThresholdPoint,
 };
 use classify_models::{
     DecisionFunction, DummyClassifier, Estimator, Features, PredictProba, RandomForestClassifier,
@@ -17,6 +17,7 @@ use serde::Serialize;
 
 use crate::args::{BinaryFigure, Common, CvArgs, ModelName};
 use crate::data::load;
+use crate::figures::{self, per_fold_accuracy};
 use crate::output::{self, spinner, thousands};
 
 #[derive(Serialize)]
@@ -153,21 +154,6 @@ fn score_one(
             .fit(x, y)?
             .decision_function(row)?[[0, 0]],
     })
-}
-
-fn per_fold_accuracy(
-    splits: &[Split],
-    truth: &[usize],
-    pred: &[usize],
-) -> anyhow::Result<Vec<f64>> {
-    splits
-        .iter()
-        .map(|s| {
-            let t: Vec<usize> = s.test.iter().map(|&i| truth[i]).collect();
-            let p: Vec<usize> = s.test.iter().map(|&i| pred[i]).collect();
-            Ok(accuracy_score(&t, &p, None)?)
-        })
-        .collect()
 }
 
 fn mean(v: &[f64]) -> f64 {
@@ -393,80 +379,13 @@ fn draw(
     target: f64,
     model: &str,
 ) -> anyhow::Result<()> {
-    use classify_plot::{LegendPosition, LineChart, Marker, Series};
-    let label = format!("{:.0} % precision", target * 100.0);
     let chart = match figure {
-        BinaryFigure::Threshold => {
-            let n = pr.thresholds.len();
-            let mut c = LineChart::new(
-                &format!("Precision and recall versus the threshold ({model})"),
-                "Threshold",
-                "Value",
-            );
-            c.series.push(Series::new(
-                "Precision",
-                pr.thresholds.clone(),
-                pr.precision[..n].to_vec(),
-            ));
-            c.series.push(Series {
-                dashed: true,
-                ..Series::new("Recall", pr.thresholds.clone(), pr.recall[..n].to_vec())
-            });
-            if let Some(t) = chosen {
-                c.vlines
-                    .push((t.threshold, format!("threshold {:.4}", t.threshold)));
-                c.markers.push(Marker {
-                    x: t.threshold,
-                    y: t.precision,
-                    label,
-                });
-            }
-            c.y_range = Some((0.0, 1.0));
-            c.legend = LegendPosition::MiddleLeft;
-            c
-        }
-        BinaryFigure::Pr => {
-            let mut c = LineChart::new("Precision versus recall", "Recall", "Precision");
-            c.series
-                .push(Series::new(model, pr.recall.clone(), pr.precision.clone()));
-            if let Some(t) = chosen {
-                c.markers.push(Marker {
-                    x: t.recall,
-                    y: t.precision,
-                    label,
-                });
-            }
-            c.x_range = Some((0.0, 1.0));
-            c.y_range = Some((0.0, 1.0));
-            c
-        }
+        BinaryFigure::Threshold => figures::threshold_chart(pr, chosen, target, model),
+        BinaryFigure::Pr => figures::pr_chart(&[(model, pr)], chosen, target),
         BinaryFigure::Roc => {
             let roc = classify_metrics::roc_curve(y, scores, &CurveOptions::roc())?;
-            let mut c = LineChart::new(
-                "ROC curve",
-                "False positive rate",
-                "True positive rate (recall)",
-            );
-            c.series.push(Series::new(model, roc.fpr, roc.tpr));
-            c.diagonal = Some("Random classifier".into());
-            if let Some(t) = chosen {
-                let negatives = y.iter().filter(|&&v| v == 0).count().max(1);
-                let fpr = scores
-                    .iter()
-                    .zip(y)
-                    .filter(|(&s, &l)| l == 0 && s >= t.threshold)
-                    .count() as f64
-                    / negatives as f64;
-                c.markers.push(Marker {
-                    x: fpr,
-                    y: t.recall,
-                    label,
-                });
-            }
-            c.legend = LegendPosition::LowerRight;
-            c.x_range = Some((0.0, 1.0));
-            c.y_range = Some((0.0, 1.0));
-            c
+            let point = chosen.map(|t| (figures::fpr_at(y, scores, t.threshold), t.recall));
+            figures::roc_chart(&[(model, &roc)], point, target)
         }
     };
     chart.write(out)?;

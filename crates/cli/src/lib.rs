@@ -17,6 +17,7 @@
 mod args;
 mod binary;
 mod data;
+mod figures;
 mod knn;
 mod multiclass;
 mod multilabel;

@@ -12,6 +12,7 @@ use serde::Serialize;
 
 use crate::args::{Common, CvArgs, ModelName, NormalizeArg, Strategy};
 use crate::data::load;
+use crate::figures::per_fold_accuracy;
 use crate::output::{self, spinner, thousands};
 
 #[derive(Serialize)]
@@ -190,14 +191,7 @@ pub fn multiclass(
         ),
     }?;
     bar.finish_and_clear();
-    let fold_accuracy: Vec<f64> = splits
-        .iter()
-        .map(|s| {
-            let t: Vec<usize> = s.test.iter().map(|&i| y[i]).collect();
-            let p: Vec<usize> = s.test.iter().map(|&i| outcome.fold_pred[i]).collect();
-            accuracy_score(&t, &p, None)
-        })
-        .collect::<Result<_, _>>()?;
+    let fold_accuracy = per_fold_accuracy(&splits, &y, &outcome.fold_pred)?;
     if let Some(out) = &common.out {
         confusion_figure(
             out,

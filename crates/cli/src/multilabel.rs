@@ -1,9 +1,7 @@
 //! `classify multilabel` and `classify denoise`: several targets per image.
 
 use anyhow::Context;
-use classify_metrics::{
-    multilabel_precision_recall_fscore_support, Average, Indicator, PrfOptions,
-};
+use classify_metrics::Average;
 use classify_models::{
     Features, KNeighborsClassifier, LogisticRegression, MultiOutputClassifier,
     MultiOutputEstimator, Scaled, SgdClassifier, Svc,
@@ -15,6 +13,7 @@ use serde::Serialize;
 
 use crate::args::{ChainModel, Common};
 use crate::data::load;
+use crate::figures::{self, rmse};
 use crate::output::{self, spinner, thousands};
 
 #[derive(Serialize)]
@@ -112,19 +111,7 @@ pub fn multilabel(common: &Common, k: usize, chain: Option<ChainModel>) -> anyho
         ),
     };
     bar.finish_and_clear();
-    let to_u8 = |a: &Array2<usize>| a.iter().map(|&v| v as u8).collect::<Vec<u8>>();
-    let (t, p) = (to_u8(&y), to_u8(&oof));
-    let f1 = |average| -> anyhow::Result<Vec<f64>> {
-        let prf = multilabel_precision_recall_fscore_support(
-            Indicator::new(&t, 2)?,
-            Indicator::new(&p, 2)?,
-            &PrfOptions {
-                average,
-                ..PrfOptions::default()
-            },
-        )?;
-        Ok(prf.fbeta.values().to_vec())
-    };
+    let f1 = |average| figures::multilabel_f1(&y, &oof, average);
     let report = MultilabelReport {
         dataset: data.name.clone(),
         n_train: y.nrows(),
@@ -183,19 +170,6 @@ struct DenoiseReport {
     rmse_background_noisy: f64,
     rmse_background_denoised: f64,
     picture: String,
-}
-
-/// RMSE between two image sets (values 0–255, noisy ones may exceed 255), over the pixels
-/// where `keep(clean value)` holds.
-fn rmse(a: ArrayView2<'_, f32>, clean: ArrayView2<'_, f32>, keep: impl Fn(f32) -> bool) -> f64 {
-    let (mut se, mut n) = (0.0, 0usize);
-    for (&x, &y) in a.iter().zip(clean) {
-        if keep(y) {
-            se += (f64::from(x) - f64::from(y)).powi(2);
-            n += 1;
-        }
-    }
-    (se / n.max(1) as f64).sqrt()
 }
 
 fn psnr(rmse: f64) -> f64 {

@@ -16,7 +16,7 @@ use classify_models::{
 };
 use classify_plot::{
     BoxPlot, CellFormat, ConfusionMatrixPlot, DigitQuadrants, DigitStyle, LegendPosition,
-    LineChart, Marker, Series,
+    LineChart, Series,
 };
 use classify_selection::{
     cross_val_decision_function, cross_val_predict, cross_val_predict_multi,
@@ -28,6 +28,9 @@ use serde::Serialize;
 
 use crate::args::Common;
 use crate::data::load;
+use crate::figures::{
+    fpr_at, multilabel_f1, per_fold_accuracy, pr_chart, rmse, roc_chart, threshold_chart,
+};
 use crate::output::{self, thousands};
 
 /// Every number of the report.
@@ -106,21 +109,6 @@ fn bar(common: &Common) -> ProgressBar {
     bar
 }
 
-fn fold_accuracy(
-    splits: &[classify_selection::Split],
-    y: &[usize],
-    p: &[usize],
-) -> anyhow::Result<Vec<f64>> {
-    splits
-        .iter()
-        .map(|s| {
-            let t: Vec<usize> = s.test.iter().map(|&i| y[i]).collect();
-            let q: Vec<usize> = s.test.iter().map(|&i| p[i]).collect();
-            Ok(classify_metrics::accuracy_score(&t, &q, None)?)
-        })
-        .collect()
-}
-
 /// Precision, recall and F1 of the positive class (label 1).
 fn prf(y: &[usize], p: &[usize]) -> anyhow::Result<(f64, f64, f64)> {
     let r = precision_recall_fscore_support(y, p, &PrfOptions::default())?;
@@ -186,8 +174,8 @@ pub fn report(common: &Common) -> anyhow::Result<()> {
     let detector = Detector {
         digit,
         n_positive: y5.iter().sum(),
-        fold_accuracy: fold_accuracy(&splits, &y5, &pred)?,
-        dummy_fold_accuracy: fold_accuracy(&splits, &y5, &dummy)?,
+        fold_accuracy: per_fold_accuracy(&splits, &y5, &pred)?,
+        dummy_fold_accuracy: per_fold_accuracy(&splits, &y5, &dummy)?,
         confusion_matrix: confusion_matrix(&y5, &pred)?.to_rows(),
         precision,
         recall,
@@ -218,85 +206,22 @@ pub fn report(common: &Common) -> anyhow::Result<()> {
     bar.inc(1);
 
     bar.set_message("curves");
-    let n_thr = pr.thresholds.len();
-    let mut chart = LineChart::new(
-        "Precision and recall versus the decision threshold (SGD)",
-        "Threshold",
-        "Value",
-    );
-    chart.series.push(Series::new(
-        "Precision",
-        pr.thresholds.clone(),
-        pr.precision[..n_thr].to_vec(),
-    ));
-    chart.series.push(Series {
-        dashed: true,
-        ..Series::new("Recall", pr.thresholds.clone(), pr.recall[..n_thr].to_vec())
-    });
-    chart.y_range = Some((0.0, 1.0));
-    chart.legend = LegendPosition::MiddleLeft;
-    if let Some(t) = &chosen {
-        chart
-            .vlines
-            .push((t.threshold, format!("threshold {:.0}", t.threshold)));
-        chart.markers.push(Marker {
-            x: t.threshold,
-            y: t.precision,
-            label: "90 % precision".into(),
-        });
-    }
-    chart.write(figure("threshold.png"))?;
-    let mut chart = LineChart::new("Precision versus recall", "Recall", "Precision");
-    chart
-        .series
-        .push(Series::new("SGD", pr.recall.clone(), pr.precision.clone()));
-    chart.series.push(Series::new(
-        "Random forest",
-        forest_pr.recall.clone(),
-        forest_pr.precision.clone(),
-    ));
-    if let Some(t) = &chosen {
-        chart.markers.push(Marker {
-            x: t.recall,
-            y: t.precision,
-            label: "SGD at 90 % precision".into(),
-        });
-    }
-    chart.x_range = Some((0.0, 1.0));
-    chart.y_range = Some((0.0, 1.0));
-    chart.write(figure("precision-recall.png"))?;
-    let mut chart = LineChart::new(
-        "ROC curves",
-        "False positive rate",
-        "True positive rate (recall)",
-    );
-    chart
-        .series
-        .push(Series::new("SGD", roc.fpr.clone(), roc.tpr.clone()));
-    chart.series.push(Series::new(
-        "Random forest",
-        forest_roc.fpr.clone(),
-        forest_roc.tpr.clone(),
-    ));
-    chart.diagonal = Some("Random classifier".into());
-    if let Some(t) = &chosen {
-        let negatives = y5.iter().filter(|&&v| v == 0).count().max(1);
-        let fpr = scores
-            .iter()
-            .zip(&y5)
-            .filter(|(&s, &l)| l == 0 && s >= t.threshold)
-            .count() as f64
-            / negatives as f64;
-        chart.markers.push(Marker {
-            x: fpr,
-            y: t.recall,
-            label: "SGD at 90 % precision".into(),
-        });
-    }
-    chart.legend = LegendPosition::LowerRight;
-    chart.x_range = Some((0.0, 1.0));
-    chart.y_range = Some((0.0, 1.0));
-    chart.write(figure("roc.png"))?;
+    threshold_chart(&pr, chosen.as_ref(), 0.90, "SGD").write(figure("threshold.png"))?;
+    pr_chart(
+        &[("SGD", &pr), ("Random forest", &forest_pr)],
+        chosen.as_ref(),
+        0.90,
+    )
+    .write(figure("precision-recall.png"))?;
+    let point = chosen
+        .as_ref()
+        .map(|t| (fpr_at(&y5, &scores, t.threshold), t.recall));
+    roc_chart(
+        &[("SGD", &roc), ("Random forest", &forest_roc)],
+        point,
+        0.90,
+    )
+    .write(figure("roc.png"))?;
     let cal = calibration_curve(&y5, &proba, None, 10, BinStrategy::Uniform)?;
     let mut chart = LineChart::new(
         "Calibration of the forest's probabilities",
@@ -330,8 +255,8 @@ pub fn report(common: &Common) -> anyhow::Result<()> {
     let raw = cross_val_predict(&sgd, x, &y, &mcv)?;
     let scaled = cross_val_predict(&Scaled::new(sgd), x, &y, &mcv)?;
     let (raw_acc, scaled_acc) = (
-        fold_accuracy(&msplits, &y, &raw)?,
-        fold_accuracy(&msplits, &y, &scaled)?,
+        per_fold_accuracy(&msplits, &y, &raw)?,
+        per_fold_accuracy(&msplits, &y, &scaled)?,
     );
     BoxPlot {
         title: "SGD accuracy per fold, ten classes".into(),
@@ -435,24 +360,8 @@ pub fn report(common: &Common) -> anyhow::Result<()> {
         labels2.view(),
         &Cv::KFold(3),
     )?;
-    let (t8, p8): (Vec<u8>, Vec<u8>) = (
-        labels2.iter().map(|&v| v as u8).collect(),
-        oof.iter().map(|&v| v as u8).collect(),
-    );
-    let f1_of = |average| -> anyhow::Result<f64> {
-        Ok(
-            classify_metrics::multilabel_precision_recall_fscore_support(
-                classify_metrics::Indicator::new(&t8, 2)?,
-                classify_metrics::Indicator::new(&p8, 2)?,
-                &PrfOptions {
-                    average: Some(average),
-                    ..PrfOptions::default()
-                },
-            )?
-            .fbeta
-            .values()[0],
-        )
-    };
+    let f1_of =
+        |average| -> anyhow::Result<f64> { Ok(multilabel_f1(&labels2, &oof, Some(average))?[0]) };
     let multilabel = Multilabel {
         f1_macro: f1_of(classify_metrics::Average::Macro)?,
         f1_weighted: f1_of(classify_metrics::Average::Weighted)?,
@@ -470,19 +379,11 @@ pub fn report(common: &Common) -> anyhow::Result<()> {
     let cleaned = KNeighborsClassifier::default()
         .fit_multi((&xn).into(), train.data.mapv(usize::from).view())?
         .predict_multi((&xtn).into())?;
-    let rmse = |a: &Array2<f32>| -> f64 {
-        let se: f64 = a
-            .iter()
-            .zip(clean.iter())
-            .map(|(&p, &c)| (f64::from(p) - f64::from(c)).powi(2))
-            .sum();
-        (se / a.len() as f64).sqrt()
-    };
-    let cleaned_f = cleaned.mapv(|v| v as f32);
+    let clean_f = clean.mapv(f32::from);
     let denoising = Denoising {
         test_images: m,
-        rmse_noisy: rmse(&xtn),
-        rmse_denoised: rmse(&cleaned_f),
+        rmse_noisy: rmse(xtn.view(), clean_f.view(), |_| true),
+        rmse_denoised: rmse(cleaned.mapv(|v| v as f32).view(), clean_f.view(), |_| true),
     };
     let triples: Vec<Array2<u8>> = (0..m.min(4))
         .map(|i| {

@@ -1,0 +1,166 @@
+//! The charts several commands draw (`binary --out`, `report`), and the small computations
+//! they share with the numbers they print.
+
+use classify_metrics::{
+    accuracy_score, multilabel_precision_recall_fscore_support, Indicator, PrCurve, PrfOptions,
+    RocCurve, ThresholdPoint,
+};
+use classify_plot::{LegendPosition, LineChart, Marker, Series};
+use classify_selection::Split;
+use ndarray::{Array2, ArrayView2};
+
+/// Accuracy on each split's test rows of out-of-fold predictions `pred`.
+pub(crate) fn per_fold_accuracy(
+    splits: &[Split],
+    truth: &[usize],
+    pred: &[usize],
+) -> anyhow::Result<Vec<f64>> {
+    splits
+        .iter()
+        .map(|s| {
+            let t: Vec<usize> = s.test.iter().map(|&i| truth[i]).collect();
+            let p: Vec<usize> = s.test.iter().map(|&i| pred[i]).collect();
+            Ok(accuracy_score(&t, &p, None)?)
+        })
+        .collect()
+}
+
+/// Multilabel F1 of 0/1 label matrices (`None`: one value per label).
+pub(crate) fn multilabel_f1(
+    truth: &Array2<usize>,
+    pred: &Array2<usize>,
+    average: Option<classify_metrics::Average>,
+) -> anyhow::Result<Vec<f64>> {
+    let to_u8 = |a: &Array2<usize>| a.iter().map(|&v| v as u8).collect::<Vec<u8>>();
+    let (t, p) = (to_u8(truth), to_u8(pred));
+    let prf = multilabel_precision_recall_fscore_support(
+        Indicator::new(&t, truth.ncols())?,
+        Indicator::new(&p, pred.ncols())?,
+        &PrfOptions {
+            average,
+            ..PrfOptions::default()
+        },
+    )?;
+    Ok(prf.fbeta.values().to_vec())
+}
+
+/// RMSE between images and clean ones (values 0–255; noisy ones may exceed 255), over the
+/// pixels where `keep(clean value)` holds.
+pub(crate) fn rmse(
+    a: ArrayView2<'_, f32>,
+    clean: ArrayView2<'_, f32>,
+    keep: impl Fn(f32) -> bool,
+) -> f64 {
+    let (mut se, mut n) = (0.0, 0usize);
+    for (&x, &y) in a.iter().zip(clean) {
+        if keep(y) {
+            se += (f64::from(x) - f64::from(y)).powi(2);
+            n += 1;
+        }
+    }
+    (se / n.max(1) as f64).sqrt()
+}
+
+/// Precision and recall against the threshold, the chosen threshold marked.
+pub(crate) fn threshold_chart(
+    pr: &PrCurve,
+    chosen: Option<&ThresholdPoint>,
+    target: f64,
+    model: &str,
+) -> LineChart {
+    let n = pr.thresholds.len();
+    let mut c = LineChart::new(
+        &format!("Precision and recall versus the threshold ({model})"),
+        "Threshold",
+        "Value",
+    );
+    c.series.push(Series::new(
+        "Precision",
+        pr.thresholds.clone(),
+        pr.precision[..n].to_vec(),
+    ));
+    c.series.push(Series {
+        dashed: true,
+        ..Series::new("Recall", pr.thresholds.clone(), pr.recall[..n].to_vec())
+    });
+    if let Some(t) = chosen {
+        c.vlines
+            .push((t.threshold, format!("threshold {:.4}", t.threshold)));
+        c.markers.push(Marker {
+            x: t.threshold,
+            y: t.precision,
+            label: target_label(target),
+        });
+    }
+    c.y_range = Some((0.0, 1.0));
+    c.legend = LegendPosition::MiddleLeft;
+    c
+}
+
+fn target_label(target: f64) -> String {
+    format!("{:.0} % precision", target * 100.0)
+}
+
+/// Precision against recall for each `(model, curve)`, the first model's chosen point marked.
+pub(crate) fn pr_chart(
+    curves: &[(&str, &PrCurve)],
+    chosen: Option<&ThresholdPoint>,
+    target: f64,
+) -> LineChart {
+    let mut c = LineChart::new("Precision versus recall", "Recall", "Precision");
+    for (model, pr) in curves {
+        c.series
+            .push(Series::new(*model, pr.recall.clone(), pr.precision.clone()));
+    }
+    if let Some(t) = chosen {
+        c.markers.push(Marker {
+            x: t.recall,
+            y: t.precision,
+            label: target_label(target),
+        });
+    }
+    c.x_range = Some((0.0, 1.0));
+    c.y_range = Some((0.0, 1.0));
+    c
+}
+
+/// ROC curves of each `(model, curve)` with the random classifier's diagonal; the chosen
+/// point (false positive rate, recall) marked.
+pub(crate) fn roc_chart(
+    curves: &[(&str, &RocCurve)],
+    point: Option<(f64, f64)>,
+    target: f64,
+) -> LineChart {
+    let mut c = LineChart::new(
+        "ROC curve",
+        "False positive rate",
+        "True positive rate (recall)",
+    );
+    for (model, roc) in curves {
+        c.series
+            .push(Series::new(*model, roc.fpr.clone(), roc.tpr.clone()));
+    }
+    c.diagonal = Some("Random classifier".into());
+    if let Some((x, y)) = point {
+        c.markers.push(Marker {
+            x,
+            y,
+            label: target_label(target),
+        });
+    }
+    c.legend = LegendPosition::LowerRight;
+    c.x_range = Some((0.0, 1.0));
+    c.y_range = Some((0.0, 1.0));
+    c
+}
+
+/// The false positive rate of predicting positive at `score >= threshold`.
+pub(crate) fn fpr_at(y: &[usize], scores: &[f64], threshold: f64) -> f64 {
+    let negatives = y.iter().filter(|&&v| v == 0).count().max(1);
+    scores
+        .iter()
+        .zip(y)
+        .filter(|(&s, &l)| l == 0 && s >= threshold)
+        .count() as f64
+        / negatives as f64
+}

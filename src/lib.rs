@@ -6,7 +6,8 @@
 //! - [`metrics`]: scikit-learn's classification metrics (embeddable on its own).
 //! - [`models`]: classifiers (SGD, dummy, k-NN, forests, logistic regression, SVC), scaling.
 //! - [`multiclass`]: one-vs-rest, one-vs-one, classifier chains, multi-output.
-//! - [`selection`]: folds, splits, cross-validation.
+//! - [`selection`]: folds, splits, cross-validation, grid search.
+//! - [`preprocessing`]: tables with missing values, imputers, encoders, column transformer.
 //! - [`plot`]: figures as PNG and SVG.
 //! - [`cli`]: the `classify` command line.
 //!
@@ -22,4 +23,5 @@ pub use classify_metrics as metrics;
 pub use classify_models as models;
 pub use classify_multiclass as multiclass;
 pub use classify_plot as plot;
+pub use classify_preprocessing as preprocessing;
 pub use classify_selection as selection;

@@ -238,3 +238,22 @@ fn fetch_from_a_folder_rejects_files_that_fail_the_checks() {
     let again = classify(&cache, &["data", "info", "--dataset", "mnist", "--json"]).json();
     assert_eq!(again["test"]["n_samples"], 2000);
 }
+
+#[test]
+fn titanic_needs_its_verified_files() {
+    let tmp = tempfile::tempdir().unwrap();
+    // Not fetched: the error says how to fetch it.
+    let e = classify(tmp.path(), &["titanic"]);
+    assert!(e.err().contains("fetch titanic"), "{}", e.stderr);
+    // A folder with a train.csv that is not Titanic's: refused, nothing stored.
+    let src = tmp.path().join("src");
+    std::fs::create_dir_all(&src).unwrap();
+    std::fs::write(src.join("train.csv"), "PassengerId,Survived\n1,0\n").unwrap();
+    std::fs::write(src.join("test.csv"), "PassengerId\n2\n").unwrap();
+    let e = classify(
+        tmp.path(),
+        &["data", "fetch", "titanic", "--from", src.to_str().unwrap()],
+    );
+    assert!(e.err().contains("checksum mismatch"), "{}", e.stderr);
+    assert!(!tmp.path().join("titanic/train.csv").exists());
+}

@@ -111,6 +111,16 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = KnnWeights::Distance)]
         weights: KnnWeights,
     },
+    /// The Titanic exercise: imputation, scaling and one-hot encoding in a pipeline; random
+    /// forest and SVC with 10-fold cross-validation (--out: box plot); a Kaggle submission.
+    Titanic {
+        /// Stratified folds.
+        #[arg(long, default_value_t = 10)]
+        folds: usize,
+        /// Where to write the submission (PassengerId,Survived).
+        #[arg(long, value_name = "FILE", default_value = "submission.csv")]
+        submission: PathBuf,
+    },
     /// The whole workflow, end to end: every figure and number in one HTML page
     /// (--out DIR, default report/: index.html, the figures, results.json).
     Report,
@@ -286,7 +296,7 @@ pub enum DataCommand {
     List,
     /// Fetch a dataset into the cache: download it, or import it from a folder.
     Fetch {
-        /// Dataset name (mnist, fashion-mnist).
+        /// Dataset name (mnist, fashion-mnist, titanic).
         name: String,
         /// Import from this folder instead of downloading.
         #[arg(long, value_name = "DIR")]

@@ -252,6 +252,9 @@ fn list(common: &Common) -> anyhow::Result<()> {
 
 fn fetch(common: &Common, name: &str, from: Option<&PathBuf>) -> anyhow::Result<()> {
     let cache = cache(common)?;
+    if let Some(info) = classify_datasets::tabular::tabular(name) {
+        return fetch_tabular(common, &cache, info, from);
+    }
     let info = catalogue::find(name)?;
     let bar = output::bytes_bar(common);
     let mut on_progress = |p: Progress| match p {
@@ -332,4 +335,54 @@ fn verify(common: &Common) -> anyhow::Result<()> {
         );
     }
     Ok(())
+}
+
+/// `data fetch titanic`: CSV files checked by SHA-256, from a folder or the book's archive.
+fn fetch_tabular(
+    common: &Common,
+    cache: &Cache,
+    info: &classify_datasets::tabular::TabularInfo,
+    from: Option<&PathBuf>,
+) -> anyhow::Result<()> {
+    let stored = match from {
+        Some(dir) => cache.import_tabular(info, dir)?,
+        None => download_tabular(cache, info)?,
+    };
+    let files = cache.load_tabular(info)?;
+    if common.json {
+        return output::json(&serde_json::json!({
+            "dataset": info.name,
+            "cache": cache.dataset_dir(info.name),
+            "stored": stored,
+            "files": files.iter().map(|(n, b)| serde_json::json!({"name": n, "bytes": b.len()})).collect::<Vec<_>>(),
+        }));
+    }
+    for (name, bytes) in &files {
+        println!("{name}: {} bytes, SHA-256 verified", thousands(bytes.len()));
+    }
+    println!(
+        "{} is in {}",
+        info.name,
+        cache.dataset_dir(info.name).display()
+    );
+    Ok(())
+}
+
+#[cfg(feature = "download")]
+fn download_tabular(
+    cache: &Cache,
+    info: &classify_datasets::tabular::TabularInfo,
+) -> anyhow::Result<Vec<String>> {
+    Ok(cache.download_tabular(info)?)
+}
+
+#[cfg(not(feature = "download"))]
+fn download_tabular(
+    _cache: &Cache,
+    info: &classify_datasets::tabular::TabularInfo,
+) -> anyhow::Result<Vec<String>> {
+    anyhow::bail!(
+        "this build cannot download; import {} with --from DIR",
+        info.name
+    )
 }

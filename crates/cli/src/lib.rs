@@ -24,6 +24,7 @@ mod multilabel;
 mod output;
 mod predict;
 mod report;
+mod titanic;
 mod tune;
 
 use std::ffi::OsString;
@@ -83,6 +84,7 @@ pub fn execute(cli: &Cli) -> anyhow::Result<()> {
         Command::Denoise { k, test_images } => multilabel::denoise(&cli.common, *k, *test_images),
         Command::Knn { k, weights } => knn::knn(&cli.common, *k, *weights),
         Command::Report => report::report(&cli.common),
+        Command::Titanic { folds, submission } => titanic::titanic(&cli.common, *folds, submission),
         Command::Tune(args::TuneCommand::Knn { search, folds }) => {
             tune::tune_knn(&cli.common, *search, *folds)
         }

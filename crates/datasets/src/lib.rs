@@ -39,6 +39,7 @@ mod download;
 mod error;
 pub mod idx;
 mod sample;
+pub mod tabular;
 
 pub use cache::{Cache, FileOutcome, FileRecord, Progress, Verification};
 pub use catalogue::{DatasetInfo, FileInfo, Role, SAMPLE};

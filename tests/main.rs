@@ -6,5 +6,6 @@ mod knn;
 mod multilabel;
 mod predict;
 mod report;
+mod spam;
 mod tune;
 mod util;

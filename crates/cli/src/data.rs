@@ -255,6 +255,9 @@ fn fetch(common: &Common, name: &str, from: Option<&PathBuf>) -> anyhow::Result<
     if let Some(info) = classify_datasets::tabular::tabular(name) {
         return fetch_tabular(common, &cache, info, from);
     }
+    if name == classify_datasets::spam::SPAM_DATASET {
+        return fetch_spam(common, &cache, from);
+    }
     let info = catalogue::find(name)?;
     let bar = output::bytes_bar(common);
     let mut on_progress = |p: Progress| match p {
@@ -385,4 +388,39 @@ fn download_tabular(
         "this build cannot download; import {} with --from DIR",
         info.name
     )
+}
+
+/// `data fetch spamassassin`: the two corpus archives, every message checked.
+fn fetch_spam(common: &Common, cache: &Cache, from: Option<&PathBuf>) -> anyhow::Result<()> {
+    let stored = match from {
+        Some(dir) => cache.import_spam(dir)?,
+        None => download_spam(cache)?,
+    };
+    let emails = cache.load_spam()?;
+    let spam = emails.iter().filter(|e| e.spam).count();
+    if common.json {
+        return output::json(&serde_json::json!({
+            "dataset": classify_datasets::spam::SPAM_DATASET,
+            "cache": cache.dataset_dir(classify_datasets::spam::SPAM_DATASET),
+            "stored": stored,
+            "ham": emails.len() - spam,
+            "spam": spam,
+        }));
+    }
+    println!(
+        "{} ham and {} spam e-mails, every one checked against the MD5 in its name",
+        thousands(emails.len() - spam),
+        thousands(spam)
+    );
+    Ok(())
+}
+
+#[cfg(feature = "download")]
+fn download_spam(cache: &Cache) -> anyhow::Result<Vec<String>> {
+    Ok(cache.download_spam()?)
+}
+
+#[cfg(not(feature = "download"))]
+fn download_spam(_cache: &Cache) -> anyhow::Result<Vec<String>> {
+    anyhow::bail!("this build cannot download; import spamassassin with --from DIR")
 }

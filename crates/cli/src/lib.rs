@@ -24,6 +24,7 @@ mod multilabel;
 mod output;
 mod predict;
 mod report;
+mod spam;
 mod titanic;
 mod tune;
 
@@ -84,6 +85,7 @@ pub fn execute(cli: &Cli) -> anyhow::Result<()> {
         Command::Denoise { k, test_images } => multilabel::denoise(&cli.common, *k, *test_images),
         Command::Knn { k, weights } => knn::knn(&cli.common, *k, *weights),
         Command::Report => report::report(&cli.common),
+        Command::Spam(args) => spam::spam(&cli.common, args),
         Command::Titanic { folds, submission } => titanic::titanic(&cli.common, *folds, submission),
         Command::Tune(args::TuneCommand::Knn { search, folds }) => {
             tune::tune_knn(&cli.common, *search, *folds)

@@ -39,6 +39,7 @@ mod download;
 mod error;
 pub mod idx;
 mod sample;
+pub mod spam;
 pub mod tabular;
 
 pub use cache::{Cache, FileOutcome, FileRecord, Progress, Verification};

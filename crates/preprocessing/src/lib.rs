@@ -9,6 +9,8 @@
 //!   learned (unknown categories: an error, or zeros with `HandleUnknown::Ignore`).
 //! - [`Pipeline`]: a transformer and a model fitted together; [`cross_val_accuracy`] refits
 //!   both inside every fold, so nothing leaks from test rows.
+//! - E-mails: [`email_to_words`] (MIME parsing, HTML to text, URL and number normalisation,
+//!   stemming), a [`Vocabulary`] of the most frequent words, sparse (CSR) count vectors.
 //!
 //! ```
 //! use classify_preprocessing::{ColumnTransformer, Group, HandleUnknown, Impute, Step, Table};
@@ -35,11 +37,13 @@
 mod error;
 mod pipeline;
 mod table;
+mod text;
 mod transform;
 
 pub use error::{Error, Result};
 pub use pipeline::{cross_val_accuracy, FittedPipeline, Pipeline};
 pub use table::{Column, Table};
+pub use text::{email_text, email_to_words, EmailOptions, Vocabulary};
 pub use transform::{
     ColumnTransformer, FittedColumnTransformer, Group, HandleUnknown, Impute, Step, Value,
 };

@@ -2,6 +2,7 @@
 
 mod binary;
 mod data;
+mod estimators;
 mod knn;
 mod multilabel;
 mod predict;

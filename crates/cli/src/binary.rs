@@ -167,6 +167,7 @@ pub fn binary(
     target_precision: f64,
     figure: BinaryFigure,
 ) -> anyhow::Result<()> {
+    figures::check_out(common)?;
     let data = load(common)?;
     let train = &data.train;
     if usize::from(digit) >= train.n_classes() {

@@ -9,6 +9,14 @@ use classify_plot::{LegendPosition, LineChart, Marker, Series};
 use classify_selection::Split;
 use ndarray::{Array2, ArrayView2};
 
+/// Fails early when `--out` names a format figures cannot be written in, before any work.
+pub(crate) fn check_out(common: &crate::args::Common) -> anyhow::Result<()> {
+    if let Some(out) = &common.out {
+        classify_plot::Format::of(out)?;
+    }
+    Ok(())
+}
+
 /// Accuracy on each split's test rows of out-of-fold predictions `pred`.
 pub(crate) fn per_fold_accuracy(
     splits: &[Split],

@@ -114,6 +114,7 @@ pub fn multiclass(
     normalize: Option<NormalizeArg>,
     errors_only: bool,
 ) -> anyhow::Result<()> {
+    crate::figures::check_out(common)?;
     let data = load(common)?;
     let y: Vec<usize> = data.train.target.iter().map(|&l| usize::from(l)).collect();
     let index = common.index;

@@ -563,7 +563,8 @@ impl ConfusionMatrixPlot {
             CellFormat::Counts => format!("{}", v.round() as i64),
             CellFormat::Percent => {
                 let p = v * 100.0;
-                if p != 0.0 && p.abs() < 1.0 {
+                // One decimal below 1 %, whole percents above (no "1.0%" beside "1%").
+                if p != 0.0 && p.abs() < 0.95 {
                     format!("{p:.1}%")
                 } else {
                     format!("{p:.0}%")

@@ -189,7 +189,6 @@ impl Columns {
             }
         };
         let n = rows.len();
-        let d = x.n_features();
         fn transpose<T: Copy + Default>(a: ndarray::ArrayView2<'_, T>, rows: &[usize]) -> Vec<T> {
             let (n, d) = (rows.len(), a.ncols());
             let mut out = vec![T::default(); n * d];
@@ -204,7 +203,6 @@ impl Columns {
             }
             out
         }
-        let _ = d;
         match x {
             Features::U8(a) => Columns::U8 {
                 data: transpose(a, rows),

@@ -309,9 +309,8 @@ impl Figure for Lines<'_> {
             anno.label(s.label.as_str())
                 .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 22, y)], style));
         }
-        for (i, (x, label)) in c.vlines.iter().enumerate() {
+        for (x, label) in &c.vlines {
             let color = RGBColor(60, 60, 60);
-            let _ = i;
             chart
                 .draw_series(DashedLineSeries::new(
                     vec![(*x, y0), (*x, y1)],

@@ -11,7 +11,10 @@ fuzz_target!(|data: &[u8]| {
     let names = table.names().to_vec();
     for steps in [
         vec![Step::Impute(Impute::Median), Step::Scale],
-        vec![Step::Impute(Impute::MostFrequent), Step::OneHot(HandleUnknown::Ignore)],
+        vec![
+            Step::Impute(Impute::MostFrequent),
+            Step::OneHot(HandleUnknown::Ignore),
+        ],
         vec![Step::Impute(Impute::MostFrequent), Step::Ordinal],
     ] {
         let t = ColumnTransformer {

@@ -1,6 +1,7 @@
 //! End-to-end tests of the `classify` binary, one module per workflow step.
 
 mod binary;
+mod cache_safety;
 mod data;
 mod estimators;
 mod knn;

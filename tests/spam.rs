@@ -60,15 +60,20 @@ fn message(i: usize, spam: bool) -> String {
     }
 }
 
+/// Writes a generated corpus (2,500 ham, 500 spam) as the two archives into `dir`.
+pub fn corpus(dir: &std::path::Path) {
+    std::fs::create_dir_all(dir).unwrap();
+    let ham: Vec<String> = (0..2500).map(|i| message(i, false)).collect();
+    let spam: Vec<String> = (0..500).map(|i| message(i, true)).collect();
+    archive(&dir.join("20030228_easy_ham.tar.bz2"), "easy_ham", &ham);
+    archive(&dir.join("20030228_spam.tar.bz2"), "spam", &spam);
+}
+
 #[test]
 fn spam_filter_end_to_end() {
     let tmp = tempfile::tempdir().unwrap();
     let src = tmp.path().join("corpus");
-    std::fs::create_dir_all(&src).unwrap();
-    let ham: Vec<String> = (0..2500).map(|i| message(i, false)).collect();
-    let spam: Vec<String> = (0..500).map(|i| message(i, true)).collect();
-    archive(&src.join("20030228_easy_ham.tar.bz2"), "easy_ham", &ham);
-    archive(&src.join("20030228_spam.tar.bz2"), "spam", &spam);
+    corpus(&src);
     // Not fetched yet.
     let e = classify(tmp.path(), &["spam"]);
     assert!(e.err().contains("fetch spamassassin"), "{}", e.stderr);

@@ -118,6 +118,24 @@ impl Cache {
         self.dataset_dir(info.name).join(file.name)
     }
 
+    /// `NotCached` naming the files of `info` that are not in the cache.
+    fn check_tabular_present(&self, info: &TabularInfo) -> Result<()> {
+        let missing: Vec<&str> = info
+            .files
+            .iter()
+            .filter(|f| !self.tabular_path(info, f).exists())
+            .map(|f| f.name)
+            .collect();
+        if missing.is_empty() {
+            return Ok(());
+        }
+        Err(Error::NotCached {
+            name: info.name.to_string(),
+            dir: self.dataset_dir(info.name),
+            missing: missing.join(", "),
+        })
+    }
+
     /// Checks each file's content and writes it into the cache (temporary file, then
     /// rename): nothing that fails its checksum is stored.
     fn store_tabular(
@@ -136,19 +154,7 @@ impl Cache {
             })?;
             stored.push(file.name.to_string());
         }
-        let missing: Vec<&str> = info
-            .files
-            .iter()
-            .filter(|f| !self.tabular_path(info, f).exists())
-            .map(|f| f.name)
-            .collect();
-        if !missing.is_empty() {
-            return Err(Error::NotCached {
-                name: info.name.to_string(),
-                dir: self.dataset_dir(info.name),
-                missing: missing.join(", "),
-            });
-        }
+        self.check_tabular_present(info)?;
         Ok(stored)
     }
 
@@ -217,19 +223,7 @@ impl Cache {
     /// The dataset's files, each checked against its SHA-256: (name, bytes) in catalogue
     /// order.
     pub fn load_tabular(&self, info: &TabularInfo) -> Result<Vec<(String, Vec<u8>)>> {
-        let missing: Vec<&str> = info
-            .files
-            .iter()
-            .filter(|f| !self.tabular_path(info, f).exists())
-            .map(|f| f.name)
-            .collect();
-        if !missing.is_empty() {
-            return Err(Error::NotCached {
-                name: info.name.to_string(),
-                dir: self.dataset_dir(info.name),
-                missing: missing.join(", "),
-            });
-        }
+        self.check_tabular_present(info)?;
         info.files
             .iter()
             .map(|file| {

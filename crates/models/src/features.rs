@@ -90,6 +90,14 @@ impl<'a> Features<'a> {
         }
     }
 
+    /// The features as `f64` (a copy).
+    pub fn to_f64(&self) -> Array2<f64> {
+        match self {
+            Features::U8(a) => a.mapv(f64::from),
+            Features::F32(a) => a.mapv(f64::from),
+        }
+    }
+
     /// The rows at `rows`, copied, in that order.
     pub fn select(&self, rows: &[usize]) -> OwnedFeatures {
         match self {

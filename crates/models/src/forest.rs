@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::Result;
 use crate::features::{check_features, with_valid, Features};
-use crate::traits::{argmax, check_targets, Classifier, Estimator, PredictProba};
+use crate::traits::{check_targets, top_classes, Classifier, Estimator, PredictProba};
 use crate::tree::{
     check_fit, encode_targets, grow, leaf_average, Columns, Criterion, DecisionTreeClassifier,
     Grow, MaxFeatures, Tree,
@@ -176,11 +176,7 @@ impl Classifier for RandomForest {
 
     /// The class with the highest mean probability (scikit-learn's soft vote).
     fn predict(&self, x: Features<'_>) -> Result<Vec<usize>> {
-        let p = self.predict_proba(x)?;
-        Ok(p.rows()
-            .into_iter()
-            .map(|r| self.classes[argmax(r)])
-            .collect())
+        Ok(top_classes(&self.classes, &self.predict_proba(x)?))
     }
 }
 

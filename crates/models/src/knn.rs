@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 use crate::features::{check_features, prefetch, with_valid, Features, OwnedFeatures, Row};
 use crate::projection::{Bound, TILE};
-use crate::traits::{argmax, check_targets, encode, Classifier, Estimator, PredictProba};
+use crate::traits::{check_targets, encode, top_classes, Classifier, Estimator, PredictProba};
 
 /// How neighbours vote.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -627,12 +627,7 @@ impl Classifier for KNeighbors {
 
     /// The class with the most (weighted) votes; the smallest class on a tie.
     fn predict(&self, x: Features<'_>) -> Result<Vec<usize>> {
-        let votes = self.votes(x)?;
-        Ok(votes
-            .rows()
-            .into_iter()
-            .map(|r| self.classes[argmax(r)])
-            .collect())
+        Ok(top_classes(&self.classes, &self.votes(x)?))
     }
 }
 

@@ -408,10 +408,7 @@ impl Estimator for LogisticRegression {
     fn fit(&self, x: Features<'_>, y: &[usize]) -> Result<Logistic> {
         check_targets(x.n_samples(), y.len())?;
         with_valid(x, |x| {
-            let dense = match x {
-                Features::U8(a) => a.mapv(f64::from),
-                Features::F32(a) => a.mapv(f64::from),
-            };
+            let dense = x.to_f64();
             self.solve(&Dense(dense), y)
         })
     }
@@ -495,10 +492,7 @@ impl Logistic {
     fn dense_scores(&self, x: Features<'_>) -> Result<Array2<f64>> {
         check_features(&x, self.coef.ncols())?;
         with_valid(x, |x| {
-            let dense = match x {
-                Features::U8(a) => a.mapv(f64::from),
-                Features::F32(a) => a.mapv(f64::from),
-            };
+            let dense = x.to_f64();
             Ok(self.raw_scores(&Dense(dense)))
         })
     }

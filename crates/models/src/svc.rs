@@ -218,10 +218,7 @@ impl Estimator for Svc {
     fn fit(&self, x: Features<'_>, y: &[usize]) -> Result<SvcModel> {
         check_targets(x.n_samples(), y.len())?;
         with_valid(x, |x| {
-            let xf = match x {
-                Features::U8(a) => a.mapv(f64::from),
-                Features::F32(a) => a.mapv(f64::from),
-            };
+            let xf = x.to_f64();
             let kernel = self.resolve(&xf)?;
             let (classes, yi) = encode(y);
             if classes.len() < 2 {
@@ -390,10 +387,7 @@ impl SvcModel {
                 .into_par_iter()
                 .map(|c| {
                     let rows: Vec<usize> = (c * CHUNK..((c + 1) * CHUNK).min(n)).collect();
-                    let q = match x.select(&rows) {
-                        crate::OwnedFeatures::U8(a) => a.mapv(f64::from),
-                        crate::OwnedFeatures::F32(a) => a.mapv(f64::from),
-                    };
+                    let q = x.select(&rows).view().to_f64();
                     let k = kernel_matrix(self.kernel, q.view(), self.support.view());
                     let mut out = Array2::zeros((rows.len(), self.pairs.len()));
                     for (p, pair) in self.pairs.iter().enumerate() {

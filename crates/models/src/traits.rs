@@ -90,6 +90,15 @@ pub(crate) fn argmax(values: ndarray::ArrayView1<'_, f64>) -> usize {
     best
 }
 
+/// The class of each row's highest score (the first on ties).
+pub(crate) fn top_classes(classes: &[usize], scores: &Array2<f64>) -> Vec<usize> {
+    scores
+        .rows()
+        .into_iter()
+        .map(|r| classes[argmax(r)])
+        .collect()
+}
+
 /// Sorted distinct labels and each label's index among them.
 pub(crate) fn encode(y: &[usize]) -> (Vec<usize>, Vec<usize>) {
     let mut classes = y.to_vec();

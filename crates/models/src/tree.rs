@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::features::{check_features, with_valid, Features, Row};
-use crate::traits::{argmax, check_targets, encode, Classifier, Estimator, PredictProba};
+use crate::traits::{check_targets, encode, top_classes, Classifier, Estimator, PredictProba};
 
 /// The impurity a split minimises.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -734,11 +734,7 @@ impl Classifier for DecisionTree {
     }
 
     fn predict(&self, x: Features<'_>) -> Result<Vec<usize>> {
-        let p = self.predict_proba(x)?;
-        Ok(p.rows()
-            .into_iter()
-            .map(|r| self.classes[argmax(r)])
-            .collect())
+        Ok(top_classes(&self.classes, &self.predict_proba(x)?))
     }
 }
 

@@ -4,7 +4,8 @@
 Writes crates/models/tests/fixtures/svc.json: on the embedded sample (the first 600 training
 digits, the first 100 test digits as queries, raw pixels), scikit-learn's SVC() for ten
 classes and for the 5-detector, and a linear and a polynomial kernel: gamma, number of
-support vectors, one-vs-one and one-vs-rest decision values, predictions; and with
+support vectors, solver iterations per pair, intercepts, one-vs-one and one-vs-rest decision
+values, predictions; and with
 probability=True the probabilities (these depend on internal cross-validation folds, so
 the test compares them loosely).
 
@@ -53,6 +54,8 @@ def main():
             "target": target.tolist(),
             "gamma": float(m._gamma),
             "n_support": int(m.support_.size),
+            "n_iter": [int(v) for v in m.n_iter_],
+            "intercept": m.intercept_.tolist(),
             "support": m.support_.tolist(),
             "ovo": m.decision_function(q).tolist(),
             "ovr": ovr.decision_function(q).tolist(),

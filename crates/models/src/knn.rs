@@ -497,8 +497,7 @@ fn nearest_pruned(
         .map(|(qi, q)| {
             let q = q.to_slice().expect("standard layout");
             let q_norm: u64 = q.iter().map(|&v| u64::from(v) * u64::from(v)).sum();
-            let exact =
-                |t: usize| q_norm + u64::from(norms[t]) - 2 * u64::from(kernels::dot_u8(q, row(t)));
+            let exact = |t: usize| q_norm + u64::from(norms[t]) - 2 * kernels::dot_u8(q, row(t));
             let lb = &lbs[qi * padded..(qi + 1) * padded];
             // A first limit on the k-th distance: the exact distances of the nearest row (in
             // projection) of each of the `k + 4` tiles with the smallest minima.
@@ -644,7 +643,7 @@ impl PredictProba for KNeighbors {
     }
 }
 
-mod kernels {
+pub(crate) mod kernels {
     use multiversion::multiversion;
 
     const LANES: usize = 32;
@@ -686,9 +685,10 @@ mod kernels {
         }
     }
 
-    /// `Σ a·b` of pixels, exact.
+    /// `Σ a·b` of pixels, exact (each of the 32 lanes sums at most 33,025 products in `i32`:
+    /// rows of up to a million values).
     #[multiversion(targets("x86_64+avx512f+avx512bw", "x86_64+avx2", "aarch64+neon"))]
-    pub(super) fn dot_u8(a: &[u8], b: &[u8]) -> u32 {
+    pub(crate) fn dot_u8(a: &[u8], b: &[u8]) -> u64 {
         let n = a.len().min(b.len());
         let (a, b) = (&a[..n], &b[..n]);
         let mut acc = [0i32; LANES];
@@ -703,7 +703,7 @@ mod kernels {
         for (&x, &y) in ar.iter().zip(br) {
             s += i64::from(x) * i64::from(y);
         }
-        s as u32
+        s as u64
     }
 
     /// [`dot_i16`] of four rows against one: the shared row is loaded once.

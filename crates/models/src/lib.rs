@@ -42,7 +42,7 @@ mod logistic;
 mod projection;
 mod scaler;
 mod sgd;
-mod svc;
+mod svm;
 mod traits;
 mod tree;
 
@@ -54,7 +54,7 @@ pub use knn::{KNeighbors, KNeighborsClassifier, KNeighborsMultiOutput, Neighbors
 pub use logistic::{Csr, Logistic, LogisticRegression};
 pub use scaler::{FittedScaler, Scaled, ScaledModel, StandardScaler};
 pub use sgd::{Loss, Sgd, SgdClassifier};
-pub use svc::{ovr_decision_function, Gamma, Svc, SvcKernel, SvcModel};
+pub use svm::{ovr_decision_function, Gamma, Svc, SvcKernel, SvcModel};
 pub use traits::{
     Classifier, DecisionFunction, Estimator, MultiOutputClassifier, MultiOutputEstimator,
     PredictProba,

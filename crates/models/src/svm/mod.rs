@@ -2,14 +2,24 @@
 //! one-vs-one for more than two classes, Platt-scaled probabilities from internal
 //! cross-validation.
 //!
-//! Each binary problem is solved by linfa-svm's SMO solver (tolerance 1e-3, as libsvm);
-//! predictions are ours: the kernel between the queries and every support vector (shared by
-//! all pairs, as libsvm) as one blocked matrix product, in parallel.
+//! Each binary problem is solved by our port of libsvm's SMO solver ([`smo`]): the same
+//! working-set selection, shrinking and stopping rule as scikit-learn's, with kernel rows
+//! computed on demand (integer dot products for `u8` pixels) into a cache bounded by
+//! `cache_size` megabytes, so memory never grows with n². Problems are laid out as libsvm
+//! lays them out (classes sorted, each pair's rows class by class), so on `u8` pixels the
+//! solver sees bit for bit libsvm's kernel values and takes its steps. Predictions are ours:
+//! the kernel between the queries and every support vector (shared by all pairs, as libsvm)
+//! as one blocked matrix product, in parallel.
+//!
+//! linfa-svm was used here before; its fit built the whole n × n kernel with a scalar loop
+//! (2.6 s of 2.9 s for 2,000 images) and its solver entry point with a precomputed kernel is
+//! private. It remains a test oracle and a column of `cargo xtask bench`.
 
-use linfa::traits::Fit;
-use ndarray::{Array1, Array2, ArrayView2, Axis};
-use rand::seq::SliceRandom;
-use rand::SeedableRng;
+mod kernel;
+mod smo;
+
+use ndarray::{Array2, ArrayView2, Axis};
+use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -17,6 +27,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 use crate::features::{check_features, with_valid, Features};
 use crate::traits::{check_targets, encode, Classifier, DecisionFunction, Estimator, PredictProba};
+use kernel::{Kernel, Resolved, Rows};
 
 /// The kernel coefficient γ.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -53,7 +64,8 @@ pub enum SvcKernel {
 }
 
 /// Parameters of the support-vector classifier; `Default` is scikit-learn's `SVC()`: RBF
-/// kernel with `gamma = "scale"`, `C = 1`, tolerance 1e-3, no probabilities.
+/// kernel with `gamma = "scale"`, `C = 1`, tolerance 1e-3, a 200 MB kernel cache, no
+/// probabilities.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Svc {
     /// Penalty of margin violations.
@@ -67,6 +79,14 @@ pub struct Svc {
     pub probability: bool,
     /// Seed of the internal cross-validation folds.
     pub random_state: u64,
+    /// Budget of the kernel-row cache in megabytes (scikit-learn's `cache_size`), shared by
+    /// the binary problems solved at the same time.
+    #[serde(default = "default_cache_size")]
+    pub cache_size: f64,
+}
+
+fn default_cache_size() -> f64 {
+    200.0
 }
 
 impl Default for Svc {
@@ -79,16 +99,9 @@ impl Default for Svc {
             tol: 1e-3,
             probability: false,
             random_state: 42,
+            cache_size: default_cache_size(),
         }
     }
-}
-
-/// A kernel with its γ resolved.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-enum Resolved {
-    Rbf { gamma: f64 },
-    Linear,
-    Poly { degree: u32, gamma: f64, coef0: f64 },
 }
 
 /// One fitted pair of classes `(i, j)`: positive decisions vote for `i`.
@@ -102,6 +115,9 @@ struct Pair {
     rho: f64,
     /// Platt sigmoid `(A, B)`: P(class i) = 1 / (1 + exp(A·f + B)).
     platt: Option<(f64, f64)>,
+    /// Solver iterations.
+    #[serde(default)]
+    n_iter: usize,
 }
 
 /// A fitted support-vector classifier.
@@ -118,7 +134,7 @@ pub struct SvcModel {
 }
 
 impl Svc {
-    fn resolve(&self, x: &Array2<f64>) -> Result<Resolved> {
+    fn check(&self) -> Result<()> {
         if !(self.c > 0.0 && self.c.is_finite()) {
             return Err(Error::InvalidParameter(format!(
                 "C must be positive, got {}",
@@ -128,11 +144,21 @@ impl Svc {
         if self.tol.is_nan() || self.tol <= 0.0 {
             return Err(Error::InvalidParameter("tol must be positive".into()));
         }
-        let d = x.ncols() as f64;
+        if !(self.cache_size > 0.0 && self.cache_size.is_finite()) {
+            return Err(Error::InvalidParameter(format!(
+                "cache_size must be a positive number of megabytes, got {}",
+                self.cache_size
+            )));
+        }
+        Ok(())
+    }
+
+    fn resolve(&self, x: Features<'_>) -> Result<Resolved> {
+        let d = x.n_features() as f64;
         let gamma = |g: Gamma| -> Result<f64> {
             let v = match g {
                 Gamma::Scale => {
-                    let var = x.var(0.0);
+                    let var = variance(x);
                     if var > 0.0 {
                         1.0 / (d * var)
                     } else {
@@ -165,66 +191,65 @@ impl Svc {
         })
     }
 
-    /// Solves one binary problem with linfa-svm: `rows` of `x`, `positive[r]` for each.
-    /// Returns the signed coefficients (one per row) and ρ.
-    fn solve(
-        &self,
-        kernel: Resolved,
-        x: ArrayView2<'_, f64>,
-        positive: &[bool],
-    ) -> Result<(Vec<f64>, f64)> {
-        let has = |v: bool| positive.contains(&v);
-        if !has(true) || !has(false) {
-            // One class only: a constant decision (libsvm's convention in its internal CV).
-            return Ok((
-                vec![0.0; positive.len()],
-                if has(true) { -1.0 } else { 1.0 },
-            ));
-        }
-        let (records, params) = match kernel {
-            Resolved::Rbf { gamma } => (
-                x.to_owned(),
-                linfa_svm::Svm::<f64, bool>::params().gaussian_kernel(1.0 / gamma),
-            ),
-            Resolved::Linear => (
-                x.to_owned(),
-                linfa_svm::Svm::<f64, bool>::params().linear_kernel(),
-            ),
-            // (γ x·x′ + c)^d = (√γx · √γx′ + c)^d
-            Resolved::Poly {
-                degree,
-                gamma,
-                coef0,
-            } => (
-                x.mapv(|v| v * gamma.sqrt()),
-                linfa_svm::Svm::<f64, bool>::params().polynomial_kernel(coef0, f64::from(degree)),
-            ),
-        };
-        let params = params.pos_neg_weights(self.c, self.c).eps(self.tol);
-        let data = linfa::DatasetBase::new(records, Array1::from(positive.to_vec()));
-        let svm = params
-            .fit(&data)
-            .map_err(|e| Error::NotSupported(format!("linfa-svm: {e}")))?;
-        Ok((svm.alpha.clone(), svm.rho))
+    /// Bytes of kernel cache for each of the problems solved at once.
+    fn cache_bytes(&self) -> usize {
+        let total = self.cache_size * (1u64 << 20) as f64;
+        (total / rayon::current_num_threads() as f64) as usize
+    }
+
+    /// Solves one binary problem: `rows` of the kernel's data, `y[r] = ±1`.
+    fn solve(&self, kernel: &Kernel<'_>, rows: &[usize], y: &[i8]) -> smo::Solution {
+        smo::solve(kernel, rows, y, self.c, self.tol, self.cache_bytes())
     }
 }
 
-/// A solved pair: training rows of its support vectors, their coefficients, ρ, sigmoid.
-type FittedPair = (Vec<usize>, Vec<f64>, f64, Option<(f64, f64)>);
+/// NumPy's `X.var()` over every value of a validated matrix, summed as NumPy sums.
+fn variance(x: Features<'_>) -> f64 {
+    let n = x.n_samples() * x.n_features();
+    let value = |i: usize| -> f64 {
+        match x {
+            Features::U8(a) => f64::from(a.as_slice().expect("standard layout")[i]),
+            Features::F32(a) => f64::from(a.as_slice().expect("standard layout")[i]),
+        }
+    };
+    let mean = kernel::numpy_sum(n, &value) / n as f64;
+    kernel::numpy_sum(n, &|i| {
+        let d = value(i) - mean;
+        d * d
+    }) / n as f64
+}
+
+/// A solved pair: training rows of its support vectors, their coefficients, ρ, sigmoid,
+/// iterations.
+type FittedPair = (Vec<usize>, Vec<f64>, f64, Option<(f64, f64)>, usize);
 
 impl Estimator for Svc {
     type Model = SvcModel;
 
     fn fit(&self, x: Features<'_>, y: &[usize]) -> Result<SvcModel> {
         check_targets(x.n_samples(), y.len())?;
+        self.check()?;
         with_valid(x, |x| {
-            let xf = x.to_f64();
-            let kernel = self.resolve(&xf)?;
+            let kind = self.resolve(x)?;
+            let floats;
+            let rows = match x {
+                Features::U8(a) => Rows::U8(a.reborrow()),
+                Features::F32(_) => {
+                    floats = x.to_f64();
+                    Rows::F64(floats.view())
+                }
+            };
+            let kernel = Kernel::new(rows, kind);
             let (classes, yi) = encode(y);
             if classes.len() < 2 {
                 return Err(Error::SingleClass(classes[0]));
             }
             let k = classes.len();
+            // libsvm's layout: each class's rows in training order.
+            let mut by_class = vec![Vec::new(); k];
+            for (r, &c) in yi.iter().enumerate() {
+                by_class[c].push(r);
+            }
             let pairs: Vec<(usize, usize)> = (0..k)
                 .flat_map(|i| (i + 1..k).map(move |j| (i, j)))
                 .collect();
@@ -232,25 +257,25 @@ impl Estimator for Svc {
             let fitted: Vec<FittedPair> = pairs
                 .par_iter()
                 .map(|&(i, j)| {
-                    let rows: Vec<usize> = (0..yi.len())
-                        .filter(|&r| yi[r] == i || yi[r] == j)
+                    let rows: Vec<usize> =
+                        by_class[i].iter().chain(&by_class[j]).copied().collect();
+                    let signs: Vec<i8> = (0..rows.len())
+                        .map(|r| if r < by_class[i].len() { 1 } else { -1 })
                         .collect();
-                    let sub = xf.select(Axis(0), &rows);
-                    let positive: Vec<bool> = rows.iter().map(|&r| yi[r] == i).collect();
-                    let (alpha, rho) = self.solve(kernel, sub.view(), &positive)?;
                     let platt = if self.probability {
-                        Some(self.platt(kernel, sub.view(), &positive, (i * k + j) as u64)?)
+                        Some(self.platt(&kernel, &rows, &signs)?)
                     } else {
                         None
                     };
-                    let keep: Vec<usize> = (0..rows.len())
-                        .filter(|&r| alpha[r].abs() > 100.0 * f64::EPSILON)
-                        .collect();
+                    let sol = self.solve(&kernel, &rows, &signs);
+                    let keep: Vec<usize> =
+                        (0..rows.len()).filter(|&r| sol.coef[r] != 0.0).collect();
                     Ok((
                         keep.iter().map(|&r| rows[r]).collect(),
-                        keep.iter().map(|&r| alpha[r]).collect(),
-                        rho,
+                        keep.iter().map(|&r| sol.coef[r]).collect(),
+                        sol.rho,
                         platt,
+                        sol.iterations,
                     ))
                 })
                 .collect::<Result<_>>()?;
@@ -259,11 +284,11 @@ impl Estimator for Svc {
                 fitted.iter().flat_map(|f| f.0.iter().copied()).collect();
             support_rows.sort_unstable();
             support_rows.dedup();
-            let support = xf.select(Axis(0), &support_rows);
+            let support = x.select(&support_rows).view().to_f64();
             let pairs = pairs
                 .into_iter()
                 .zip(fitted)
-                .map(|((i, j), (rows, coef, rho, platt))| Pair {
+                .map(|((i, j), (rows, coef, rho, platt, n_iter))| Pair {
                     i,
                     j,
                     support: rows
@@ -273,12 +298,13 @@ impl Estimator for Svc {
                     coef,
                     rho,
                     platt,
+                    n_iter,
                 })
                 .collect();
             Ok(SvcModel {
                 params: *self,
                 classes,
-                kernel,
+                kernel: kind,
                 support,
                 support_rows,
                 pairs,
@@ -289,46 +315,123 @@ impl Estimator for Svc {
 
 impl Svc {
     /// libsvm's `svm_binary_svc_probability`: decision values from 5-fold cross-validation
-    /// (folds from a seeded shuffle), then Platt's sigmoid fitted to them.
-    fn platt(
-        &self,
-        kernel: Resolved,
-        x: ArrayView2<'_, f64>,
-        positive: &[bool],
-        salt: u64,
-    ) -> Result<(f64, f64)> {
+    /// (folds from a seeded shuffle), then Platt's sigmoid fitted to them. Each fold's
+    /// problem is laid out as libsvm's `svm_train` lays it out: the negative class first.
+    fn platt(&self, kernel: &Kernel<'_>, rows: &[usize], signs: &[i8]) -> Result<(f64, f64)> {
         const FOLDS: usize = 5;
-        let n = positive.len();
-        let mut perm: Vec<usize> = (0..n).collect();
-        let mut rng = ChaCha8Rng::seed_from_u64(self.random_state ^ salt.wrapping_mul(0x9E37_79B9));
-        perm.shuffle(&mut rng);
-        let mut dec = vec![0.0; n];
+        let l = rows.len();
+        let mut perm: Vec<usize> = (0..l).collect();
+        let mut rng = ChaCha8Rng::seed_from_u64(self.random_state);
+        for i in 0..l {
+            let j = i + rng.gen_range(0..l - i);
+            perm.swap(i, j);
+        }
+        let mut dec = vec![0.0; l];
         for f in 0..FOLDS {
-            let (start, end) = (f * n / FOLDS, (f + 1) * n / FOLDS);
-            let train: Vec<usize> = perm[..start].iter().chain(&perm[end..]).copied().collect();
-            let test = &perm[start..end];
-            let sub = x.select(Axis(0), &train);
-            let labels: Vec<bool> = train.iter().map(|&r| positive[r]).collect();
-            let (alpha, rho) = self.solve(kernel, sub.view(), &labels)?;
-            let sv: Vec<usize> = (0..train.len()).filter(|&r| alpha[r] != 0.0).collect();
-            let svx = sub.select(Axis(0), &sv);
-            let coef: Vec<f64> = sv.iter().map(|&r| alpha[r]).collect();
-            let q = x.select(Axis(0), test);
-            let kq = kernel_matrix(kernel, q.view(), svx.view());
-            for (t, row) in test.iter().zip(kq.rows()) {
-                dec[*t] = row.iter().zip(&coef).map(|(k, c)| k * c).sum::<f64>() - rho;
+            let (begin, end) = (f * l / FOLDS, (f + 1) * l / FOLDS);
+            let train: Vec<usize> = perm[..begin].iter().chain(&perm[end..]).copied().collect();
+            let (neg, pos): (Vec<usize>, Vec<usize>) = train.iter().partition(|&&t| signs[t] < 0);
+            let constant = match (pos.is_empty(), neg.is_empty()) {
+                (true, true) => Some(0.0),
+                (false, true) => Some(1.0),
+                (true, false) => Some(-1.0),
+                (false, false) => None,
+            };
+            if let Some(v) = constant {
+                for &t in &perm[begin..end] {
+                    dec[t] = v;
+                }
+                continue;
+            }
+            // Sorted labels put −1 first: it is the inner problem's positive class.
+            let inner: Vec<usize> = neg.iter().chain(&pos).map(|&t| rows[t]).collect();
+            let inner_signs: Vec<i8> = (0..inner.len())
+                .map(|r| if r < neg.len() { 1 } else { -1 })
+                .collect();
+            let sol = self.solve(kernel, &inner, &inner_signs);
+            for &t in &perm[begin..end] {
+                let mut sum = 0.0;
+                for (&r, &c) in inner.iter().zip(&sol.coef) {
+                    if c != 0.0 {
+                        sum += c * kernel.eval(rows[t], r);
+                    }
+                }
+                // Times the inner model's first label (−1): positive for this pair's `i`.
+                dec[t] = -(sum - sol.rho);
             }
         }
-        let params = linfa::composing::platt_scaling::PlattParams::<f64, ()>::default();
-        let valid = linfa::ParamGuard::check(params)
-            .map_err(|e| Error::InvalidParameter(format!("platt: {e}")))?;
-        linfa::composing::platt_scaling::platt_newton_method(
-            Array1::from(dec).view(),
-            Array1::from(positive.to_vec()).view(),
-            &valid,
-        )
-        .map_err(|e| Error::NotSupported(format!("Platt scaling: {e}")))
+        let labels: Vec<bool> = signs.iter().map(|&s| s > 0).collect();
+        Ok(sigmoid_train(&dec, &labels))
     }
+}
+
+/// libsvm's `sigmoid_train` (Platt's method with the improvements of Lin, Lin and Weng):
+/// `(A, B)` of P(positive | f) = 1 / (1 + exp(A·f + B)), by Newton's method with a
+/// backtracking line search on the regularised targets.
+fn sigmoid_train(dec: &[f64], labels: &[bool]) -> (f64, f64) {
+    let prior1 = labels.iter().filter(|&&p| p).count() as f64;
+    let prior0 = labels.len() as f64 - prior1;
+    let (max_iter, min_step, sigma, eps) = (100, 1e-10, 1e-12, 1e-5);
+    let hi = (prior1 + 1.0) / (prior1 + 2.0);
+    let lo = 1.0 / (prior0 + 2.0);
+    let t: Vec<f64> = labels.iter().map(|&p| if p { hi } else { lo }).collect();
+    let objective = |a: f64, b: f64| -> f64 {
+        let mut f = 0.0;
+        for (&d, &ti) in dec.iter().zip(&t) {
+            let fapb = d * a + b;
+            f += if fapb >= 0.0 {
+                ti * fapb + (1.0 + (-fapb).exp()).ln()
+            } else {
+                (ti - 1.0) * fapb + (1.0 + fapb.exp()).ln()
+            };
+        }
+        f
+    };
+    let (mut a, mut b) = (0.0, ((prior0 + 1.0) / (prior1 + 1.0)).ln());
+    let mut fval = objective(a, b);
+    for _ in 0..max_iter {
+        let (mut h11, mut h22, mut h21, mut g1, mut g2) = (sigma, sigma, 0.0, 0.0, 0.0);
+        for (&d, &ti) in dec.iter().zip(&t) {
+            let fapb = d * a + b;
+            let (p, q) = if fapb >= 0.0 {
+                let e = (-fapb).exp();
+                (e / (1.0 + e), 1.0 / (1.0 + e))
+            } else {
+                let e = fapb.exp();
+                (1.0 / (1.0 + e), e / (1.0 + e))
+            };
+            let d2 = p * q;
+            h11 += d * d * d2;
+            h22 += d2;
+            h21 += d * d2;
+            let d1 = ti - p;
+            g1 += d * d1;
+            g2 += d1;
+        }
+        if g1.abs() < eps && g2.abs() < eps {
+            break;
+        }
+        let det = h11 * h22 - h21 * h21;
+        let da = -(h22 * g1 - h21 * g2) / det;
+        let db = -(-h21 * g1 + h11 * g2) / det;
+        let gd = g1 * da + g2 * db;
+        let mut step = 1.0;
+        while step >= min_step {
+            let (na, nb) = (a + step * da, b + step * db);
+            let nf = objective(na, nb);
+            if nf < fval + 0.0001 * step * gd {
+                a = na;
+                b = nb;
+                fval = nf;
+                break;
+            }
+            step /= 2.0;
+        }
+        if step < min_step {
+            break;
+        }
+    }
+    (a, b)
 }
 
 /// `K(a_r, b_s)` for every row pair, by matrix products.
@@ -361,6 +464,11 @@ impl SvcModel {
     /// Training rows that are support vectors, sorted.
     pub fn support_indices(&self) -> &[usize] {
         &self.support_rows
+    }
+
+    /// Solver iterations of each binary problem, pairs in order (scikit-learn's `n_iter_`).
+    pub fn n_iter(&self) -> Vec<usize> {
+        self.pairs.iter().map(|p| p.n_iter).collect()
     }
 
     /// Number of binary problems (`k(k − 1)/2` for `k` classes).

@@ -44,19 +44,43 @@ const SAMPLE_ROWS: usize = 4096;
 /// Subspace iterations.
 const ITERATIONS: usize = 12;
 
+/// A feature value the bound reads: pixels or finite floats, used as `f32` (exactly).
+pub(crate) trait Value: Copy + Send + Sync {
+    fn f32(self) -> f32;
+}
+
+impl Value for u8 {
+    #[inline]
+    fn f32(self) -> f32 {
+        f32::from(self)
+    }
+}
+
+impl Value for f32 {
+    #[inline]
+    fn f32(self) -> f32 {
+        self
+    }
+}
+
 impl Bound {
-    /// Projects `rows` (`n × d` pixels) onto `m` principal directions of a sample of them.
-    pub(crate) fn fit(rows: ArrayView2<'_, u8>, m: usize) -> Bound {
+    /// Projects `rows` (`n × d` values) onto `m` principal directions of a sample of them.
+    pub(crate) fn fit<T: Value>(rows: ArrayView2<'_, T>, m: usize) -> Bound {
         let (n, d) = rows.dim();
         let mean: Vec<f32> = (0..d)
             .map(|j| {
-                (rows.column(j).iter().map(|&v| u64::from(v)).sum::<u64>() as f64 / n as f64) as f32
+                (rows
+                    .column(j)
+                    .iter()
+                    .map(|&v| f64::from(v.f32()))
+                    .sum::<f64>()
+                    / n as f64) as f32
             })
             .collect();
         let step = n.div_ceil(SAMPLE_ROWS).max(1);
         let sample: Vec<usize> = (0..n).step_by(step).collect();
         let centred = Array2::from_shape_fn((sample.len(), d), |(i, j)| {
-            f32::from(rows[[sample[i], j]]) - mean[j]
+            rows[[sample[i], j]].f32() - mean[j]
         });
         let mut cov = Array2::<f32>::zeros((d, d));
         general_mat_mul(1.0, &centred.t(), &centred, 0.0, &mut cov);
@@ -88,7 +112,10 @@ impl Bound {
     }
 
     /// Projected rows, their squared norms and rounding allowances.
-    pub(crate) fn project(&self, rows: ArrayView2<'_, u8>) -> (Array2<f32>, Vec<f32>, Vec<f64>) {
+    pub(crate) fn project<T: Value>(
+        &self,
+        rows: ArrayView2<'_, T>,
+    ) -> (Array2<f32>, Vec<f32>, Vec<f64>) {
         let (n, d) = rows.dim();
         let m = self.basis.nrows();
         const CHUNK: usize = 1024;
@@ -97,7 +124,7 @@ impl Bound {
             .map(|c| {
                 let (start, end) = (c * CHUNK, ((c + 1) * CHUNK).min(n));
                 let centred = Array2::from_shape_fn((end - start, d), |(i, j)| {
-                    f32::from(rows[[start + i, j]]) - self.mean[j]
+                    rows[[start + i, j]].f32() - self.mean[j]
                 });
                 let slack = centred
                     .rows()

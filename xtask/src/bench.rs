@@ -113,6 +113,22 @@ const STEPS: &[Step] = &[
         heavy: false,
     },
     Step {
+        name: "svc-ovr-2000",
+        ours: Ours::Cli(&[
+            "multiclass",
+            "--model",
+            "svc",
+            "--strategy",
+            "ovr",
+            "--train",
+            "2000",
+            "--cv",
+            "3",
+        ]),
+        what: "OneVsRestClassifier(SVC()) on 2,000 images: 3-fold CV, fit, test set (classify multiclass --model svc --strategy ovr)",
+        heavy: false,
+    },
+    Step {
         name: "tune-knn",
         ours: Ours::Cli(&["tune", "knn", "--search", "10000", "--folds", "5"]),
         what: "GridSearchCV(KNN, weights x n_neighbors 3-6, cv=5) on 10,000 images, refit on all, test accuracy (classify tune knn)",

@@ -59,6 +59,12 @@ def train_set(data: pathlib.Path):
     return x.reshape(len(x), -1).astype(np.float64), y
 
 
+def test_set(data: pathlib.Path):
+    xt = load_idx(data / "t10k-images-idx3-ubyte.gz")
+    xt = xt.reshape(len(xt), -1).astype(np.float64)
+    return xt, load_idx(data / "t10k-labels-idx1-ubyte.gz")[: len(xt)]
+
+
 def step_sgd_fit(data: pathlib.Path):
     from sklearn.linear_model import SGDClassifier
 
@@ -89,9 +95,7 @@ def step_knn_predict(data: pathlib.Path):
     from sklearn.neighbors import KNeighborsClassifier
 
     x, y = train_set(data)
-    xt = load_idx(data / "t10k-images-idx3-ubyte.gz")
-    xt = xt.reshape(len(xt), -1).astype(np.float64)
-    yt = load_idx(data / "t10k-labels-idx1-ubyte.gz")[: len(xt)]
+    xt, yt = test_set(data)
 
     def run():
         pred = KNeighborsClassifier(n_neighbors=5).fit(x, y).predict(xt)
@@ -122,9 +126,7 @@ def step_svc_2000(data: pathlib.Path):
 
     x, y = train_set(data)
     x, y = x[:2000], y[:2000]
-    xt = load_idx(data / "t10k-images-idx3-ubyte.gz")
-    xt = xt.reshape(len(xt), -1).astype(np.float64)
-    yt = load_idx(data / "t10k-labels-idx1-ubyte.gz")[: len(xt)]
+    xt, yt = test_set(data)
 
     def run():
         pred = SVC().fit(x, y).predict(xt)
@@ -140,9 +142,7 @@ def step_svc_ovr_2000(data: pathlib.Path):
 
     x, y = train_set(data)
     x, y = x[:2000], y[:2000]
-    xt = load_idx(data / "t10k-images-idx3-ubyte.gz")
-    xt = xt.reshape(len(xt), -1).astype(np.float64)
-    yt = load_idx(data / "t10k-labels-idx1-ubyte.gz")[: len(xt)]
+    xt, yt = test_set(data)
 
     def run():
         # The same work as `classify multiclass --model svc --strategy ovr`: 3-fold CV, then a
@@ -160,9 +160,7 @@ def step_tune_knn(data: pathlib.Path):
     from sklearn.neighbors import KNeighborsClassifier
 
     x, y = train_set(data)
-    xt = load_idx(data / "t10k-images-idx3-ubyte.gz")
-    xt = xt.reshape(len(xt), -1).astype(np.float64)
-    yt = load_idx(data / "t10k-labels-idx1-ubyte.gz")[: len(xt)]
+    xt, yt = test_set(data)
     grid = {"weights": ["uniform", "distance"], "n_neighbors": [3, 4, 5, 6]}
 
     def run():

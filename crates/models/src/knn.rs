@@ -6,8 +6,8 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::features::{check_features, prefetch, with_valid, Features, OwnedFeatures, Row};
-use crate::projection::{Bound, Value, TILE};
+use crate::features::{check_features, with_valid, Features, OwnedFeatures, Row};
+use crate::projection::{Bound, Projected, Value, TILE};
 use crate::traits::{check_targets, encode, top_classes, Classifier, Estimator, PredictProba};
 
 /// How neighbours vote.
@@ -143,25 +143,22 @@ const PRUNE_MIN_ROWS: usize = 2048;
 const PRUNE_MIN_FEATURES: usize = 64;
 /// Dimensions of the projection bound.
 const PROJECTED_DIMS: usize = 32;
-/// Candidate rows are prefetched this far ahead of the exact distance.
-const PREFETCH_AHEAD: usize = 4;
-/// Above one candidate in this many rows, a query's candidates are visited row by row
-/// together with the other such queries of its block.
-const DENSE_CANDIDATES: usize = 8;
 
-/// Buffers a thread reuses from one query block to the next (the bounds of a block are
-/// several megabytes: allocating them afresh costs page faults).
+/// Buffers a thread reuses from one query block to the next.
 #[derive(Default)]
 struct Scratch {
     bounds: Vec<f32>,
     minima: Vec<f32>,
 }
 
-/// What the pruned search reads: the projection bound and the pixels.
+/// What the pruned search reads: the projection bound, and the pixels and their squared
+/// norms in the bound's tile order. Pixels are stored less 128 (as `i8`), the form the
+/// integer dot-product instructions take ([`kernels::dot_u8_i8`]).
 #[derive(Debug, Clone, PartialEq)]
 struct Pruned {
     bound: Bound,
-    rows: Vec<u8>,
+    rows: Vec<i8>,
+    norms: Vec<u32>,
 }
 /// Training rows per block (about 200 kB of widened pixels: stays in the second-level cache).
 const TRAIN_BLOCK: usize = 128;
@@ -172,11 +169,20 @@ impl KNeighbors {
             TrainRows::U8 { data, n_features } => {
                 let d = *n_features;
                 let n = data.len() / d.max(1);
+                let norms: Vec<u32> = data
+                    .chunks_exact(d.max(1))
+                    .map(|r| r.iter().map(|&v| u32::from(v) * u32::from(v)).sum())
+                    .collect();
                 let pruned = (n >= PRUNE_MIN_ROWS && d >= PRUNE_MIN_FEATURES).then(|| {
                     let rows = ndarray::ArrayView2::from_shape((n, d), data).expect("n × d");
+                    let bound = Bound::fit(rows, PROJECTED_DIMS);
                     Box::new(Pruned {
-                        bound: Bound::fit(rows, PROJECTED_DIMS),
-                        rows: data.clone(),
+                        rows: in_tile_order(data, d, &bound.order)
+                            .into_iter()
+                            .map(|v| (v ^ 0x80) as i8)
+                            .collect(),
+                        norms: bound.order.iter().map(|&t| norms[t as usize]).collect(),
+                        bound,
                     })
                 });
                 Train::U8 {
@@ -185,10 +191,7 @@ impl KNeighbors {
                     } else {
                         data.iter().map(|&v| i16::from(v)).collect()
                     },
-                    norms: data
-                        .chunks_exact(d.max(1))
-                        .map(|r| r.iter().map(|&v| u32::from(v) * u32::from(v)).sum())
-                        .collect(),
+                    norms,
                     d,
                     pruned,
                 }
@@ -201,12 +204,43 @@ impl KNeighbors {
                     Box::new(Bound::fit(rows, PROJECTED_DIMS))
                 });
                 Train::F32 {
-                    data: data.clone(),
+                    data: match &bound {
+                        Some(b) => in_tile_order(data, d, &b.order),
+                        None => data.clone(),
+                    },
                     d,
                     bound,
                 }
             }
         }
+    }
+
+    /// The queries projected for the bound (when the training set has one), and the order
+    /// in which to search them: queries that fall in nearby tiles one after the other, so
+    /// that they read the same training rows while those are in cache.
+    fn plan(train: &Train, x: Features<'_>) -> (Option<Projected>, Vec<usize>) {
+        let n = x.n_samples();
+        let all: Vec<usize> = (0..n).collect();
+        let bound = match train {
+            Train::U8 {
+                pruned: Some(p), ..
+            } => &p.bound,
+            Train::F32 { bound: Some(b), .. } => b,
+            _ => return (None, all),
+        };
+        let projected = match x {
+            Features::U8(a) => bound.project(a),
+            Features::F32(a) => bound.project(a),
+        };
+        let mut keyed: Vec<(usize, usize)> = projected
+            .coords
+            .rows()
+            .into_iter()
+            .map(|r| bound.leaf(r.as_slice().expect("standard layout")))
+            .zip(all)
+            .collect();
+        keyed.sort_unstable();
+        (Some(projected), keyed.into_iter().map(|(_, q)| q).collect())
     }
 
     fn train(&self) -> std::borrow::Cow<'_, Train> {
@@ -233,17 +267,16 @@ impl KNeighbors {
         let train = self.train();
         with_valid(x, |x| {
             let n = x.n_samples();
-            let blocks: Vec<Vec<(Vec<u64>, Vec<usize>)>> = (0..n.div_ceil(QUERY_BLOCK))
-                .into_par_iter()
-                .map_init(Scratch::default, |scratch, b| {
-                    let queries: Vec<usize> =
-                        (b * QUERY_BLOCK..((b + 1) * QUERY_BLOCK).min(n)).collect();
-                    nearest_block(&train, x, &queries, k, scratch)
+            let (projected, order) = Self::plan(&train, x);
+            let blocks: Vec<Vec<(Vec<u64>, Vec<usize>)>> = order
+                .par_chunks(QUERY_BLOCK)
+                .map_init(Scratch::default, |scratch, queries| {
+                    nearest_block(&train, x, projected.as_ref(), queries, k, scratch)
                 })
                 .collect();
             let mut distances = Array2::<f64>::zeros((n, k));
             let mut indices = Array2::<usize>::zeros((n, k));
-            for (i, (keys, idx)) in blocks.into_iter().flatten().enumerate() {
+            for (&i, (keys, idx)) in order.iter().zip(blocks.into_iter().flatten()) {
                 for j in 0..k {
                     distances[[i, j]] = key_to_distance(&train, keys[j]);
                     indices[[i, j]] = idx[j];
@@ -377,6 +410,7 @@ fn key_to_distance(train: &Train, key: u64) -> f64 {
 fn nearest_block(
     train: &Train,
     x: Features<'_>,
+    projected: Option<&Projected>,
     queries: &[usize],
     k: usize,
     scratch: &mut Scratch,
@@ -385,10 +419,7 @@ fn nearest_block(
     match (train, x) {
         (
             Train::U8 {
-                norms,
-                d,
-                pruned: Some(p),
-                ..
+                d, pruned: Some(p), ..
             },
             Features::U8(_),
         ) => {
@@ -398,16 +429,20 @@ fn nearest_block(
             };
             let d = *d;
             let row = |t: usize| &p.rows[t * d..(t + 1) * d];
+            let dot = kernels::dot_u8_i8();
             return nearest_pruned(
                 &p.bound,
                 q_rows.view(),
+                projected.expect("projected queries"),
+                queries,
                 k,
                 scratch,
-                |q: &[u8], q_norm: u64, t: usize| {
-                    q_norm + u64::from(norms[t]) - 2 * kernels::dot_u8(q, row(t))
+                // `q·x = q·(x − 128) + 128·Σq`, exact in integers.
+                |q: &[u8], q_norm: u64, q_sum: u64, t: usize| {
+                    let qx = dot(q, row(t)) + 128 * q_sum as i64;
+                    (q_norm as i64 + i64::from(p.norms[t]) - 2 * qx) as u64
                 },
                 |key| key as f64,
-                |t| prefetch(Row::U8(row(t))),
             );
         }
         (
@@ -427,11 +462,12 @@ fn nearest_block(
             return nearest_pruned(
                 b,
                 q_rows.view(),
+                projected.expect("projected queries"),
+                queries,
                 k,
                 scratch,
-                |q: &[f32], _, t: usize| exact_sq_f32(q, row(t)).to_bits(),
+                |q: &[f32], _, _, t: usize| exact_sq_f32(q, row(t)).to_bits(),
                 f64::from_bits,
-                |t| prefetch(Row::F32(row(t))),
             );
         }
         (Train::U8 { wide, norms, d, .. }, Features::U8(_)) => {
@@ -499,8 +535,21 @@ fn nearest_block(
             let float = Train::F32 {
                 data: match train {
                     Train::U8 {
-                        pruned: Some(p), ..
-                    } => p.rows.iter().map(|&v| f32::from(v)).collect(),
+                        pruned: Some(p), d, ..
+                    } => {
+                        // Back from tile order.
+                        let mut data = vec![0f32; p.rows.len()];
+                        for (pos, &t) in p.bound.order.iter().enumerate() {
+                            let t = t as usize;
+                            for (o, &v) in data[t * d..(t + 1) * d]
+                                .iter_mut()
+                                .zip(&p.rows[pos * d..(pos + 1) * d])
+                            {
+                                *o = f32::from(v as u8 ^ 0x80);
+                            }
+                        }
+                        data
+                    }
                     Train::U8 { wide, .. } => wide.iter().map(|&v| f32::from(v)).collect(),
                     Train::F32 { .. } => unreachable!(),
                 },
@@ -509,7 +558,7 @@ fn nearest_block(
                     Train::U8 { d, .. } | Train::F32 { d, .. } => *d,
                 },
             };
-            return nearest_block(&float, x, queries, k, scratch);
+            return nearest_block(&float, x, None, queries, k, scratch);
         }
     }
     best.into_iter().map(TopK::into_sorted).collect()
@@ -522,138 +571,142 @@ fn exact_sq_f32(a: &[f32], b: &[f32]) -> f64 {
     kernels::sq_dist_f32(a, b)
 }
 
-/// [`nearest_block`] with the projection bound: for each query, the rows with the smallest
-/// projected distances give an upper limit on the k-th distance; then every row whose bound
-/// does not exclude it is measured exactly (`exact(query, ‖query‖², row)` gives its key,
-/// `key_sq` the squared distance of a key), in index order, the limit tightening as better
-/// neighbours are found. Rows skipped are provably farther than the k-th neighbour, so the
-/// result is exactly the brute-force one.
+/// `rows` (`d` values each) rearranged into tile order.
+fn in_tile_order<T: Copy>(rows: &[T], d: usize, order: &[u32]) -> Vec<T> {
+    let mut out = Vec::with_capacity(rows.len());
+    for &t in order {
+        let t = t as usize;
+        out.extend_from_slice(&rows[t * d..(t + 1) * d]);
+    }
+    out
+}
+
+/// [`nearest_block`] with the projection bound. For each query: the exact distances of
+/// every row of the tiles whose centres look nearest give a limit on the k-th distance;
+/// then the tiles not excluded by their centre's bound are visited nearest bound first,
+/// each row not excluded by its own bound measured exactly (`exact(query, ‖query‖², p)`
+/// gives the key of the row at tile-order position `p`, `key_sq` the squared distance of
+/// a key), the limit tightening as better neighbours are found, until the next tile's
+/// bound exceeds it. Rows skipped are provably farther than the k-th neighbour, and the
+/// neighbours kept are the `k` smallest by (distance, training index) whatever the order
+/// of visits, so the result is exactly the brute-force one.
 #[allow(clippy::too_many_arguments)]
 fn nearest_pruned<T: Value + Into<f64>>(
     b: &Bound,
     q_rows: ndarray::ArrayView2<'_, T>,
+    projected: &Projected,
+    queries: &[usize],
     k: usize,
     scratch: &mut Scratch,
-    exact: impl Fn(&[T], u64, usize) -> u64,
+    exact: impl Fn(&[T], u64, u64, usize) -> u64,
     key_sq: impl Fn(u64) -> f64,
-    prefetch_row: impl Fn(usize),
 ) -> Vec<(Vec<u64>, Vec<usize>)> {
-    let (qc, qsq, qslack) = b.project(q_rows);
+    let coords = projected.coords.select(ndarray::Axis(0), queries);
+    let bounds: Vec<_> = queries.iter().map(|&q| projected.queries[q]).collect();
     let Scratch {
-        bounds: lbs,
+        bounds: dcs,
         minima,
     } = scratch;
-    b.lower_bounds(&qc, &qsq, lbs, minima);
-    let padded = b.padded_rows();
-    let n_tiles = padded / TILE;
-    let mut order: Vec<(f32, usize)> = Vec::new();
-    let n_queries = q_rows.nrows();
-    let queries: Vec<&[T]> = q_rows
+    let padded = b.centre_distances(coords.view(), &bounds, dcs, minima);
+    let n_tiles = b.n_tiles();
+    let nq = q_rows.nrows();
+    debug_assert!(nq <= 32, "one bit per query");
+    let rows: Vec<&[T]> = q_rows
         .rows()
         .into_iter()
         .map(|q| q.to_slice().expect("standard layout"))
         .collect();
-    // Integer pixels: the exact squared norms (unused for floats).
-    let q_norms: Vec<u64> = queries
+    // Integer pixels: the exact squared norms and sums (unused for floats).
+    let q_norms: Vec<(u64, u64)> = rows
         .iter()
         .map(|q| {
-            q.iter()
-                .map(|&v| {
-                    let v: f64 = v.into();
-                    (v * v) as u64
-                })
-                .sum()
+            q.iter().fold((0, 0), |(sq, sum), &v| {
+                let v: f64 = v.into();
+                (sq + (v * v) as u64, sum + v as u64)
+            })
         })
         .collect();
-    let mut limits = vec![f64::INFINITY; n_queries];
-    let mut best: Vec<TopK> = (0..n_queries).map(|_| TopK::new(k)).collect();
-    // One candidate of a query: the skip test again (the limit may have tightened), then
-    // the exact distance; candidates come in index order, so ties keep the lower index.
-    let visit = |qi: usize, t: usize, limits: &mut [f64], best: &mut [TopK]| {
-        let lb = lbs[qi * padded + t];
-        if Bound::excludes(lb, qsq[qi], b.sq[t], qslack[qi], b.slack[t], limits[qi]) {
-            return;
-        }
-        let top = &mut best[qi];
-        top.offer(exact(queries[qi], q_norms[qi], t), t);
-        if top.items.len() == k {
-            limits[qi] = limits[qi].min(key_sq(top.items[k - 1].0));
-        }
-    };
-    // Bit `qi` of `mask[t]`: row `t` is a candidate of query `qi`, a query with many
-    // candidates (noisy images: the bound sees little of the noise). Such queries are
-    // searched together at the end, each row read once for all of them. Measured on
-    // denoising (1,000 noisy Fashion-MNIST queries against 60,000): 4.6 s → 3.5 s of CPU.
-    let mut mask: Vec<u32> = Vec::new();
-    let mut candidates = Vec::new();
-    for (qi, q) in queries.iter().enumerate() {
-        let lb = &lbs[qi * padded..(qi + 1) * padded];
-        // A first limit on the k-th distance: the exact distances of the nearest row (in
-        // projection) of each of the `k + 4` tiles with the smallest minima.
-        let seeds = k + 4;
-        if seeds <= n_tiles {
-            order.clear();
-            order.extend(
-                minima[qi * n_tiles..(qi + 1) * n_tiles]
-                    .iter()
-                    .enumerate()
-                    .map(|(c, &m)| (m, c)),
-            );
-            order.select_nth_unstable_by(seeds - 1, |a, b| a.0.total_cmp(&b.0));
-            let mut firsts: Vec<u64> = order[..seeds]
-                .iter()
-                .map(|&(m, c)| {
-                    let start = c * TILE;
-                    let j = lb[start..start + TILE]
-                        .iter()
-                        .position(|&v| v == m)
-                        .unwrap_or(0);
-                    exact(q, q_norms[qi], start + j)
-                })
-                .collect();
-            firsts.sort_unstable();
-            limits[qi] = key_sq(firsts[k - 1]);
-        }
-        // Candidates: a quick `f32` test that only skips rows the exact test would skip
-        // too, then the exact test.
-        let cutoff = b.cutoff(qsq[qi], qslack[qi], limits[qi]);
-        candidates.clear();
-        kernels::at_most(lb, cutoff, &mut candidates);
-        candidates.retain(|&t| {
-            !Bound::excludes(lb[t], qsq[qi], b.sq[t], qslack[qi], b.slack[t], limits[qi])
-        });
-        if qi < 32 && candidates.len() * DENSE_CANDIDATES > padded {
-            mask.resize(padded, 0);
-            for &t in &candidates {
-                mask[t] |= 1 << qi;
+    let lower = |qi: usize, t: usize| b.tile_lower(t, dcs[qi * padded + t], &bounds[qi]);
+    let mut top: Vec<TopK> = (0..nq).map(|_| TopK::new(k)).collect();
+    let mut limits = vec![f64::INFINITY; nq];
+    // Bit `qi` of `wanted[t]`: tile `t` may hold a neighbour of query `qi`.
+    let mut wanted = vec![0u32; n_tiles];
+    let mut nearest = vec![f64::INFINITY; n_tiles];
+    let seeds = (k.div_ceil(TILE) + 1).min(n_tiles);
+    let mut near: Vec<u32> = Vec::new();
+    for qi in 0..nq {
+        // Seeds: every row of the tiles whose centres are nearest gives a first limit.
+        let dc = &dcs[qi * padded..qi * padded + n_tiles];
+        let mut mine: Vec<(f32, u32)> = Vec::with_capacity(seeds + 1);
+        for (t, &v) in dc.iter().enumerate() {
+            if mine.len() < seeds || v < mine[seeds - 1].0 {
+                let at = mine.partition_point(|&(w, _)| w <= v);
+                mine.insert(at, (v, t as u32));
+                mine.truncate(seeds);
             }
-            continue;
         }
-        // Few candidates (clean images: about 2 %): now, while this query's bounds are hot.
-        for (i, &t) in candidates.iter().enumerate() {
-            if let Some(&next) = candidates.get(i + PREFETCH_AHEAD) {
-                prefetch_row(next);
+        let mine: Vec<u32> = mine.into_iter().map(|(_, t)| t).collect();
+        for &t in &mine {
+            for p in b.rows_of(t as usize) {
+                top[qi].offer(
+                    exact(rows[qi], q_norms[qi].0, q_norms[qi].1, p),
+                    b.order[p] as usize,
+                );
             }
-            visit(qi, t, &mut limits, &mut best);
+        }
+        if let Some(worst) = top[qi].worst() {
+            limits[qi] = key_sq(worst);
+        }
+        near.clear();
+        b.tiles_within(dc, &bounds[qi], limits[qi], &mut near);
+        for &t in &near {
+            let t = t as usize;
+            let low = lower(qi, t);
+            if low <= limits[qi] && !mine.contains(&(t as u32)) {
+                wanted[t] |= 1 << qi;
+                nearest[t] = nearest[t].min(low);
+            }
         }
     }
-    let rows: Vec<usize> = (0..mask.len()).filter(|&t| mask[t] != 0).collect();
-    for (i, &t) in rows.iter().enumerate() {
-        if let Some(&next) = rows.get(i + PREFETCH_AHEAD) {
-            prefetch_row(next);
-        }
-        let mut m = mask[t];
+    // The tiles any query still wants, nearest first (limits tighten sooner), each read
+    // once for all the queries of the block that want it.
+    let mut visit: Vec<(f64, u32)> = (0..n_tiles)
+        .filter(|&t| wanted[t] != 0)
+        .map(|t| (nearest[t], t as u32))
+        .collect();
+    visit.sort_unstable_by(|a, c| a.0.total_cmp(&c.0).then(a.1.cmp(&c.1)));
+    for &(_, t) in &visit {
+        let t = t as usize;
+        let mut m = wanted[t];
         while m != 0 {
             let qi = m.trailing_zeros() as usize;
             m &= m - 1;
-            visit(qi, t, &mut limits, &mut best);
+            if lower(qi, t) > limits[qi] {
+                continue;
+            }
+            let qb = &bounds[qi];
+            let dists = b.row_distances(t, coords.row(qi).as_slice().expect("standard"), qb.sq);
+            let cutoff = b.cutoff(qb, limits[qi]);
+            for (l, p) in b.rows_of(t).enumerate() {
+                // A quick `f32` test that only skips rows the exact test would skip too.
+                if dists[l] > cutoff || b.row_lower(dists[l], qb, p) > limits[qi] {
+                    continue;
+                }
+                top[qi].offer(
+                    exact(rows[qi], q_norms[qi].0, q_norms[qi].1, p),
+                    b.order[p] as usize,
+                );
+                if let Some(worst) = top[qi].worst() {
+                    limits[qi] = limits[qi].min(key_sq(worst));
+                }
+            }
         }
     }
-    best.into_iter().map(TopK::into_sorted).collect()
+    top.into_iter().map(TopK::into_sorted).collect()
 }
 
-/// The `k` smallest (key, index) pairs seen, kept sorted; offers come in increasing index
-/// order, so a later equal key never displaces an earlier one.
+/// The `k` smallest (key, index) pairs seen, kept sorted: equal keys are ordered by index,
+/// whatever the order of the offers.
 struct TopK {
     k: usize,
     items: Vec<(u64, usize)>,
@@ -671,7 +724,7 @@ impl TopK {
     fn offer(&mut self, key: u64, index: usize) {
         if self.items.len() == self.k {
             match self.items.last() {
-                Some(&(worst, _)) if key >= worst => return,
+                Some(&worst) if (key, index) >= worst => return,
                 _ => {}
             }
             self.items.pop();
@@ -680,6 +733,11 @@ impl TopK {
             .items
             .partition_point(|&(kk, ii)| (kk, ii) < (key, index));
         self.items.insert(pos, (key, index));
+    }
+
+    /// The k-th smallest key, once `k` have been offered.
+    fn worst(&self) -> Option<u64> {
+        (self.items.len() == self.k).then(|| self.items[self.k - 1].0)
     }
 
     fn into_sorted(self) -> (Vec<u64>, Vec<usize>) {
@@ -768,23 +826,6 @@ pub(crate) mod kernels {
         s as u32
     }
 
-    /// Appends to `out` the positions of the values `≤ limit`, in order.
-    #[multiversion(targets("x86_64+avx512f+avx512bw", "x86_64+avx2", "aarch64+neon"))]
-    pub(super) fn at_most(v: &[f32], limit: f32, out: &mut Vec<usize>) {
-        for (c, chunk) in v.chunks(16).enumerate() {
-            // Most chunks hold none: one vector comparison skips them.
-            if chunk.iter().fold(false, |any, &x| any | (x <= limit)) {
-                out.extend(
-                    chunk
-                        .iter()
-                        .enumerate()
-                        .filter(|(_, &x)| x <= limit)
-                        .map(|(i, _)| c * 16 + i),
-                );
-            }
-        }
-    }
-
     /// `Σ a·b` of pixels, exact (each of the 32 lanes sums at most 33,025 products in `i32`:
     /// rows of up to a million values).
     #[multiversion(targets("x86_64+avx512f+avx512bw", "x86_64+avx2", "aarch64+neon"))]
@@ -804,6 +845,96 @@ pub(crate) mod kernels {
             s += i64::from(x) * i64::from(y);
         }
         s as u64
+    }
+
+    /// The fastest `Σ a·b` of pixels against signed bytes this CPU has: AVX-512 VNNI's
+    /// `vpdpbusd` (64 products per instruction) where present, else a portable loop.
+    #[allow(unsafe_code)]
+    pub(super) fn dot_u8_i8() -> fn(&[u8], &[i8]) -> i64 {
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("avx512vnni")
+            && std::arch::is_x86_feature_detected!("avx512bw")
+        {
+            return |a, b| {
+                // SAFETY: the CPU has the features `vnni::dot` is compiled for (checked
+                // just above).
+                unsafe { vnni::dot(a, b) }
+            };
+        }
+        dot_u8_i8_portable
+    }
+
+    /// `Σ a·b`, exact: each of the 32 lanes sums at most 2¹⁶/32 products of magnitude
+    /// below 2¹⁵ before they are added up in `i64`.
+    #[multiversion(targets("x86_64+avx512f+avx512bw", "x86_64+avx2", "aarch64+neon"))]
+    pub(super) fn dot_u8_i8_portable(a: &[u8], b: &[i8]) -> i64 {
+        let n = a.len().min(b.len());
+        let mut total = 0i64;
+        for (a, b) in a[..n].chunks(1 << 16).zip(b[..n].chunks(1 << 16)) {
+            let mut acc = [0i32; LANES];
+            let (ac, bc) = (a.chunks_exact(LANES), b.chunks_exact(LANES));
+            let (ar, br) = (ac.remainder(), bc.remainder());
+            for (x, y) in ac.zip(bc) {
+                for i in 0..LANES {
+                    acc[i] += i32::from(x[i]) * i32::from(y[i]);
+                }
+            }
+            total += acc.iter().map(|&v| i64::from(v)).sum::<i64>();
+            total += ar
+                .iter()
+                .zip(br)
+                .map(|(&x, &y)| i64::from(x) * i64::from(y))
+                .sum::<i64>();
+        }
+        total
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[allow(unsafe_code)]
+    mod vnni {
+        use std::arch::x86_64::*;
+
+        /// `Σ a·b` with `vpdpbusd`: exact, as each 32-bit lane adds at most 2¹⁶/16 products
+        /// of magnitude below 2¹⁵ before the lanes are added up in `i64`.
+        ///
+        /// # Safety
+        /// The CPU must have AVX-512 F, BW and VNNI.
+        #[target_feature(enable = "avx512f,avx512bw,avx512vnni")]
+        pub(super) unsafe fn dot(a: &[u8], b: &[i8]) -> i64 {
+            let n = a.len().min(b.len());
+            let mut total = 0i64;
+            let mut start = 0;
+            while start < n {
+                let end = (start + (1 << 16)).min(n);
+                let mut acc = _mm512_setzero_si512();
+                let mut i = start;
+                while i + 64 <= end {
+                    // SAFETY: `i + 64 ≤ n`: in bounds of both slices.
+                    let (x, y) = unsafe {
+                        (
+                            _mm512_loadu_si512(a.as_ptr().add(i).cast()),
+                            _mm512_loadu_si512(b.as_ptr().add(i).cast()),
+                        )
+                    };
+                    acc = _mm512_dpbusd_epi32(acc, x, y);
+                    i += 64;
+                }
+                if i < end {
+                    let mask: __mmask64 = (1u64 << (end - i)) - 1;
+                    // SAFETY: masked loads touch only the `end − i` bytes in bounds.
+                    let (x, y) = unsafe {
+                        (
+                            _mm512_maskz_loadu_epi8(mask, a.as_ptr().add(i).cast()),
+                            _mm512_maskz_loadu_epi8(mask, b.as_ptr().add(i)),
+                        )
+                    };
+                    acc = _mm512_dpbusd_epi32(acc, x, y);
+                }
+                total += i64::from(_mm512_reduce_add_epi32(acc));
+                start = end;
+            }
+            total
+        }
     }
 
     /// `Σ (a − b)²` in `f64`, 16 partial sums combined in a fixed order.
@@ -870,6 +1001,26 @@ pub(crate) mod kernels {
 mod tests {
     use super::*;
     use ndarray::arr2;
+
+    /// Whatever this CPU dispatches to (VNNI or not), pixels against signed bytes are exact,
+    /// at every length (tails, and rows longer than a lane's safe run).
+    #[test]
+    fn pixel_by_signed_byte_dots_are_exact() {
+        let dot = kernels::dot_u8_i8();
+        for n in [0, 1, 63, 64, 65, 784, 1000, 70_000, 200_003] {
+            let a: Vec<u8> = (0..n).map(|i| 255 - (i * 7 % 256) as u8).collect();
+            let b: Vec<i8> = (0..n)
+                .map(|i| if i % 3 == 0 { -128 } else { (i % 251) as i8 })
+                .collect();
+            let want: i64 = a
+                .iter()
+                .zip(&b)
+                .map(|(&x, &y)| i64::from(x) * i64::from(y))
+                .sum();
+            assert_eq!(dot(&a, &b), want, "n = {n}");
+            assert_eq!(kernels::dot_u8_i8_portable(&a, &b), want, "n = {n}");
+        }
+    }
 
     #[test]
     fn blocked_kernel_equals_single_dots() {

@@ -7,6 +7,11 @@
 //! Fashion-MNIST, 32 of them leave about 2 % of rows to check exactly). The bound is computed
 //! in `f32`; [`Bound::excludes`] allows for every rounding so that no true neighbour is ever
 //! skipped.
+//!
+//! The training rows are grouped into tiles of [`TILE`] nearby rows (the leaves of a median
+//! tree over the projected coordinates), so that a whole tile is skipped when its centre is
+//! far from a query: `‖P(q − x)‖ ≥ ‖Pq − c‖ − ‖Px − c‖`. The rows a query still has to
+//! measure then lie in a few contiguous tiles instead of all over the training set.
 
 use ndarray::{linalg::general_mat_mul, Array2, ArrayView2};
 use rayon::prelude::*;
@@ -18,19 +23,50 @@ pub(crate) struct Bound {
     basis: Array2<f32>,
     mean: Vec<f32>,
     /// Projected training rows in tiles of [`TILE`] rows, dimension-major within a tile
-    /// (`[tile][dimension][row]`), padded with zero rows.
+    /// (`[tile][dimension][row]`), padded with zero rows; rows in tile order (see `order`).
     tiles: Vec<f32>,
     /// Training rows.
-    n: usize,
-    /// Squared norms of the projected rows; `+∞` for padding, so padding is never a
-    /// candidate.
-    pub(crate) sq: Vec<f32>,
-    /// Rounding allowance of each training row: `SLACK · ‖x − mean‖`.
-    pub(crate) slack: Vec<f64>,
+    pub(crate) n: usize,
+    /// The training row at each position of tile order (positions `t·TILE..(t+1)·TILE`
+    /// form tile `t`).
+    pub(crate) order: Vec<u32>,
+    /// Squared norms of the projected rows (tile order); `+∞` for padding, so padding is
+    /// never a candidate.
+    sq: Vec<f32>,
+    /// Rounding allowance of each training row (tile order): `SLACK · ‖x − mean‖`.
+    slack: Vec<f64>,
+    /// Residual-norm interval of each training row (tile order), and the hull of each
+    /// tile's (see [`Bound::project`]).
+    res: Vec<(f64, f64)>,
+    tile_res: Vec<(f64, f64)>,
     /// The largest of `sq` and of `slack`.
     max_sq: f32,
     max_slack: f64,
+    /// The centre of each tile's projected rows, laid out as `tiles` (sixteen centres per
+    /// group, dimension-major), and their squared norms (`+∞` for padding).
+    centres: Vec<f32>,
+    centre_sq: Vec<f32>,
+    /// Per tile: an upper bound on the distance of its projected rows from its centre, plus
+    /// the largest rounding allowance among them.
+    spread: Vec<f64>,
+    /// `spread` rounded up to `f32`.
+    spread32: Vec<f32>,
+    /// The median tree whose leaves are the tiles (node 0 is the root).
+    splits: Vec<Split>,
 }
+
+/// An inner node of the tree that groups training rows into tiles: rows with
+/// `coordinate[dim] < threshold` went left.
+#[derive(Debug, Clone, PartialEq)]
+struct Split {
+    dim: usize,
+    threshold: f32,
+    /// Node indices, or [`LEAF`] | tile index.
+    children: [u32; 2],
+}
+
+/// Marks a child of a [`Split`] as a tile.
+const LEAF: u32 = 1 << 31;
 
 /// Relative allowance for rounding of the projected coordinates (bounded by
 /// `√m · d · ε‖x − mean‖` with ε = 2⁻²⁴: 2.7e-4 for 784 features and 32 directions; four
@@ -67,16 +103,27 @@ impl Bound {
     /// Projects `rows` (`n × d` values) onto `m` principal directions of a sample of them.
     pub(crate) fn fit<T: Value>(rows: ArrayView2<'_, T>, m: usize) -> Bound {
         let (n, d) = rows.dim();
-        let mean: Vec<f32> = (0..d)
-            .map(|j| {
-                (rows
-                    .column(j)
-                    .iter()
-                    .map(|&v| f64::from(v.f32()))
-                    .sum::<f64>()
-                    / n as f64) as f32
+        // Column means, summed row by row (cache-friendly) in `f64`, chunks in parallel.
+        let sums = rows
+            .axis_chunks_iter(ndarray::Axis(0), 1024)
+            .into_par_iter()
+            .map(|chunk| {
+                let mut s = vec![0f64; d];
+                for r in chunk.rows() {
+                    for (a, &v) in s.iter_mut().zip(r) {
+                        *a += f64::from(v.f32());
+                    }
+                }
+                s
             })
-            .collect();
+            .reduce(
+                || vec![0f64; d],
+                |mut a, b| {
+                    a.iter_mut().zip(&b).for_each(|(x, y)| *x += y);
+                    a
+                },
+            );
+        let mean: Vec<f32> = sums.iter().map(|&s| (s / n as f64) as f32).collect();
         let step = n.div_ceil(SAMPLE_ROWS).max(1);
         let sample: Vec<usize> = (0..n).step_by(step).collect();
         let centred = Array2::from_shape_fn((sample.len(), d), |(i, j)| {
@@ -90,136 +137,315 @@ impl Bound {
             mean,
             tiles: Vec::new(),
             n,
+            order: Vec::new(),
             sq: Vec::new(),
             slack: Vec::new(),
+            res: Vec::new(),
+            tile_res: Vec::new(),
             max_sq: 0.0,
             max_slack: 0.0,
+            centres: Vec::new(),
+            centre_sq: Vec::new(),
+            spread: Vec::new(),
+            spread32: Vec::new(),
+            splits: Vec::new(),
         };
-        let (coords, mut sq, slack) = bound.project(rows);
+        let Projected { coords, queries } = bound.project(rows);
         let m = bound.basis.nrows();
-        let n_tiles = n.div_ceil(TILE);
-        let mut tiles = vec![0f32; n_tiles * m * TILE];
-        for ((t, j), &v) in coords.indexed_iter() {
-            tiles[(t / TILE) * m * TILE + j * TILE + t % TILE] = v;
+        let mut order: Vec<u32> = (0..n as u32).collect();
+        let mut splits = Vec::new();
+        if n > 0 {
+            grow(&mut order, 0, &coords, &mut splits);
         }
-        bound.tiles = tiles;
-        sq.resize(n_tiles * TILE, f32::INFINITY);
+        let n_tiles = n.div_ceil(TILE);
+        let padded = n_tiles * TILE;
+        let mut tiles = vec![0f32; n_tiles * m * TILE];
+        for (p, &t) in order.iter().enumerate() {
+            for (j, &v) in coords.row(t as usize).iter().enumerate() {
+                tiles[(p / TILE) * m * TILE + j * TILE + p % TILE] = v;
+            }
+        }
+        let mut sq: Vec<f32> = order.iter().map(|&t| queries[t as usize].sq).collect();
+        sq.resize(padded, f32::INFINITY);
+        let slack: Vec<f64> = order.iter().map(|&t| queries[t as usize].slack).collect();
+        let res: Vec<(f64, f64)> = order.iter().map(|&t| queries[t as usize].res).collect();
+        let tile_res = res
+            .chunks(TILE)
+            .map(|c| {
+                c.iter().fold((f64::INFINITY, 0.0), |(lo, hi), &(a, b)| {
+                    (lo.min(a), f64::max(hi, b))
+                })
+            })
+            .collect();
+        // Tile centres (means of their rows) and how far their rows reach from them.
+        let centre_groups = n_tiles.div_ceil(TILE);
+        let mut centres = vec![0f32; centre_groups * m * TILE];
+        let mut centre_sq = vec![f32::INFINITY; centre_groups * TILE];
+        let mut spread = Vec::with_capacity(n_tiles);
+        for t in 0..n_tiles {
+            let rows: Vec<ndarray::ArrayView1<'_, f32>> = order[t * TILE..((t + 1) * TILE).min(n)]
+                .iter()
+                .map(|&r| coords.row(r as usize))
+                .collect();
+            let c: Vec<f32> = (0..m)
+                .map(|j| {
+                    (rows.iter().map(|r| f64::from(r[j])).sum::<f64>() / rows.len() as f64) as f32
+                })
+                .collect();
+            let radius = rows
+                .iter()
+                .map(|r| {
+                    r.iter()
+                        .zip(&c)
+                        .map(|(&a, &b)| (f64::from(a) - f64::from(b)).powi(2))
+                        .sum::<f64>()
+                        .sqrt()
+                })
+                .fold(0.0, f64::max);
+            let most_slack = slack[t * TILE..((t + 1) * TILE).min(n)]
+                .iter()
+                .fold(0.0, |a: f64, &b| a.max(b));
+            // Rounded up: the sums above err by far less than a part in 10⁹.
+            spread.push(radius * (1.0 + 1e-9) + most_slack);
+            for (j, &v) in c.iter().enumerate() {
+                centres[(t / TILE) * m * TILE + j * TILE + t % TILE] = v;
+            }
+            centre_sq[t] = c.iter().map(|&v| v * v).sum();
+        }
         bound.max_sq = sq[..n].iter().fold(0.0, |a: f32, &b| a.max(b));
         bound.max_slack = slack.iter().fold(0.0, |a: f64, &b| a.max(b));
+        bound.tiles = tiles;
+        bound.order = order;
         bound.slack = slack;
+        bound.res = res;
+        bound.tile_res = tile_res;
         bound.sq = sq;
+        bound.centres = centres;
+        bound.centre_sq = centre_sq;
+        bound.spread32 = spread.iter().map(|&v| (v * (1.0 + 1e-6)) as f32).collect();
+        bound.spread = spread;
+        bound.splits = splits;
         bound
     }
 
-    /// Projected rows, their squared norms and rounding allowances.
-    pub(crate) fn project<T: Value>(
-        &self,
-        rows: ArrayView2<'_, T>,
-    ) -> (Array2<f32>, Vec<f32>, Vec<f64>) {
-        let (n, d) = rows.dim();
+    /// Number of tiles.
+    pub(crate) fn n_tiles(&self) -> usize {
+        self.spread.len()
+    }
+
+    /// Positions (in tile order) of the rows of tile `t`.
+    pub(crate) fn rows_of(&self, t: usize) -> std::ops::Range<usize> {
+        t * TILE..((t + 1) * TILE).min(self.n)
+    }
+
+    /// The tile a query's projected coordinates fall in, by the tree that made the tiles:
+    /// queries sorted by it visit nearby tiles one after the other.
+    pub(crate) fn leaf(&self, coords: &[f32]) -> usize {
+        if self.splits.is_empty() {
+            return 0;
+        }
+        let mut node = 0;
+        loop {
+            let s = &self.splits[node];
+            let c = s.children[usize::from(coords[s.dim] >= s.threshold)];
+            if c & LEAF != 0 {
+                return (c & !LEAF) as usize;
+            }
+            node = c as usize;
+        }
+    }
+
+    /// Projected rows and what bounds their distances: squared norms, rounding allowances,
+    /// residual norms.
+    ///
+    /// The residual of a row is its part outside the projection, `w = u − Bᵀ p` with
+    /// `u = x − mean` (exact in `f64`) and `p` its computed coordinates. As `Bᵀp` lies in the
+    /// span of the basis, the distance of `u` from that span is at most `‖w‖`, and at least
+    /// `‖w‖` less the norm of `w`'s part inside it, `‖Bw‖ ≤ slack + 1e-5·‖p‖` (the
+    /// coordinates' rounding, and the basis' distance from orthonormal in `f32`).
+    pub(crate) fn project<T: Value>(&self, rows: ArrayView2<'_, T>) -> Projected {
+        let n = rows.nrows();
         let m = self.basis.nrows();
-        const CHUNK: usize = 1024;
-        let parts: Vec<(Array2<f32>, Vec<f64>)> = (0..n.div_ceil(CHUNK))
+        let mean = ndarray::ArrayView1::from(&self.mean[..]);
+        const CHUNK: usize = 512;
+        let parts: Vec<(Array2<f32>, Vec<Query>)> = (0..n.div_ceil(CHUNK))
             .into_par_iter()
             .map(|c| {
                 let (start, end) = (c * CHUNK, ((c + 1) * CHUNK).min(n));
-                let centred = Array2::from_shape_fn((end - start, d), |(i, j)| {
-                    rows[[start + i, j]].f32() - self.mean[j]
-                });
-                let slack = centred
-                    .rows()
-                    .into_iter()
-                    .map(|r| {
-                        SLACK
-                            * r.iter()
-                                .map(|&v| f64::from(v) * f64::from(v))
-                                .sum::<f64>()
-                                .sqrt()
-                    })
-                    .collect();
+                let mut centred = rows.slice(ndarray::s![start..end, ..]).mapv(|v| v.f32());
+                centred -= &mean;
                 let mut out = Array2::<f32>::zeros((end - start, m));
                 general_mat_mul(1.0, &centred, &self.basis.t(), 0.0, &mut out);
-                (out, slack)
+                // The residuals `u − Bᵀp`, in `f32`.
+                let mut w = centred.clone();
+                general_mat_mul(-1.0, &out, &self.basis, 1.0, &mut w);
+                let norm = |r: ndarray::ArrayView1<'_, f32>| {
+                    r.iter()
+                        .map(|&v| f64::from(v) * f64::from(v))
+                        .sum::<f64>()
+                        .sqrt()
+                };
+                let queries = w
+                    .rows()
+                    .into_iter()
+                    .zip(centred.rows())
+                    .zip(out.rows())
+                    .map(|((w, u), p)| {
+                        let sq = p.iter().map(|&v| v * v).sum();
+                        let (u, p) = (norm(u), norm(p));
+                        let slack = SLACK * u;
+                        let res = norm(w);
+                        // Rounding of `u` and of the residual in `f32` (γ₃₃‖u‖ +
+                        // γ₃₃‖|B|ᵀ|p|‖ with ‖|B|‖ ≤ √m, five times over), and `w`'s part
+                        // inside the span.
+                        let err = 1e-5 * (u + (m as f64).sqrt() * p);
+                        let inside = slack + 1e-5 * p;
+                        Query {
+                            sq,
+                            slack,
+                            res: ((res - err - inside).max(0.0), res + err),
+                        }
+                    })
+                    .collect();
+                (out, queries)
             })
             .collect();
         let mut coords = Array2::<f32>::zeros((n, m));
-        let mut slack = Vec::with_capacity(n);
-        for (c, (part, s)) in parts.into_iter().enumerate() {
+        let mut queries = Vec::with_capacity(n);
+        for (c, (part, q)) in parts.into_iter().enumerate() {
             coords
                 .slice_mut(ndarray::s![c * CHUNK..c * CHUNK + part.nrows(), ..])
                 .assign(&part);
-            slack.extend(s);
+            queries.extend(q);
         }
-        let sq = coords
-            .rows()
-            .into_iter()
-            .map(|r| r.iter().map(|&v| v * v).sum())
-            .collect();
-        (coords, sq, slack)
+        Projected { coords, queries }
     }
 
-    /// Training rows, padded to whole tiles.
-    pub(crate) fn padded_rows(&self) -> usize {
-        self.sq.len()
-    }
-
-    /// Projected squared distances from each query (`coords`, `qsq` as from
-    /// [`project`](Self::project)) to every training row, `padded_rows()` per query, into
-    /// `lb`; and the smallest of each tile into `minima`, `padded_rows() / TILE` per query.
-    pub(crate) fn lower_bounds(
+    /// Computed projected squared distances from each query (`coords`, `queries` as from
+    /// [`project`](Self::project)) to every tile centre, `n_tiles()` rounded up to a whole
+    /// [`TILE`] per query, into `out` (`minima` is scratch); returns that row length.
+    pub(crate) fn centre_distances(
         &self,
-        coords: &Array2<f32>,
-        qsq: &[f32],
-        lb: &mut Vec<f32>,
+        coords: ArrayView2<'_, f32>,
+        queries: &[Query],
+        out: &mut Vec<f32>,
         minima: &mut Vec<f32>,
-    ) {
+    ) -> usize {
         let nq = coords.nrows();
-        let padded = self.padded_rows();
-        lb.clear();
-        lb.resize(nq * padded, 0.0);
+        let padded = self.centre_sq.len();
+        out.clear();
+        out.resize(nq * padded, 0.0);
         minima.clear();
         minima.resize(nq * padded / TILE, 0.0);
+        let qsq: Vec<f32> = queries.iter().map(|q| q.sq).collect();
         let qc = coords.as_standard_layout();
         tile_kernel(
-            &self.tiles,
+            &self.centres,
             self.basis.nrows(),
             qc.as_slice().expect("standard layout"),
-            qsq,
-            &self.sq,
-            lb,
+            &qsq,
+            &self.centre_sq,
+            out,
             minima,
+        );
+        padded
+    }
+
+    /// A lower bound on the true squared distance from query `q` to every row of tile `t`,
+    /// from the computed projected squared distance `dc` to the tile's centre.
+    #[inline]
+    pub(crate) fn tile_lower(&self, t: usize, dc: f32, q: &Query) -> f64 {
+        let low = f64::from(dc) - GEMM_SLACK * (f64::from(q.sq) + f64::from(self.centre_sq[t]));
+        let (lo, hi) = self.tile_res[t];
+        lower(
+            low.max(0.0).sqrt() - self.spread[t] - q.slack,
+            gap(q.res, (lo, hi)),
+        )
+    }
+
+    /// A lower bound on the true squared distance from query `q` to the row at position `p`
+    /// of tile order, from their computed projected squared distance `lb`.
+    #[inline]
+    pub(crate) fn row_lower(&self, lb: f32, q: &Query, p: usize) -> f64 {
+        let low = f64::from(lb) - GEMM_SLACK * (f64::from(q.sq) + f64::from(self.sq[p]));
+        lower(
+            low.max(0.0).sqrt() - q.slack - self.slack[p],
+            gap(q.res, self.res[p]),
+        )
+    }
+
+    /// Appends to `out` the tiles `t` (in order) whose computed centre distance `dc[t]`
+    /// leaves [`tile_lower`](Self::tile_lower) possibly within `limit`: a quick `f32` test on
+    /// the projected part alone, that only drops tiles the exact test would drop too.
+    pub(crate) fn tiles_within(&self, dc: &[f32], q: &Query, limit: f64, out: &mut Vec<u32>) {
+        let reach = (limit.sqrt() * (1.0 + 1e-5) * (1.0 + 1e-9) + q.slack) as f32;
+        let qsq = (GEMM_SLACK * f64::from(q.sq)) as f32;
+        within(
+            &dc[..self.n_tiles()],
+            &self.spread32,
+            &self.centre_sq,
+            reach,
+            qsq,
+            out,
         );
     }
 
-    /// A value of the computed projected squared distance above which
-    /// [`excludes`](Self::excludes) holds for every training row (for a query with squared
-    /// norm `qsq` and allowance `qslack`, and limit `limit`).
-    pub(crate) fn cutoff(&self, qsq: f32, qslack: f64, limit: f64) -> f32 {
-        let reach = limit.sqrt() * (1.0 + 1e-5) + qslack + self.max_slack;
-        let c = reach * reach + GEMM_SLACK * (f64::from(qsq) + f64::from(self.max_sq));
-        // Rounded up, so that `lb > cutoff` in `f32` implies `excludes`.
-        (c * (1.0 + 1e-6)) as f32
+    /// Computed projected squared distances from one query to the rows of tile `t`.
+    pub(crate) fn row_distances(&self, t: usize, coords: &[f32], qsq: f32) -> [f32; TILE] {
+        let m = self.basis.nrows();
+        let mut out = [0f32; TILE];
+        one_tile(
+            &self.tiles[t * m * TILE..(t + 1) * m * TILE],
+            coords,
+            qsq,
+            &self.sq[t * TILE..(t + 1) * TILE],
+            &mut out,
+        );
+        out
     }
 
-    /// Whether a training row at computed projected squared distance `lb` (from squared
-    /// norms `qsq`, `tsq` and allowances `qslack`, `tslack`) is certainly farther than the
-    /// true squared distance `limit`.
-    #[inline]
-    pub(crate) fn excludes(
-        lb: f32,
-        qsq: f32,
-        tsq: f32,
-        qslack: f64,
-        tslack: f64,
-        limit: f64,
-    ) -> bool {
-        let low = f64::from(lb) - GEMM_SLACK * (f64::from(qsq) + f64::from(tsq));
-        if low <= 0.0 {
-            return false;
-        }
-        let reach = limit.sqrt() * (1.0 + 1e-5) + qslack + tslack;
-        low > reach * reach
+    /// A computed projected squared distance above which [`row_lower`](Self::row_lower)
+    /// exceeds `limit` for every training row (a quick test in `f32`).
+    pub(crate) fn cutoff(&self, q: &Query, limit: f64) -> f32 {
+        let reach = limit.sqrt() * (1.0 + 1e-5) + q.slack + self.max_slack;
+        let c = reach * reach + GEMM_SLACK * (f64::from(q.sq) + f64::from(self.max_sq));
+        // Rounded up, so that `lb > cutoff` in `f32` implies the exact test.
+        (c * (1.0 + 1e-6)) as f32
     }
+}
+
+/// A row as the bound sees it (query or training row).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Query {
+    /// Computed squared norm of the projected row.
+    pub(crate) sq: f32,
+    /// Allowance for the rounding of its coordinates: `SLACK · ‖x − mean‖`.
+    pub(crate) slack: f64,
+    /// An interval holding its distance from the span of the basis.
+    pub(crate) res: (f64, f64),
+}
+
+/// Rows projected by [`Bound::project`].
+pub(crate) struct Projected {
+    /// Coordinates, one row per row.
+    pub(crate) coords: Array2<f32>,
+    pub(crate) queries: Vec<Query>,
+}
+
+/// The squared distance bound from a lower bound `proj` on the projected distance (before
+/// the basis' allowance) and one `res` on the distance between the residuals: Pythagoras,
+/// rounded down.
+#[inline]
+fn lower(proj: f64, res: f64) -> f64 {
+    // `(1 − 1e-5) < 1 / (1 + 1e-5)`: a multiplication, not a division, and smaller.
+    let p = proj.max(0.0) * (1.0 - 1e-5);
+    (p * p + res * res) * (1.0 - 1e-12)
+}
+
+/// Distance between two intervals (0 when they meet).
+#[inline]
+fn gap(a: (f64, f64), b: (f64, f64)) -> f64 {
+    (b.0 - a.1).max(a.0 - b.1).max(0.0)
 }
 
 /// Rows per tile of the projected training rows (one 512-bit vector of `f32`).
@@ -294,6 +520,99 @@ fn finish(dots: &[f32; TILE], qsq: f32, tsq: &[f32], out: &mut [f32]) -> f32 {
     low
 }
 
+/// Positions `t` where `dc[t] ≤ (reach + spread[t])² + GEMM_SLACK·(qsq + csq[t])` (with
+/// `qsq` already scaled), widened by a part in 10⁵ for the rounding of `f32`.
+#[multiversion::multiversion(targets(
+    "x86_64+avx512f+avx512bw",
+    "x86_64+avx2+fma",
+    "aarch64+neon"
+))]
+fn within(dc: &[f32], spread: &[f32], csq: &[f32], reach: f32, qsq: f32, out: &mut Vec<u32>) {
+    let slack = GEMM_SLACK as f32;
+    let keep = |t: usize| {
+        let r = reach + spread[t];
+        dc[t] <= (r * r + slack * csq[t] + qsq) * (1.0 + 1e-5)
+    };
+    let whole = dc.len() - dc.len() % TILE;
+    for c in (0..whole).step_by(TILE) {
+        // Most groups keep none: one vector comparison skips them.
+        if (c..c + TILE).fold(false, |any, t| any | keep(t)) {
+            out.extend((c..c + TILE).filter(|&t| keep(t)).map(|t| t as u32));
+        }
+    }
+    out.extend((whole..dc.len()).filter(|&t| keep(t)).map(|t| t as u32));
+}
+
+/// [`tile_kernel`] for one query and one tile.
+#[multiversion::multiversion(targets(
+    "x86_64+avx512f+avx512bw",
+    "x86_64+avx2+fma",
+    "aarch64+neon"
+))]
+fn one_tile(tile: &[f32], q: &[f32], qsq: f32, tsq: &[f32], out: &mut [f32; TILE]) {
+    // Two chains of multiply-adds, summed at the end.
+    let mut acc = [[0f32; TILE]; 2];
+    let mut pairs = q.chunks_exact(2);
+    for (jj, c) in pairs.by_ref().enumerate() {
+        for (h, a) in acc.iter_mut().enumerate() {
+            let row = &tile[(2 * jj + h) * TILE..(2 * jj + h + 1) * TILE];
+            for l in 0..TILE {
+                a[l] = c[h].mul_add(row[l], a[l]);
+            }
+        }
+    }
+    if let [c] = pairs.remainder() {
+        let j = q.len() - 1;
+        let row = &tile[j * TILE..(j + 1) * TILE];
+        for l in 0..TILE {
+            acc[0][l] = c.mul_add(row[l], acc[0][l]);
+        }
+    }
+    let mut dots = [0f32; TILE];
+    for l in 0..TILE {
+        dots[l] = acc[0][l] + acc[1][l];
+    }
+    finish(&dots, qsq, tsq, out);
+}
+
+/// Orders `idx` (rows of `coords`, occupying positions `first..` of tile order) so that
+/// every run of [`TILE`] positions holds nearby rows: splits at the median of the
+/// coordinate with the largest variance, the left part a whole number of tiles, down to
+/// single tiles. Returns the node (or [`LEAF`] | tile) for `idx`.
+fn grow(idx: &mut [u32], first: usize, coords: &Array2<f32>, splits: &mut Vec<Split>) -> u32 {
+    if idx.len() <= TILE {
+        return LEAF | (first / TILE) as u32;
+    }
+    let m = coords.ncols();
+    let (mut dim, mut widest) = (0, f64::NEG_INFINITY);
+    for j in 0..m {
+        let (s, s2) = idx.iter().fold((0.0, 0.0), |(s, s2), &r| {
+            let v = f64::from(coords[[r as usize, j]]);
+            (s + v, s2 + v * v)
+        });
+        let var = s2 / idx.len() as f64 - (s / idx.len() as f64).powi(2);
+        if var > widest {
+            (dim, widest) = (j, var);
+        }
+    }
+    let left = (idx.len() / 2).div_ceil(TILE) * TILE;
+    idx.select_nth_unstable_by(left, |&a, &b| {
+        coords[[a as usize, dim]].total_cmp(&coords[[b as usize, dim]])
+    });
+    let threshold = coords[[idx[left] as usize, dim]];
+    let node = splits.len();
+    splits.push(Split {
+        dim,
+        threshold,
+        children: [0, 0],
+    });
+    let (l, r) = idx.split_at_mut(left);
+    let a = grow(l, first, coords, splits);
+    let b = grow(r, first + left, coords, splits);
+    splits[node].children = [a, b];
+    node as u32
+}
+
 /// The `m` leading eigenvectors (as rows, orthonormal) of the symmetric matrix `c`, by
 /// subspace iteration from a fixed start.
 fn principal_directions(c: &Array2<f64>, m: usize) -> Array2<f64> {
@@ -352,18 +671,33 @@ mod tests {
             let want = if i == j { 1.0 } else { 0.0 };
             assert!((v - want).abs() < 1e-6, "{i},{j}: {v}");
         }
-        // Projected distance never exceeds the true one.
+        // Every row is in exactly one tile.
+        let mut pos = vec![usize::MAX; 500];
+        for (p, &r) in b.order.iter().enumerate() {
+            assert_eq!(pos[r as usize], usize::MAX);
+            pos[r as usize] = p;
+        }
+        // Projected distance never exceeds the true one, and neither a row's bound nor its
+        // tile's excludes a row within the true distance.
+        let c = |p: usize, j: usize| b.tiles[(p / TILE) * 16 * TILE + j * TILE + p % TILE];
+        let Projected { coords, queries } = b.project(rows.view());
+        let (mut dc, mut minima) = (Vec::new(), Vec::new());
+        let padded = b.centre_distances(coords.view(), &queries, &mut dc, &mut minima);
         for a in 0..50 {
+            let pa = pos[a];
+            let q = &queries[a];
+            assert!(q.res.0 <= q.res.1);
             for t in 0..500 {
+                let pt = pos[t];
                 let true_sq: f64 = (0..64)
                     .map(|j| (f64::from(rows[[a, j]]) - f64::from(rows[[t, j]])).powi(2))
                     .sum();
-                let c = |r: usize, j: usize| b.tiles[(r / TILE) * 16 * TILE + j * TILE + r % TILE];
-                let lb: f32 = (0..16).map(|j| (c(a, j) - c(t, j)).powi(2)).sum();
+                let lb: f32 = (0..16).map(|j| (c(pa, j) - c(pt, j)).powi(2)).sum();
                 assert!(f64::from(lb) <= true_sq * 1.0001 + 1.0, "{a} {t}");
-                assert!(!Bound::excludes(
-                    lb, b.sq[a], b.sq[t], b.slack[a], b.slack[t], true_sq
-                ));
+                let row = b.row_distances(pt / TILE, coords.row(a).as_slice().unwrap(), q.sq);
+                assert!(b.row_lower(row[pt % TILE], q, pt) <= true_sq, "{a} {t}");
+                let tile = pt / TILE;
+                assert!(b.tile_lower(tile, dc[a * padded + tile], q) <= true_sq);
             }
         }
     }

@@ -43,7 +43,7 @@ fn message(i: usize, spam: bool) -> String {
             "thanks for the review",
         ]
     };
-    let html = i % 3 == 0;
+    let html = i.is_multiple_of(3);
     let body = format!(
         "{} {} {} number {}",
         words[i % 4],

@@ -496,7 +496,7 @@ pub fn roc_auc_score_multiclass<L: Label>(
     if n == 0 {
         return Err(Error::Empty);
     }
-    if probabilities.len() % n != 0 {
+    if !probabilities.len().is_multiple_of(n) {
         return Err(Error::InvalidScores(format!(
             "{} probabilities do not form {n} rows",
             probabilities.len()

@@ -219,7 +219,7 @@ pub struct Indicator<'a> {
 impl<'a> Indicator<'a> {
     /// Wraps row-major 0/1 values with `n_labels` columns.
     pub fn new(data: &'a [u8], n_labels: usize) -> Result<Self> {
-        if n_labels == 0 || data.len() % n_labels != 0 {
+        if n_labels == 0 || !data.len().is_multiple_of(n_labels) {
             return Err(Error::InvalidIndicator(format!(
                 "{} values do not form rows of {n_labels} labels",
                 data.len()

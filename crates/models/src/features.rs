@@ -212,6 +212,12 @@ pub(crate) fn prefetch(x: Row<'_>) {
     prefetch_range(bytes.as_ptr(), bytes.len());
 }
 
+/// [`prefetch`] for any slice.
+pub(crate) fn prefetch_slice<T>(s: &[T]) {
+    // Only the address range is used; nothing is read through it.
+    prefetch_range(s.as_ptr().cast::<u8>(), size_of_val(s));
+}
+
 #[allow(unsafe_code)]
 fn prefetch_range(ptr: *const u8, len: usize) {
     #[cfg(target_arch = "x86_64")]

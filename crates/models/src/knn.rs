@@ -136,7 +136,9 @@ impl Estimator for KNeighborsClassifier {
 }
 
 /// Queries per block (they share each pass over a block of training rows).
-const QUERY_BLOCK: usize = 32;
+const QUERY_BLOCK: usize = 64;
+/// Tiles are prefetched this far ahead of their visit.
+const PREFETCH_TILES: usize = 4;
 /// Training sets at least this large (with at least `PRUNE_MIN_FEATURES` features) are
 /// searched with the projection bound.
 const PRUNE_MIN_ROWS: usize = 2048;
@@ -149,6 +151,7 @@ const PROJECTED_DIMS: usize = 32;
 struct Scratch {
     bounds: Vec<f32>,
     minima: Vec<f32>,
+    lowers: Vec<f32>,
 }
 
 /// What the pruned search reads: the projection bound, and the pixels and their squared
@@ -177,10 +180,7 @@ impl KNeighbors {
                     let rows = ndarray::ArrayView2::from_shape((n, d), data).expect("n × d");
                     let bound = Bound::fit(rows, PROJECTED_DIMS);
                     Box::new(Pruned {
-                        rows: in_tile_order(data, d, &bound.order)
-                            .into_iter()
-                            .map(|v| (v ^ 0x80) as i8)
-                            .collect(),
+                        rows: in_tile_order(data, d, &bound.order, |v| (v ^ 0x80) as i8),
                         norms: bound.order.iter().map(|&t| norms[t as usize]).collect(),
                         bound,
                     })
@@ -205,7 +205,7 @@ impl KNeighbors {
                 });
                 Train::F32 {
                     data: match &bound {
-                        Some(b) => in_tile_order(data, d, &b.order),
+                        Some(b) => in_tile_order(data, d, &b.order, |v| v),
                         None => data.clone(),
                     },
                     d,
@@ -571,12 +571,12 @@ fn exact_sq_f32(a: &[f32], b: &[f32]) -> f64 {
     kernels::sq_dist_f32(a, b)
 }
 
-/// `rows` (`d` values each) rearranged into tile order.
-fn in_tile_order<T: Copy>(rows: &[T], d: usize, order: &[u32]) -> Vec<T> {
+/// `rows` (`d` values each) rearranged into tile order, each value mapped by `f`.
+fn in_tile_order<T: Copy, U>(rows: &[T], d: usize, order: &[u32], f: impl Fn(T) -> U) -> Vec<U> {
     let mut out = Vec::with_capacity(rows.len());
     for &t in order {
         let t = t as usize;
-        out.extend_from_slice(&rows[t * d..(t + 1) * d]);
+        out.extend(rows[t * d..(t + 1) * d].iter().map(|&v| f(v)));
     }
     out
 }
@@ -606,11 +606,12 @@ fn nearest_pruned<T: Value + Into<f64>>(
     let Scratch {
         bounds: dcs,
         minima,
+        lowers,
     } = scratch;
     let padded = b.centre_distances(coords.view(), &bounds, dcs, minima);
     let n_tiles = b.n_tiles();
     let nq = q_rows.nrows();
-    debug_assert!(nq <= 32, "one bit per query");
+    debug_assert!(nq <= 64, "one bit per query");
     let rows: Vec<&[T]> = q_rows
         .rows()
         .into_iter()
@@ -626,14 +627,18 @@ fn nearest_pruned<T: Value + Into<f64>>(
             })
         })
         .collect();
-    let lower = |qi: usize, t: usize| b.tile_lower(t, dcs[qi * padded + t], &bounds[qi]);
+    // Each query's lower bound for each tile.
+    lowers.clear();
+    lowers.resize(nq * n_tiles, 0.0);
+    for (qi, l) in lowers.chunks_exact_mut(n_tiles.max(1)).enumerate().take(nq) {
+        b.tile_lowers(&dcs[qi * padded..(qi + 1) * padded], &bounds[qi], l);
+    }
     let mut top: Vec<TopK> = (0..nq).map(|_| TopK::new(k)).collect();
     let mut limits = vec![f64::INFINITY; nq];
     // Bit `qi` of `wanted[t]`: tile `t` may hold a neighbour of query `qi`.
-    let mut wanted = vec![0u32; n_tiles];
-    let mut nearest = vec![f64::INFINITY; n_tiles];
+    let mut wanted = vec![0u64; n_tiles];
+    let mut nearest = vec![f32::INFINITY; n_tiles];
     let seeds = (k.div_ceil(TILE) + 1).min(n_tiles);
-    let mut near: Vec<u32> = Vec::new();
     for qi in 0..nq {
         // Seeds: every row of the tiles whose centres are nearest gives a first limit.
         let dc = &dcs[qi * padded..qi * padded + n_tiles];
@@ -657,39 +662,40 @@ fn nearest_pruned<T: Value + Into<f64>>(
         if let Some(worst) = top[qi].worst() {
             limits[qi] = key_sq(worst);
         }
-        near.clear();
-        b.tiles_within(dc, &bounds[qi], limits[qi], &mut near);
-        for &t in &near {
-            let t = t as usize;
-            let low = lower(qi, t);
-            if low <= limits[qi] && !mine.contains(&(t as u32)) {
-                wanted[t] |= 1 << qi;
+        let limit = limits[qi];
+        for (t, &low) in lowers[qi * n_tiles..(qi + 1) * n_tiles].iter().enumerate() {
+            if f64::from(low) <= limit && !mine.contains(&(t as u32)) {
+                wanted[t] |= 1u64 << qi;
                 nearest[t] = nearest[t].min(low);
             }
         }
     }
     // The tiles any query still wants, nearest first (limits tighten sooner), each read
     // once for all the queries of the block that want it.
-    let mut visit: Vec<(f64, u32)> = (0..n_tiles)
+    let mut visit: Vec<(f32, u32)> = (0..n_tiles)
         .filter(|&t| wanted[t] != 0)
         .map(|t| (nearest[t], t as u32))
         .collect();
     visit.sort_unstable_by(|a, c| a.0.total_cmp(&c.0).then(a.1.cmp(&c.1)));
-    for &(_, t) in &visit {
+    for &(_, t) in visit.iter().take(PREFETCH_TILES) {
+        b.prefetch_tile(t as usize);
+    }
+    for (i, &(_, t)) in visit.iter().enumerate() {
         let t = t as usize;
+        if let Some(&(_, next)) = visit.get(i + PREFETCH_TILES) {
+            b.prefetch_tile(next as usize);
+        }
         let mut m = wanted[t];
         while m != 0 {
             let qi = m.trailing_zeros() as usize;
             m &= m - 1;
-            if lower(qi, t) > limits[qi] {
+            if f64::from(lowers[qi * n_tiles + t]) > limits[qi] {
                 continue;
             }
-            let qb = &bounds[qi];
-            let dists = b.row_distances(t, coords.row(qi).as_slice().expect("standard"), qb.sq);
-            let cutoff = b.cutoff(qb, limits[qi]);
+            let coords = coords.row(qi);
+            let row_lowers = b.row_lowers(t, coords.as_slice().expect("standard"), &bounds[qi]);
             for (l, p) in b.rows_of(t).enumerate() {
-                // A quick `f32` test that only skips rows the exact test would skip too.
-                if dists[l] > cutoff || b.row_lower(dists[l], qb, p) > limits[qi] {
+                if f64::from(row_lowers[l]) > limits[qi] {
                     continue;
                 }
                 top[qi].offer(

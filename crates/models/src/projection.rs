@@ -37,8 +37,10 @@ pub(crate) struct Bound {
     slack: Vec<f64>,
     /// Residual-norm interval of each training row (tile order), and the hull of each
     /// tile's (see [`Bound::project`]).
-    res: Vec<(f64, f64)>,
-    tile_res: Vec<(f64, f64)>,
+    res_lo: Vec<f64>,
+    res_hi: Vec<f64>,
+    tile_res_lo: Vec<f64>,
+    tile_res_hi: Vec<f64>,
     /// The largest of `sq` and of `slack`.
     max_sq: f32,
     max_slack: f64,
@@ -49,8 +51,6 @@ pub(crate) struct Bound {
     /// Per tile: an upper bound on the distance of its projected rows from its centre, plus
     /// the largest rounding allowance among them.
     spread: Vec<f64>,
-    /// `spread` rounded up to `f32`.
-    spread32: Vec<f32>,
     /// The median tree whose leaves are the tiles (node 0 is the root).
     splits: Vec<Split>,
 }
@@ -76,7 +76,7 @@ const SLACK: f64 = 1e-3;
 /// times that, twice).
 const GEMM_SLACK: f64 = 4e-5;
 /// Training rows sampled to estimate the principal directions.
-const SAMPLE_ROWS: usize = 4096;
+const SAMPLE_ROWS: usize = 2048;
 /// Subspace iterations.
 const ITERATIONS: usize = 12;
 
@@ -140,14 +140,15 @@ impl Bound {
             order: Vec::new(),
             sq: Vec::new(),
             slack: Vec::new(),
-            res: Vec::new(),
-            tile_res: Vec::new(),
+            res_lo: Vec::new(),
+            res_hi: Vec::new(),
+            tile_res_lo: Vec::new(),
+            tile_res_hi: Vec::new(),
             max_sq: 0.0,
             max_slack: 0.0,
             centres: Vec::new(),
             centre_sq: Vec::new(),
             spread: Vec::new(),
-            spread32: Vec::new(),
             splits: Vec::new(),
         };
         let Projected { coords, queries } = bound.project(rows);
@@ -169,7 +170,7 @@ impl Bound {
         sq.resize(padded, f32::INFINITY);
         let slack: Vec<f64> = order.iter().map(|&t| queries[t as usize].slack).collect();
         let res: Vec<(f64, f64)> = order.iter().map(|&t| queries[t as usize].res).collect();
-        let tile_res = res
+        let tile_res: Vec<(f64, f64)> = res
             .chunks(TILE)
             .map(|c| {
                 c.iter().fold((f64::INFINITY, 0.0), |(lo, hi), &(a, b)| {
@@ -217,12 +218,15 @@ impl Bound {
         bound.tiles = tiles;
         bound.order = order;
         bound.slack = slack;
-        bound.res = res;
-        bound.tile_res = tile_res;
+        // Padding: never near (its `sq` is infinite already).
+        (bound.res_lo, bound.res_hi) = res.into_iter().unzip();
+        bound.res_lo.resize(padded, 0.0);
+        bound.res_hi.resize(padded, f64::INFINITY);
+        bound.slack.resize(padded, 0.0);
+        (bound.tile_res_lo, bound.tile_res_hi) = tile_res.into_iter().unzip();
         bound.sq = sq;
         bound.centres = centres;
         bound.centre_sq = centre_sq;
-        bound.spread32 = spread.iter().map(|&v| (v * (1.0 + 1e-6)) as f32).collect();
         bound.spread = spread;
         bound.splits = splits;
         bound
@@ -352,65 +356,68 @@ impl Bound {
     }
 
     /// A lower bound on the true squared distance from query `q` to every row of tile `t`,
-    /// from the computed projected squared distance `dc` to the tile's centre.
-    #[inline]
+    /// from the computed projected squared distance `dc` to the tile's centre (the search
+    /// uses [`tile_lowers`](Self::tile_lowers)).
+    #[cfg(test)]
     pub(crate) fn tile_lower(&self, t: usize, dc: f32, q: &Query) -> f64 {
-        let low = f64::from(dc) - GEMM_SLACK * (f64::from(q.sq) + f64::from(self.centre_sq[t]));
-        let (lo, hi) = self.tile_res[t];
-        lower(
-            low.max(0.0).sqrt() - self.spread[t] - q.slack,
-            gap(q.res, (lo, hi)),
+        tile_bound(
+            dc,
+            self.centre_sq[t],
+            self.spread[t],
+            self.tile_res_lo[t],
+            self.tile_res_hi[t],
+            q,
         )
     }
 
-    /// A lower bound on the true squared distance from query `q` to the row at position `p`
-    /// of tile order, from their computed projected squared distance `lb`.
-    #[inline]
-    pub(crate) fn row_lower(&self, lb: f32, q: &Query, p: usize) -> f64 {
-        let low = f64::from(lb) - GEMM_SLACK * (f64::from(q.sq) + f64::from(self.sq[p]));
-        lower(
-            low.max(0.0).sqrt() - q.slack - self.slack[p],
-            gap(q.res, self.res[p]),
-        )
-    }
-
-    /// Appends to `out` the tiles `t` (in order) whose computed centre distance `dc[t]`
-    /// leaves [`tile_lower`](Self::tile_lower) possibly within `limit`: a quick `f32` test on
-    /// the projected part alone, that only drops tiles the exact test would drop too.
-    pub(crate) fn tiles_within(&self, dc: &[f32], q: &Query, limit: f64, out: &mut Vec<u32>) {
-        let reach = (limit.sqrt() * (1.0 + 1e-5) * (1.0 + 1e-9) + q.slack) as f32;
-        let qsq = (GEMM_SLACK * f64::from(q.sq)) as f32;
-        within(
-            &dc[..self.n_tiles()],
-            &self.spread32,
-            &self.centre_sq,
-            reach,
-            qsq,
-            out,
+    /// [`tile_lower`](Self::tile_lower) of every tile, rounded down to `f32`, from the
+    /// computed centre distances `dc` of query `q`, into `out`.
+    pub(crate) fn tile_lowers(&self, dc: &[f32], q: &Query, out: &mut [f32]) {
+        let n = self.n_tiles();
+        tile_lowers(
+            &dc[..n],
+            &self.centre_sq[..n],
+            &self.spread,
+            &self.tile_res_lo,
+            &self.tile_res_hi,
+            q,
+            &mut out[..n],
         );
     }
 
-    /// Computed projected squared distances from one query to the rows of tile `t`.
-    pub(crate) fn row_distances(&self, t: usize, coords: &[f32], qsq: f32) -> [f32; TILE] {
+    /// Asks the CPU to start loading what [`row_lowers`](Self::row_lowers) reads of tile
+    /// `t`.
+    pub(crate) fn prefetch_tile(&self, t: usize) {
+        use crate::features::prefetch_slice;
         let m = self.basis.nrows();
+        let rows = t * TILE..(t + 1) * TILE;
+        prefetch_slice(&self.tiles[t * m * TILE..(t + 1) * m * TILE]);
+        prefetch_slice(&self.sq[rows.clone()]);
+        prefetch_slice(&self.slack[rows.clone()]);
+        prefetch_slice(&self.res_lo[rows.clone()]);
+        prefetch_slice(&self.res_hi[rows]);
+    }
+
+    /// Lower bounds on the true squared distances from query `q` (projected coordinates
+    /// `coords`) to the rows of tile `t`, from their computed projected squared distances,
+    /// rounded down to `f32`; `+∞` for padding.
+    pub(crate) fn row_lowers(&self, t: usize, coords: &[f32], q: &Query) -> [f32; TILE] {
+        let m = self.basis.nrows();
+        let rows = t * TILE..(t + 1) * TILE;
         let mut out = [0f32; TILE];
-        one_tile(
+        row_lowers(
             &self.tiles[t * m * TILE..(t + 1) * m * TILE],
             coords,
-            qsq,
-            &self.sq[t * TILE..(t + 1) * TILE],
+            q,
+            [
+                &self.slack[rows.clone()],
+                &self.res_lo[rows.clone()],
+                &self.res_hi[rows.clone()],
+            ],
+            &self.sq[rows],
             &mut out,
         );
         out
-    }
-
-    /// A computed projected squared distance above which [`row_lower`](Self::row_lower)
-    /// exceeds `limit` for every training row (a quick test in `f32`).
-    pub(crate) fn cutoff(&self, q: &Query, limit: f64) -> f32 {
-        let reach = limit.sqrt() * (1.0 + 1e-5) + q.slack + self.max_slack;
-        let c = reach * reach + GEMM_SLACK * (f64::from(q.sq) + f64::from(self.max_sq));
-        // Rounded up, so that `lb > cutoff` in `f32` implies the exact test.
-        (c * (1.0 + 1e-6)) as f32
     }
 }
 
@@ -520,59 +527,104 @@ fn finish(dots: &[f32; TILE], qsq: f32, tsq: &[f32], out: &mut [f32]) -> f32 {
     low
 }
 
-/// Positions `t` where `dc[t] ≤ (reach + spread[t])² + GEMM_SLACK·(qsq + csq[t])` (with
-/// `qsq` already scaled), widened by a part in 10⁵ for the rounding of `f32`.
-#[multiversion::multiversion(targets(
-    "x86_64+avx512f+avx512bw",
-    "x86_64+avx2+fma",
-    "aarch64+neon"
-))]
-fn within(dc: &[f32], spread: &[f32], csq: &[f32], reach: f32, qsq: f32, out: &mut Vec<u32>) {
-    let slack = GEMM_SLACK as f32;
-    let keep = |t: usize| {
-        let r = reach + spread[t];
-        dc[t] <= (r * r + slack * csq[t] + qsq) * (1.0 + 1e-5)
-    };
-    let whole = dc.len() - dc.len() % TILE;
-    for c in (0..whole).step_by(TILE) {
-        // Most groups keep none: one vector comparison skips them.
-        if (c..c + TILE).fold(false, |any, t| any | keep(t)) {
-            out.extend((c..c + TILE).filter(|&t| keep(t)).map(|t| t as u32));
-        }
-    }
-    out.extend((whole..dc.len()).filter(|&t| keep(t)).map(|t| t as u32));
+/// `x` rounded down to `f32` (for `x ≥ 0`): the conversion errs by at most 2⁻²⁴ of it, the
+/// factor takes off more than that, and its own rounding cannot make up the difference.
+#[inline(always)]
+pub(crate) fn down(x: f64) -> f32 {
+    (x as f32) * (1.0 - 1.0 / (1u32 << 22) as f32)
 }
 
-/// [`tile_kernel`] for one query and one tile.
+/// [`Bound::tile_lower`] over all tiles, in lanes (the square roots vectorised).
 #[multiversion::multiversion(targets(
     "x86_64+avx512f+avx512bw",
     "x86_64+avx2+fma",
     "aarch64+neon"
 ))]
-fn one_tile(tile: &[f32], q: &[f32], qsq: f32, tsq: &[f32], out: &mut [f32; TILE]) {
-    // Two chains of multiply-adds, summed at the end.
-    let mut acc = [[0f32; TILE]; 2];
-    let mut pairs = q.chunks_exact(2);
-    for (jj, c) in pairs.by_ref().enumerate() {
-        for (h, a) in acc.iter_mut().enumerate() {
-            let row = &tile[(2 * jj + h) * TILE..(2 * jj + h + 1) * TILE];
+fn tile_lowers(
+    dc: &[f32],
+    csq: &[f32],
+    spread: &[f64],
+    res_lo: &[f64],
+    res_hi: &[f64],
+    q: &Query,
+    out: &mut [f32],
+) {
+    let n = out.len();
+    let (dc, csq, spread, res_lo, res_hi) = (
+        &dc[..n],
+        &csq[..n],
+        &spread[..n],
+        &res_lo[..n],
+        &res_hi[..n],
+    );
+    for t in 0..n {
+        out[t] = down(tile_bound(
+            dc[t], csq[t], spread[t], res_lo[t], res_hi[t], q,
+        ));
+    }
+}
+
+/// [`Bound::tile_lower`] from its parts: the centre distance `dc`, the centre's squared norm
+/// `csq`, the tile's spread and residual hull `(lo, hi)`.
+#[inline(always)]
+fn tile_bound(dc: f32, csq: f32, spread: f64, lo: f64, hi: f64, q: &Query) -> f64 {
+    let low = f64::from(dc) - GEMM_SLACK * (f64::from(q.sq) + f64::from(csq));
+    lower(low.max(0.0).sqrt() - spread - q.slack, gap(q.res, (lo, hi)))
+}
+
+/// [`Bound::row_lowers`] in lanes: the projected distances of one tile's rows (four chains
+/// of multiply-adds), then their bounds (the square roots vectorised).
+#[multiversion::multiversion(targets(
+    "x86_64+avx512f+avx512bw",
+    "x86_64+avx2+fma",
+    "aarch64+neon"
+))]
+fn row_lowers(
+    tile: &[f32],
+    coords: &[f32],
+    q: &Query,
+    [slack, res_lo, res_hi]: [&[f64]; 3],
+    tsq: &[f32],
+    out: &mut [f32; TILE],
+) {
+    let mut acc = [[0f32; TILE]; 4];
+    let mut quads = coords.chunks_exact(4);
+    for (jj, c) in quads.by_ref().enumerate() {
+        let block: &[f32; 4 * TILE] = tile[4 * jj * TILE..4 * (jj + 1) * TILE]
+            .try_into()
+            .expect("four rows of a tile");
+        for h in 0..4 {
             for l in 0..TILE {
-                a[l] = c[h].mul_add(row[l], a[l]);
+                acc[h][l] = c[h].mul_add(block[h * TILE + l], acc[h][l]);
             }
         }
     }
-    if let [c] = pairs.remainder() {
-        let j = q.len() - 1;
-        let row = &tile[j * TILE..(j + 1) * TILE];
+    let done = coords.len() - quads.remainder().len();
+    for (j, &c) in quads.remainder().iter().enumerate() {
+        let row = &tile[(done + j) * TILE..(done + j + 1) * TILE];
         for l in 0..TILE {
             acc[0][l] = c.mul_add(row[l], acc[0][l]);
         }
     }
     let mut dots = [0f32; TILE];
     for l in 0..TILE {
-        dots[l] = acc[0][l] + acc[1][l];
+        dots[l] = (acc[0][l] + acc[1][l]) + (acc[2][l] + acc[3][l]);
     }
-    finish(&dots, qsq, tsq, out);
+    let mut dists = [0f32; TILE];
+    finish(&dots, q.sq, tsq, &mut dists);
+    let (slack, res_lo, res_hi, tsq) = (
+        &slack[..TILE],
+        &res_lo[..TILE],
+        &res_hi[..TILE],
+        &tsq[..TILE],
+    );
+    for l in 0..TILE {
+        let low = f64::from(dists[l]) - GEMM_SLACK * (f64::from(q.sq) + f64::from(tsq[l]));
+        out[l] = down(lower(
+            low.max(0.0).sqrt() - q.slack - slack[l],
+            gap(q.res, (res_lo[l], res_hi[l])),
+        ));
+    }
 }
 
 /// Orders `idx` (rows of `coords`, occupying positions `first..` of tile order) so that
@@ -585,12 +637,22 @@ fn grow(idx: &mut [u32], first: usize, coords: &Array2<f32>, splits: &mut Vec<Sp
     }
     let m = coords.ncols();
     let (mut dim, mut widest) = (0, f64::NEG_INFINITY);
-    for j in 0..m {
-        let (s, s2) = idx.iter().fold((0.0, 0.0), |(s, s2), &r| {
-            let v = f64::from(coords[[r as usize, j]]);
-            (s + v, s2 + v * v)
-        });
-        let var = s2 / idx.len() as f64 - (s / idx.len() as f64).powi(2);
+    // The variances from at most 256 of the rows (evenly spaced): enough to pick a
+    // direction, and the tree costs 12 ms instead of 50 on 60,000 rows.
+    let sample: Vec<usize> = (0..idx.len())
+        .step_by(idx.len().div_ceil(256))
+        .map(|i| idx[i] as usize)
+        .collect();
+    let mut sums = vec![(0.0f64, 0.0f64); m];
+    for &r in &sample {
+        for (acc, &v) in sums.iter_mut().zip(coords.row(r)) {
+            let v = f64::from(v);
+            *acc = (acc.0 + v, acc.1 + v * v);
+        }
+    }
+    for (j, &(s, s2)) in sums.iter().enumerate() {
+        let k = sample.len() as f64;
+        let var = s2 / k - (s / k).powi(2);
         if var > widest {
             (dim, widest) = (j, var);
         }
@@ -694,8 +756,8 @@ mod tests {
                     .sum();
                 let lb: f32 = (0..16).map(|j| (c(pa, j) - c(pt, j)).powi(2)).sum();
                 assert!(f64::from(lb) <= true_sq * 1.0001 + 1.0, "{a} {t}");
-                let row = b.row_distances(pt / TILE, coords.row(a).as_slice().unwrap(), q.sq);
-                assert!(b.row_lower(row[pt % TILE], q, pt) <= true_sq, "{a} {t}");
+                let row = b.row_lowers(pt / TILE, coords.row(a).as_slice().unwrap(), q);
+                assert!(f64::from(row[pt % TILE]) <= true_sq, "{a} {t}");
                 let tile = pt / TILE;
                 assert!(b.tile_lower(tile, dc[a * padded + tile], q) <= true_sq);
             }

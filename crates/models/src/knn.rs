@@ -631,7 +631,12 @@ fn nearest_pruned<T: Value + Into<f64>>(
     lowers.clear();
     lowers.resize(nq * n_tiles, 0.0);
     for (qi, l) in lowers.chunks_exact_mut(n_tiles.max(1)).enumerate().take(nq) {
-        b.tile_lowers(&dcs[qi * padded..(qi + 1) * padded], &bounds[qi], l);
+        b.tile_lowers(
+            &dcs[qi * padded..(qi + 1) * padded],
+            coords.row(qi).as_slice().expect("standard layout"),
+            &bounds[qi],
+            l,
+        );
     }
     let mut top: Vec<TopK> = (0..nq).map(|_| TopK::new(k)).collect();
     let mut limits = vec![f64::INFINITY; nq];

@@ -283,11 +283,11 @@ impl Bound {
     /// Projected rows and what bounds their distances: squared norms, rounding allowances,
     /// residual norms.
     ///
-    /// The residual of a row is its part outside the projection, `w = u − Bᵀ p` with
-    /// `u = x − mean` (exact in `f64`) and `p` its computed coordinates. As `Bᵀp` lies in the
-    /// span of the basis, the distance of `u` from that span is at most `‖w‖`, and at least
-    /// `‖w‖` less the norm of `w`'s part inside it, `‖Bw‖ ≤ slack + 1e-5·‖p‖` (the
-    /// coordinates' rounding, and the basis' distance from orthonormal in `f32`).
+    /// The residual of a row is its part outside the span of the basis: with `u = x − mean`
+    /// and `Q` the projection onto the span, `‖u − Qu‖² = ‖u‖² − ‖Qu‖²`, and `‖Qu‖` is
+    /// within the coordinates' rounding allowance of the computed `‖p‖` (and a part in 10⁵,
+    /// the basis' distance from orthonormal in `f32`). Two rows' residuals are at least the
+    /// difference of their norms apart, which adds to the projected bound by Pythagoras.
     pub(crate) fn project<T: Value>(&self, rows: ArrayView2<'_, T>) -> Projected {
         let n = rows.nrows();
         let m = self.basis.nrows();
@@ -301,34 +301,33 @@ impl Bound {
                 centred -= &mean;
                 let mut out = Array2::<f32>::zeros((end - start, m));
                 general_mat_mul(1.0, &centred, &self.basis.t(), 0.0, &mut out);
-                // The residuals `u − Bᵀp`, in `f32`.
-                let mut w = centred.clone();
-                general_mat_mul(-1.0, &out, &self.basis, 1.0, &mut w);
-                let norm = |r: ndarray::ArrayView1<'_, f32>| {
-                    r.iter()
-                        .map(|&v| f64::from(v) * f64::from(v))
-                        .sum::<f64>()
-                        .sqrt()
-                };
-                let queries = w
+                let queries = centred
                     .rows()
                     .into_iter()
-                    .zip(centred.rows())
                     .zip(out.rows())
-                    .map(|((w, u), p)| {
+                    .map(|(u, p)| {
                         let sq = p.iter().map(|&v| v * v).sum();
-                        let (u, p) = (norm(u), norm(p));
-                        let slack = SLACK * u;
-                        let res = norm(w);
-                        // Rounding of `u` and of the residual in `f32` (γ₃₃‖u‖ +
-                        // γ₃₃‖|B|ᵀ|p|‖ with ‖|B|‖ ≤ √m, five times over), and `w`'s part
-                        // inside the span.
-                        let err = 1e-5 * (u + (m as f64).sqrt() * p);
-                        let inside = slack + 1e-5 * p;
+                        // `‖u‖²` from the `f32` differences (each within 2⁻²⁴ of the exact
+                        // one), and what bounds `‖Qu‖`, `u`'s part in the span: the
+                        // coordinates' rounding (`slack`) and the basis' distance from
+                        // orthonormal (a part in 10⁵).
+                        let u_sq: f64 = u.iter().map(|&v| f64::from(v) * f64::from(v)).sum();
+                        let slack = SLACK * u_sq.sqrt();
+                        let p = p
+                            .iter()
+                            .map(|&v| f64::from(v) * f64::from(v))
+                            .sum::<f64>()
+                            .sqrt();
+                        let inside_lo = (p - slack).max(0.0) * (1.0 - 1e-5);
+                        let inside_hi = (p + slack) * (1.0 + 2e-5);
+                        // Pythagoras: the residual's norm is `√(‖u‖² − ‖Qu‖²)`.
                         Query {
                             sq,
                             slack,
-                            res: ((res - err - inside).max(0.0), res + err),
+                            res: (
+                                (u_sq * (1.0 - 1e-6) - inside_hi * inside_hi).max(0.0).sqrt(),
+                                (u_sq * (1.0 + 1e-6) - inside_lo * inside_lo).max(0.0).sqrt(),
+                            ),
                         }
                     })
                     .collect();

@@ -45,19 +45,89 @@ impl Default for KNeighborsClassifier {
 }
 
 /// A fitted k-NN classifier: the training set itself.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+///
+/// Model files hold the rows in their original order ([`TrainRows`]); in memory they are
+/// kept once, in the form the search reads ([`Train`]).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(try_from = "KNeighborsFile")]
 pub struct KNeighbors {
     params: KNeighborsClassifier,
     classes: Vec<usize>,
     /// Class index of each training row.
     labels: Vec<usize>,
-    #[serde(skip)]
-    train: Option<Train>,
-    /// The training rows (kept for serde; `train` is rebuilt from it).
+    train: Train,
+}
+
+/// What a model file holds.
+#[derive(Serialize, Deserialize)]
+struct KNeighborsFile {
+    params: KNeighborsClassifier,
+    classes: Vec<usize>,
+    labels: Vec<usize>,
     rows: TrainRows,
 }
 
-/// Training rows as stored for serialisation.
+impl Serialize for KNeighbors {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        KNeighborsFile {
+            params: self.params,
+            classes: self.classes.clone(),
+            labels: self.labels.clone(),
+            rows: self.train.rows(),
+        }
+        .serialize(s)
+    }
+}
+
+impl TryFrom<KNeighborsFile> for KNeighbors {
+    type Error = Error;
+
+    /// Checks what a (possibly edited) file says before building the search on it.
+    fn try_from(f: KNeighborsFile) -> Result<KNeighbors> {
+        let n = f.labels.len();
+        let (len, d) = match &f.rows {
+            TrainRows::U8 { data, n_features } => (data.len(), *n_features),
+            TrainRows::F32 { data, n_features } => (data.len(), *n_features),
+        };
+        let bad = |why: String| Err(Error::InvalidParameter(format!("k-NN model file: {why}")));
+        if d == 0 || n == 0 || len != n * d {
+            return bad(format!("{len} values for {n} rows of {d} features"));
+        }
+        if f.labels.iter().any(|&l| l >= f.classes.len()) {
+            return bad(format!(
+                "a label is not one of the {} classes",
+                f.classes.len()
+            ));
+        }
+        if f.params.n_neighbors == 0 || f.params.n_neighbors > n {
+            return bad(format!(
+                "n_neighbors = {} with {n} training rows",
+                f.params.n_neighbors
+            ));
+        }
+        let train = match &f.rows {
+            TrainRows::U8 { data, .. } => Train::build(Features::U8(
+                ndarray::ArrayView2::from_shape((n, d), data).expect("checked: n × d values"),
+            )),
+            TrainRows::F32 { data, .. } => {
+                if data.iter().any(|v| !v.is_finite()) {
+                    return bad("a feature is NaN or infinite".into());
+                }
+                Train::build(Features::F32(
+                    ndarray::ArrayView2::from_shape((n, d), data).expect("checked: n × d values"),
+                ))
+            }
+        };
+        Ok(KNeighbors {
+            params: f.params,
+            classes: f.classes,
+            labels: f.labels,
+            train,
+        })
+    }
+}
+
+/// Training rows as stored in model files, in their original order.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 enum TrainRows {
     U8 { data: Vec<u8>, n_features: usize },
@@ -111,26 +181,12 @@ impl Estimator for KNeighborsClassifier {
                 )));
             }
             let (classes, labels) = encode(y);
-            let d = x.n_features();
-            let rows = match x.select(&(0..x.n_samples()).collect::<Vec<_>>()) {
-                OwnedFeatures::U8(a) => TrainRows::U8 {
-                    data: a.into_raw_vec_and_offset().0,
-                    n_features: d,
-                },
-                OwnedFeatures::F32(a) => TrainRows::F32 {
-                    data: a.into_raw_vec_and_offset().0,
-                    n_features: d,
-                },
-            };
-            let mut model = KNeighbors {
+            Ok(KNeighbors {
                 params: *self,
                 classes,
                 labels,
-                train: None,
-                rows,
-            };
-            model.train = Some(model.prepare());
-            Ok(model)
+                train: Train::build(x),
+            })
         })
     }
 }
@@ -166,47 +222,51 @@ struct Pruned {
 /// Training rows per block (about 200 kB of widened pixels: stays in the second-level cache).
 const TRAIN_BLOCK: usize = 128;
 
-impl KNeighbors {
-    fn prepare(&self) -> Train {
-        match &self.rows {
-            TrainRows::U8 { data, n_features } => {
-                let d = *n_features;
-                let n = data.len() / d.max(1);
-                let norms: Vec<u32> = data
-                    .chunks_exact(d.max(1))
-                    .map(|r| r.iter().map(|&v| u32::from(v) * u32::from(v)).sum())
-                    .collect();
-                let pruned = (n >= PRUNE_MIN_ROWS && d >= PRUNE_MIN_FEATURES).then(|| {
-                    let rows = ndarray::ArrayView2::from_shape((n, d), data).expect("n × d");
-                    let bound = Bound::fit(rows, PROJECTED_DIMS);
-                    Box::new(Pruned {
-                        rows: in_tile_order(data, d, &bound.order, |v| (v ^ 0x80) as i8),
-                        norms: bound.order.iter().map(|&t| norms[t as usize]).collect(),
-                        bound,
-                    })
-                });
-                Train::U8 {
-                    wide: if pruned.is_some() {
-                        Vec::new()
-                    } else {
-                        data.iter().map(|&v| i16::from(v)).collect()
-                    },
-                    norms,
-                    d,
-                    pruned,
+impl Train {
+    /// The search's form of the training rows `x` (finite).
+    fn build(x: Features<'_>) -> Train {
+        match x {
+            Features::U8(a) => {
+                let a = a.as_standard_layout();
+                let (n, d) = a.dim();
+                let data = a.as_slice().expect("standard layout");
+                let norm = |r: &[u8]| r.iter().map(|&v| u32::from(v) * u32::from(v)).sum();
+                if n >= PRUNE_MIN_ROWS && d >= PRUNE_MIN_FEATURES {
+                    let bound = Bound::fit(a.view(), PROJECTED_DIMS);
+                    let norms = bound
+                        .order
+                        .iter()
+                        .map(|&t| norm(&data[t as usize * d..(t as usize + 1) * d]))
+                        .collect();
+                    Train::U8 {
+                        wide: Vec::new(),
+                        norms: Vec::new(),
+                        d,
+                        pruned: Some(Box::new(Pruned {
+                            rows: in_tile_order(data, d, &bound.order, |v| (v ^ 0x80) as i8),
+                            norms,
+                            bound,
+                        })),
+                    }
+                } else {
+                    Train::U8 {
+                        wide: data.iter().map(|&v| i16::from(v)).collect(),
+                        norms: data.chunks_exact(d.max(1)).map(norm).collect(),
+                        d,
+                        pruned: None,
+                    }
                 }
             }
-            TrainRows::F32 { data, n_features } => {
-                let d = *n_features;
-                let n = data.len() / d.max(1);
-                let bound = (n >= PRUNE_MIN_ROWS && d >= PRUNE_MIN_FEATURES).then(|| {
-                    let rows = ndarray::ArrayView2::from_shape((n, d), data).expect("n × d");
-                    Box::new(Bound::fit(rows, PROJECTED_DIMS))
-                });
+            Features::F32(a) => {
+                let a = a.as_standard_layout();
+                let (n, d) = a.dim();
+                let data = a.as_slice().expect("standard layout");
+                let bound = (n >= PRUNE_MIN_ROWS && d >= PRUNE_MIN_FEATURES)
+                    .then(|| Box::new(Bound::fit(a.view(), PROJECTED_DIMS)));
                 Train::F32 {
                     data: match &bound {
                         Some(b) => in_tile_order(data, d, &b.order, |v| v),
-                        None => data.clone(),
+                        None => data.to_vec(),
                     },
                     d,
                     bound,
@@ -215,6 +275,61 @@ impl KNeighbors {
         }
     }
 
+    /// The training rows in their original order (as model files hold them).
+    fn rows(&self) -> TrainRows {
+        // Undoes the tile order (`order[p]` is the row at position `p`) and a value map.
+        fn back<T: Copy, U: Default + Clone>(
+            rows: &[T],
+            d: usize,
+            order: &[u32],
+            f: impl Fn(T) -> U,
+        ) -> Vec<U> {
+            let mut out = vec![U::default(); rows.len()];
+            for (p, &t) in order.iter().enumerate() {
+                let t = t as usize;
+                for (o, &v) in out[t * d..(t + 1) * d]
+                    .iter_mut()
+                    .zip(&rows[p * d..(p + 1) * d])
+                {
+                    *o = f(v);
+                }
+            }
+            out
+        }
+        match self {
+            Train::U8 {
+                pruned: Some(p), d, ..
+            } => TrainRows::U8 {
+                data: back(&p.rows, *d, &p.bound.order, |v| v as u8 ^ 0x80),
+                n_features: *d,
+            },
+            Train::U8 { wide, d, .. } => TrainRows::U8 {
+                data: wide.iter().map(|&v| v as u8).collect(),
+                n_features: *d,
+            },
+            Train::F32 {
+                data,
+                d,
+                bound: Some(b),
+            } => TrainRows::F32 {
+                data: back(data, *d, &b.order, |v| v),
+                n_features: *d,
+            },
+            Train::F32 { data, d, .. } => TrainRows::F32 {
+                data: data.clone(),
+                n_features: *d,
+            },
+        }
+    }
+
+    fn n_features(&self) -> usize {
+        match self {
+            Train::U8 { d, .. } | Train::F32 { d, .. } => *d,
+        }
+    }
+}
+
+impl KNeighbors {
     /// The queries projected for the bound (when the training set has one), and the order
     /// in which to search them: queries that fall in nearby tiles one after the other, so
     /// that they read the same training rows while those are in cache.
@@ -243,14 +358,6 @@ impl KNeighbors {
         (Some(projected), keyed.into_iter().map(|(_, q)| q).collect())
     }
 
-    fn train(&self) -> std::borrow::Cow<'_, Train> {
-        match &self.train {
-            Some(t) => std::borrow::Cow::Borrowed(t),
-            // After deserialisation.
-            None => std::borrow::Cow::Owned(self.prepare()),
-        }
-    }
-
     fn n_train(&self) -> usize {
         self.labels.len()
     }
@@ -264,21 +371,21 @@ impl KNeighbors {
                 self.n_train()
             )));
         }
-        let train = self.train();
+        let train = &self.train;
         with_valid(x, |x| {
             let n = x.n_samples();
-            let (projected, order) = Self::plan(&train, x);
+            let (projected, order) = Self::plan(train, x);
             let blocks: Vec<Vec<(Vec<u64>, Vec<usize>)>> = order
                 .par_chunks(QUERY_BLOCK)
                 .map_init(Scratch::default, |scratch, queries| {
-                    nearest_block(&train, x, projected.as_ref(), queries, k, scratch)
+                    nearest_block(train, x, projected.as_ref(), queries, k, scratch)
                 })
                 .collect();
             let mut distances = Array2::<f64>::zeros((n, k));
             let mut indices = Array2::<usize>::zeros((n, k));
             for (&i, (keys, idx)) in order.iter().zip(blocks.into_iter().flatten()) {
                 for j in 0..k {
-                    distances[[i, j]] = key_to_distance(&train, keys[j]);
+                    distances[[i, j]] = key_to_distance(train, keys[j]);
                     indices[[i, j]] = idx[j];
                 }
             }
@@ -533,30 +640,12 @@ fn nearest_block(
         (Train::U8 { .. }, Features::F32(_)) => {
             // Float queries against integer training rows: compare as floats.
             let float = Train::F32 {
-                data: match train {
-                    Train::U8 {
-                        pruned: Some(p), d, ..
-                    } => {
-                        // Back from tile order.
-                        let mut data = vec![0f32; p.rows.len()];
-                        for (pos, &t) in p.bound.order.iter().enumerate() {
-                            let t = t as usize;
-                            for (o, &v) in data[t * d..(t + 1) * d]
-                                .iter_mut()
-                                .zip(&p.rows[pos * d..(pos + 1) * d])
-                            {
-                                *o = f32::from(v as u8 ^ 0x80);
-                            }
-                        }
-                        data
-                    }
-                    Train::U8 { wide, .. } => wide.iter().map(|&v| f32::from(v)).collect(),
-                    Train::F32 { .. } => unreachable!(),
+                data: match train.rows() {
+                    TrainRows::U8 { data, .. } => data.iter().map(|&v| f32::from(v)).collect(),
+                    TrainRows::F32 { data, .. } => data,
                 },
                 bound: None,
-                d: match train {
-                    Train::U8 { d, .. } | Train::F32 { d, .. } => *d,
-                },
+                d: train.n_features(),
             };
             return nearest_block(&float, x, None, queries, k, scratch);
         }
@@ -788,9 +877,7 @@ impl Classifier for KNeighbors {
     }
 
     fn n_features(&self) -> usize {
-        match &self.rows {
-            TrainRows::U8 { n_features, .. } | TrainRows::F32 { n_features, .. } => *n_features,
-        }
+        self.train.n_features()
     }
 
     /// The class with the most (weighted) votes; the smallest class on a tie.
@@ -1110,10 +1197,10 @@ mod tests {
             .unwrap();
         assert!(matches!(
             &model.train,
-            Some(Train::U8 {
+            Train::U8 {
                 pruned: Some(_),
                 ..
-            })
+            }
         ));
         // Queries: test digits, training rows (distance 0, tied with their copies), blank.
         let mut q = s.test.data.slice(ndarray::s![..150, ..]).to_owned();
@@ -1122,6 +1209,20 @@ mod tests {
         q.push_row(Array2::<u8>::zeros((1, 784)).row(0)).unwrap();
         let k = 12;
         let got = model.kneighbors((&q).into(), k).unwrap();
+        // A model file holds the rows in their original order, and loads to the same search.
+        let json = serde_json::to_string(&model).unwrap();
+        let file: serde_json::Value = serde_json::from_str(&json).unwrap();
+        let stored: Vec<u8> = serde_json::from_value(file["rows"]["U8"]["data"].clone()).unwrap();
+        assert_eq!(stored, x.iter().copied().collect::<Vec<u8>>());
+        let back: KNeighbors = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, model);
+        // An edited file is an error, not a panic.
+        let mut edited = file.clone();
+        edited["rows"]["U8"]["n_features"] = serde_json::json!(783);
+        assert!(serde_json::from_value::<KNeighbors>(edited).is_err());
+        let mut edited = file;
+        edited["labels"][0] = serde_json::json!(99);
+        assert!(serde_json::from_value::<KNeighbors>(edited).is_err());
         for (i, qr) in q.rows().into_iter().enumerate() {
             let mut all: Vec<(u64, usize)> = x
                 .rows()
@@ -1165,10 +1266,7 @@ mod tests {
         let model = KNeighborsClassifier::default()
             .fit((&x).into(), &y)
             .unwrap();
-        assert!(matches!(
-            &model.train,
-            Some(Train::F32 { bound: Some(_), .. })
-        ));
+        assert!(matches!(&model.train, Train::F32 { bound: Some(_), .. }));
         let mut q = s
             .test
             .data

@@ -325,8 +325,12 @@ impl Bound {
                             sq,
                             slack,
                             res: (
-                                (u_sq * (1.0 - 1e-6) - inside_hi * inside_hi).max(0.0).sqrt(),
-                                (u_sq * (1.0 + 1e-6) - inside_lo * inside_lo).max(0.0).sqrt(),
+                                (u_sq * (1.0 - 1e-6) - inside_hi * inside_hi)
+                                    .max(0.0)
+                                    .sqrt(),
+                                (u_sq * (1.0 + 1e-6) - inside_lo * inside_lo)
+                                    .max(0.0)
+                                    .sqrt(),
                             ),
                         }
                     })

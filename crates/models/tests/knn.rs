@@ -5,7 +5,9 @@
 //! rows fill the last places differs, because scikit-learn's bounded heap keeps an arbitrary
 //! one among ties while we keep the lowest training index.
 
-use classify_models::{Classifier, Estimator, KNeighborsClassifier, PredictProba, Weights};
+use classify_models::{
+    Classifier, Estimator, KNeighborsClassifier, KNeighborsMultiOutput, PredictProba, Weights,
+};
 use ndarray::{s, Array2};
 use serde_json::Value;
 
@@ -187,5 +189,16 @@ fn multilabel_and_multioutput_predictions_are_scikit_learns() {
             .map(|v| v as usize)
             .collect();
         assert_eq!(got.iter().copied().collect::<Vec<_>>(), want, "{what}");
+        // Saved and loaded, the same targets and predictions; a file whose targets do not
+        // match its training rows is an error.
+        let json = serde_json::to_value(&model).unwrap();
+        let stored: Array2<usize> = serde_json::from_value(json["targets"].clone()).unwrap();
+        assert_eq!(stored, y, "{what}");
+        let back: KNeighborsMultiOutput = serde_json::from_value(json.clone()).unwrap();
+        assert_eq!(back.predict((&q).into()).unwrap(), got, "{what}");
+        let mut edited = json;
+        edited["targets"]["dim"] = serde_json::json!([n - 1, cols]);
+        edited["targets"]["data"] = serde_json::json!(vec![0; (n - 1) * cols]);
+        assert!(serde_json::from_value::<KNeighborsMultiOutput>(edited).is_err());
     }
 }

@@ -30,6 +30,8 @@ struct Step {
     what: &'static str,
     /// Heavy: skipped unless named or `--all` is given (scikit-learn takes many minutes).
     heavy: bool,
+    /// Extra arguments for one untimed run first (to write inputs the Python side reads).
+    setup: &'static [&'static str],
 }
 
 enum Ours {
@@ -52,6 +54,7 @@ const STEPS: &[Step] = &[
         },
         what: "read train+test images and labels (4 gzip IDX files) into arrays",
         heavy: false,
+        setup: &[],
     },
     Step {
         name: "curves-1m",
@@ -61,6 +64,7 @@ const STEPS: &[Step] = &[
         },
         what: "roc_curve + precision_recall_curve + roc_auc_score, 1,000,000 scores",
         heavy: false,
+        setup: &[],
     },
     Step {
         name: "sgd-fit",
@@ -70,6 +74,7 @@ const STEPS: &[Step] = &[
         },
         what: "SGDClassifier() fit, y == 5, raw pixels",
         heavy: false,
+        setup: &[],
     },
     Step {
         name: "sgd-cv-binary",
@@ -79,24 +84,28 @@ const STEPS: &[Step] = &[
         },
         what: "cross_val_score(SGD, y == 5, cv=3, accuracy)",
         heavy: false,
+        setup: &[],
     },
     Step {
         name: "sgd-cv-binary-acc",
         ours: Ours::Cli(&["binary", "--digit", "5", "--cv", "3"]),
         what: "per-fold accuracy of the above (classify binary; time: whole workflow)",
         heavy: false,
+        setup: &[],
     },
     Step {
         name: "knn-predict",
         ours: Ours::Cli(&["knn", "--k", "5"]),
         what: "KNeighborsClassifier(5) fit + predict the test set (classify knn)",
         heavy: false,
+        setup: &[],
     },
     Step {
         name: "forest-cv-proba",
         ours: Ours::Cli(&["binary", "--model", "forest", "--digit", "5", "--cv", "3"]),
         what: "3-fold cross_val_predict(RandomForestClassifier(), y == 5, predict_proba) + ROC AUC (classify binary --model forest: also the dummy and SGD on the same folds)",
         heavy: false,
+        setup: &[],
     },
     Step {
         name: "svc-2000",
@@ -111,6 +120,7 @@ const STEPS: &[Step] = &[
         ]),
         what: "SVC() (RBF, one-vs-one) fit on 2,000 images + predict the test set (classify train --model svc)",
         heavy: false,
+        setup: &[],
     },
     Step {
         name: "svc-ovr-2000",
@@ -127,18 +137,50 @@ const STEPS: &[Step] = &[
         ]),
         what: "OneVsRestClassifier(SVC()) on 2,000 images: 3-fold CV, fit, test set (classify multiclass --model svc --strategy ovr)",
         heavy: false,
+        setup: &[],
+    },
+    Step {
+        name: "denoise",
+        ours: Ours::Cli(&[
+            "denoise",
+            "--test-images",
+            "1000",
+            "--k",
+            "5",
+            "--out",
+            "target/bench-data/denoise.png",
+        ]),
+        what: "KNeighborsClassifier(5) fit on 60,000 noisy images with their clean pixels as 784 outputs, predict 1,000 noisy test images; both sides read the same noisy arrays (classify denoise)",
+        heavy: false,
+        setup: &["--save-noisy", "target/bench-data/denoise"],
+    },
+    Step {
+        name: "multilabel",
+        ours: Ours::Cli(&["multilabel"]),
+        what: "cross_val_predict(KNeighborsClassifier(), x, [large, odd], cv=3) + fit + predict one (classify multilabel)",
+        heavy: false,
+        setup: &[],
     },
     Step {
         name: "tune-knn",
         ours: Ours::Cli(&["tune", "knn", "--search", "10000", "--folds", "5"]),
         what: "GridSearchCV(KNN, weights x n_neighbors 3-6, cv=5) on 10,000 images, refit on all, test accuracy (classify tune knn)",
         heavy: true,
+        setup: &[],
+    },
+    Step {
+        name: "sgd-cv-multi",
+        ours: Ours::Cli(&["multiclass", "--cv", "3"]),
+        what: "3-fold CV of SGD on raw pixels, 10 classes, + a fit and the test set (classify multiclass; scikit-learn: minutes)",
+        heavy: true,
+        setup: &[],
     },
     Step {
         name: "sgd-cv-multi-scaled",
         ours: Ours::Cli(&["multiclass", "--scale", "--cv", "3"]),
         what: "3-fold CV of scaler + SGD, 10 classes (scikit-learn: tens of minutes)",
         heavy: true,
+        setup: &[],
     },
 ];
 
@@ -218,6 +260,30 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
         status(cargo().args(["build", "--release", "--quiet", "--bin", "classify"]))?;
     }
     for step in &steps {
+        if let (Ours::Cli(args), false) = (&step.ours, step.setup.is_empty()) {
+            eprintln!(
+                "preparing {}: classify {} {}",
+                step.name,
+                args.join(" "),
+                step.setup.join(" ")
+            );
+            let out = Command::new(project_root().join("target/release/classify"))
+                .current_dir(project_root())
+                .args(*args)
+                .args(step.setup)
+                .args(["--dataset", &dataset, "--json", "--quiet"])
+                .output()
+                .context("running target/release/classify")?;
+            if !out.status.success() {
+                bail!(
+                    "classify {}: {}",
+                    args.join(" "),
+                    String::from_utf8_lossy(&out.stderr)
+                );
+            }
+        }
+    }
+    for step in &steps {
         if let Ours::Cli(args) = step.ours {
             eprintln!("running classify {} on {dataset}", args.join(" "));
             let start = std::time::Instant::now();
@@ -259,6 +325,8 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
         "step", "classify", "scikit-learn", "ratio"
     );
     let mut accuracy_lines = Vec::new();
+    // Seconds on each side, summed over the steps measured on both.
+    let mut totals = (0.0, 0.0);
     for step in &steps {
         let ours = match step.ours {
             Ours::Criterion { id, .. } => criterion_median(id)?,
@@ -300,6 +368,17 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
                     score(t)
                 ));
             }
+            // Results that are equal exactly when both sides computed the same thing.
+            for key in ["rmse_denoised", "f1_macro"] {
+                let get = |v: &serde_json::Value| v.get(key).and_then(serde_json::Value::as_f64);
+                if let (Some(x), Some(y)) = (get(json), get(t)) {
+                    accuracy_lines.push(format!(
+                        "{}: {key} classify {x} vs scikit-learn {y} ({})",
+                        step.name,
+                        if x == y { "identical" } else { "DIFFERENT" }
+                    ));
+                }
+            }
             if let (Some(x), Some(y)) = (test_acc(json), test_acc(t)) {
                 accuracy_lines.push(format!(
                     "{}: test accuracy classify {x:.4} vs scikit-learn {y:.4}",
@@ -324,6 +403,10 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
                 ));
             }
         }
+        if let (Some(t), true) = (other, ours.is_finite()) {
+            totals.0 += ours;
+            totals.1 += t;
+        }
         let (other_s, ratio) = match other {
             Some(t) => (format_secs(t), format!("{:.2}x", t / ours)),
             None => ("-".into(), "-".into()),
@@ -335,6 +418,15 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
             other_s,
             ratio,
             step.what
+        );
+    }
+    if totals.1 > 0.0 {
+        println!(
+            "{:<20} {:>12} {:>14} {:>8}  the steps above that ran on both sides",
+            "total",
+            format_secs(totals.0),
+            format_secs(totals.1),
+            format!("{:.2}x", totals.1 / totals.0)
         );
     }
     println!("ratio = scikit-learn time / classify time (above 1: classify is faster); medians");
@@ -416,7 +508,9 @@ fn python_side(data: &Path, steps: &[&Step], quick: bool) -> anyhow::Result<serd
         .arg("--data")
         .arg(data)
         .arg("--scores")
-        .arg(scores_file());
+        .arg(scores_file())
+        .arg("--denoise")
+        .arg(project_root().join("target/bench-data/denoise"));
     if quick {
         cmd.arg("--quick");
     }

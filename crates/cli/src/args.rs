@@ -164,6 +164,12 @@ pub enum Command {
         /// How many test images to clean and score.
         #[arg(long, default_value_t = 200)]
         test_images: usize,
+        /// Also write the noisy training and test images to DIR as NumPy files
+        /// (`noisy-train.npy`, `noisy-test.npy`, uint16), so that other tools can be run
+        /// on exactly the same inputs (`cargo xtask bench denoise` gives them to
+        /// scikit-learn).
+        #[arg(long, value_name = "DIR")]
+        save_noisy: Option<PathBuf>,
     },
 }
 

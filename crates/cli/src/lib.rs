@@ -82,7 +82,11 @@ pub fn execute(cli: &Cli) -> anyhow::Result<()> {
             errors_only,
         } => multiclass::multiclass(&cli.common, cv, *strategy, *normalize, *errors_only),
         Command::Multilabel { k, chain } => multilabel::multilabel(&cli.common, *k, *chain),
-        Command::Denoise { k, test_images } => multilabel::denoise(&cli.common, *k, *test_images),
+        Command::Denoise {
+            k,
+            test_images,
+            save_noisy,
+        } => multilabel::denoise(&cli.common, *k, *test_images, save_noisy.as_deref()),
         Command::Knn { k, weights } => knn::knn(&cli.common, *k, *weights),
         Command::Report => report::report(&cli.common),
         Command::Spam(args) => spam::spam(&cli.common, args),

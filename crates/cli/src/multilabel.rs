@@ -176,7 +176,12 @@ fn psnr(rmse: f64) -> f64 {
     20.0 * (255.0 / rmse).log10()
 }
 
-pub fn denoise(common: &Common, k: usize, test_images: usize) -> anyhow::Result<()> {
+pub fn denoise(
+    common: &Common,
+    k: usize,
+    test_images: usize,
+    save_noisy: Option<&std::path::Path>,
+) -> anyhow::Result<()> {
     let data = load(common)?;
     let (train, test) = (&data.train, &data.test);
     let m = test_images.min(test.n_samples());
@@ -197,12 +202,20 @@ pub fn denoise(common: &Common, k: usize, test_images: usize) -> anyhow::Result<
         ),
     );
     // Uniform integer noise 0–99 (the book's `randint(0, 100)`), different for the two sets.
-    let noisy = |d: &Array2<u8>, salt: u64| -> anyhow::Result<Array2<f32>> {
-        Ok(classify_datasets::augment::add_noise(d, 100, common.seed ^ salt)?.mapv(f32::from))
+    let noisy = |d: &Array2<u8>, salt: u64| {
+        classify_datasets::augment::add_noise(d, 100, common.seed ^ salt)
     };
     let x = noisy(&train.data, 0)?;
     let test_clean = test.data.slice(ndarray::s![..m, ..]).to_owned();
     let xt = noisy(&test_clean, 0x5eed)?;
+    if let Some(dir) = save_noisy {
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+        for (name, a) in [("noisy-train.npy", &x), ("noisy-test.npy", &xt)] {
+            let path = dir.join(name);
+            write_npy_u16(&path, a).with_context(|| format!("writing {}", path.display()))?;
+        }
+    }
+    let (x, xt) = (x.mapv(f32::from), xt.mapv(f32::from));
     let targets = train.data.mapv(usize::from);
     let model = KNeighborsClassifier {
         n_neighbors: k,
@@ -276,6 +289,31 @@ pub fn denoise(common: &Common, k: usize, test_images: usize) -> anyhow::Result<
         report.picture
     );
     Ok(())
+}
+
+/// Writes `a` as a NumPy `.npy` file (format 1.0, little-endian uint16, C order), through a
+/// temporary file renamed into place.
+fn write_npy_u16(path: &std::path::Path, a: &Array2<u16>) -> std::io::Result<()> {
+    use std::io::Write;
+    let (n, d) = a.dim();
+    let mut header = format!("{{'descr': '<u2', 'fortran_order': False, 'shape': ({n}, {d}), }}");
+    // Magic (6) + version (2) + length (2) + header + newline: a multiple of 64 bytes.
+    while (10 + header.len() + 1) % 64 != 0 {
+        header.push(' ');
+    }
+    header.push('\n');
+    let tmp = path.with_extension("npy.part");
+    {
+        let mut f = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
+        f.write_all(b"\x93NUMPY\x01\x00")?;
+        f.write_all(&(header.len() as u16).to_le_bytes())?;
+        f.write_all(header.as_bytes())?;
+        for &v in a.iter() {
+            f.write_all(&v.to_le_bytes())?;
+        }
+        f.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+    }
+    std::fs::rename(&tmp, path)
 }
 
 /// A chain over the labels in order, later links trained on 3-fold out-of-fold labels (the

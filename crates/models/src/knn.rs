@@ -145,11 +145,13 @@ enum Train {
         d: usize,
         pruned: Option<Box<Pruned>>,
     },
-    /// Floats; large sets also get a projection bound.
+    /// Floats; large sets also get a projection bound (and their rows' squared norms, for
+    /// the quick distance test).
     F32 {
         data: Vec<f32>,
         d: usize,
         bound: Option<Box<Bound>>,
+        norms: Vec<f64>,
     },
 }
 
@@ -263,11 +265,19 @@ impl Train {
                 let data = a.as_slice().expect("standard layout");
                 let bound = (n >= PRUNE_MIN_ROWS && d >= PRUNE_MIN_FEATURES)
                     .then(|| Box::new(Bound::fit(a.view(), PROJECTED_DIMS)));
+                let data = match &bound {
+                    Some(b) => in_tile_order(data, d, &b.order, |v| v),
+                    None => data.to_vec(),
+                };
                 Train::F32 {
-                    data: match &bound {
-                        Some(b) => in_tile_order(data, d, &b.order, |v| v),
-                        None => data.to_vec(),
+                    norms: match &bound {
+                        Some(_) => data
+                            .chunks_exact(d.max(1))
+                            .map(kernels::sq_norm_f32)
+                            .collect(),
+                        None => Vec::new(),
                     },
+                    data,
                     d,
                     bound,
                 }
@@ -311,6 +321,7 @@ impl Train {
                 data,
                 d,
                 bound: Some(b),
+                ..
             } => TrainRows::F32 {
                 data: back(data, *d, &b.order, |v| v),
                 n_features: *d,
@@ -620,9 +631,9 @@ fn nearest_block(
                 k,
                 scratch,
                 // `q·x = q·(x − 128) + 128·Σq`, exact in integers.
-                |q: &[u8], q_norm: u64, q_sum: u64, t: usize| {
-                    let qx = dot(q, row(t)) + 128 * q_sum as i64;
-                    (q_norm as i64 + i64::from(p.norms[t]) - 2 * qx) as u64
+                |q: &[u8], qn: &QueryNorms, t: usize, _| {
+                    let qx = dot(q, row(t)) + 128 * qn.sum as i64;
+                    Some((qn.sq as i64 + i64::from(p.norms[t]) - 2 * qx) as u64)
                 },
                 |key| key as f64,
             );
@@ -632,6 +643,7 @@ fn nearest_block(
                 data,
                 d,
                 bound: Some(b),
+                norms,
             },
             _,
         ) => {
@@ -648,7 +660,17 @@ fn nearest_block(
                 queries,
                 k,
                 scratch,
-                |q: &[f32], _, _, t: usize| exact_sq_f32(q, row(t)).to_bits(),
+                // First `‖q‖² + ‖x‖² − 2q·x` with `q·x` in `f32`, less a bound on its rounding
+                // (γ of the longest sum, times `‖q‖‖x‖` by Cauchy–Schwarz, twice): most rows
+                // end there; the others get the exact distance.
+                |q: &[f32], qn: &QueryNorms, t: usize, limit: f64| {
+                    let x = row(t);
+                    let dot = f64::from(kernels::dot_f32(q, x));
+                    let approx = qn.sq + norms[t] - 2.0 * dot;
+                    let err = 2.0 * kernels::dot_f32_error(d) * (qn.sq * norms[t]).sqrt()
+                        + 1e-12 * (qn.sq + norms[t]);
+                    (approx - err <= limit).then(|| exact_sq_f32(q, x).to_bits())
+                },
                 f64::from_bits,
             );
         }
@@ -720,6 +742,7 @@ fn nearest_block(
                     TrainRows::F32 { data, .. } => data,
                 },
                 bound: None,
+                norms: Vec::new(),
                 d: train.n_features(),
             };
             return nearest_block(&float, x, None, queries, k, scratch);
@@ -733,6 +756,12 @@ fn nearest_block(
 /// whatever the CPU, so pruned and brute-force searches agree to the bit.
 fn exact_sq_f32(a: &[f32], b: &[f32]) -> f64 {
     kernels::sq_dist_f32(a, b)
+}
+
+/// A query's squared norm and sum (exact integers for pixels).
+struct QueryNorms {
+    sq: f64,
+    sum: f64,
 }
 
 /// `rows` (`d` values each) rearranged into tile order, each value mapped by `f`.
@@ -762,7 +791,7 @@ fn nearest_pruned<T: Value + Into<f64>>(
     queries: &[usize],
     k: usize,
     scratch: &mut Scratch,
-    exact: impl Fn(&[T], u64, u64, usize) -> u64,
+    exact: impl Fn(&[T], &QueryNorms, usize, f64) -> Option<u64>,
     key_sq: impl Fn(u64) -> f64,
 ) -> Vec<(Vec<u64>, Vec<usize>)> {
     let coords = projected.coords.select(ndarray::Axis(0), queries);
@@ -781,14 +810,11 @@ fn nearest_pruned<T: Value + Into<f64>>(
         .into_iter()
         .map(|q| q.to_slice().expect("standard layout"))
         .collect();
-    // Integer pixels: the exact squared norms and sums (unused for floats).
-    let q_norms: Vec<(u64, u64)> = rows
+    let q_norms: Vec<QueryNorms> = rows
         .iter()
-        .map(|q| {
-            q.iter().fold((0, 0), |(sq, sum), &v| {
-                let v: f64 = v.into();
-                (sq + (v * v) as u64, sum + v as u64)
-            })
+        .map(|q| QueryNorms {
+            sq: q.iter().map(|&v| v.into() * v.into()).sum(),
+            sum: q.iter().map(|&v| v.into()).sum(),
         })
         .collect();
     // Each query's lower bound for each tile.
@@ -822,10 +848,9 @@ fn nearest_pruned<T: Value + Into<f64>>(
         let mine: Vec<u32> = mine.into_iter().map(|(_, t)| t).collect();
         for &t in &mine {
             for p in b.rows_of(t as usize) {
-                top[qi].offer(
-                    exact(rows[qi], q_norms[qi].0, q_norms[qi].1, p),
-                    b.order[p] as usize,
-                );
+                if let Some(key) = exact(rows[qi], &q_norms[qi], p, f64::INFINITY) {
+                    top[qi].offer(key, b.order[p] as usize);
+                }
             }
         }
         if let Some(worst) = top[qi].worst() {
@@ -867,10 +892,10 @@ fn nearest_pruned<T: Value + Into<f64>>(
                 if f64::from(row_lowers[l]) > limits[qi] {
                     continue;
                 }
-                top[qi].offer(
-                    exact(rows[qi], q_norms[qi].0, q_norms[qi].1, p),
-                    b.order[p] as usize,
-                );
+                let Some(key) = exact(rows[qi], &q_norms[qi], p, limits[qi]) else {
+                    continue;
+                };
+                top[qi].offer(key, b.order[p] as usize);
                 if let Some(worst) = top[qi].worst() {
                     limits[qi] = limits[qi].min(key_sq(worst));
                 }
@@ -1108,6 +1133,47 @@ pub(crate) mod kernels {
             }
             total
         }
+    }
+
+    /// `Σ a·b` in `f32`: 16 lanes of fused multiply-adds, then halved four times. Its
+    /// rounding is within [`dot_f32_error`]`(n)·Σ|a·b|`.
+    #[multiversion(targets("x86_64+avx512f", "x86_64+avx2+fma", "aarch64+neon"))]
+    pub(super) fn dot_f32(a: &[f32], b: &[f32]) -> f32 {
+        const L: usize = 16;
+        let n = a.len().min(b.len());
+        let (a, b) = (&a[..n], &b[..n]);
+        let mut acc = [0.0f32; L];
+        let (ac, bc) = (a.chunks_exact(L), b.chunks_exact(L));
+        let (ar, br) = (ac.remainder(), bc.remainder());
+        for (x, y) in ac.zip(bc) {
+            for i in 0..L {
+                acc[i] = x[i].mul_add(y[i], acc[i]);
+            }
+        }
+        for (i, (x, y)) in ar.iter().zip(br).enumerate() {
+            acc[i] = x.mul_add(*y, acc[i]);
+        }
+        let mut width = L;
+        while width > 1 {
+            width /= 2;
+            for i in 0..width {
+                acc[i] += acc[i + width];
+            }
+        }
+        acc[0]
+    }
+
+    /// `γ_m = m·u / (1 − m·u)` (u = 2⁻²⁴) for the longest chain of roundings in
+    /// [`dot_f32`] of `n` values: `⌈n/16⌉` multiply-adds and four halvings, one spare.
+    pub(super) fn dot_f32_error(n: usize) -> f64 {
+        let m = (n.div_ceil(16) + 5) as f64;
+        let u = f64::powi(2.0, -24);
+        m * u / (1.0 - m * u)
+    }
+
+    /// `Σ v²` in `f64` (each square exact).
+    pub(super) fn sq_norm_f32(v: &[f32]) -> f64 {
+        v.iter().map(|&x| f64::from(x) * f64::from(x)).sum()
     }
 
     /// `Σ (a − b)²` in `f64`, 16 partial sums combined in a fixed order.

@@ -1,5 +1,6 @@
-//! Model hot paths: SGD fits and cross-validation on the bench data (`CLASSIFY_BENCH_DATA`,
-//! set by `cargo xtask bench`; the embedded sample otherwise), "is it a 5?".
+//! Model hot paths on the bench data (`CLASSIFY_BENCH_DATA`, set by `cargo xtask bench`; the
+//! embedded sample otherwise): SGD fits and cross-validation ("is it a 5?"), and the k-NN
+//! engine (fit, and the neighbours of 1,000 test images as pixels and as floats).
 
 #![allow(missing_docs)] // criterion_group! generates undocumented functions
 
@@ -7,16 +8,29 @@ use std::hint::black_box;
 use std::path::PathBuf;
 
 use classify::datasets::idx;
-use classify::models::{Estimator, SgdClassifier};
+use classify::models::{Estimator, KNeighborsClassifier, SgdClassifier};
 use classify::selection::{cross_val_score, Cv, Scoring};
 use criterion::{criterion_group, criterion_main, Criterion};
 
-fn data() -> (ndarray::Array2<u8>, Vec<usize>) {
-    let dir = std::env::var_os("CLASSIFY_BENCH_DATA")
+fn dir() -> PathBuf {
+    std::env::var_os("CLASSIFY_BENCH_DATA")
         .map(PathBuf::from)
         .unwrap_or_else(|| {
             PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("crates/datasets/data/mnist-sample")
-        });
+        })
+}
+
+/// The first `n` test images.
+fn test_images(n: usize) -> ndarray::Array2<u8> {
+    let images = idx::read_idx_file(dir().join("t10k-images-idx3-ubyte.gz")).expect("bench test");
+    let all = images.dims[0];
+    let x = ndarray::Array2::from_shape_vec((all, images.data.len() / all), images.data)
+        .expect("shape");
+    x.slice(ndarray::s![..n.min(all), ..]).to_owned()
+}
+
+fn data() -> (ndarray::Array2<u8>, Vec<usize>) {
+    let dir = dir();
     let images = idx::read_idx_file(dir.join("train-images-idx3-ubyte.gz")).expect("bench images");
     let labels = idx::read_idx_file(dir.join("train-labels-idx1-ubyte.gz")).expect("bench labels");
     let n = images.dims[0];
@@ -56,5 +70,26 @@ fn sgd(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, sgd);
+fn knn(c: &mut Criterion) {
+    let (x, y) = data();
+    let q = test_images(1000);
+    let (xf, qf) = (x.mapv(|v| f32::from(v) / 255.0), q.mapv(|v| f32::from(v) / 255.0));
+    let params = KNeighborsClassifier::default();
+    let model = params.fit((&x).into(), &y).expect("fit");
+    let model_f = params.fit((&xf).into(), &y).expect("fit");
+    let mut group = c.benchmark_group("knn");
+    group.sample_size(10);
+    group.bench_function("fit_u8", |b| {
+        b.iter(|| black_box(params.fit((&x).into(), &y).expect("fit")))
+    });
+    group.bench_function("kneighbors_1000_u8", |b| {
+        b.iter(|| black_box(model.kneighbors((&q).into(), 5).expect("search")))
+    });
+    group.bench_function("kneighbors_1000_f32", |b| {
+        b.iter(|| black_box(model_f.kneighbors((&qf).into(), 5).expect("search")))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, sgd, knn);
 criterion_main!(benches);

@@ -73,7 +73,10 @@ fn sgd(c: &mut Criterion) {
 fn knn(c: &mut Criterion) {
     let (x, y) = data();
     let q = test_images(1000);
-    let (xf, qf) = (x.mapv(|v| f32::from(v) / 255.0), q.mapv(|v| f32::from(v) / 255.0));
+    let (xf, qf) = (
+        x.mapv(|v| f32::from(v) / 255.0),
+        q.mapv(|v| f32::from(v) / 255.0),
+    );
     let params = KNeighborsClassifier::default();
     let model = params.fit((&x).into(), &y).expect("fit");
     let model_f = params.fit((&xf).into(), &y).expect("fit");

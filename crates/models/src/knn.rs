@@ -1153,11 +1153,18 @@ pub(crate) mod kernels {
         for (i, (x, y)) in ar.iter().zip(br).enumerate() {
             acc[i] = x.mul_add(*y, acc[i]);
         }
-        let mut width = L;
+        halve(acc)
+    }
+
+    /// The sum of 16 lanes, halved four times (a fixed order: the same result on every CPU).
+    #[inline(always)]
+    fn halve<T: Copy + std::ops::AddAssign>(mut acc: [T; 16]) -> T {
+        let mut width = 16;
         while width > 1 {
             width /= 2;
             for i in 0..width {
-                acc[i] += acc[i + width];
+                let v = acc[i + width];
+                acc[i] += v;
             }
         }
         acc[0]
@@ -1196,14 +1203,7 @@ pub(crate) mod kernels {
             let v = f64::from(*x) - f64::from(*y);
             s += v * v;
         }
-        let mut width = L;
-        while width > 1 {
-            width /= 2;
-            for i in 0..width {
-                acc[i] += acc[i + width];
-            }
-        }
-        acc[0] + s
+        halve(acc) + s
     }
 
     /// [`dot_i16`] of four rows against one: the shared row is loaded once.

@@ -46,8 +46,8 @@ impl Default for KNeighborsClassifier {
 
 /// A fitted k-NN classifier: the training set itself.
 ///
-/// Model files hold the rows in their original order ([`TrainRows`]); in memory they are
-/// kept once, in the form the search reads ([`Train`]).
+/// Model files hold the rows in their original order; in memory they are
+/// kept once, in the form the search reads.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(try_from = "KNeighborsFile")]
 pub struct KNeighbors {
@@ -55,7 +55,9 @@ pub struct KNeighbors {
     classes: Vec<usize>,
     /// Class index of each training row.
     labels: Vec<usize>,
-    train: Train,
+    /// The rows as the search reads them (shared by the models a grid search fits on one
+    /// fold).
+    train: std::sync::Arc<Train>,
 }
 
 /// What a model file holds.
@@ -122,7 +124,7 @@ impl TryFrom<KNeighborsFile> for KNeighbors {
             params: f.params,
             classes: f.classes,
             labels: f.labels,
-            train,
+            train: std::sync::Arc::new(train),
         })
     }
 }
@@ -168,27 +170,54 @@ impl Estimator for KNeighborsClassifier {
     type Model = KNeighbors;
 
     fn fit(&self, x: Features<'_>, y: &[usize]) -> Result<KNeighbors> {
+        Ok(Self::fit_all(std::slice::from_ref(self), x, y)?.remove(0))
+    }
+
+    /// One search over the rows for all the estimators (they differ only in how many
+    /// neighbours vote and how).
+    fn fit_rows_many(
+        estimators: &[Self],
+        x: Features<'_>,
+        y: &[usize],
+        rows: &[usize],
+    ) -> Result<Vec<KNeighbors>> {
         check_targets(x.n_samples(), y.len())?;
-        if self.n_neighbors == 0 {
-            return Err(Error::InvalidParameter(
-                "n_neighbors must be at least 1".into(),
-            ));
-        }
-        with_valid(x, |x| {
-            if self.n_neighbors > x.n_samples() {
+        let sub = x.select(rows);
+        let y_sub: Vec<usize> = rows.iter().map(|&r| y[r]).collect();
+        Self::fit_all(estimators, sub.view(), &y_sub)
+    }
+}
+
+impl KNeighborsClassifier {
+    /// Fits every estimator of `estimators` on `x`, `y`, sharing the prepared rows.
+    fn fit_all(estimators: &[Self], x: Features<'_>, y: &[usize]) -> Result<Vec<KNeighbors>> {
+        check_targets(x.n_samples(), y.len())?;
+        for e in estimators {
+            if e.n_neighbors == 0 {
+                return Err(Error::InvalidParameter(
+                    "n_neighbors must be at least 1".into(),
+                ));
+            }
+            if e.n_neighbors > x.n_samples() {
                 return Err(Error::InvalidParameter(format!(
                     "n_neighbors = {} but only {} training samples",
-                    self.n_neighbors,
+                    e.n_neighbors,
                     x.n_samples()
                 )));
             }
+        }
+        with_valid(x, |x| {
             let (classes, labels) = encode(y);
-            Ok(KNeighbors {
-                params: *self,
-                classes,
-                labels,
-                train: Train::build(x),
-            })
+            let train = std::sync::Arc::new(Train::build(x));
+            Ok(estimators
+                .iter()
+                .map(|e| KNeighbors {
+                    params: *e,
+                    classes: classes.clone(),
+                    labels: labels.clone(),
+                    train: std::sync::Arc::clone(&train),
+                })
+                .collect())
         })
     }
 }
@@ -1261,6 +1290,47 @@ mod tests {
         }
     }
 
+    /// Fitting several parameter sets on one fold shares the search and changes nothing.
+    #[test]
+    fn fits_sharing_the_rows_equal_separate_fits() {
+        let s = classify_datasets::mnist_sample().unwrap();
+        let x = s.train.data.slice(ndarray::s![..2500, ..]).to_owned();
+        let y: Vec<usize> = s
+            .train
+            .target
+            .iter()
+            .take(2500)
+            .map(|&v| usize::from(v))
+            .collect();
+        let rows: Vec<usize> = (0..2500).filter(|r| r % 5 != 0).collect();
+        let q = s.test.data.slice(ndarray::s![..50, ..]).to_owned();
+        let params =
+            [(3, Weights::Uniform), (6, Weights::Distance)].map(|(k, w)| KNeighborsClassifier {
+                n_neighbors: k,
+                weights: w,
+            });
+        let shared = KNeighborsClassifier::fit_rows_many(&params, (&x).into(), &y, &rows).unwrap();
+        for (p, m) in params.iter().zip(&shared) {
+            let alone = p.fit_rows((&x).into(), &y, &rows).unwrap();
+            assert_eq!(m, &alone);
+            assert_eq!(
+                m.predict_proba((&q).into()).unwrap(),
+                alone.predict_proba((&q).into()).unwrap()
+            );
+        }
+        let too_many = KNeighborsClassifier {
+            n_neighbors: 3000,
+            weights: Weights::Uniform,
+        };
+        assert!(KNeighborsClassifier::fit_rows_many(
+            &[params[0], too_many],
+            (&x).into(),
+            &y,
+            &rows
+        )
+        .is_err());
+    }
+
     #[test]
     fn blocked_kernel_equals_single_dots() {
         let q: Vec<Vec<i16>> = (0..4)
@@ -1337,7 +1407,7 @@ mod tests {
             .fit((&x).into(), &y)
             .unwrap();
         assert!(matches!(
-            &model.train,
+            &*model.train,
             Train::U8 {
                 pruned: Some(_),
                 ..
@@ -1407,7 +1477,7 @@ mod tests {
         let model = KNeighborsClassifier::default()
             .fit((&x).into(), &y)
             .unwrap();
-        assert!(matches!(&model.train, Train::F32 { bound: Some(_), .. }));
+        assert!(matches!(&*model.train, Train::F32 { bound: Some(_), .. }));
         let mut q = s
             .test
             .data

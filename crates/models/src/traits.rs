@@ -21,6 +21,26 @@ pub trait Estimator: Clone + Send + Sync {
         let y_sub: Vec<usize> = rows.iter().map(|&r| y[r]).collect();
         self.fit(sub.view(), &y_sub)
     }
+
+    /// Fits each of `estimators` (one kind, different parameters) on the rows `rows` of `x`,
+    /// in parallel. Grid search calls this once per fold; an estimator whose preparation of
+    /// the data does not depend on the parameters overrides it to do that work once (k-NN
+    /// builds its search over the rows once for every `n_neighbors` and `weights`).
+    fn fit_rows_many(
+        estimators: &[Self],
+        x: Features<'_>,
+        y: &[usize],
+        rows: &[usize],
+    ) -> Result<Vec<Self::Model>>
+    where
+        Self: Sized,
+    {
+        use rayon::prelude::*;
+        estimators
+            .par_iter()
+            .map(|e| e.fit_rows(x, y, rows))
+            .collect()
+    }
 }
 
 /// A fitted classifier.

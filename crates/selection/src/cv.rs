@@ -91,7 +91,7 @@ pub(crate) fn score_fold<E: Estimator>(
     score(scoring, &truth, &pred)
 }
 
-fn score(scoring: Scoring, truth: &[usize], pred: &[usize]) -> Result<f64> {
+pub(crate) fn score(scoring: Scoring, truth: &[usize], pred: &[usize]) -> Result<f64> {
     let average = match scoring {
         Scoring::Accuracy => return Ok(accuracy_score(truth, pred, None)?),
         Scoring::F1Macro => Average::Macro,

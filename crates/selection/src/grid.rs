@@ -8,7 +8,7 @@ use classify_models::{Classifier, Estimator, Features};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::cv::{score_fold, Cv, Scoring};
+use crate::cv::{score, Cv, Scoring};
 use crate::error::{Error, Result};
 
 /// One parameter value.
@@ -221,14 +221,31 @@ where
         }));
     }
     let splits = cv.splits(y)?;
-    let jobs: Vec<(usize, usize)> = (0..points.len())
-        .flat_map(|c| (0..splits.len()).map(move |f| (c, f)))
-        .collect();
-    let scores: Vec<f64> = jobs
+    // Per fold, every candidate fitted at once (what they share is prepared once), then
+    // each scored on the fold's test rows.
+    let per_fold: Vec<Vec<f64>> = splits
         .par_iter()
-        .map(|&(c, f)| score_fold(&estimators[c], x, y, &splits[f], f, scoring))
+        .enumerate()
+        .map(|(f, split)| {
+            let models = E::fit_rows_many(&estimators, x, y, &split.train)
+                .map_err(|source| Error::Fold { fold: f, source })?;
+            let test = x.select(&split.test);
+            let truth: Vec<usize> = split.test.iter().map(|&i| y[i]).collect();
+            models
+                .par_iter()
+                .map(|m| {
+                    let pred = m
+                        .predict(test.view())
+                        .map_err(|source| Error::Fold { fold: f, source })?;
+                    score(scoring, &truth, &pred)
+                })
+                .collect::<Result<Vec<f64>>>()
+        })
         .collect::<Result<_>>()?;
     let k = splits.len();
+    let scores: Vec<f64> = (0..points.len())
+        .flat_map(|c| per_fold.iter().map(move |fold| fold[c]))
+        .collect();
     let mut candidates: Vec<Candidate> = points
         .into_iter()
         .enumerate()

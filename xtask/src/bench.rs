@@ -169,6 +169,13 @@ const STEPS: &[Step] = &[
         setup: &[],
     },
     Step {
+        name: "augment",
+        ours: Ours::Cli(&["augment"]),
+        what: "KNeighborsClassifier(4, distance) on the training set, then on it + 4 one-pixel shifts of every image (300,000 rows), test accuracy of each (classify augment; scikit-learn shifts with scipy.ndimage.shift)",
+        heavy: true,
+        setup: &[],
+    },
+    Step {
         name: "sgd-cv-multi",
         ours: Ours::Cli(&["multiclass", "--cv", "3"]),
         what: "3-fold CV of SGD on raw pixels, 10 classes, + a fit and the test set (classify multiclass; scikit-learn: minutes)",
@@ -369,6 +376,16 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
                 ));
             }
             // Results that are equal exactly when both sides computed the same thing.
+            let augmented = |v: &serde_json::Value| {
+                v.get("test_accuracy_augmented")
+                    .and_then(serde_json::Value::as_f64)
+            };
+            if let (Some(x), Some(y)) = (augmented(json), augmented(t)) {
+                accuracy_lines.push(format!(
+                    "{}: augmented test accuracy classify {x:.4} vs scikit-learn {y:.4} (shuffles differ: ties may fall differently)",
+                    step.name
+                ));
+            }
             for key in ["rmse_denoised", "f1_macro"] {
                 let get = |v: &serde_json::Value| v.get(key).and_then(serde_json::Value::as_f64);
                 if let (Some(x), Some(y)) = (get(json), get(t)) {

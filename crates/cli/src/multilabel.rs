@@ -216,13 +216,13 @@ pub fn denoise(
         }
     }
     let (x, xt) = (x.mapv(f32::from), xt.mapv(f32::from));
-    let targets = train.data.mapv(usize::from);
+    // The clean pixels are the targets, as they are (`u8`).
     let model = KNeighborsClassifier {
         n_neighbors: k,
         ..Default::default()
     }
-    .fit_multi((&x).into(), targets.view())?;
-    let cleaned = model.predict_multi((&xt).into())?.mapv(|v| v as f32);
+    .fit_multioutput((&x).into(), train.data.view())?;
+    let cleaned = model.predict((&xt).into())?.mapv(|v| v as f32);
     bar.finish_and_clear();
     let clean = test_clean.mapv(f32::from);
     let all = |_: f32| true;

@@ -481,11 +481,11 @@ enum Targets {
 }
 
 impl Targets {
-    fn new(y: ndarray::ArrayView2<'_, usize>) -> Targets {
-        match y.iter().copied().max().unwrap_or(0) {
-            m if m <= usize::from(u8::MAX) => Targets::U8(y.mapv(|v| v as u8)),
-            m if m <= usize::from(u16::MAX) => Targets::U16(y.mapv(|v| v as u16)),
-            _ => Targets::Wide(y.to_owned()),
+    fn new<L: Copy + Into<usize>>(y: ndarray::ArrayView2<'_, L>) -> Targets {
+        match y.iter().map(|&v| v.into()).max().unwrap_or(0) {
+            m if m <= usize::from(u8::MAX) => Targets::U8(y.mapv(|v| v.into() as u8)),
+            m if m <= usize::from(u16::MAX) => Targets::U16(y.mapv(|v| v.into() as u16)),
+            _ => Targets::Wide(y.mapv(Into::into)),
         }
     }
 
@@ -545,17 +545,30 @@ impl TryFrom<MultiOutputFile> for KNeighborsMultiOutput {
 }
 
 impl KNeighborsClassifier {
-    /// Fits on a 2-D target: one row per sample, one column per output.
-    pub fn fit_multioutput(
+    /// Fits on a 2-D target: one row per sample, one column per output, of any unsigned
+    /// integer type (pixels as `u8` for denoising need no wider copy).
+    ///
+    /// ```
+    /// use classify_models::KNeighborsClassifier;
+    /// use ndarray::array;
+    ///
+    /// let x = array![[0u8, 0], [0, 10], [10, 0], [10, 10]];
+    /// let y = array![[0u8, 1], [0, 1], [1, 0], [1, 0]];
+    /// let model = KNeighborsClassifier { n_neighbors: 1, ..Default::default() }
+    ///     .fit_multioutput((&x).into(), y.view())
+    ///     .unwrap();
+    /// assert_eq!(model.predict((&array![[9u8, 1]]).into()).unwrap(), array![[1usize, 0]]);
+    /// ```
+    pub fn fit_multioutput<L: Copy + Into<usize>>(
         &self,
         x: Features<'_>,
-        y: ndarray::ArrayView2<'_, usize>,
+        y: ndarray::ArrayView2<'_, L>,
     ) -> Result<KNeighborsMultiOutput> {
         if y.ncols() == 0 {
             return Err(Error::Empty("no target columns"));
         }
         check_targets(x.n_samples(), y.nrows())?;
-        let first: Vec<usize> = y.column(0).to_vec();
+        let first: Vec<usize> = y.column(0).iter().map(|&v| v.into()).collect();
         Ok(KNeighborsMultiOutput {
             search: self.fit(x, &first)?,
             targets: Targets::new(y),

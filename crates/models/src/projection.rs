@@ -109,37 +109,10 @@ impl Bound {
     /// Projects `rows` (`n × d` values) onto `m` principal directions of a sample of them.
     pub(crate) fn fit<T: Value>(rows: ArrayView2<'_, T>, m: usize) -> Bound {
         let (n, d) = rows.dim();
-        // Column means, summed row by row (cache-friendly) in `f64`, chunks in parallel.
-        let sums = rows
-            .axis_chunks_iter(ndarray::Axis(0), 1024)
-            .into_par_iter()
-            .map(|chunk| {
-                let mut s = vec![0f64; d];
-                for r in chunk.rows() {
-                    for (a, &v) in s.iter_mut().zip(r) {
-                        *a += f64::from(v.f32());
-                    }
-                }
-                s
-            })
-            .reduce(
-                || vec![0f64; d],
-                |mut a, b| {
-                    a.iter_mut().zip(&b).for_each(|(x, y)| *x += y);
-                    a
-                },
-            );
-        let mean: Vec<f32> = sums.iter().map(|&s| (s / n as f64) as f32).collect();
-        let step = n.div_ceil(SAMPLE_ROWS).max(1);
-        let sample: Vec<usize> = (0..n).step_by(step).collect();
-        let centred = Array2::from_shape_fn((sample.len(), d), |(i, j)| {
-            rows[[sample[i], j]].f32() - mean[j]
-        });
-        let mut cov = Array2::<f32>::zeros((d, d));
-        general_mat_mul(1.0, &centred.t(), &centred, 0.0, &mut cov);
-        let basis = principal_directions(&cov.mapv(f64::from), m.min(d));
+        let mean = column_means(rows);
+        let basis = principal_basis(rows, &mean, m.min(d));
         let mut bound = Bound {
-            basis: basis.mapv(|v| v as f32),
+            basis,
             mean,
             tiles: Vec::new(),
             n,
@@ -187,50 +160,7 @@ impl Bound {
                 })
             })
             .collect();
-        // Tile centres (means of their rows) and how far their rows reach from them.
-        let centre_groups = n_tiles.div_ceil(TILE);
-        let mut centres = vec![0f32; centre_groups * m * TILE];
-        let mut centre_sq = vec![f32::INFINITY; centre_groups * TILE];
-        let mut spread = Vec::with_capacity(n_tiles);
-        let mut tile_slack = Vec::with_capacity(n_tiles);
-        let mut box_lo = vec![f32::INFINITY; centre_groups * m * TILE];
-        let mut box_hi = vec![f32::NEG_INFINITY; centre_groups * m * TILE];
-        for t in 0..n_tiles {
-            let rows: Vec<ndarray::ArrayView1<'_, f32>> = order[t * TILE..((t + 1) * TILE).min(n)]
-                .iter()
-                .map(|&r| coords.row(r as usize))
-                .collect();
-            let c: Vec<f32> = (0..m)
-                .map(|j| {
-                    (rows.iter().map(|r| f64::from(r[j])).sum::<f64>() / rows.len() as f64) as f32
-                })
-                .collect();
-            let radius = rows
-                .iter()
-                .map(|r| {
-                    r.iter()
-                        .zip(&c)
-                        .map(|(&a, &b)| (f64::from(a) - f64::from(b)).powi(2))
-                        .sum::<f64>()
-                        .sqrt()
-                })
-                .fold(0.0, f64::max);
-            let most_slack = slack[t * TILE..((t + 1) * TILE).min(n)]
-                .iter()
-                .fold(0.0, |a: f64, &b| a.max(b));
-            // Rounded up: the sums above err by far less than a part in 10⁹.
-            spread.push(radius * (1.0 + 1e-9) + most_slack);
-            tile_slack.push(most_slack);
-            for (j, &v) in c.iter().enumerate() {
-                let at = (t / TILE) * m * TILE + j * TILE + t % TILE;
-                centres[at] = v;
-                for r in &rows {
-                    box_lo[at] = box_lo[at].min(r[j]);
-                    box_hi[at] = box_hi[at].max(r[j]);
-                }
-            }
-            centre_sq[t] = c.iter().map(|&v| v * v).sum();
-        }
+        let summary = summarise_tiles(&coords, &order, &slack);
         bound.max_sq = sq[..n].iter().fold(0.0, |a: f32, &b| a.max(b));
         bound.max_slack = slack.iter().fold(0.0, |a: f64, &b| a.max(b));
         bound.tiles = tiles;
@@ -243,12 +173,12 @@ impl Bound {
         bound.slack.resize(padded, 0.0);
         (bound.tile_res_lo, bound.tile_res_hi) = tile_res.into_iter().unzip();
         bound.sq = sq;
-        bound.centres = centres;
-        bound.centre_sq = centre_sq;
-        bound.spread = spread;
-        bound.tile_slack = tile_slack;
-        bound.box_lo = box_lo;
-        bound.box_hi = box_hi;
+        bound.centres = summary.centres;
+        bound.centre_sq = summary.centre_sq;
+        bound.spread = summary.spread;
+        bound.tile_slack = summary.tile_slack;
+        bound.box_lo = summary.box_lo;
+        bound.box_hi = summary.box_hi;
         bound.splits = splits;
         bound
     }
@@ -442,6 +372,107 @@ impl Bound {
         );
         out
     }
+}
+
+/// Column means of `rows`, summed row by row (cache-friendly) in `f64`, chunks in parallel.
+fn column_means<T: Value>(rows: ArrayView2<'_, T>) -> Vec<f32> {
+    let (n, d) = rows.dim();
+    let sums = rows
+        .axis_chunks_iter(ndarray::Axis(0), 1024)
+        .into_par_iter()
+        .map(|chunk| {
+            let mut s = vec![0f64; d];
+            for r in chunk.rows() {
+                for (a, &v) in s.iter_mut().zip(r) {
+                    *a += f64::from(v.f32());
+                }
+            }
+            s
+        })
+        .reduce(
+            || vec![0f64; d],
+            |mut a, b| {
+                a.iter_mut().zip(&b).for_each(|(x, y)| *x += y);
+                a
+            },
+        );
+    sums.iter().map(|&s| (s / n as f64) as f32).collect()
+}
+
+/// The `m` leading principal directions (rows, `f32`) of an evenly spaced sample of at most
+/// [`SAMPLE_ROWS`] rows, centred on `mean`.
+fn principal_basis<T: Value>(rows: ArrayView2<'_, T>, mean: &[f32], m: usize) -> Array2<f32> {
+    let (n, d) = rows.dim();
+    let step = n.div_ceil(SAMPLE_ROWS).max(1);
+    let sample: Vec<usize> = (0..n).step_by(step).collect();
+    let centred = Array2::from_shape_fn((sample.len(), d), |(i, j)| {
+        rows[[sample[i], j]].f32() - mean[j]
+    });
+    let mut cov = Array2::<f32>::zeros((d, d));
+    general_mat_mul(1.0, &centred.t(), &centred, 0.0, &mut cov);
+    principal_directions(&cov.mapv(f64::from), m).mapv(|v| v as f32)
+}
+
+/// What bounds a tile as a whole: its centre (laid out as [`Bound::centres`]) and squared
+/// norm, its spread, its rows' largest allowance, and the box around its rows.
+struct TileSummary {
+    centres: Vec<f32>,
+    centre_sq: Vec<f32>,
+    spread: Vec<f64>,
+    tile_slack: Vec<f64>,
+    box_lo: Vec<f32>,
+    box_hi: Vec<f32>,
+}
+
+/// Tile centres (means of their rows) and how far their rows reach from them, for the
+/// projected rows `coords` in tile order `order` with allowances `slack` (tile order).
+fn summarise_tiles(coords: &Array2<f32>, order: &[u32], slack: &[f64]) -> TileSummary {
+    let (n, m) = (order.len(), coords.ncols());
+    let n_tiles = n.div_ceil(TILE);
+    let centre_groups = n_tiles.div_ceil(TILE);
+    let mut out = TileSummary {
+        centres: vec![0f32; centre_groups * m * TILE],
+        centre_sq: vec![f32::INFINITY; centre_groups * TILE],
+        spread: Vec::with_capacity(n_tiles),
+        tile_slack: Vec::with_capacity(n_tiles),
+        box_lo: vec![f32::INFINITY; centre_groups * m * TILE],
+        box_hi: vec![f32::NEG_INFINITY; centre_groups * m * TILE],
+    };
+    for t in 0..n_tiles {
+        let rows: Vec<ndarray::ArrayView1<'_, f32>> = order[t * TILE..((t + 1) * TILE).min(n)]
+            .iter()
+            .map(|&r| coords.row(r as usize))
+            .collect();
+        let c: Vec<f32> = (0..m)
+            .map(|j| (rows.iter().map(|r| f64::from(r[j])).sum::<f64>() / rows.len() as f64) as f32)
+            .collect();
+        let radius = rows
+            .iter()
+            .map(|r| {
+                r.iter()
+                    .zip(&c)
+                    .map(|(&a, &b)| (f64::from(a) - f64::from(b)).powi(2))
+                    .sum::<f64>()
+                    .sqrt()
+            })
+            .fold(0.0, f64::max);
+        let most_slack = slack[t * TILE..((t + 1) * TILE).min(n)]
+            .iter()
+            .fold(0.0, |a: f64, &b| a.max(b));
+        // Rounded up: the sums above err by far less than a part in 10⁹.
+        out.spread.push(radius * (1.0 + 1e-9) + most_slack);
+        out.tile_slack.push(most_slack);
+        for (j, &v) in c.iter().enumerate() {
+            let at = (t / TILE) * m * TILE + j * TILE + t % TILE;
+            out.centres[at] = v;
+            for r in &rows {
+                out.box_lo[at] = out.box_lo[at].min(r[j]);
+                out.box_hi[at] = out.box_hi[at].max(r[j]);
+            }
+        }
+        out.centre_sq[t] = c.iter().map(|&v| v * v).sum();
+    }
+    out
 }
 
 /// A row as the bound sees it (query or training row).

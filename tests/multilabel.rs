@@ -96,4 +96,48 @@ fn denoise_removes_the_noise() {
     assert!(f("psnr_denoised_db") > f("psnr_noisy_db"));
     let png = std::fs::read(&out).unwrap();
     assert_eq!(&png[1..4], b"PNG");
+    // --save-noisy: the noisy inputs as NumPy files (header, then uint16 values).
+    let dir = tmp.path().join("noisy");
+    classify(
+        tmp.path(),
+        &[
+            "denoise",
+            "--test-images",
+            "20",
+            "--save-noisy",
+            dir.to_str().unwrap(),
+            "--json",
+        ],
+    )
+    .json();
+    let npy = std::fs::read(dir.join("noisy-test.npy")).unwrap();
+    assert_eq!(&npy[..8], b"\x93NUMPY\x01\x00");
+    let header_len = usize::from(u16::from_le_bytes([npy[8], npy[9]]));
+    let header = std::str::from_utf8(&npy[10..10 + header_len]).unwrap();
+    assert!(
+        header.contains("'<u2'") && header.contains("(20, 784)"),
+        "{header}"
+    );
+    assert_eq!((10 + header_len) % 64, 0);
+    assert_eq!(npy.len(), 10 + header_len + 20 * 784 * 2);
+    let values = npy[10 + header_len..]
+        .chunks_exact(2)
+        .map(|b| u16::from_le_bytes([b[0], b[1]]));
+    assert!(values.clone().all(|v| v < 255 + 100) && values.clone().any(|v| v > 0));
+    // A file where the folder should be is an error.
+    let file = tmp.path().join("a-file");
+    std::fs::write(&file, b"x").unwrap();
+    let failed = classify(
+        tmp.path(),
+        &[
+            "denoise",
+            "--test-images",
+            "5",
+            "--quiet",
+            "--save-noisy",
+            file.to_str().unwrap(),
+        ],
+    );
+    assert_ne!(failed.code, 0);
+    assert!(failed.stderr.contains("not a folder"), "{}", failed.stderr);
 }

@@ -209,6 +209,9 @@ pub fn denoise(
     let test_clean = test.data.slice(ndarray::s![..m, ..]).to_owned();
     let xt = noisy(&test_clean, 0x5eed)?;
     if let Some(dir) = save_noisy {
+        if dir.exists() && !dir.is_dir() {
+            anyhow::bail!("--save-noisy {}: a file, not a folder", dir.display());
+        }
         std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
         for (name, a) in [("noisy-train.npy", &x), ("noisy-test.npy", &xt)] {
             let path = dir.join(name);

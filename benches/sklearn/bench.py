@@ -135,6 +135,23 @@ def step_svc_2000(data: pathlib.Path):
     return run
 
 
+def step_svc_full(data: pathlib.Path):
+    from sklearn.svm import SVC
+
+    x, y = train_set(data)
+    xt, yt = test_set(data)
+
+    def run():
+        t = time.perf_counter()
+        model = SVC().fit(x, y)
+        fit_s = time.perf_counter() - t
+        pred = model.predict(xt)
+        return {"test_accuracy": float((pred == yt).mean()), "fit_s": fit_s,
+                "n_support": int(model.n_support_.sum())}
+
+    return run
+
+
 def step_svc_ovr_2000(data: pathlib.Path):
     from sklearn.model_selection import cross_val_score
     from sklearn.multiclass import OneVsRestClassifier
@@ -264,6 +281,7 @@ STEPS = {
     "forest-cv-proba": ("data", step_forest_cv_proba, True),
     "svc-2000": ("data", step_svc_2000, True),
     "svc-ovr-2000": ("data", step_svc_ovr_2000, True),
+    "svc-full": ("data", step_svc_full, True),
     "tune-knn": ("data", step_tune_knn, True),
     "denoise": ("args", step_denoise, True),
     "multilabel": ("data", step_multilabel, True),

@@ -6,8 +6,10 @@
 //!    reads each step's median from `target/criterion`.
 //! 3. Runs `benches/sklearn/bench.py` on the same files in a venv under `target/bench-venv`
 //!    (created with numpy and scikit-learn on first use).
-//! 4. Prints one table: step, ours, theirs, ratio (theirs / ours: above 1 means we are faster),
-//!    then each workflow step's per-fold accuracy on both sides.
+//! 4. Runs `benches/linfa` (linfa's own crates: linfa-svm, linfa-ensemble, linfa-trees,
+//!    linfa-nn) on the same files for the steps linfa has a model for (`--no-linfa` skips it).
+//! 5. Prints one table: step, ours, scikit-learn's, ratio, linfa's, ratio (theirs / ours: above
+//!    1 means we are faster), then each workflow step's accuracies on every side.
 //!
 //! Workflow steps run the release `classify` binary once and time it; heavy ones (minutes in
 //! scikit-learn) run only when named or with `--all`.
@@ -140,6 +142,19 @@ const STEPS: &[Step] = &[
         setup: &[],
     },
     Step {
+        name: "svc-full",
+        ours: Ours::Cli(&[
+            "train",
+            "--model",
+            "svc",
+            "--save",
+            "target/bench-data/svc-full.json",
+        ]),
+        what: "SVC() (RBF, one-vs-one) fit on every training image + predict the test set (classify train --model svc; scikit-learn: tens of minutes)",
+        heavy: true,
+        setup: &[],
+    },
+    Step {
         name: "denoise",
         ours: Ours::Cli(&[
             "denoise",
@@ -195,6 +210,7 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
     let mut quick = false;
     let mut all = false;
     let mut python = true;
+    let mut linfa = true;
     let mut dataset = "fashion-mnist".to_string();
     let mut only: Vec<String> = Vec::new();
     let mut it = args.iter();
@@ -203,6 +219,7 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
             "--quick" => quick = true,
             "--all" => all = true,
             "--no-python" => python = false,
+            "--no-linfa" => linfa = false,
             "--dataset" => dataset = it.next().context("--dataset needs a name")?.clone(),
             s if s.starts_with('-') => bail!("unknown option {s}"),
             s => only.push(s.to_string()),
@@ -324,133 +341,206 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
     } else {
         None
     };
+    let linfa = if linfa {
+        match linfa_side(&data, &steps) {
+            Ok(v) => Some(v),
+            Err(e) => {
+                eprintln!("linfa side skipped: {e:#}");
+                None
+            }
+        }
+    } else {
+        None
+    };
 
     println!();
     println!("data: {}", data.display());
     println!(
-        "{:<20} {:>12} {:>14} {:>8}  what",
-        "step", "classify", "scikit-learn", "ratio"
+        "{:<20} {:>12} {:>14} {:>8} {:>12} {:>8}  what",
+        "step", "classify", "scikit-learn", "ratio", "linfa", "ratio"
     );
     let mut accuracy_lines = Vec::new();
-    // Seconds on each side, summed over the steps measured on both.
+    // Seconds on each side, summed over the steps measured on both: (ours, theirs).
     let mut totals = (0.0, 0.0);
+    let mut linfa_totals = (0.0, 0.0);
     for step in &steps {
         let ours = match step.ours {
             Ours::Criterion { id, .. } => criterion_median(id)?,
             Ours::Cli(_) => cli_runs.get(step.name).map_or(f64::NAN, |r| r.0),
         };
-        let their = theirs.as_ref().and_then(|t| t.get(step.name));
-        let other = their
-            .and_then(|v| v.get("median_s"))
-            .and_then(serde_json::Value::as_f64);
-        if let (Some((_, json)), Some(t)) = (cli_runs.get(step.name), their) {
-            let folds = |v: &serde_json::Value| -> Vec<f64> {
-                v.get("fold_accuracy")
-                    .and_then(|a| a.as_array())
-                    .map(|a| a.iter().filter_map(serde_json::Value::as_f64).collect())
-                    .unwrap_or_default()
-            };
-            let (a, b) = (folds(json), folds(t));
-            let test_acc =
-                |v: &serde_json::Value| v.get("test_accuracy").and_then(serde_json::Value::as_f64);
-            let auc = |v: &serde_json::Value| v.get("roc_auc").and_then(serde_json::Value::as_f64);
-            if let (Some(x), Some(y)) = (auc(json), auc(t)) {
-                accuracy_lines.push(format!(
-                    "{}: ROC AUC classify {x:.4} vs scikit-learn {y:.4} (difference {:+.4})",
-                    step.name,
-                    x - y
-                ));
-            }
-            if let (Some(a), Some(b)) = (json.get("best_params"), t.get("best_params")) {
-                let score = |v: &serde_json::Value| {
-                    v.get("best_score")
-                        .and_then(serde_json::Value::as_f64)
-                        .unwrap_or(f64::NAN)
-                };
-                accuracy_lines.push(format!(
-                    "{}: best parameters classify {a} vs scikit-learn {b} ({}); best CV score {:.4} vs {:.4}",
-                    step.name,
-                    if a == b { "same" } else { "DIFFERENT" },
-                    score(json),
-                    score(t)
-                ));
-            }
-            // Results that are equal exactly when both sides computed the same thing.
-            let augmented = |v: &serde_json::Value| {
-                v.get("test_accuracy_augmented")
-                    .and_then(serde_json::Value::as_f64)
-            };
-            if let (Some(x), Some(y)) = (augmented(json), augmented(t)) {
-                accuracy_lines.push(format!(
-                    "{}: augmented test accuracy classify {x:.4} vs scikit-learn {y:.4} (shuffles differ: ties may fall differently)",
-                    step.name
-                ));
-            }
-            for key in ["rmse_denoised", "f1_macro"] {
-                let get = |v: &serde_json::Value| v.get(key).and_then(serde_json::Value::as_f64);
-                if let (Some(x), Some(y)) = (get(json), get(t)) {
-                    accuracy_lines.push(format!(
-                        "{}: {key} classify {x} vs scikit-learn {y} ({})",
-                        step.name,
-                        if x == y { "identical" } else { "DIFFERENT" }
-                    ));
+        let side =
+            |all: &Option<serde_json::Value>| all.as_ref().and_then(|t| t.get(step.name)).cloned();
+        let (their, lin) = (side(&theirs), side(&linfa));
+        let secs = |v: &Option<serde_json::Value>| {
+            v.as_ref()
+                .and_then(|v| v.get("median_s"))
+                .and_then(serde_json::Value::as_f64)
+        };
+        let (other, linfa_s) = (secs(&their), secs(&lin));
+        if let Some((_, json)) = cli_runs.get(step.name) {
+            for (who, v) in [("scikit-learn", &their), ("linfa", &lin)] {
+                if let Some(v) = v {
+                    accuracy_lines.extend(compare(step.name, json, v, who));
                 }
             }
-            if let (Some(x), Some(y)) = (test_acc(json), test_acc(t)) {
-                accuracy_lines.push(format!(
-                    "{}: test accuracy classify {x:.4} vs scikit-learn {y:.4}",
-                    step.name
-                ));
-            }
-            if !a.is_empty() && a.len() == b.len() {
-                let diffs: Vec<String> = a
-                    .iter()
-                    .zip(&b)
-                    .map(|(x, y)| format!("{:+.2}", (x - y) * 100.0))
-                    .collect();
-                let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
-                accuracy_lines.push(format!(
-                    "{}: fold accuracy classify {:?} vs scikit-learn {:?}; difference (pp) {} ; means {:.4} vs {:.4}",
-                    step.name,
-                    a.iter().map(|v| (v * 1e4).round() / 1e4).collect::<Vec<_>>(),
-                    b.iter().map(|v| (v * 1e4).round() / 1e4).collect::<Vec<_>>(),
-                    diffs.join(" "),
-                    mean(&a),
-                    mean(&b)
-                ));
-            }
         }
-        if let (Some(t), true) = (other, ours.is_finite()) {
-            totals.0 += ours;
-            totals.1 += t;
+        if let Some(note) = lin
+            .as_ref()
+            .and_then(|v| v.get("note"))
+            .and_then(|n| n.as_str())
+        {
+            accuracy_lines.push(format!("{}: linfa side: {note}", step.name));
         }
-        let (other_s, ratio) = match other {
-            Some(t) => (format_secs(t), format!("{:.2}x", t / ours)),
-            None => ("-".into(), "-".into()),
+        let cell = |t: Option<f64>, sums: &mut (f64, f64)| match t {
+            Some(t) if ours.is_finite() => {
+                sums.0 += ours;
+                sums.1 += t;
+                (format_secs(t), format!("{:.2}x", t / ours))
+            }
+            _ => ("-".into(), "-".into()),
         };
+        let (other_s, ratio) = cell(other, &mut totals);
+        let (linfa_cell, linfa_ratio) = cell(linfa_s, &mut linfa_totals);
         println!(
-            "{:<20} {:>12} {:>14} {:>8}  {}",
+            "{:<20} {:>12} {:>14} {:>8} {:>12} {:>8}  {}",
             step.name,
             format_secs(ours),
             other_s,
             ratio,
+            linfa_cell,
+            linfa_ratio,
             step.what
         );
     }
     if totals.1 > 0.0 {
         println!(
-            "{:<20} {:>12} {:>14} {:>8}  the steps above that ran on both sides",
+            "{:<20} {:>12} {:>14} {:>8} {:>12} {:>8}  the steps above that ran on both sides",
             "total",
             format_secs(totals.0),
             format_secs(totals.1),
-            format!("{:.2}x", totals.1 / totals.0)
+            format!("{:.2}x", totals.1 / totals.0),
+            "",
+            ""
         );
     }
-    println!("ratio = scikit-learn time / classify time (above 1: classify is faster); medians");
+    if linfa_totals.1 > 0.0 {
+        println!(
+            "{:<20} {:>12} {:>14} {:>8} {:>12} {:>8}  the steps linfa has a model for",
+            "total (linfa steps)",
+            format_secs(linfa_totals.0),
+            "",
+            "",
+            format_secs(linfa_totals.1),
+            format!("{:.2}x", linfa_totals.1 / linfa_totals.0)
+        );
+    }
+    println!("ratio = other side's time / classify time (above 1: classify is faster); medians");
     for line in accuracy_lines {
         println!("{line}");
     }
     Ok(())
+}
+
+/// The results of one workflow step that both sides report, side by side: equal when both
+/// computed the same thing (same neighbours, same pixels), close when the algorithms differ.
+fn compare(
+    step: &str,
+    ours: &serde_json::Value,
+    theirs: &serde_json::Value,
+    who: &str,
+) -> Vec<String> {
+    use serde_json::Value;
+    let num = |v: &Value, key: &str| v.get(key).and_then(Value::as_f64);
+    let folds = |v: &Value| -> Vec<f64> {
+        v.get("fold_accuracy")
+            .and_then(|a| a.as_array())
+            .map(|a| a.iter().filter_map(Value::as_f64).collect())
+            .unwrap_or_default()
+    };
+    let mut lines = Vec::new();
+    if let (Some(x), Some(y)) = (num(ours, "roc_auc"), num(theirs, "roc_auc")) {
+        lines.push(format!(
+            "{step}: ROC AUC classify {x:.4} vs {who} {y:.4} (difference {:+.4})",
+            x - y
+        ));
+    }
+    if let (Some(a), Some(b)) = (ours.get("best_params"), theirs.get("best_params")) {
+        let score = |v: &Value| num(v, "best_score").unwrap_or(f64::NAN);
+        lines.push(format!(
+            "{step}: best parameters classify {a} vs {who} {b} ({}); best CV score {:.4} vs {:.4}",
+            if a == b { "same" } else { "DIFFERENT" },
+            score(ours),
+            score(theirs)
+        ));
+    }
+    if let (Some(x), Some(y)) = (
+        num(ours, "test_accuracy_augmented"),
+        num(theirs, "test_accuracy_augmented"),
+    ) {
+        lines.push(format!(
+            "{step}: augmented test accuracy classify {x:.4} vs {who} {y:.4} (shuffles differ: ties may fall differently)"
+        ));
+    }
+    for key in ["rmse_denoised", "f1_macro"] {
+        if let (Some(x), Some(y)) = (num(ours, key), num(theirs, key)) {
+            lines.push(format!(
+                "{step}: {key} classify {x} vs {who} {y} ({})",
+                if x == y { "identical" } else { "DIFFERENT" }
+            ));
+        }
+    }
+    if let (Some(x), Some(y)) = (num(ours, "test_accuracy"), num(theirs, "test_accuracy")) {
+        lines.push(format!(
+            "{step}: test accuracy classify {x:.4} vs {who} {y:.4}"
+        ));
+    }
+    let (a, b) = (folds(ours), folds(theirs));
+    if !a.is_empty() && a.len() == b.len() {
+        let diffs: Vec<String> = a
+            .iter()
+            .zip(&b)
+            .map(|(x, y)| format!("{:+.2}", (x - y) * 100.0))
+            .collect();
+        let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
+        let round = |v: &[f64]| {
+            v.iter()
+                .map(|v| (v * 1e4).round() / 1e4)
+                .collect::<Vec<_>>()
+        };
+        lines.push(format!(
+            "{step}: fold accuracy classify {:?} vs {who} {:?}; difference (pp) {} ; means {:.4} vs {:.4}",
+            round(&a),
+            round(&b),
+            diffs.join(" "),
+            mean(&a),
+            mean(&b)
+        ));
+    }
+    lines
+}
+
+/// Runs `benches/linfa` (linfa's own crates) on the same data; steps without a linfa model
+/// are absent from its answer.
+fn linfa_side(data: &Path, steps: &[&Step]) -> anyhow::Result<serde_json::Value> {
+    status(cargo().args([
+        "build",
+        "--release",
+        "--quiet",
+        "-p",
+        "classify-bench-linfa",
+    ]))?;
+    let bin = project_root().join("target/release/linfa-bench");
+    let out = Command::new(&bin)
+        .arg("--data")
+        .arg(data)
+        .args(steps.iter().map(|s| s.name))
+        .stderr(std::process::Stdio::inherit())
+        .output()
+        .with_context(|| format!("running {}", bin.display()))?;
+    if !out.status.success() {
+        bail!("{} failed", bin.display());
+    }
+    Ok(serde_json::from_slice(&out.stdout)?)
 }
 
 /// The 1,000,000 scores the metrics bench writes and the Python side reads.

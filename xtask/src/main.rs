@@ -2,9 +2,9 @@
 //!
 //! - `fetch <dataset> [--from DIR] [--data-dir DIR]`: download a dataset into the cache, or
 //!   import it from a local folder, with every file verified (runs `classify data fetch`).
-//! - `bench [--quick] [--all] [--no-python] [--dataset NAME] [STEP...]`: runs the criterion benches,
-//!   then the same steps in scikit-learn / NumPy (in a venv under `target/`) on the same data,
-//!   and prints each step's time for both and the ratio.
+//! - `bench [--quick] [--all] [--no-python] [--no-linfa] [--dataset NAME] [STEP...]`: runs the criterion benches,
+//!   then the same steps in scikit-learn / NumPy (in a venv under `target/`) and in linfa on the
+//!   same data, and prints each step's time on every side and the ratios.
 //! - `report-check`: builds `classify report` on the embedded sample, opens it in headless
 //!   Chromium, and checks the screenshot is not blank and every figure is on the page.
 
@@ -20,7 +20,7 @@ use anyhow::{bail, Context};
 
 const USAGE: &str = "usage:
   cargo xtask fetch <mnist|fashion-mnist> [--from DIR] [--data-dir DIR]
-  cargo xtask bench [--quick] [--all] [--no-python] [--dataset NAME] [STEP...]
+  cargo xtask bench [--quick] [--all] [--no-python] [--no-linfa] [--dataset NAME] [STEP...]
   cargo xtask report-check";
 
 fn main() -> anyhow::Result<()> {

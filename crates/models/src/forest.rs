@@ -77,7 +77,12 @@ impl RandomForestClassifier {
         }
     }
 
-    fn fit_columns(&self, cols: &Columns, y: &[usize], n_features: usize) -> Result<RandomForest> {
+    fn fit_columns(
+        &self,
+        cols: &Columns<'_>,
+        y: &[usize],
+        n_features: usize,
+    ) -> Result<RandomForest> {
         if self.n_estimators == 0 {
             return Err(crate::Error::InvalidParameter(
                 "n_estimators must be at least 1".into(),

@@ -37,6 +37,7 @@ mod dummy;
 mod error;
 mod features;
 mod forest;
+mod huge;
 mod knn;
 mod logistic;
 mod projection;

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::features::{axpy, check_features, dot, prefetch, sq_norm, with_valid, Features};
+use crate::huge::{HugeBytes, HUGE_PAGE_MIN_BYTES};
 use crate::traits::{
     argmax, check_targets, encode, Classifier, DecisionFunction, Estimator, PredictProba,
 };
@@ -188,20 +189,17 @@ impl SgdClassifier {
         if let Features::U8(a) = x {
             let d = a.ncols();
             if rows.len() * d >= HUGE_PAGE_MIN_BYTES {
-                if let Ok(mut buf) = memmap2::MmapMut::map_anon(rows.len() * d) {
-                    #[cfg(unix)]
-                    let _ = buf.advise(memmap2::Advice::HugePage);
-                    for (dst, &r) in buf.chunks_exact_mut(d).zip(rows) {
-                        if let crate::features::Row::U8(src) = x.row(r) {
-                            dst.copy_from_slice(src);
-                        }
+                let mut buf = HugeBytes::zeroed(rows.len() * d);
+                for (dst, &r) in buf.chunks_exact_mut(d).zip(rows) {
+                    if let crate::features::Row::U8(src) = x.row(r) {
+                        dst.copy_from_slice(src);
                     }
-                    let view = ndarray::ArrayView2::from_shape((rows.len(), d), &buf[..])
-                        .map_err(|e| Error::InvalidParameter(e.to_string()))?;
-                    let y_sub: Vec<usize> = rows.iter().map(|&r| y[r]).collect();
-                    let all: Vec<usize> = (0..rows.len()).collect();
-                    return self.fit_in_place(Features::U8(view), &y_sub, &all);
                 }
+                let view = ndarray::ArrayView2::from_shape((rows.len(), d), &buf[..])
+                    .map_err(|e| Error::InvalidParameter(e.to_string()))?;
+                let y_sub: Vec<usize> = rows.iter().map(|&r| y[r]).collect();
+                let all: Vec<usize> = (0..rows.len()).collect();
+                return self.fit_in_place(Features::U8(view), &y_sub, &all);
             }
         }
         self.fit_in_place(x, y, rows)
@@ -405,9 +403,6 @@ impl Problem {
         }
     }
 }
-
-/// Training sets at least this large (bytes) are copied to huge-page-backed memory.
-const HUGE_PAGE_MIN_BYTES: usize = 8 << 20;
 
 /// How many rows ahead (in shuffled order) to prefetch.
 const PREFETCH_AHEAD: usize = 6;

@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::features::{check_features, with_valid, Features, Row};
+use crate::huge::HugeBytes;
 use crate::traits::{check_targets, encode, top_classes, Classifier, Estimator, PredictProba};
 
 /// The impurity a split minimises.
@@ -171,67 +172,120 @@ impl Tree {
     }
 }
 
-/// Training features by column, shared by the trees of a forest.
-pub(crate) enum Columns {
-    U8 { data: Vec<u8>, n: usize },
-    F32 { data: Vec<f32>, n: usize },
+/// Training features by column, shared by the trees of a forest, with the row-major features
+/// they were cut from (where node-local copies come from).
+pub(crate) struct Columns<'a> {
+    values: Values<'a>,
+    /// Samples (the length of every column).
+    n: usize,
+    /// The features by row and, per sample, its row there; `None` for a node-local copy.
+    source: Option<(Features<'a>, Vec<usize>)>,
 }
 
-impl Columns {
-    /// The rows `rows` of `x` (all rows when `None`), transposed.
-    pub(crate) fn new(x: Features<'_>, rows: Option<&[usize]>) -> Columns {
-        let all: Vec<usize>;
-        let rows = match rows {
-            Some(r) => r,
-            None => {
-                all = (0..x.n_samples()).collect();
-                &all
+/// Column-major values: feature `f` of sample `s` at `f * n + s`.
+enum Values<'a> {
+    U8(Store<'a>),
+    F32(&'a [f32]),
+    F32Owned(Vec<f32>),
+}
+
+/// `u8` columns: the shared ones in huge pages, or a subtree's copy.
+enum Store<'a> {
+    Owned(HugeBytes),
+    Borrowed(&'a [u8]),
+}
+
+impl Store<'_> {
+    fn bytes(&self) -> &[u8] {
+        match self {
+            Store::Owned(b) => b,
+            Store::Borrowed(b) => b,
+        }
+    }
+}
+
+/// Copies rows `rows` of `a` into `out`, transposed (column `j` at `j * rows.len()`).
+fn transpose_into<T: Copy + Default>(a: ndarray::ArrayView2<'_, T>, rows: &[usize], out: &mut [T]) {
+    const BLOCK: usize = 16;
+    let (n, d) = (rows.len(), a.ncols());
+    if n == 0 || d == 0 {
+        return;
+    }
+    // Blocks of 16 rows: each row is first copied whole (one sequential read the prefetcher
+    // follows), then each column gets 16 values at a time from that small, cached copy.
+    let mut staged = vec![T::default(); BLOCK * d];
+    for start in (0..n).step_by(BLOCK) {
+        let end = (start + BLOCK).min(n);
+        let k = end - start;
+        for (dst, &r) in staged.chunks_exact_mut(d).zip(&rows[start..end]) {
+            match a.row(r).to_slice() {
+                Some(src) => dst.copy_from_slice(src),
+                None => dst.iter_mut().zip(a.row(r)).for_each(|(o, &v)| *o = v),
             }
+        }
+        for (j, column) in out.chunks_exact_mut(n).enumerate() {
+            for (i, o) in column[start..end].iter_mut().enumerate() {
+                *o = staged[i * d + j];
+            }
+        }
+        let _ = k;
+    }
+}
+
+impl<'a> Columns<'a> {
+    /// The rows `rows` of `x` (all rows when `None`), transposed.
+    pub(crate) fn new(x: Features<'a>, rows: Option<&[usize]>) -> Columns<'a> {
+        let rows: Vec<usize> = match rows {
+            Some(r) => r.to_vec(),
+            None => (0..x.n_samples()).collect(),
         };
         let n = rows.len();
-        fn transpose<T: Copy + Default>(a: ndarray::ArrayView2<'_, T>, rows: &[usize]) -> Vec<T> {
-            let (n, d) = (rows.len(), a.ncols());
-            let mut out = vec![T::default(); n * d];
-            // Blocks of rows keep both the reads and the writes within cache lines.
-            for start in (0..n).step_by(64) {
-                let end = (start + 64).min(n);
-                for (j, column) in out.chunks_exact_mut(n.max(1)).enumerate().take(d) {
-                    for s in start..end {
-                        column[s] = a[[rows[s], j]];
-                    }
-                }
+        let values = match x {
+            Features::U8(a) => {
+                let mut data = HugeBytes::zeroed(n * a.ncols());
+                transpose_into(a, &rows, &mut data);
+                Values::U8(Store::Owned(data))
             }
-            out
-        }
-        match x {
-            Features::U8(a) => Columns::U8 {
-                data: transpose(a, rows),
-                n,
-            },
-            Features::F32(a) => Columns::F32 {
-                data: transpose(a, rows),
-                n,
-            },
+            Features::F32(a) => {
+                let mut data = vec![0.0; n * a.ncols()];
+                transpose_into(a, &rows, &mut data);
+                Values::F32Owned(data)
+            }
+        };
+        Columns {
+            values,
+            n,
+            source: Some((x, rows)),
         }
     }
 
     pub(crate) fn n_samples(&self) -> usize {
-        match self {
-            Columns::U8 { n, .. } | Columns::F32 { n, .. } => *n,
-        }
+        self.n
     }
 
     fn n_features(&self) -> usize {
-        match self {
-            Columns::U8 { data, n } => data.len() / (*n).max(1),
-            Columns::F32 { data, n } => data.len() / (*n).max(1),
+        let len = match &self.values {
+            Values::U8(b) => b.bytes().len(),
+            Values::F32(v) => v.len(),
+            Values::F32Owned(v) => v.len(),
+        };
+        len / self.n.max(1)
+    }
+
+    /// Feature `f` of every sample, when the features are bytes.
+    fn u8_column(&self, f: usize) -> Option<&[u8]> {
+        match &self.values {
+            Values::U8(b) => Some(&b.bytes()[f * self.n..(f + 1) * self.n]),
+            _ => None,
         }
     }
 
     fn value(&self, feature: usize, sample: usize) -> f64 {
-        match self {
-            Columns::U8 { data, n } => f64::from(data[feature * n + sample]),
-            Columns::F32 { data, n } => f64::from(data[feature * n + sample]),
+        let at = feature * self.n + sample;
+        match &self.values {
+            Values::U8(b) => f64::from(b.bytes()[at]),
+            Values::F32(v) => f64::from(v[at]),
+            Values::F32Owned(v) => f64::from(v[at]),
         }
     }
 }
@@ -292,7 +346,7 @@ type Pending = (usize, usize, usize, Option<(usize, bool)>);
 /// Grows one tree on `cols` where sample `s` has class `y[s]` and integer weight `w[s]`
 /// (bootstrap counts; samples of weight 0 are left out).
 pub(crate) fn grow(
-    cols: &Columns,
+    cols: &Columns<'_>,
     y: &[u32],
     w: &[u32],
     n_classes: usize,
@@ -303,12 +357,7 @@ pub(crate) fn grow(
     let mut samples: Vec<u32> = (0..cols.n_samples() as u32)
         .filter(|&s| w[s as usize] > 0)
         .collect();
-    let mut g = Grower {
-        cols,
-        y,
-        w,
-        nc: n_classes,
-        cfg,
+    let mut state = State {
         rng: ChaCha8Rng::seed_from_u64(seed),
         features: (0..d).collect(),
         hist: vec![0; 2 * 256 * n_classes],
@@ -316,6 +365,9 @@ pub(crate) fn grow(
         values: Vec::new(),
         sorted: Vec::new(),
         left: vec![0; n_classes],
+        counts: vec![0; n_classes],
+        right: Vec::new(),
+        local: Local::default(),
         tree: Tree {
             nodes: Vec::new(),
             values: Vec::new(),
@@ -323,75 +375,180 @@ pub(crate) fn grow(
             depth: 0,
         },
     };
-    // (start, end, depth, parent and side)
-    let mut stack: Vec<Pending> = vec![(0, samples.len(), 0, None)];
-    let mut counts = vec![0u64; n_classes];
-    let mut right = Vec::new();
-    while let Some((start, end, depth, parent)) = stack.pop() {
-        let id = g.tree.nodes.len();
-        if let Some((p, is_left)) = parent {
-            let node = &mut g.tree.nodes[p];
-            if is_left {
-                node.left = id as u32;
-            } else {
-                node.right = id as u32;
-            }
-        }
-        g.tree.depth = g.tree.depth.max(depth);
-        let node_samples = &samples[start..end];
-        g.class_counts(node_samples, &mut counts);
-        let n_node = end - start;
-        let pure = counts.iter().filter(|&&c| c > 0).count() <= 1;
-        let split = if pure
-            || depth >= cfg.max_depth
-            || n_node < cfg.min_samples_split
-            || n_node < 2 * cfg.min_samples_leaf
-        {
-            None
-        } else {
-            g.best_split(node_samples, &counts)
-        };
-        match split {
-            None => {
-                let total: u64 = counts.iter().sum();
-                let at = g.tree.values.len() as u32;
-                g.tree
-                    .values
-                    .extend(counts.iter().map(|&c| (c as f64 / total as f64) as f32));
-                g.tree.nodes.push(Node {
-                    feature: LEAF,
-                    left: at,
-                    right: at,
-                    threshold: 0.0,
-                });
-            }
-            Some(split) => {
-                let node_samples = &mut samples[start..end];
-                let mid = partition(node_samples, &mut right, |s| {
-                    cols.value(split.feature, s as usize) <= split.threshold
-                });
-                let total: u64 = counts.iter().sum();
-                let before = total as f64 * impurity(cfg.criterion, &counts, total);
-                let (mut lc, mut rc) = (vec![0u64; n_classes], vec![0u64; n_classes]);
-                g.class_counts(&node_samples[..mid], &mut lc);
-                g.class_counts(&node_samples[mid..], &mut rc);
-                let (lt, rt) = (lc.iter().sum::<u64>(), rc.iter().sum::<u64>());
-                g.tree.importances[split.feature] += before
-                    - lt as f64 * impurity(cfg.criterion, &lc, lt)
-                    - rt as f64 * impurity(cfg.criterion, &rc, rt);
-                g.tree.nodes.push(Node {
-                    feature: split.feature as u32,
-                    left: 0,
-                    right: 0,
-                    threshold: split.threshold,
-                });
-                // Right pushed first so the left subtree is grown (and numbered) first.
-                stack.push((start + mid, end, depth + 1, Some((id, false))));
-                stack.push((start, start + mid, depth + 1, Some((id, true))));
-            }
-        }
+    let n = samples.len();
+    Grower {
+        cols,
+        y,
+        w,
+        nc: n_classes,
+        cfg,
+        s: &mut state,
     }
-    g.tree
+    .subtree(&mut samples, (0, n, 0, None));
+    state.tree
+}
+
+/// Nodes with at most this many samples (and more than [`LOCAL_MIN`]) grow their subtree on
+/// a copy of their samples' rows, transposed: every split below then reads features from a
+/// block of at most 784 KiB (for 784 features) instead of one scattered byte per cache line
+/// of the whole training set's columns.
+const LOCAL_MAX: usize = 1024;
+/// Smaller subtrees read the shared columns.
+const LOCAL_MIN: usize = 16;
+
+/// A subtree's own copy of its samples: columns, classes and weights, by position.
+#[derive(Default)]
+struct Local {
+    u8s: Vec<u8>,
+    f32s: Vec<f32>,
+    y: Vec<u32>,
+    w: Vec<u32>,
+    rows: Vec<usize>,
+}
+
+impl Grower<'_, '_> {
+    /// Whether a node is a leaf whatever its features (pure, too deep or too small).
+    fn is_leaf(&self, counts: &[u64], n_node: usize, depth: usize) -> bool {
+        counts.iter().filter(|&&c| c > 0).count() <= 1
+            || depth >= self.cfg.max_depth
+            || n_node < self.cfg.min_samples_split
+            || n_node < 2 * self.cfg.min_samples_leaf
+    }
+
+    /// Grows the subtree rooted at `root` (depth first, left first: the nodes are numbered
+    /// as a recursive grower would number them).
+    fn subtree(&mut self, samples: &mut [u32], root: Pending) {
+        // (start, end, depth, parent and side)
+        let mut stack: Vec<Pending> = vec![root];
+        let mut counts = std::mem::take(&mut self.s.counts);
+        while let Some((start, end, depth, parent)) = stack.pop() {
+            let node_samples = &samples[start..end];
+            let n_node = end - start;
+            self.class_counts(node_samples, &mut counts);
+            let leaf = self.is_leaf(&counts, n_node, depth);
+            if !leaf && (LOCAL_MIN..=LOCAL_MAX).contains(&n_node) && self.cols.source.is_some() {
+                self.s.counts = counts;
+                self.local_subtree(&mut samples[start..end], (0, n_node, depth, parent));
+                counts = std::mem::take(&mut self.s.counts);
+                continue;
+            }
+            let id = self.s.tree.nodes.len();
+            if let Some((p, is_left)) = parent {
+                let node = &mut self.s.tree.nodes[p];
+                if is_left {
+                    node.left = id as u32;
+                } else {
+                    node.right = id as u32;
+                }
+            }
+            self.s.tree.depth = self.s.tree.depth.max(depth);
+            let split = if leaf {
+                None
+            } else {
+                self.best_split(node_samples, &counts)
+            };
+            match split {
+                None => self.s.tree.push_leaf(&counts),
+                Some(split) => {
+                    let mid = self.split_node(&mut samples[start..end], &counts, split);
+                    // Right pushed first so the left subtree is grown (and numbered) first.
+                    stack.push((start + mid, end, depth + 1, Some((id, false))));
+                    stack.push((start, start + mid, depth + 1, Some((id, true))));
+                }
+            }
+        }
+        self.s.counts = counts;
+    }
+
+    /// Grows the subtree of `samples` on a transposed copy of their rows; the samples are
+    /// renumbered by position (they are in increasing order, so the order is kept and the
+    /// same splits are found).
+    fn local_subtree(&mut self, samples: &mut [u32], root: Pending) {
+        let Some((source, rows)) = &self.cols.source else {
+            return;
+        };
+        let mut local = std::mem::take(&mut self.s.local);
+        let m = samples.len();
+        local.rows.clear();
+        local.rows.extend(samples.iter().map(|&s| rows[s as usize]));
+        local.y.clear();
+        local.y.extend(samples.iter().map(|&s| self.y[s as usize]));
+        local.w.clear();
+        local.w.extend(samples.iter().map(|&s| self.w[s as usize]));
+        let values = match source {
+            Features::U8(a) => {
+                local.u8s.resize(m * a.ncols(), 0);
+                transpose_into(*a, &local.rows, &mut local.u8s);
+                Values::U8(Store::Borrowed(&local.u8s))
+            }
+            Features::F32(a) => {
+                local.f32s.resize(m * a.ncols(), 0.0);
+                transpose_into(*a, &local.rows, &mut local.f32s);
+                Values::F32(&local.f32s)
+            }
+        };
+        let cols = Columns {
+            values,
+            n: m,
+            source: None,
+        };
+        for (i, s) in samples.iter_mut().enumerate() {
+            *s = i as u32;
+        }
+        Grower {
+            cols: &cols,
+            y: &local.y,
+            w: &local.w,
+            nc: self.nc,
+            cfg: self.cfg,
+            s: &mut *self.s,
+        }
+        .subtree(samples, root);
+        drop(cols);
+        self.s.local = local;
+    }
+
+    /// Applies `split` to the node's samples (left ones first) and records the impurity
+    /// decrease; returns how many go left.
+    fn split_node(&mut self, samples: &mut [u32], counts: &[u64], split: Split) -> usize {
+        let cols = self.cols;
+        let mid = partition(samples, &mut self.s.right, |s| {
+            cols.value(split.feature, s as usize) <= split.threshold
+        });
+        let criterion = self.cfg.criterion;
+        let total: u64 = counts.iter().sum();
+        let before = total as f64 * impurity(criterion, counts, total);
+        let (mut lc, mut rc) = (vec![0u64; self.nc], vec![0u64; self.nc]);
+        self.class_counts(&samples[..mid], &mut lc);
+        self.class_counts(&samples[mid..], &mut rc);
+        let (lt, rt) = (lc.iter().sum::<u64>(), rc.iter().sum::<u64>());
+        self.s.tree.importances[split.feature] += before
+            - lt as f64 * impurity(criterion, &lc, lt)
+            - rt as f64 * impurity(criterion, &rc, rt);
+        self.s.tree.nodes.push(Node {
+            feature: split.feature as u32,
+            left: 0,
+            right: 0,
+            threshold: split.threshold,
+        });
+        mid
+    }
+}
+
+impl Tree {
+    /// Appends a leaf holding the class fractions of `counts`.
+    fn push_leaf(&mut self, counts: &[u64]) {
+        let total: u64 = counts.iter().sum();
+        let at = self.values.len() as u32;
+        self.values
+            .extend(counts.iter().map(|&c| (c as f64 / total as f64) as f32));
+        self.nodes.push(Node {
+            feature: LEAF,
+            left: at,
+            right: at,
+            threshold: 0.0,
+        });
+    }
 }
 
 /// Moves the samples satisfying `goes_left` to the front, keeping both sides in their order
@@ -429,12 +586,8 @@ fn impurity(criterion: Criterion, counts: &[u64], total: u64) -> f64 {
     }
 }
 
-struct Grower<'a> {
-    cols: &'a Columns,
-    y: &'a [u32],
-    w: &'a [u32],
-    nc: usize,
-    cfg: Grow,
+/// What a tree carries from node to node: the feature draw, scratch buffers, the tree so far.
+struct State {
     rng: ChaCha8Rng,
     /// Feature order for the draws without replacement.
     features: Vec<usize>,
@@ -448,10 +601,26 @@ struct Grower<'a> {
     sorted: Vec<(f64, u32)>,
     /// Running left-side class weights.
     left: Vec<u64>,
+    /// A node's class weights.
+    counts: Vec<u64>,
+    /// The right side of a partition.
+    right: Vec<u32>,
+    /// Buffers of the node-local copies.
+    local: Local,
     tree: Tree,
 }
 
-impl Grower<'_> {
+/// Grows nodes on one set of columns (the shared ones, or a subtree's copy).
+struct Grower<'a, 'c> {
+    cols: &'a Columns<'c>,
+    y: &'a [u32],
+    w: &'a [u32],
+    nc: usize,
+    cfg: Grow,
+    s: &'a mut State,
+}
+
+impl Grower<'_, '_> {
     fn class_counts(&self, samples: &[u32], counts: &mut [u64]) {
         counts.fill(0);
         for &s in samples {
@@ -462,13 +631,13 @@ impl Grower<'_> {
     /// scikit-learn's draw: features in random order, at least `max_features` of them and
     /// on until one is not constant in this node; the first best split wins ties.
     fn best_split(&mut self, samples: &[u32], totals: &[u64]) -> Option<Split> {
-        let d = self.features.len();
+        let d = self.s.features.len();
         let mut best: Option<Split> = None;
         let mut found_varying = false;
         // Each sample's (class, packed increment), read by every feature's histogram.
-        if matches!(self.cols, Columns::U8 { .. }) && samples.len() >= HISTOGRAM_MIN {
-            self.node_bins.clear();
-            self.node_bins.extend(samples.iter().map(|&s| {
+        if matches!(self.cols.values, Values::U8(_)) && samples.len() >= HISTOGRAM_MIN {
+            self.s.node_bins.clear();
+            self.s.node_bins.extend(samples.iter().map(|&s| {
                 let s = s as usize;
                 (self.y[s], (1u64 << 32) | u64::from(self.w[s]))
             }));
@@ -479,9 +648,9 @@ impl Grower<'_> {
                 break;
             }
             // A partial Fisher–Yates shuffle draws without replacement.
-            let j = rand::Rng::gen_range(&mut self.rng, i..d);
-            self.features.swap(i, j);
-            let f = self.features[i];
+            let j = rand::Rng::gen_range(&mut self.s.rng, i..d);
+            self.s.features.swap(i, j);
+            let f = self.s.features[i];
             let (varying, split) = self.feature_split(f, samples, totals);
             found_varying |= varying;
             if let Some(s) = split {
@@ -500,9 +669,9 @@ impl Grower<'_> {
         samples: &[u32],
         totals: &[u64],
     ) -> (bool, Option<Split>) {
-        match self.cols {
-            Columns::U8 { data, n } if samples.len() >= HISTOGRAM_MIN => {
-                let col = &data[f * n..(f + 1) * n];
+        let cols = self.cols;
+        match cols.u8_column(f) {
+            Some(col) if samples.len() >= HISTOGRAM_MIN => {
                 self.histogram_split(f, col, samples, totals)
             }
             _ => self.sorted_split(f, samples, totals),
@@ -518,16 +687,16 @@ impl Grower<'_> {
     ) -> (bool, Option<Split>) {
         let nc = self.nc;
         let size = 256 * nc;
-        let mut hist = std::mem::take(&mut self.hist);
+        let mut hist = std::mem::take(&mut self.s.hist);
         hist.fill(0);
         // The node's values first (independent loads, many in flight), then the counts.
-        let mut values = std::mem::take(&mut self.values);
+        let mut values = std::mem::take(&mut self.s.values);
         values.clear();
         values.extend(samples.iter().map(|&s| col[s as usize]));
         // Two interleaved histograms: runs of equal values (blank pixels) would otherwise
         // chain every increment on the previous one through memory.
         let (h0, h1) = hist.split_at_mut(size);
-        let bins = &self.node_bins;
+        let bins = &self.s.node_bins;
         let mut i = 0;
         while i + 2 <= values.len() {
             let (ca, da) = bins[i];
@@ -540,7 +709,7 @@ impl Grower<'_> {
             let (ca, da) = bins[i];
             h0[values[i] as usize * nc + ca as usize] += da;
         }
-        self.values = values;
+        self.s.values = values;
         for (a, b) in h0.iter_mut().zip(h1.iter()) {
             *a += b;
         }
@@ -555,10 +724,10 @@ impl Grower<'_> {
         let mut present = (0..256).filter(|&v| count(v) > 0);
         let first = present.next().expect("a node has samples");
         if present.next().is_none() {
-            self.hist = hist;
+            self.s.hist = hist;
             return (false, None);
         }
-        self.left.fill(0);
+        self.s.left.fill(0);
         let n = samples.len();
         let mut n_left = 0usize;
         let mut prev: Option<usize> = None;
@@ -580,30 +749,30 @@ impl Grower<'_> {
                 }
             }
             for c in 0..nc {
-                self.left[c] += h0[v * nc + c] & 0xffff_ffff;
+                self.s.left[c] += h0[v * nc + c] & 0xffff_ffff;
             }
             n_left += count;
             prev = Some(v);
         }
-        self.hist = hist;
+        self.s.hist = hist;
         (true, best)
     }
 
     fn sorted_split(&mut self, f: usize, samples: &[u32], totals: &[u64]) -> (bool, Option<Split>) {
-        let mut sorted = std::mem::take(&mut self.sorted);
+        let mut sorted = std::mem::take(&mut self.s.sorted);
         sorted.clear();
         sorted.extend(samples.iter().map(|&s| (self.cols.value(f, s as usize), s)));
         sorted.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
         let n = sorted.len();
         if sorted[n - 1].0 <= sorted[0].0 + FEATURE_THRESHOLD {
-            self.sorted = sorted;
+            self.s.sorted = sorted;
             return (false, None);
         }
-        self.left.fill(0);
+        self.s.left.fill(0);
         let mut best: Option<Split> = None;
         for p in 1..n {
             let (prev, s) = sorted[p - 1];
-            self.left[self.y[s as usize] as usize] += u64::from(self.w[s as usize]);
+            self.s.left[self.y[s as usize] as usize] += u64::from(self.w[s as usize]);
             let v = sorted[p].0;
             if v <= prev + FEATURE_THRESHOLD {
                 continue;
@@ -622,12 +791,12 @@ impl Grower<'_> {
                 }
             }
         }
-        self.sorted = sorted;
+        self.s.sorted = sorted;
         (true, best)
     }
 
     /// The quantity a split maximises (scikit-learn's `proxy_impurity_improvement`), for
-    /// `n_left` samples with class weights `self.left` on the left; `None` if a side is too
+    /// `n_left` samples with class weights `self.s.left` on the left; `None` if a side is too
     /// small.
     #[inline]
     fn proxy(&self, n_left: usize, n: usize, totals: &[u64]) -> Option<f64> {
@@ -635,7 +804,7 @@ impl Grower<'_> {
         if n_left < msl || n - n_left < msl {
             return None;
         }
-        let wl: u64 = self.left.iter().sum();
+        let wl: u64 = self.s.left.iter().sum();
         let wt: u64 = totals.iter().sum();
         let wr = wt - wl;
         if wl == 0 || wr == 0 {
@@ -645,7 +814,7 @@ impl Grower<'_> {
         Some(match self.cfg.criterion {
             Criterion::Gini => {
                 let (mut sl, mut sr) = (0.0, 0.0);
-                for (&l, &t) in self.left.iter().zip(totals) {
+                for (&l, &t) in self.s.left.iter().zip(totals) {
                     let r = (t - l) as f64;
                     let l = l as f64;
                     sl += l * l;
@@ -655,7 +824,7 @@ impl Grower<'_> {
             }
             Criterion::Entropy => {
                 let mut s = 0.0;
-                for (&l, &t) in self.left.iter().zip(totals) {
+                for (&l, &t) in self.s.left.iter().zip(totals) {
                     let r = (t - l) as f64;
                     let l = l as f64;
                     if l > 0.0 {
@@ -785,6 +954,42 @@ mod tests {
 
     fn fit(x: &Array2<u8>, y: &[usize], p: DecisionTreeClassifier) -> DecisionTree {
         p.fit(x.into(), y).unwrap()
+    }
+
+    /// Subtrees grown on node-local copies of the rows are the subtrees the shared columns
+    /// give: same nodes, thresholds, leaves and importances, for bytes and floats, two
+    /// classes and ten, bootstrap weights included.
+    #[test]
+    fn local_copies_grow_the_same_tree() {
+        let s = classify_datasets::mnist_sample().unwrap();
+        let n = 3000;
+        let x = s.train.data.slice(ndarray::s![..n, ..]).to_owned();
+        let xf = x.mapv(f32::from);
+        let digits: Vec<u32> = s
+            .train
+            .target
+            .iter()
+            .take(n)
+            .map(|&l| u32::from(l))
+            .collect();
+        let fives: Vec<u32> = digits.iter().map(|&l| u32::from(l == 5)).collect();
+        let w: Vec<u32> = (0..n as u32).map(|i| (i * 7919) % 3).collect();
+        let p = DecisionTreeClassifier {
+            max_features: MaxFeatures::Sqrt,
+            ..Default::default()
+        };
+        let cfg = Grow::new(&p, x.ncols()).unwrap();
+        for features in [Features::U8(x.view()), Features::F32(xf.view())] {
+            for (y, nc) in [(&fives, 2), (&digits, 10)] {
+                let shared = Columns::new(features, None);
+                let mut no_copies = Columns::new(features, None);
+                no_copies.source = None;
+                let a = grow(&shared, y, &w, nc, cfg, 7);
+                let b = grow(&no_copies, y, &w, nc, cfg, 7);
+                assert!(a.nodes.len() > 100, "{} nodes", a.nodes.len());
+                assert_eq!(a, b);
+            }
+        }
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Model hot paths on the bench data (`CLASSIFY_BENCH_DATA`, set by `cargo xtask bench`; the
-//! embedded sample otherwise): SGD fits and cross-validation ("is it a 5?"), and the k-NN
-//! engine (fit, and the neighbours of 1,000 test images as pixels and as floats).
+//! embedded sample otherwise): SGD fits and cross-validation ("is it a 5?"), the k-NN engine
+//! (fit, and the neighbours of 1,000 test images as pixels and as floats), and the random
+//! forest's 3-fold out-of-fold probabilities.
 
 #![allow(missing_docs)] // criterion_group! generates undocumented functions
 
@@ -8,8 +9,8 @@ use std::hint::black_box;
 use std::path::PathBuf;
 
 use classify::datasets::idx;
-use classify::models::{Estimator, KNeighborsClassifier, SgdClassifier};
-use classify::selection::{cross_val_score, Cv, Scoring};
+use classify::models::{Estimator, KNeighborsClassifier, RandomForestClassifier, SgdClassifier};
+use classify::selection::{cross_val_predict_proba, cross_val_score, Cv, Scoring};
 use criterion::{criterion_group, criterion_main, Criterion};
 
 fn dir() -> PathBuf {
@@ -94,5 +95,22 @@ fn knn(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, sgd, knn);
+/// `cross_val_predict(RandomForestClassifier(), x, y == 5, cv=3, method="predict_proba")`:
+/// the forest alone (`classify binary --model forest` also runs SGD on the same folds).
+fn forest(c: &mut Criterion) {
+    let (x, y) = data();
+    let model = RandomForestClassifier::default();
+    let mut group = c.benchmark_group("forest");
+    group.sample_size(10);
+    group.bench_function("cv3_proba_5", |b| {
+        b.iter(|| {
+            black_box(
+                cross_val_predict_proba(&model, (&x).into(), &y, &Cv::Stratified(3)).expect("cv"),
+            )
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, sgd, knn, forest);
 criterion_main!(benches);

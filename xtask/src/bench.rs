@@ -103,9 +103,19 @@ const STEPS: &[Step] = &[
         setup: &[],
     },
     Step {
+        name: "forest-cv",
+        ours: Ours::Criterion {
+            bench: "models",
+            id: "forest/cv3_proba_5",
+        },
+        what: "3-fold cross_val_predict(RandomForestClassifier(), y == 5, predict_proba): the forest alone",
+        heavy: false,
+        setup: &[],
+    },
+    Step {
         name: "forest-cv-proba",
         ours: Ours::Cli(&["binary", "--model", "forest", "--digit", "5", "--cv", "3"]),
-        what: "3-fold cross_val_predict(RandomForestClassifier(), y == 5, predict_proba) + ROC AUC (classify binary --model forest: also the dummy and SGD on the same folds)",
+        what: "the forest's 3-fold out-of-fold probabilities, SGD's decision function and the dummy's on the same folds, ROC AUCs (classify binary --model forest; scikit-learn: the same three cross_val_predict)",
         heavy: false,
         setup: &[],
     },
@@ -377,10 +387,14 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
                 .and_then(serde_json::Value::as_f64)
         };
         let (other, linfa_s) = (secs(&their), secs(&lin));
-        if let Some((_, json)) = cli_runs.get(step.name) {
+        // Our results beside each other side's; for criterion steps (no results of ours),
+        // linfa's beside scikit-learn's.
+        let mine = cli_runs.get(step.name).map(|(_, json)| ("classify", json));
+        let reference = mine.or(their.as_ref().map(|t| ("scikit-learn", t)));
+        if let Some(a) = reference {
             for (who, v) in [("scikit-learn", &their), ("linfa", &lin)] {
-                if let Some(v) = v {
-                    accuracy_lines.extend(compare(step.name, json, v, who));
+                if let Some(v) = v.as_ref().filter(|_| who != a.0) {
+                    accuracy_lines.extend(compare(step.name, a, (who, v)));
                 }
             }
         }
@@ -445,9 +459,8 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
 /// computed the same thing (same neighbours, same pixels), close when the algorithms differ.
 fn compare(
     step: &str,
-    ours: &serde_json::Value,
-    theirs: &serde_json::Value,
-    who: &str,
+    (me, ours): (&str, &serde_json::Value),
+    (who, theirs): (&str, &serde_json::Value),
 ) -> Vec<String> {
     use serde_json::Value;
     let num = |v: &Value, key: &str| v.get(key).and_then(Value::as_f64);
@@ -460,14 +473,23 @@ fn compare(
     let mut lines = Vec::new();
     if let (Some(x), Some(y)) = (num(ours, "roc_auc"), num(theirs, "roc_auc")) {
         lines.push(format!(
-            "{step}: ROC AUC classify {x:.4} vs {who} {y:.4} (difference {:+.4})",
+            "{step}: ROC AUC {me} {x:.4} vs {who} {y:.4} (difference {:+.4})",
             x - y
+        ));
+    }
+    let sgd_auc = ours
+        .get("comparison")
+        .and_then(|c| c.get("roc_auc"))
+        .and_then(Value::as_f64);
+    if let (Some(x), Some(y)) = (sgd_auc, num(theirs, "sgd_roc_auc")) {
+        lines.push(format!(
+            "{step}: SGD on the same folds, ROC AUC {me} {x:.4} vs {who} {y:.4}"
         ));
     }
     if let (Some(a), Some(b)) = (ours.get("best_params"), theirs.get("best_params")) {
         let score = |v: &Value| num(v, "best_score").unwrap_or(f64::NAN);
         lines.push(format!(
-            "{step}: best parameters classify {a} vs {who} {b} ({}); best CV score {:.4} vs {:.4}",
+            "{step}: best parameters {me} {a} vs {who} {b} ({}); best CV score {:.4} vs {:.4}",
             if a == b { "same" } else { "DIFFERENT" },
             score(ours),
             score(theirs)
@@ -478,20 +500,24 @@ fn compare(
         num(theirs, "test_accuracy_augmented"),
     ) {
         lines.push(format!(
-            "{step}: augmented test accuracy classify {x:.4} vs {who} {y:.4} (shuffles differ: ties may fall differently)"
+            "{step}: augmented test accuracy {me} {x:.4} vs {who} {y:.4} (shuffles differ: ties may fall differently)"
         ));
     }
     for key in ["rmse_denoised", "f1_macro"] {
         if let (Some(x), Some(y)) = (num(ours, key), num(theirs, key)) {
             lines.push(format!(
-                "{step}: {key} classify {x} vs {who} {y} ({})",
+                "{step}: {key} {me} {x} vs {who} {y} ({})",
                 if x == y { "identical" } else { "DIFFERENT" }
             ));
         }
     }
     if let (Some(x), Some(y)) = (num(ours, "test_accuracy"), num(theirs, "test_accuracy")) {
+        lines.push(format!("{step}: test accuracy {me} {x:.4} vs {who} {y:.4}"));
+    }
+    if let (Some(x), Some(y)) = (num(ours, "fit_seconds"), num(theirs, "fit_seconds")) {
         lines.push(format!(
-            "{step}: test accuracy classify {x:.4} vs {who} {y:.4}"
+            "{step}: fit alone {me} {x:.2} s vs {who} {y:.2} s ({:.2}x)",
+            y / x
         ));
     }
     let (a, b) = (folds(ours), folds(theirs));
@@ -508,7 +534,7 @@ fn compare(
                 .collect::<Vec<_>>()
         };
         lines.push(format!(
-            "{step}: fold accuracy classify {:?} vs {who} {:?}; difference (pp) {} ; means {:.4} vs {:.4}",
+            "{step}: fold accuracy {me} {:?} vs {who} {:?}; difference (pp) {} ; means {:.4} vs {:.4}",
             round(&a),
             round(&b),
             diffs.join(" "),

@@ -206,7 +206,7 @@ fn rand_chacha_rng() -> rand_chacha::ChaCha8Rng {
 /// forest of 100 linfa-trees, bootstrap of every row; folds in parallel. linfa draws
 /// √n_features features once per tree (scikit-learn draws them at every split) and votes by
 /// majority: the ROC AUC uses the fraction of trees voting "5".
-fn forest_cv_proba(d: &Data) -> anyhow::Result<Value> {
+fn forest_cv(d: &Data) -> anyhow::Result<Value> {
     let y5: Vec<usize> = d.y.iter().map(|&l| usize::from(l == 5)).collect();
     let splits: Vec<Split> = StratifiedKFold::new(3).split(&y5)?;
     let start = Instant::now();
@@ -244,7 +244,7 @@ type StepFn = fn(&Data) -> anyhow::Result<Value>;
 const STEPS: &[(&str, StepFn)] = &[
     ("knn-predict", knn_predict),
     ("svc-ovr-2000", svc_ovr_2000),
-    ("forest-cv-proba", forest_cv_proba),
+    ("forest-cv", forest_cv),
 ];
 
 fn main() -> anyhow::Result<()> {

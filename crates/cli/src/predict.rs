@@ -65,6 +65,9 @@ struct TrainReport {
     model: &'static str,
     n_train: usize,
     test_accuracy: f64,
+    /// Seconds spent fitting, and predicting the test set.
+    fit_seconds: f64,
+    test_seconds: f64,
     saved: String,
     bytes: u64,
 }
@@ -77,6 +80,7 @@ pub fn train(common: &Common, kind: SavedKind, save: &Path) -> anyhow::Result<()
         common,
         &format!("training on {} images", thousands(y.len())),
     );
+    let start = std::time::Instant::now();
     let (model, name) = match kind {
         SavedKind::Knn => (
             Saved::Knn(KNeighborsClassifier::default().fit(x, &y)?),
@@ -111,8 +115,11 @@ pub fn train(common: &Common, kind: SavedKind, save: &Path) -> anyhow::Result<()
             "SVC (RBF kernel, one-vs-one)",
         ),
     };
+    let fit_seconds = start.elapsed().as_secs_f64();
     bar.set_message("scoring the test set");
+    let start = std::time::Instant::now();
     let pred = model.classifier().predict((&data.test.data).into())?;
+    let test_seconds = start.elapsed().as_secs_f64();
     let truth: Vec<usize> = data.test.target.iter().map(|&l| usize::from(l)).collect();
     let test_accuracy = classify_metrics::accuracy_score(&truth, &pred, None)?;
     let [h, w] = data.train.image_shape.unwrap_or([28, 28]);
@@ -138,6 +145,8 @@ pub fn train(common: &Common, kind: SavedKind, save: &Path) -> anyhow::Result<()
         model: name,
         n_train: y.len(),
         test_accuracy,
+        fit_seconds,
+        test_seconds,
         saved: save.display().to_string(),
         bytes: bytes.len() as u64,
     };
@@ -145,11 +154,13 @@ pub fn train(common: &Common, kind: SavedKind, save: &Path) -> anyhow::Result<()
         return output::json(&report);
     }
     println!(
-        "{} trained on {} images of {}: test accuracy {:.4}",
+        "{} trained on {} images of {} in {:.2} s: test accuracy {:.4} ({:.2} s)",
         report.model,
         thousands(report.n_train),
         report.dataset,
-        test_accuracy
+        fit_seconds,
+        test_accuracy,
+        test_seconds
     );
     println!(
         "saved to {} ({} bytes)",

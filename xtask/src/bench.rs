@@ -210,7 +210,7 @@ const STEPS: &[Step] = &[
     Step {
         name: "sgd-cv-multi-scaled",
         ours: Ours::Cli(&["multiclass", "--scale", "--cv", "3"]),
-        what: "3-fold CV of scaler + SGD, 10 classes (scikit-learn: tens of minutes)",
+        what: "3-fold CV of scaler + SGD, 10 classes, + a fit and the test set (classify multiclass --scale; scikit-learn: tens of minutes)",
         heavy: true,
         setup: &[],
     },

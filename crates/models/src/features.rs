@@ -196,6 +196,25 @@ pub(crate) fn axpy(w: &mut [f32], a: f32, x: Row<'_>) -> f64 {
     })
 }
 
+/// `Σ w[j] · (x[j] − mean[j])` over a row of bytes: the dot product with the row centred,
+/// without writing the centred row out.
+pub(crate) fn dot_centered(w: &[f32], x: &[u8], mean: &[f32]) -> f32 {
+    kernels::dot_centered_u8(w, x, mean)
+}
+
+/// `w[j] += a · s[j] · (x[j] − mean[j])` over a row of bytes; returns how much
+/// `Σ scale[j] · |w[j]|` changed.
+pub(crate) fn axpy_centered(
+    w: &mut [f32],
+    a: f32,
+    x: &[u8],
+    mean: &[f32],
+    s: &[f32],
+    scale: &[f32],
+) -> f64 {
+    f64::from(kernels::axpy_centered_u8(w, a, x, mean, s, scale))
+}
+
 /// Asks the CPU to start loading a row into cache. Training visits rows in shuffled order, so
 /// without this every row starts with cache and TLB misses (measured: 66 ms per epoch on
 /// 60,000 × 784 rows, against 3.6 ms in order).
@@ -337,8 +356,120 @@ mod kernels {
         s
     }
 
+    /// `Σ w · (x − mean)`.
+    #[multiversion(targets("x86_64+avx512f+avx512bw", "x86_64+avx2+fma", "aarch64+neon"))]
+    pub(super) fn dot_centered_u8(w: &[f32], x: &[u8], mean: &[f32]) -> f32 {
+        let n = w.len().min(x.len()).min(mean.len());
+        let (w, x, mean) = (&w[..n], &x[..n], &mean[..n]);
+        let mut acc = [0.0f32; LANES];
+        let (wc, xc, mc) = (
+            w.chunks_exact(LANES),
+            x.chunks_exact(LANES),
+            mean.chunks_exact(LANES),
+        );
+        let (wr, xr, mr) = (wc.remainder(), xc.remainder(), mc.remainder());
+        for ((a, b), m) in wc.zip(xc).zip(mc) {
+            for i in 0..LANES {
+                acc[i] += a[i] * (f32::from(b[i]) - m[i]);
+            }
+        }
+        let mut s: f32 = acc.iter().sum();
+        for ((a, &b), m) in wr.iter().zip(xr).zip(mr) {
+            s += a * (f32::from(b) - m);
+        }
+        s
+    }
+
+    /// `w += a · s · (x − mean)`, returning the change of `Σ scale · |w|` (summed in lanes).
+    #[multiversion(targets("x86_64+avx512f+avx512bw", "x86_64+avx2+fma", "aarch64+neon"))]
+    pub(super) fn axpy_centered_u8(
+        w: &mut [f32],
+        a: f32,
+        x: &[u8],
+        mean: &[f32],
+        s: &[f32],
+        scale: &[f32],
+    ) -> f32 {
+        let n = w
+            .len()
+            .min(x.len())
+            .min(mean.len())
+            .min(s.len())
+            .min(scale.len());
+        let (w, x, mean, s, scale) = (&mut w[..n], &x[..n], &mean[..n], &s[..n], &scale[..n]);
+        let mut acc = [0.0f32; LANES];
+        let mut wc = w.chunks_exact_mut(LANES);
+        let (mut xc, mut mc, mut sc, mut kc) = (
+            x.chunks_exact(LANES),
+            mean.chunks_exact(LANES),
+            s.chunks_exact(LANES),
+            scale.chunks_exact(LANES),
+        );
+        for ((((ws, xs), ms), ss), ks) in (&mut wc)
+            .zip(&mut xc)
+            .zip(&mut mc)
+            .zip(&mut sc)
+            .zip(&mut kc)
+        {
+            for i in 0..LANES {
+                let old = ws[i];
+                let new = old + a * ss[i] * (f32::from(xs[i]) - ms[i]);
+                ws[i] = new;
+                acc[i] += ks[i] * (new.abs() - old.abs());
+            }
+        }
+        let mut total: f32 = acc.iter().sum();
+        let rest = xc
+            .remainder()
+            .iter()
+            .zip(mc.remainder())
+            .zip(sc.remainder())
+            .zip(kc.remainder());
+        for (wi, (((&xi, &mi), &si), &ki)) in wc.into_remainder().iter_mut().zip(rest) {
+            let old = *wi;
+            *wi = old + a * si * (f32::from(xi) - mi);
+            total += ki * (wi.abs() - old.abs());
+        }
+        total
+    }
+
     #[cfg(test)]
     mod tests {
+        #[test]
+        fn centred_kernels_agree_with_plain_loops() {
+            let n = 787;
+            let w: Vec<f32> = (0..n).map(|i| (i as f32 * 0.37).sin()).collect();
+            let x: Vec<u8> = (0..n).map(|i| (i * 31 % 256) as u8).collect();
+            let mean: Vec<f32> = (0..n).map(|i| (i % 200) as f32 * 0.9).collect();
+            let s: Vec<f32> = (0..n).map(|i| 1.0 / (1.0 + (i % 7) as f32)).collect();
+            let scale: Vec<f32> = (0..n).map(|i| 1.0 + (i % 5) as f32).collect();
+            let plain: f64 = (0..n)
+                .map(|j| f64::from(w[j]) * (f64::from(x[j]) - f64::from(mean[j])))
+                .sum();
+            let got = f64::from(super::dot_centered_u8(&w, &x, &mean));
+            assert!(
+                (got - plain).abs() < 1e-3 * plain.abs().max(1.0),
+                "{got} {plain}"
+            );
+            let a = 0.01f32;
+            let mut expect = w.clone();
+            let mut change = 0.0f64;
+            for j in 0..n {
+                let old = expect[j];
+                expect[j] = old + a * s[j] * (f32::from(x[j]) - mean[j]);
+                change += f64::from(scale[j]) * f64::from(expect[j].abs() - old.abs());
+            }
+            let mut w2 = w.clone();
+            let got = f64::from(super::axpy_centered_u8(&mut w2, a, &x, &mean, &s, &scale));
+            for (g, e) in w2.iter().zip(&expect) {
+                assert!((g - e).abs() <= 1e-6 * e.abs().max(1.0), "{g} {e}");
+            }
+            assert!(
+                (got - change).abs() < 1e-3 * change.abs().max(1.0),
+                "{got} {change}"
+            );
+        }
+
         #[test]
         fn kernels_agree_with_plain_loops() {
             let w: Vec<f32> = (0..787).map(|i| (i as f32 * 0.37).sin()).collect();

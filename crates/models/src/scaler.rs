@@ -176,6 +176,13 @@ impl<E: crate::Estimator> crate::Estimator for Scaled<E> {
     fn fit(&self, x: Features<'_>, y: &[usize]) -> Result<Self::Model> {
         crate::traits::check_targets(x.n_samples(), y.len())?;
         let scaler = self.scaler.fit(x)?;
+        let all: Vec<usize> = (0..x.n_samples()).collect();
+        if let Some(model) = self.estimator.fit_rows_standardized(x, y, &all, &scaler) {
+            return Ok(ScaledModel {
+                scaler,
+                model: model?,
+            });
+        }
         let scaled = scaler.transform(x)?;
         let model = self.estimator.fit((&scaled).into(), y)?;
         Ok(ScaledModel { scaler, model })

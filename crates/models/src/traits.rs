@@ -22,6 +22,21 @@ pub trait Estimator: Clone + Send + Sync {
         self.fit(sub.view(), &y_sub)
     }
 
+    /// Fits on the rows `rows` of `x` standardised by `scaler` (`(x − mean) / scale`), for
+    /// an estimator that can read the features standardised without writing them out;
+    /// `None` (the default) when it cannot, and [`Scaled`](crate::Scaled) then scales a copy
+    /// first. The model is the one a fit on the scaled copy gives, up to rounding.
+    fn fit_rows_standardized(
+        &self,
+        x: Features<'_>,
+        y: &[usize],
+        rows: &[usize],
+        scaler: &crate::FittedScaler,
+    ) -> Option<Result<Self::Model>> {
+        let _ = (x, y, rows, scaler);
+        None
+    }
+
     /// Fits each of `estimators` (one kind, different parameters) on the rows `rows` of `x`,
     /// in parallel. Grid search calls this once per fold; an estimator whose preparation of
     /// the data does not depend on the parameters overrides it to do that work once (k-NN

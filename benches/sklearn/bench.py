@@ -151,6 +151,24 @@ def step_forest_cv_proba(data: pathlib.Path):
     return run
 
 
+def step_logistic_train(data: pathlib.Path):
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    x, y = train_set(data)
+    xt, yt = test_set(data)
+
+    def run():
+        t = time.perf_counter()
+        model = make_pipeline(StandardScaler(), LogisticRegression()).fit(x, y)
+        fit_s = time.perf_counter() - t
+        pred = model.predict(xt)
+        return {"test_accuracy": float((pred == yt).mean()), "fit_seconds": fit_s}
+
+    return run
+
+
 def step_svc_2000(data: pathlib.Path):
     from sklearn.svm import SVC
 
@@ -310,6 +328,7 @@ STEPS = {
     "knn-predict": ("data", step_knn_predict, True),
     "forest-cv": ("data", step_forest_cv, True),
     "forest-cv-proba": ("data", step_forest_cv_proba, True),
+    "logistic-train": ("data", step_logistic_train, True),
     "svc-2000": ("data", step_svc_2000, True),
     "svc-ovr-2000": ("data", step_svc_ovr_2000, True),
     "svc-full": ("data", step_svc_full, True),

@@ -7,7 +7,7 @@
 //! 3. Runs `benches/sklearn/bench.py` on the same files in a venv under `target/bench-venv`
 //!    (created with numpy and scikit-learn on first use).
 //! 4. Runs `benches/linfa` (linfa's own crates: linfa-svm, linfa-ensemble, linfa-trees,
-//!    linfa-nn) on the same files for the steps linfa has a model for (`--no-linfa` skips it).
+//!    linfa-nn, linfa-logistic) on the same files for the steps linfa has a model for (`--no-linfa` skips it).
 //! 5. Prints one table: step, ours, scikit-learn's, ratio, linfa's, ratio (theirs / ours: above
 //!    1 means we are faster), then each workflow step's accuracies on every side.
 //!
@@ -116,6 +116,19 @@ const STEPS: &[Step] = &[
         name: "forest-cv-proba",
         ours: Ours::Cli(&["binary", "--model", "forest", "--digit", "5", "--cv", "3"]),
         what: "the forest's 3-fold out-of-fold probabilities, SGD's decision function and the dummy's on the same folds, ROC AUCs (classify binary --model forest; scikit-learn: the same three cross_val_predict)",
+        heavy: false,
+        setup: &[],
+    },
+    Step {
+        name: "logistic-train",
+        ours: Ours::Cli(&[
+            "train",
+            "--model",
+            "logistic",
+            "--save",
+            "target/bench-data/logistic.json",
+        ]),
+        what: "make_pipeline(StandardScaler(), LogisticRegression()) fit on every training image + predict the test set (classify train --model logistic)",
         heavy: false,
         setup: &[],
     },
@@ -258,6 +271,31 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
     }
     eprintln!("bench data: {}", data.display());
 
+    criterion_side(&steps, &data, quick)?;
+    let cli_runs = cli_side(&steps, &dataset)?;
+    let theirs = side(python, "scikit-learn", || python_side(&data, &steps, quick));
+    let linfa = side(linfa, "linfa", || linfa_side(&data, &steps));
+    print_table(&steps, &data, &cli_runs, theirs.as_ref(), linfa.as_ref())
+}
+
+/// Another side's results, or `None` (with the reason on stderr) when it is off or failed:
+/// the table then shows "-" for it.
+fn side(
+    enabled: bool,
+    name: &str,
+    run: impl FnOnce() -> anyhow::Result<serde_json::Value>,
+) -> Option<serde_json::Value> {
+    if !enabled {
+        return None;
+    }
+    run()
+        .map_err(|e| eprintln!("{name} side skipped: {e:#}"))
+        .ok()
+}
+
+/// Runs the criterion benchmarks of the chosen steps (their medians are read back from
+/// `target/criterion`).
+fn criterion_side(steps: &[&Step], data: &Path, quick: bool) -> anyhow::Result<()> {
     let mut benches: Vec<&str> = steps
         .iter()
         .filter_map(|s| match s.ours {
@@ -283,17 +321,24 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
         // Only the benchmarks of the chosen steps, matched exactly.
         let pattern = format!("^({})$", filters.join("|"));
         cmd.arg(pattern);
-        cmd.env("CLASSIFY_BENCH_DATA", &data);
+        cmd.env("CLASSIFY_BENCH_DATA", data);
         cmd.env("CLASSIFY_BENCH_SCORES", scores_file());
         status(&mut cmd)?;
     }
+    Ok(())
+}
 
-    // Workflow steps: one timed run of the release binary each.
-    let mut cli_runs = std::collections::HashMap::new();
+/// Workflow steps: each step's setup run first (untimed), then one timed run of the release
+/// binary each; returns the seconds and the JSON report of each.
+fn cli_side<'s>(
+    steps: &[&'s Step],
+    dataset: &str,
+) -> anyhow::Result<std::collections::HashMap<&'s str, (f64, serde_json::Value)>> {
+    let mut runs = std::collections::HashMap::new();
     if steps.iter().any(|s| matches!(s.ours, Ours::Cli(_))) {
         status(cargo().args(["build", "--release", "--quiet", "--bin", "classify"]))?;
     }
-    for step in &steps {
+    for step in steps {
         if let (Ours::Cli(args), false) = (&step.ours, step.setup.is_empty()) {
             eprintln!(
                 "preparing {}: classify {} {}",
@@ -301,68 +346,52 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
                 args.join(" "),
                 step.setup.join(" ")
             );
-            let out = Command::new(project_root().join("target/release/classify"))
-                .current_dir(project_root())
-                .args(*args)
-                .args(step.setup)
-                .args(["--dataset", &dataset, "--json", "--quiet"])
-                .output()
-                .context("running target/release/classify")?;
-            if !out.status.success() {
-                bail!(
-                    "classify {}: {}",
-                    args.join(" "),
-                    String::from_utf8_lossy(&out.stderr)
-                );
-            }
+            classify_json(args, step.setup, dataset)?;
         }
     }
-    for step in &steps {
+    for step in steps {
         if let Ours::Cli(args) = step.ours {
             eprintln!("running classify {} on {dataset}", args.join(" "));
-            let start = std::time::Instant::now();
-            let out = Command::new(project_root().join("target/release/classify"))
-                .current_dir(project_root())
-                .args(args)
-                .args(["--dataset", &dataset, "--json", "--quiet"])
-                .output()
-                .context("running target/release/classify")?;
-            let secs = start.elapsed().as_secs_f64();
-            if !out.status.success() {
-                bail!(
-                    "classify {}: {}",
-                    args.join(" "),
-                    String::from_utf8_lossy(&out.stderr)
-                );
-            }
-            let json: serde_json::Value = serde_json::from_slice(&out.stdout)?;
-            cli_runs.insert(step.name, (secs, json));
+            runs.insert(step.name, classify_json(args, &[], dataset)?);
         }
     }
+    Ok(runs)
+}
 
-    let theirs = if python {
-        match python_side(&data, &steps, quick) {
-            Ok(v) => Some(v),
-            Err(e) => {
-                eprintln!("scikit-learn side skipped: {e:#}");
-                None
-            }
-        }
-    } else {
-        None
-    };
-    let linfa = if linfa {
-        match linfa_side(&data, &steps) {
-            Ok(v) => Some(v),
-            Err(e) => {
-                eprintln!("linfa side skipped: {e:#}");
-                None
-            }
-        }
-    } else {
-        None
-    };
+/// Runs `classify ARGS EXTRA --dataset DATASET --json --quiet`: seconds and the JSON report.
+fn classify_json(
+    args: &[&str],
+    extra: &[&str],
+    dataset: &str,
+) -> anyhow::Result<(f64, serde_json::Value)> {
+    let start = std::time::Instant::now();
+    let out = Command::new(project_root().join("target/release/classify"))
+        .current_dir(project_root())
+        .args(args)
+        .args(extra)
+        .args(["--dataset", dataset, "--json", "--quiet"])
+        .output()
+        .context("running target/release/classify")?;
+    let secs = start.elapsed().as_secs_f64();
+    if !out.status.success() {
+        bail!(
+            "classify {}: {}",
+            args.join(" "),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    Ok((secs, serde_json::from_slice(&out.stdout)?))
+}
 
+/// The table: each step's time on every side and the ratios, the total lines, then each
+/// step's results side by side.
+fn print_table(
+    steps: &[&Step],
+    data: &Path,
+    cli_runs: &std::collections::HashMap<&str, (f64, serde_json::Value)>,
+    theirs: Option<&serde_json::Value>,
+    linfa: Option<&serde_json::Value>,
+) -> anyhow::Result<()> {
     println!();
     println!("data: {}", data.display());
     println!(
@@ -373,14 +402,13 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
     // Seconds on each side, summed over the steps measured on both: (ours, theirs).
     let mut totals = (0.0, 0.0);
     let mut linfa_totals = (0.0, 0.0);
-    for step in &steps {
+    for step in steps {
         let ours = match step.ours {
             Ours::Criterion { id, .. } => criterion_median(id)?,
             Ours::Cli(_) => cli_runs.get(step.name).map_or(f64::NAN, |r| r.0),
         };
-        let side =
-            |all: &Option<serde_json::Value>| all.as_ref().and_then(|t| t.get(step.name)).cloned();
-        let (their, lin) = (side(&theirs), side(&linfa));
+        let of = |all: Option<&serde_json::Value>| all.and_then(|t| t.get(step.name)).cloned();
+        let (their, lin) = (of(theirs), of(linfa));
         let secs = |v: &Option<serde_json::Value>| {
             v.as_ref()
                 .and_then(|v| v.get("median_s"))

@@ -216,7 +216,6 @@ fn transpose_into<T: Copy + Default>(a: ndarray::ArrayView2<'_, T>, rows: &[usiz
     let mut staged = vec![T::default(); BLOCK * d];
     for start in (0..n).step_by(BLOCK) {
         let end = (start + BLOCK).min(n);
-        let k = end - start;
         for (dst, &r) in staged.chunks_exact_mut(d).zip(&rows[start..end]) {
             match a.row(r).to_slice() {
                 Some(src) => dst.copy_from_slice(src),
@@ -228,7 +227,6 @@ fn transpose_into<T: Copy + Default>(a: ndarray::ArrayView2<'_, T>, rows: &[usiz
                 *o = staged[i * d + j];
             }
         }
-        let _ = k;
     }
 }
 

@@ -21,6 +21,22 @@
 //!   equal distances it keeps the lowest training index, where scikit-learn's bounded heap
 //!   keeps an arbitrary one. On real digits the two agree on every neighbour (fixture test).
 //!
+//! # Why our own engines and not linfa's models
+//!
+//! linfa's own estimators run beside ours and scikit-learn's in `cargo xtask bench` (its linfa
+//! column). On full Fashion-MNIST (60,000 × 784, 2 cores, linfa 0.8.1, 2026-11-27):
+//! - k-NN, linfa-nn's exact linear search (`f64`, queries in parallel): the same test accuracy
+//!   (0.8554) in 208.8 s, against 1.09 s here (tiles skipped by proven bounds, integer dots).
+//! - SVC, linfa-svm: the same dual and tolerance, so one-vs-rest on 2,000 images gives our fold
+//!   and test accuracies exactly, in 46.6 s against 1.52 s. It is binary only (no one-vs-one
+//!   SVC) and builds every kernel value it needs one pair at a time. It stays a test oracle.
+//! - Random forest, linfa-ensemble over linfa-trees: √d features drawn once per tree instead of
+//!   at every split, and a majority vote instead of averaged probabilities: ROC AUC 0.9979
+//!   against 0.9988 (scikit-learn's too), 487.7 s against 5.66 s for the 3 folds.
+//! - Logistic regression, linfa-logistic (multinomial, L-BFGS through argmin), standard scaling
+//!   then 100 iterations on every image: test accuracy 0.8429 (ours 0.8451, scikit-learn's
+//!   0.8439) in 528.8 s, against 15.4 s here.
+//!
 //! ```
 //! use classify_models::{Classifier, DecisionFunction, Estimator, SgdClassifier};
 //! use ndarray::array;

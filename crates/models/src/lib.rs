@@ -35,7 +35,7 @@
 //!   against 0.9988 (scikit-learn's too), 487.7 s against 5.66 s for the 3 folds.
 //! - Logistic regression, linfa-logistic (multinomial, L-BFGS through argmin), standard scaling
 //!   then 100 iterations on every image: test accuracy 0.8429 (ours 0.8451, scikit-learn's
-//!   0.8439) in 528.8 s, against 15.4 s here.
+//!   0.8439) in 528.8 s, against 9.3 s here.
 //!
 //! ```
 //! use classify_models::{Classifier, DecisionFunction, Estimator, SgdClassifier};

@@ -44,19 +44,8 @@ pub(crate) struct Bound {
     /// The largest of `sq` and of `slack`.
     max_sq: f32,
     max_slack: f64,
-    /// The centre of each tile's projected rows, laid out as `tiles` (sixteen centres per
-    /// group, dimension-major), and their squared norms (`+∞` for padding).
-    centres: Vec<f32>,
-    centre_sq: Vec<f32>,
-    /// Per tile: an upper bound on the distance of its projected rows from its centre, plus
-    /// the largest rounding allowance among them.
-    spread: Vec<f64>,
-    /// Per tile: the largest rounding allowance of its rows.
-    tile_slack: Vec<f64>,
-    /// The box around each tile's projected rows (coordinate minima and maxima), laid out
-    /// as `centres`.
-    box_lo: Vec<f32>,
-    box_hi: Vec<f32>,
+    /// What bounds each tile as a whole.
+    tiles_summary: TileSummary,
     /// The median tree whose leaves are the tiles (node 0 is the root).
     splits: Vec<Split>,
 }
@@ -125,12 +114,7 @@ impl Bound {
             tile_res_hi: Vec::new(),
             max_sq: 0.0,
             max_slack: 0.0,
-            centres: Vec::new(),
-            centre_sq: Vec::new(),
-            spread: Vec::new(),
-            tile_slack: Vec::new(),
-            box_lo: Vec::new(),
-            box_hi: Vec::new(),
+            tiles_summary: TileSummary::default(),
             splits: Vec::new(),
         };
         let Projected { coords, queries } = bound.project(rows);
@@ -173,19 +157,14 @@ impl Bound {
         bound.slack.resize(padded, 0.0);
         (bound.tile_res_lo, bound.tile_res_hi) = tile_res.into_iter().unzip();
         bound.sq = sq;
-        bound.centres = summary.centres;
-        bound.centre_sq = summary.centre_sq;
-        bound.spread = summary.spread;
-        bound.tile_slack = summary.tile_slack;
-        bound.box_lo = summary.box_lo;
-        bound.box_hi = summary.box_hi;
+        bound.tiles_summary = summary;
         bound.splits = splits;
         bound
     }
 
     /// Number of tiles.
     pub(crate) fn n_tiles(&self) -> usize {
-        self.spread.len()
+        self.tiles_summary.spread.len()
     }
 
     /// Positions (in tile order) of the rows of tile `t`.
@@ -290,7 +269,7 @@ impl Bound {
         minima: &mut Vec<f32>,
     ) -> usize {
         let nq = coords.nrows();
-        let padded = self.centre_sq.len();
+        let padded = self.tiles_summary.centre_sq.len();
         out.clear();
         out.resize(nq * padded, 0.0);
         minima.clear();
@@ -298,11 +277,11 @@ impl Bound {
         let qsq: Vec<f32> = queries.iter().map(|q| q.sq).collect();
         let qc = coords.as_standard_layout();
         tile_kernel(
-            &self.centres,
+            &self.tiles_summary.centres,
             self.basis.nrows(),
             qc.as_slice().expect("standard layout"),
             &qsq,
-            &self.centre_sq,
+            &self.tiles_summary.centre_sq,
             out,
             minima,
         );
@@ -319,17 +298,17 @@ impl Bound {
         let m = self.basis.nrows();
         // Squared distances from the query to each tile's box, sixteen tiles at a time.
         for (g, chunk) in out[..n].chunks_mut(TILE).enumerate() {
-            let lo = &self.box_lo[g * m * TILE..(g + 1) * m * TILE];
-            let hi = &self.box_hi[g * m * TILE..(g + 1) * m * TILE];
+            let lo = &self.tiles_summary.box_lo[g * m * TILE..(g + 1) * m * TILE];
+            let hi = &self.tiles_summary.box_hi[g * m * TILE..(g + 1) * m * TILE];
             let boxes = box_distances(lo, hi, coords);
             chunk.copy_from_slice(&boxes[..chunk.len()]);
         }
         tile_lowers(
             &dc[..n],
-            &self.centre_sq[..n],
+            &self.tiles_summary.centre_sq[..n],
             [
-                &self.spread,
-                &self.tile_slack,
+                &self.tiles_summary.spread,
+                &self.tiles_summary.tile_slack,
                 &self.tile_res_lo,
                 &self.tile_res_hi,
             ],
@@ -413,8 +392,12 @@ fn principal_basis<T: Value>(rows: ArrayView2<'_, T>, mean: &[f32], m: usize) ->
     principal_directions(&cov.mapv(f64::from), m).mapv(|v| v as f32)
 }
 
-/// What bounds a tile as a whole: its centre (laid out as [`Bound::centres`]) and squared
-/// norm, its spread, its rows' largest allowance, and the box around its rows.
+/// What bounds each tile as a whole, laid out as the tiles are (sixteen per group,
+/// dimension-major): its centre and squared norm (`+∞` for padding), an upper bound on the
+/// distance of its projected rows from the centre plus their largest rounding allowance (the
+/// spread), that largest allowance alone, and the box around its rows (coordinate minima and
+/// maxima).
+#[derive(Debug, Clone, Default, PartialEq)]
 struct TileSummary {
     centres: Vec<f32>,
     centre_sq: Vec<f32>,

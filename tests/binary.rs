@@ -122,6 +122,13 @@ fn human_output_and_options() {
         .err()
         .to_string();
     assert!(e.contains("n_splits=10"), "{e}");
+    // No 5 among the first 3 images: a clear error for every model, never a panic.
+    for model in ["forest", "sgd", "dummy"] {
+        let e = classify(tmp.path(), &["binary", "--model", model, "--train", "3"])
+            .err()
+            .to_string();
+        assert!(e.contains("needs at least 3 of each"), "{model}: {e}");
+    }
 }
 
 #[test]

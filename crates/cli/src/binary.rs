@@ -182,9 +182,22 @@ pub fn binary(
         .iter()
         .map(|&l| usize::from(l == digit))
         .collect();
-    let n_positive = y.iter().sum();
+    let n_positive: usize = y.iter().sum();
+    let n_negative = y.len() - n_positive;
     let x: Features<'_> = (&train.data).into();
     let splits = StratifiedKFold::new(cv.cv).split(&y)?;
+    // Every fold's training part must hold both classes, or a model fitted on one class
+    // would score the other with nothing to go on.
+    if n_positive < cv.cv || n_negative < cv.cv {
+        anyhow::bail!(
+            "--digit {digit}: the {} training images hold {n_positive} of digit {digit} and \
+             {n_negative} others; {}-fold cross-validation needs at least {} of each \
+             (use more images with --train, or fewer folds with --cv)",
+            y.len(),
+            cv.cv,
+            cv.cv
+        );
+    }
     let bar = spinner(
         common,
         &format!(

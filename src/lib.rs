@@ -2,12 +2,14 @@
 //!
 //! This facade re-exports the workspace's crates so one dependency brings them all:
 //!
+//! - [`core`]: the estimator traits, feature matrices and errors every model shares.
 //! - [`datasets`]: IDX files, the verified cache, the embedded MNIST sample, augmentation.
 //! - [`metrics`]: scikit-learn's classification metrics (embeddable on its own).
-//! - [`models`]: classifiers (SGD, dummy, k-NN, forests, logistic regression, SVC), scaling.
+//! - [`models`]: classifiers (SGD, dummy, k-NN, forests, logistic regression, SVC), and why not linfa's.
 //! - [`multiclass`]: one-vs-rest, one-vs-one, classifier chains, multi-output.
 //! - [`selection`]: folds, splits, cross-validation, grid search.
-//! - [`preprocessing`]: tables with missing values, imputers, encoders, column transformer.
+//! - [`preprocessing`]: standard scaling, tables with missing values, imputers, encoders,
+//!   column transformer, pipelines, e-mail words.
 //! - [`plot`]: figures as PNG and SVG.
 //! - [`cli`]: the `classify` command line.
 //!
@@ -18,6 +20,7 @@
 //! ```
 
 pub use classify_cli as cli;
+pub use classify_core as core;
 pub use classify_datasets as datasets;
 pub use classify_metrics as metrics;
 pub use classify_models as models;

@@ -4,10 +4,11 @@
 
 use classify::models::{
     Classifier, DecisionFunction, DecisionTreeClassifier, DummyClassifier, Estimator, Features,
-    KNeighborsClassifier, LogisticRegression, PredictProba, RandomForestClassifier, Scaled,
-    SgdClassifier, Svc,
+    KNeighborsClassifier, LogisticRegression, PredictProba, RandomForestClassifier, SgdClassifier,
+    Svc,
 };
 use classify::multiclass::{OneVsOne, OneVsRest};
+use classify::preprocessing::Scaled;
 use ndarray::{s, Array2};
 use serde::{de::DeserializeOwned, Serialize};
 

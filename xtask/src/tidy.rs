@@ -71,3 +71,84 @@ fn library_crates_are_named_after_their_folder() {
         );
     }
 }
+
+/// The normal (not dev, not build) dependencies a crate's manifest declares, with whether each
+/// is optional.
+fn dependencies(dir: &Path) -> Vec<(String, bool)> {
+    let manifest = read(&dir.join("Cargo.toml"));
+    let mut in_deps = false;
+    let mut out = Vec::new();
+    for line in manifest.lines() {
+        let line = line.trim();
+        if line.starts_with('[') {
+            in_deps = line == "[dependencies]";
+            continue;
+        }
+        if !in_deps || line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let name = line
+            .split(['.', '=', ' '])
+            .next()
+            .unwrap_or_default()
+            .to_string();
+        out.push((name, line.contains("optional = true")));
+    }
+    out
+}
+
+/// The layering the README's architecture section states: metrics embeds alone, the core
+/// vocabulary depends on no other crate of ours, strategies / selection / preprocessing
+/// know the traits and no model, plot knows no model, and only the CLI knows the command
+/// line and the terminal.
+#[test]
+fn crates_keep_their_layers() {
+    let root = project_root().join("crates");
+    let deps = |name: &str| dependencies(&root.join(name));
+    let required: Vec<String> = deps("metrics")
+        .into_iter()
+        .filter(|(_, optional)| !optional)
+        .map(|(n, _)| n)
+        .collect();
+    assert!(
+        required.is_empty(),
+        "classify-metrics must build with no dependencies: {required:?}"
+    );
+    for (name, _) in deps("core") {
+        assert!(
+            !name.starts_with("classify-"),
+            "classify-core depends on {name}: it is the bottom layer"
+        );
+    }
+    for krate in [
+        "selection",
+        "multiclass",
+        "preprocessing",
+        "plot",
+        "metrics",
+    ] {
+        for (name, _) in deps(krate) {
+            assert!(
+                name != "classify-models",
+                "classify-{krate} depends on classify-models: name the traits of classify-core \
+                 instead (models are a dev-dependency for tests)"
+            );
+        }
+    }
+    assert!(
+        deps("plot").iter().all(|(n, _)| n != "classify-core"),
+        "classify-plot draws arrays; it knows no model"
+    );
+    for dir in crates() {
+        if dir.ends_with("cli") {
+            continue;
+        }
+        for (name, _) in dependencies(&dir) {
+            assert!(
+                !["clap", "indicatif", "base64"].contains(&name.as_str()),
+                "{}: {name} belongs to the command line (crates/cli) only",
+                dir.display()
+            );
+        }
+    }
+}

@@ -7,8 +7,9 @@ use classify_metrics::{
 };
 use classify_models::{
     DecisionFunction, DummyClassifier, Estimator, Features, PredictProba, RandomForestClassifier,
-    Scaled, SgdClassifier, Svc,
+    SgdClassifier, Svc,
 };
+use classify_preprocessing::Scaled;
 use classify_selection::{
     cross_val_decision_function, cross_val_predict_proba, Cv, Split, StratifiedKFold,
 };

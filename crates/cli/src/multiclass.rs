@@ -3,9 +3,10 @@
 use classify_metrics::accuracy_score;
 use classify_models::{
     Classifier, DecisionFunction, DummyClassifier, Estimator, Features, PredictProba,
-    RandomForestClassifier, Scaled, SgdClassifier, Svc,
+    RandomForestClassifier, SgdClassifier, Svc,
 };
 use classify_multiclass::{OneVsOne, OneVsRest};
+use classify_preprocessing::Scaled;
 use classify_selection::{cross_val_predict, Cv, StratifiedKFold};
 use ndarray::Array2;
 use serde::Serialize;

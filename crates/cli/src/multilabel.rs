@@ -4,9 +4,10 @@ use anyhow::Context;
 use classify_metrics::Average;
 use classify_models::{
     Features, KNeighborsClassifier, LogisticRegression, MultiOutputClassifier,
-    MultiOutputEstimator, Scaled, SgdClassifier, Svc,
+    MultiOutputEstimator, SgdClassifier, Svc,
 };
 use classify_multiclass::{ChainOrder, ClassifierChain};
+use classify_preprocessing::Scaled;
 use classify_selection::{cross_val_predict_multi, Cv};
 use ndarray::{Array2, ArrayView2, Axis};
 use serde::Serialize;

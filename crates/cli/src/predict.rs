@@ -6,9 +6,10 @@ use std::path::Path;
 use anyhow::Context;
 use classify_models::{
     Classifier, Estimator, Features, KNeighbors, KNeighborsClassifier, Logistic,
-    LogisticRegression, PredictProba, RandomForest, RandomForestClassifier, Scaled, ScaledModel,
-    Sgd, SgdClassifier, Svc, SvcModel,
+    LogisticRegression, PredictProba, RandomForest, RandomForestClassifier, Sgd, SgdClassifier,
+    Svc, SvcModel,
 };
+use classify_preprocessing::{Scaled, ScaledModel};
 use ndarray::Array2;
 use serde::{Deserialize, Serialize};
 

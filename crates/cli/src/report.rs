@@ -12,12 +12,13 @@ use classify_metrics::{
 };
 use classify_models::{
     DummyClassifier, Estimator, Features, KNeighborsClassifier, MultiOutputClassifier,
-    MultiOutputEstimator, RandomForestClassifier, Scaled, SgdClassifier, Svc,
+    MultiOutputEstimator, RandomForestClassifier, SgdClassifier, Svc,
 };
 use classify_plot::{
     BoxPlot, CellFormat, ConfusionMatrixPlot, DigitQuadrants, DigitStyle, LegendPosition,
     LineChart, Series,
 };
+use classify_preprocessing::Scaled;
 use classify_selection::{
     cross_val_decision_function, cross_val_predict, cross_val_predict_multi,
     cross_val_predict_proba, Cv, StratifiedKFold,

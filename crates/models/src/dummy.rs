@@ -5,9 +5,9 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Result};
-use crate::features::{check_features, Features};
-use crate::traits::{check_targets, encode, Classifier, Estimator, PredictProba};
+use classify_core::{check_features, Features};
+use classify_core::{check_targets, encode, Classifier, Estimator, PredictProba};
+use classify_core::{Error, Result};
 
 /// How the dummy predicts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

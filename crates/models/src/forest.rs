@@ -7,13 +7,13 @@ use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::error::Result;
-use crate::features::{check_features, with_valid, Features};
-use crate::traits::{check_targets, top_classes, Classifier, Estimator, PredictProba};
 use crate::tree::{
     check_fit, encode_targets, grow, leaf_average, Columns, Criterion, DecisionTreeClassifier,
     Grow, MaxFeatures, Tree,
 };
+use classify_core::Result;
+use classify_core::{check_features, with_valid, Features};
+use classify_core::{check_targets, top_classes, Classifier, Estimator, PredictProba};
 
 /// Parameters of a random forest; `Default` is scikit-learn's `RandomForestClassifier()`
 /// (100 trees, Gini, fully grown, `√n_features` features per split, bootstrap) with

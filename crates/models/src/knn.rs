@@ -5,10 +5,10 @@ use ndarray::Array2;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Result};
-use crate::features::{check_features, with_valid, Features, OwnedFeatures, Row};
 use crate::projection::{Bound, Projected, Value, TILE};
-use crate::traits::{check_targets, encode, top_classes, Classifier, Estimator, PredictProba};
+use classify_core::{check_features, with_valid, Features, OwnedFeatures, Row};
+use classify_core::{check_targets, encode, top_classes, Classifier, Estimator, PredictProba};
+use classify_core::{Error, Result};
 
 /// How neighbours vote.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

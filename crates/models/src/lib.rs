@@ -50,40 +50,36 @@
 //! ```
 
 mod dummy;
-mod error;
-mod features;
 mod forest;
 mod huge;
+mod kernels;
 mod knn;
 mod logistic;
 mod projection;
-mod scaler;
 mod sgd;
 mod svm;
-mod traits;
 mod tree;
 
 pub use dummy::{Dummy, DummyClassifier, DummyStrategy};
-pub use error::{Error, Result};
-pub use features::{Features, OwnedFeatures, Row};
 pub use forest::{RandomForest, RandomForestClassifier};
 pub use knn::{KNeighbors, KNeighborsClassifier, KNeighborsMultiOutput, Neighbors, Weights};
-pub use logistic::{Csr, Logistic, LogisticRegression};
-pub use scaler::{FittedScaler, Scaled, ScaledModel, StandardScaler};
+pub use logistic::{Logistic, LogisticRegression};
 pub use sgd::{Loss, Sgd, SgdClassifier};
-pub use svm::{ovr_decision_function, Gamma, Svc, SvcKernel, SvcModel};
-pub use traits::{
-    Classifier, DecisionFunction, Estimator, MultiOutputClassifier, MultiOutputEstimator,
-    PredictProba,
+pub use svm::{Gamma, Svc, SvcKernel, SvcModel};
+// The vocabulary every model speaks, from `classify-core`, so that depending on this crate
+// alone is enough to fit and predict.
+pub use classify_core::{
+    Classifier, Csr, DecisionFunction, Error, Estimator, Features, MultiOutputClassifier,
+    MultiOutputEstimator, OwnedFeatures, PredictProba, Result, Row,
 };
 pub use tree::{Criterion, DecisionTree, DecisionTreeClassifier, MaxFeatures};
 
 #[doc(hidden)]
 pub fn bench_dot(w: &[f32], x: Row<'_>) -> f32 {
-    features::dot(w, x)
+    kernels::dot(w, x)
 }
 
 #[doc(hidden)]
 pub fn bench_axpy(w: &mut [f32], a: f32, x: Row<'_>) -> f64 {
-    features::axpy(w, a, x)
+    kernels::axpy(w, a, x)
 }

@@ -9,111 +9,11 @@ use ndarray::Array2;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Result};
-use crate::features::{check_features, with_valid, Features};
-use crate::traits::{
+use classify_core::{
     argmax, check_targets, encode, Classifier, DecisionFunction, Estimator, PredictProba,
 };
-
-/// A sparse matrix in compressed sparse row form (as SciPy's `csr_matrix`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Csr {
-    n_cols: usize,
-    indptr: Vec<usize>,
-    indices: Vec<u32>,
-    data: Vec<f64>,
-}
-
-impl Csr {
-    /// Builds a matrix from rows of `(column, value)` pairs (columns in any order, no
-    /// repeats); `n_cols` columns.
-    pub fn from_rows<R>(n_cols: usize, rows: impl IntoIterator<Item = R>) -> Result<Csr>
-    where
-        R: IntoIterator<Item = (usize, f64)>,
-    {
-        let mut m = Csr {
-            n_cols,
-            indptr: vec![0],
-            indices: Vec::new(),
-            data: Vec::new(),
-        };
-        for (r, row) in rows.into_iter().enumerate() {
-            let mut entries: Vec<(usize, f64)> = row.into_iter().collect();
-            entries.sort_unstable_by_key(|e| e.0);
-            for (i, &(c, v)) in entries.iter().enumerate() {
-                if c >= n_cols {
-                    return Err(Error::InvalidParameter(format!(
-                        "row {r}: column {c} outside {n_cols} columns"
-                    )));
-                }
-                if i > 0 && entries[i - 1].0 == c {
-                    return Err(Error::InvalidParameter(format!(
-                        "row {r}: column {c} given twice"
-                    )));
-                }
-                if !v.is_finite() {
-                    return Err(Error::NonFinite { row: r, col: c });
-                }
-                m.indices.push(c as u32);
-                m.data.push(v);
-            }
-            m.indptr.push(m.indices.len());
-        }
-        Ok(m)
-    }
-
-    /// Number of rows.
-    pub fn n_rows(&self) -> usize {
-        self.indptr.len() - 1
-    }
-
-    /// Number of columns.
-    pub fn n_cols(&self) -> usize {
-        self.n_cols
-    }
-
-    /// Number of stored values.
-    pub fn nnz(&self) -> usize {
-        self.data.len()
-    }
-
-    /// The stored `(column, value)` pairs of row `r`.
-    pub fn row(&self, r: usize) -> impl Iterator<Item = (usize, f64)> + '_ {
-        let (a, b) = (self.indptr[r], self.indptr[r + 1]);
-        self.indices[a..b]
-            .iter()
-            .zip(&self.data[a..b])
-            .map(|(&c, &v)| (c as usize, v))
-    }
-
-    /// The rows `rows`, in that order.
-    pub fn select(&self, rows: &[usize]) -> Csr {
-        let mut m = Csr {
-            n_cols: self.n_cols,
-            indptr: vec![0],
-            indices: Vec::new(),
-            data: Vec::new(),
-        };
-        for &r in rows {
-            let (a, b) = (self.indptr[r], self.indptr[r + 1]);
-            m.indices.extend_from_slice(&self.indices[a..b]);
-            m.data.extend_from_slice(&self.data[a..b]);
-            m.indptr.push(m.indices.len());
-        }
-        m
-    }
-
-    /// A dense copy.
-    pub fn to_dense(&self) -> Array2<f32> {
-        let mut out = Array2::zeros((self.n_rows(), self.n_cols));
-        for r in 0..self.n_rows() {
-            for (c, v) in self.row(r) {
-                out[[r, c]] = v as f32;
-            }
-        }
-        out
-    }
-}
+use classify_core::{check_features, with_valid, Csr, Features};
+use classify_core::{Error, Result};
 
 /// Parameters of logistic regression; `Default` is scikit-learn's `LogisticRegression()`:
 /// `C = 1`, L2, intercept, at most 100 L-BFGS iterations, tolerance 1e-4.
@@ -231,10 +131,10 @@ impl Design for Csr {
         self.n_rows()
     }
     fn d(&self) -> usize {
-        self.n_cols
+        self.n_cols()
     }
     fn scores(&self, w: &[f64], k: usize, out: &mut [f64]) {
-        let d = self.n_cols;
+        let d = self.n_cols();
         out.par_chunks_mut(k).enumerate().for_each(|(r, o)| {
             for (j, o) in o.iter_mut().enumerate() {
                 *o = self.row(r).map(|(c, v)| v * w[j * d + c]).sum();
@@ -243,7 +143,7 @@ impl Design for Csr {
     }
     fn gradient(&self, g: &[f64], k: usize, out: &mut [f64]) {
         out.fill(0.0);
-        let d = self.n_cols;
+        let d = self.n_cols();
         for r in 0..self.n_rows() {
             for (c, v) in self.row(r) {
                 for j in 0..k {
@@ -271,7 +171,7 @@ impl LogisticRegression {
     /// Fits on sparse rows (a word-count matrix, say).
     pub fn fit_sparse(&self, x: &Csr, y: &[usize]) -> Result<Logistic> {
         check_targets(x.n_rows(), y.len())?;
-        if x.n_rows() == 0 || x.n_cols == 0 {
+        if x.n_rows() == 0 || x.n_cols() == 0 {
             return Err(Error::Empty("no samples or no features"));
         }
         self.solve(x, y)
@@ -500,10 +400,10 @@ impl Logistic {
     }
 
     fn check_sparse(&self, x: &Csr) -> Result<()> {
-        if x.n_cols != self.coef.ncols() {
+        if x.n_cols() != self.coef.ncols() {
             return Err(Error::FeatureMismatch {
                 expected: self.coef.ncols(),
-                found: x.n_cols,
+                found: x.n_cols(),
             });
         }
         Ok(())

@@ -11,10 +11,10 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Result};
-use crate::features::{check_features, with_valid, Features, Row};
 use crate::huge::HugeBytes;
-use crate::traits::{check_targets, encode, top_classes, Classifier, Estimator, PredictProba};
+use classify_core::{check_features, with_valid, Features, Row};
+use classify_core::{check_targets, encode, top_classes, Classifier, Estimator, PredictProba};
+use classify_core::{Error, Result};
 
 /// The impurity a split minimises.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]

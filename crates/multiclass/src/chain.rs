@@ -1,6 +1,6 @@
 //! Classifier chains: each label's model also sees the labels before it.
 
-use classify_models::{
+use classify_core::{
     Classifier, Error, Estimator, Features, MultiOutputClassifier, MultiOutputEstimator,
     OwnedFeatures, Result,
 };

@@ -10,9 +10,10 @@
 //! - [`MultiOutput`]: one model per target column.
 //!
 //! Natively multiclass models (random forest, k-NN, logistic regression, SVC) need none of
-//! these; scikit-learn's defaults are one-vs-one for SVC (built into
-//! [`Svc`](classify_models::Svc)) and one-vs-rest for SGD (built into
-//! [`SgdClassifier`](classify_models::SgdClassifier)).
+//! these; scikit-learn's defaults are one-vs-one for SVC (built into `classify-models`'
+//! `Svc`, which scores with the same [`ovr_decision_function`]) and one-vs-rest for SGD
+//! (built into `SgdClassifier`). The strategies depend on `classify-core` alone: any
+//! [`Estimator`](classify_core::Estimator) works, classify's own or yours.
 //!
 //! ```
 //! use classify_models::{Classifier, Estimator, SgdClassifier};
@@ -33,7 +34,7 @@ mod ovo;
 mod ovr;
 
 pub use chain::{ChainOrder, ClassifierChain, ClassifierChainModel};
-pub use classify_models::ovr_decision_function;
+pub use classify_core::ovr_decision_function;
 pub use multioutput::{MultiOutput, MultiOutputModel};
 pub use ovo::{OneVsOne, OneVsOneModel};
 pub use ovr::{OneVsRest, OneVsRestModel};

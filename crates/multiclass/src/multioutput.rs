@@ -1,6 +1,6 @@
 //! One model per target column.
 
-use classify_models::{
+use classify_core::{
     Classifier, Error, Estimator, Features, MultiOutputClassifier, MultiOutputEstimator, Result,
 };
 use ndarray::{Array2, ArrayView2};

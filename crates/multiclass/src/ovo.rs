@@ -1,6 +1,6 @@
 //! One-vs-one: one binary model per pair of classes.
 
-use classify_models::{
+use classify_core::{
     ovr_decision_function, Classifier, DecisionFunction, Estimator, Features, Result,
 };
 use ndarray::Array2;

@@ -1,6 +1,6 @@
 //! One-vs-rest: one binary model per class.
 
-use classify_models::{
+use classify_core::{
     Classifier, DecisionFunction, Error, Estimator, Features, PredictProba, Result,
 };
 use ndarray::Array2;

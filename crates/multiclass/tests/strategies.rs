@@ -1,10 +1,12 @@
 //! The strategies against scikit-learn (`scripts/multiclass_fixtures.py`) and on real digits.
 
 use classify_models::{
-    ovr_decision_function, Classifier, DecisionFunction, Estimator, Features, KNeighborsClassifier,
-    MultiOutputClassifier, MultiOutputEstimator, PredictProba, Result, SgdClassifier,
+    Classifier, DecisionFunction, Estimator, Features, KNeighborsClassifier, MultiOutputClassifier,
+    MultiOutputEstimator, PredictProba, Result, SgdClassifier,
 };
-use classify_multiclass::{ChainOrder, ClassifierChain, MultiOutput, OneVsOne, OneVsRest};
+use classify_multiclass::{
+    ovr_decision_function, ChainOrder, ClassifierChain, MultiOutput, OneVsOne, OneVsRest,
+};
 use classify_selection::{cross_val_predict, Cv};
 use ndarray::Array2;
 use serde_json::Value;

@@ -21,7 +21,7 @@ pub enum Error {
     },
     /// A model error.
     #[error(transparent)]
-    Model(#[from] classify_models::Error),
+    Model(#[from] classify_core::Error),
     /// A cross-validation error.
     #[error(transparent)]
     Selection(#[from] classify_selection::Error),

@@ -36,12 +36,14 @@
 
 mod error;
 mod pipeline;
+mod scaler;
 mod table;
 mod text;
 mod transform;
 
 pub use error::{Error, Result};
 pub use pipeline::{cross_val_accuracy, FittedPipeline, Pipeline};
+pub use scaler::{FittedScaler, Scaled, ScaledModel, StandardScaler};
 pub use table::{Column, Table};
 pub use text::{email_text, email_to_words, EmailOptions, Vocabulary};
 pub use transform::{

@@ -1,7 +1,7 @@
 //! A column transformer followed by a model, fitted together (scikit-learn's
 //! `make_pipeline(preprocessing, model)`), and its cross-validation.
 
-use classify_models::{Classifier, Estimator, Features};
+use classify_core::{Classifier, Estimator, Features};
 use classify_selection::Cv;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};

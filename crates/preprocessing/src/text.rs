@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use classify_models::Csr;
+use classify_core::Csr;
 use rust_stemmers::{Algorithm, Stemmer};
 use serde::{Deserialize, Serialize};
 

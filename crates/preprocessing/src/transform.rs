@@ -3,7 +3,9 @@
 
 use std::cmp::Ordering;
 
-use classify_models::{Features, FittedScaler, StandardScaler};
+use classify_core::Features;
+
+use crate::scaler::{FittedScaler, StandardScaler};
 use ndarray::Array2;
 use serde::{Deserialize, Serialize};
 

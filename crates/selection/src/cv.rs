@@ -1,10 +1,10 @@
 //! Cross-validation: scores per fold and clean out-of-fold predictions, folds in parallel.
 
-use classify_metrics::{accuracy_score, precision_recall_fscore_support, Average, PrfOptions};
-use classify_models::{
+use classify_core::{
     Classifier, DecisionFunction, Estimator, Features, MultiOutputClassifier, MultiOutputEstimator,
     PredictProba,
 };
+use classify_metrics::{accuracy_score, precision_recall_fscore_support, Average, PrfOptions};
 use ndarray::Array2;
 use rayon::prelude::*;
 
@@ -169,7 +169,7 @@ fn n_classes(y: &[usize]) -> usize {
 
 fn checked_splits(x: Features<'_>, y: &[usize], cv: &Cv) -> Result<Vec<Split>> {
     if x.n_samples() != y.len() {
-        return Err(Error::Model(classify_models::Error::LengthMismatch {
+        return Err(Error::Model(classify_core::Error::LengthMismatch {
             rows: x.n_samples(),
             targets: y.len(),
         }));
@@ -204,7 +204,7 @@ fn out_of_fold<E: Estimator>(
     y: &[usize],
     cv: &Cv,
     cols: usize,
-    output: impl Fn(&E::Model, Features<'_>) -> classify_models::Result<Array2<f64>> + Sync,
+    output: impl Fn(&E::Model, Features<'_>) -> classify_core::Result<Array2<f64>> + Sync,
 ) -> Result<Array2<f64>> {
     let splits = checked_splits(x, y, cv)?;
     let mut classes = y.to_vec();
@@ -247,7 +247,7 @@ pub fn cross_val_predict_multi<E: MultiOutputEstimator>(
     cv: &Cv,
 ) -> Result<Array2<usize>> {
     if x.n_samples() != y.nrows() {
-        return Err(Error::Model(classify_models::Error::LengthMismatch {
+        return Err(Error::Model(classify_core::Error::LengthMismatch {
             rows: x.n_samples(),
             targets: y.nrows(),
         }));

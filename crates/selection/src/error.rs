@@ -14,7 +14,7 @@ pub enum Error {
         fold: usize,
         /// What the model said.
         #[source]
-        source: classify_models::Error,
+        source: classify_core::Error,
     },
     /// A fold's model does not know every class (its training part missed one).
     #[error("fold {fold}: the training part holds classes {fold_classes:?}, not all of {classes:?}; use fewer folds or stratified folds")]
@@ -34,7 +34,7 @@ pub enum Error {
     Metric(#[from] classify_metrics::Error),
     /// A model error outside any fold.
     #[error(transparent)]
-    Model(#[from] classify_models::Error),
+    Model(#[from] classify_core::Error),
 }
 
 /// The result type of this crate.

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use classify_models::{Classifier, Estimator, Features};
+use classify_core::{Classifier, Estimator, Features};
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -215,7 +215,7 @@ where
     let points = grid.candidates()?;
     let estimators: Vec<E> = points.iter().map(&build).collect::<Result<_>>()?;
     if x.n_samples() != y.len() {
-        return Err(Error::Model(classify_models::Error::LengthMismatch {
+        return Err(Error::Model(classify_core::Error::LengthMismatch {
             rows: x.n_samples(),
             targets: y.len(),
         }));

@@ -24,9 +24,12 @@ use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Result};
-use crate::features::{check_features, with_valid, Features};
-use crate::traits::{check_targets, encode, Classifier, DecisionFunction, Estimator, PredictProba};
+use classify_core::{check_features, with_valid, Features};
+use classify_core::{
+    check_targets, encode, ovr_decision_function, Classifier, DecisionFunction, Estimator,
+    PredictProba,
+};
+use classify_core::{Error, Result};
 use kernel::{Kernel, Resolved, Rows};
 
 /// The kernel coefficient γ.
@@ -518,36 +521,6 @@ impl SvcModel {
     }
 }
 
-/// scikit-learn's `_ovr_decision_function`: from one-vs-one results (per pair `(i, j)` in
-/// the order (0, 1), (0, 2), …: whether `j` won, and the confidence that it did), one score
-/// per class: its votes plus the summed confidences squashed into (−1/3, 1/3), so that the
-/// highest score is the class with the most votes, ties broken by confidence.
-pub fn ovr_decision_function(
-    j_wins: &Array2<bool>,
-    confidences: &Array2<f64>,
-    n_classes: usize,
-) -> Array2<f64> {
-    let n = j_wins.nrows();
-    let mut votes = Array2::<f64>::zeros((n, n_classes));
-    let mut sum = Array2::<f64>::zeros((n, n_classes));
-    let mut k = 0;
-    for i in 0..n_classes {
-        for j in i + 1..n_classes {
-            for r in 0..n {
-                sum[[r, i]] -= confidences[[r, k]];
-                sum[[r, j]] += confidences[[r, k]];
-                if j_wins[[r, k]] {
-                    votes[[r, j]] += 1.0;
-                } else {
-                    votes[[r, i]] += 1.0;
-                }
-            }
-            k += 1;
-        }
-    }
-    votes + sum.mapv(|c| c / (3.0 * (c.abs() + 1.0)))
-}
-
 impl Classifier for SvcModel {
     fn classes(&self) -> &[usize] {
         &self.classes
@@ -585,7 +558,7 @@ impl Classifier for SvcModel {
 impl DecisionFunction for SvcModel {
     /// Two classes: one column, positive for `classes()[1]`. More: scikit-learn's default
     /// `decision_function_shape="ovr"` scores from the one-vs-one votes
-    /// ([`ovr_decision_function`]).
+    /// ([`ovr_decision_function`](classify_core::ovr_decision_function)).
     fn decision_function(&self, x: Features<'_>) -> Result<Array2<f64>> {
         let dec = self.decision_function_ovo(x)?;
         if self.classes.len() == 2 {

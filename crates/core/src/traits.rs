@@ -5,6 +5,15 @@ use ndarray::Array2;
 use crate::error::{Error, Result};
 use crate::features::Features;
 
+/// A per-feature standardisation `(x − mean) / scale`, as a fitted standard scaler holds it.
+#[derive(Debug, Clone, Copy)]
+pub struct Standardization<'a> {
+    /// The value subtracted from each feature.
+    pub mean: &'a [f64],
+    /// The value each centred feature is divided by (never zero).
+    pub scale: &'a [f64],
+}
+
 /// Hyper-parameters of a classifier: a plain value that fits into a model.
 pub trait Estimator: Clone + Send + Sync {
     /// The fitted model.
@@ -22,18 +31,19 @@ pub trait Estimator: Clone + Send + Sync {
         self.fit(sub.view(), &y_sub)
     }
 
-    /// Fits on the rows `rows` of `x` standardised by `scaler` (`(x − mean) / scale`), for
-    /// an estimator that can read the features standardised without writing them out;
-    /// `None` (the default) when it cannot, and [`Scaled`](crate::Scaled) then scales a copy
-    /// first. The model is the one a fit on the scaled copy gives, up to rounding.
+    /// Fits on the rows `rows` of `x` standardised as `(x − mean) / scale` (one `mean` and
+    /// `scale` per feature), for an estimator that can read the features standardised without
+    /// writing them out; `None` (the default) when it cannot, and a pipeline (the scaler in
+    /// `classify-preprocessing`) then scales a copy first. The model is the one a fit on the
+    /// scaled copy gives, up to rounding.
     fn fit_rows_standardized(
         &self,
         x: Features<'_>,
         y: &[usize],
         rows: &[usize],
-        scaler: &crate::FittedScaler,
+        standard: Standardization<'_>,
     ) -> Option<Result<Self::Model>> {
-        let _ = (x, y, rows, scaler);
+        let _ = (x, y, rows, standard);
         None
     }
 
@@ -106,7 +116,8 @@ pub trait MultiOutputClassifier: Send + Sync {
     fn predict_multi(&self, x: Features<'_>) -> Result<Array2<usize>>;
 }
 
-pub(crate) fn check_targets(rows: usize, targets: usize) -> Result<()> {
+/// One target per row of features, or [`Error::LengthMismatch`].
+pub fn check_targets(rows: usize, targets: usize) -> Result<()> {
     if rows != targets {
         return Err(Error::LengthMismatch { rows, targets });
     }
@@ -115,7 +126,7 @@ pub(crate) fn check_targets(rows: usize, targets: usize) -> Result<()> {
 
 /// Position of the first largest value, as NumPy's `argmax` (ties go to the lower position,
 /// so to the smaller class).
-pub(crate) fn argmax(values: ndarray::ArrayView1<'_, f64>) -> usize {
+pub fn argmax(values: ndarray::ArrayView1<'_, f64>) -> usize {
     let mut best = 0;
     for (j, &v) in values.iter().enumerate() {
         if v > values[best] {
@@ -126,7 +137,7 @@ pub(crate) fn argmax(values: ndarray::ArrayView1<'_, f64>) -> usize {
 }
 
 /// The class of each row's highest score (the first on ties).
-pub(crate) fn top_classes(classes: &[usize], scores: &Array2<f64>) -> Vec<usize> {
+pub fn top_classes(classes: &[usize], scores: &Array2<f64>) -> Vec<usize> {
     scores
         .rows()
         .into_iter()
@@ -135,7 +146,7 @@ pub(crate) fn top_classes(classes: &[usize], scores: &Array2<f64>) -> Vec<usize>
 }
 
 /// Sorted distinct labels and each label's index among them.
-pub(crate) fn encode(y: &[usize]) -> (Vec<usize>, Vec<usize>) {
+pub fn encode(y: &[usize]) -> (Vec<usize>, Vec<usize>) {
     let mut classes = y.to_vec();
     classes.sort_unstable();
     classes.dedup();

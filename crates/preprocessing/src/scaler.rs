@@ -3,8 +3,7 @@
 use ndarray::Array2;
 use serde::{Deserialize, Serialize};
 
-use crate::error::Result;
-use crate::features::{with_valid, Features, Row};
+use classify_core::{with_valid, Features, Result, Row, Standardization};
 
 /// Parameters of standard scaling (scikit-learn's `StandardScaler`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -87,9 +86,17 @@ fn add_row(acc: &mut [f64], row: Row<'_>, f: impl Fn(f64, usize) -> f64) {
 }
 
 impl FittedScaler {
+    /// The standardisation `(x − mean) / scale` this scaler applies.
+    pub fn standardization(&self) -> Standardization<'_> {
+        Standardization {
+            mean: &self.mean,
+            scale: &self.scale,
+        }
+    }
+
     /// `(x - mean) / scale`, as `f32`.
     pub fn transform(&self, x: Features<'_>) -> Result<Array2<f32>> {
-        crate::features::check_features(&x, self.mean.len())?;
+        classify_core::check_features(&x, self.mean.len())?;
         with_valid(x, |x| {
             let (n, d) = (x.n_samples(), x.n_features());
             let inv: Vec<f64> = self.scale.iter().map(|s| 1.0 / s).collect();
@@ -170,14 +177,17 @@ pub struct ScaledModel<M> {
     pub model: M,
 }
 
-impl<E: crate::Estimator> crate::Estimator for Scaled<E> {
+impl<E: classify_core::Estimator> classify_core::Estimator for Scaled<E> {
     type Model = ScaledModel<E::Model>;
 
     fn fit(&self, x: Features<'_>, y: &[usize]) -> Result<Self::Model> {
-        crate::traits::check_targets(x.n_samples(), y.len())?;
+        classify_core::check_targets(x.n_samples(), y.len())?;
         let scaler = self.scaler.fit(x)?;
         let all: Vec<usize> = (0..x.n_samples()).collect();
-        if let Some(model) = self.estimator.fit_rows_standardized(x, y, &all, &scaler) {
+        if let Some(model) =
+            self.estimator
+                .fit_rows_standardized(x, y, &all, scaler.standardization())
+        {
             return Ok(ScaledModel {
                 scaler,
                 model: model?,
@@ -189,7 +199,7 @@ impl<E: crate::Estimator> crate::Estimator for Scaled<E> {
     }
 }
 
-impl<M: crate::Classifier> crate::Classifier for ScaledModel<M> {
+impl<M: classify_core::Classifier> classify_core::Classifier for ScaledModel<M> {
     fn classes(&self) -> &[usize] {
         self.model.classes()
     }
@@ -203,14 +213,14 @@ impl<M: crate::Classifier> crate::Classifier for ScaledModel<M> {
     }
 }
 
-impl<M: crate::DecisionFunction> crate::DecisionFunction for ScaledModel<M> {
+impl<M: classify_core::DecisionFunction> classify_core::DecisionFunction for ScaledModel<M> {
     fn decision_function(&self, x: Features<'_>) -> Result<Array2<f64>> {
         self.model
             .decision_function((&self.scaler.transform(x)?).into())
     }
 }
 
-impl<M: crate::PredictProba> crate::PredictProba for ScaledModel<M> {
+impl<M: classify_core::PredictProba> classify_core::PredictProba for ScaledModel<M> {
     fn predict_proba(&self, x: Features<'_>) -> Result<Array2<f64>> {
         self.model
             .predict_proba((&self.scaler.transform(x)?).into())

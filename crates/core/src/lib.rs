@@ -1,0 +1,75 @@
+//! The shared vocabulary of classify's models, small enough for every crate to depend on.
+//!
+//! - [`Estimator`] (hyper-parameters that fit), [`Classifier`] (a fitted model: sorted
+//!   `classes`, `predict`), [`DecisionFunction`], [`PredictProba`] and the multi-output pair
+//!   [`MultiOutputEstimator`] / [`MultiOutputClassifier`], as scikit-learn's estimator API.
+//! - [`Features`]: the input matrix, borrowed, `u8` (raw pixels, read as they are) or `f32`;
+//!   [`Csr`] for sparse rows (word counts).
+//! - [`Error`]: the typed error every model returns.
+//!
+//! The models live in `classify-models`; strategies (one-vs-rest, one-vs-one, chains,
+//! multi-output) in `classify-multiclass`, cross-validation and grid search in
+//! `classify-selection`, scaling and pipelines in `classify-preprocessing`. Those three
+//! depend on this crate only, so that a strategy or a metric-driven search never compiles a
+//! model it does not use.
+//!
+//! A classifier written outside classify works with all of them once it implements the
+//! traits:
+//!
+//! ```
+//! use classify_core::{check_targets, encode, Classifier, Estimator, Features, Result};
+//!
+//! /// Predicts the class of the training row with the largest first feature.
+//! #[derive(Clone)]
+//! struct Loudest;
+//!
+//! struct Fitted {
+//!     classes: Vec<usize>,
+//!     class: usize,
+//!     n_features: usize,
+//! }
+//!
+//! impl Estimator for Loudest {
+//!     type Model = Fitted;
+//!     fn fit(&self, x: Features<'_>, y: &[usize]) -> Result<Fitted> {
+//!         check_targets(x.n_samples(), y.len())?;
+//!         let first = x.to_f64().column(0).to_vec();
+//!         let best = (0..y.len()).fold(0, |b, i| if first[i] > first[b] { i } else { b });
+//!         let (classes, _) = encode(y);
+//!         Ok(Fitted { classes, class: y[best], n_features: x.n_features() })
+//!     }
+//! }
+//!
+//! impl Classifier for Fitted {
+//!     fn classes(&self) -> &[usize] {
+//!         &self.classes
+//!     }
+//!     fn n_features(&self) -> usize {
+//!         self.n_features
+//!     }
+//!     fn predict(&self, x: Features<'_>) -> Result<Vec<usize>> {
+//!         Ok(vec![self.class; x.n_samples()])
+//!     }
+//! }
+//!
+//! let x = ndarray::array![[1u8, 0], [9, 0], [3, 0]];
+//! let model = Loudest.fit((&x).into(), &[4, 7, 4])?;
+//! assert_eq!(model.classes(), &[4, 7]);
+//! assert_eq!(model.predict((&x).into())?, vec![7, 7, 7]);
+//! # Ok::<(), classify_core::Error>(())
+//! ```
+
+mod csr;
+mod error;
+mod features;
+mod ovr;
+mod traits;
+
+pub use csr::Csr;
+pub use error::{Error, Result};
+pub use features::{check_features, with_valid, Features, OwnedFeatures, Row};
+pub use ovr::ovr_decision_function;
+pub use traits::{
+    argmax, check_targets, encode, top_classes, Classifier, DecisionFunction, Estimator,
+    MultiOutputClassifier, MultiOutputEstimator, PredictProba, Standardization,
+};

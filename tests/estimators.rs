@@ -110,9 +110,46 @@ where
     } else {
         assert!(est.fit(Features::F32(nan.view()), &y).is_ok(), "{name}");
     }
+    // `f64` records holding the same numbers: the same predictions, and typed errors.
+    let (x64, q64) = (x.mapv(f64::from), q.mapv(f64::from));
+    let from_f64 = est.fit((&x64).into(), &y).unwrap();
+    assert_eq!(
+        from_f64.predict((&q64).into()).unwrap(),
+        pred,
+        "{name}: f64 records"
+    );
+    assert_eq!(
+        model.predict((&q64).into()).unwrap(),
+        pred,
+        "{name}: f64 queries of a u8 model"
+    );
+    // Through a non-contiguous view (every column reversed twice is the same matrix).
+    let flipped = x64.slice(s![.., ..;-1]).to_owned();
+    assert_eq!(
+        est.fit(Features::from(flipped.slice(s![.., ..;-1])), &y)
+            .unwrap()
+            .predict((&q64).into())
+            .unwrap(),
+        pred,
+        "{name}: non-contiguous f64 view"
+    );
+    if reads_values {
+        let mut nan64 = x64.clone();
+        nan64[[3, 5]] = f64::NAN;
+        assert!(
+            matches!(
+                est.fit((&nan64).into(), &y),
+                Err(classify::models::Error::NonFinite { row: 3, col: 5 })
+            ),
+            "{name}: f64 NaN at fit"
+        );
+    }
     let empty = Array2::<u8>::zeros((0, 784));
     assert!(
-        est.fit((&empty).into(), &[]).is_err(),
+        matches!(
+            est.fit((&empty).into(), &[]),
+            Err(classify::models::Error::Empty(_))
+        ),
         "{name}: empty input"
     );
     assert!(

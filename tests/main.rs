@@ -5,6 +5,7 @@ mod cache_safety;
 mod data;
 mod estimators;
 mod knn;
+mod linfa_traits;
 mod multilabel;
 mod predict;
 mod report;

@@ -1,4 +1,4 @@
-//! Typed errors of the models crate.
+//! The typed error every model, strategy and adapter returns.
 
 /// Why a model cannot be fitted or used.
 #[derive(Debug, thiserror::Error)]
@@ -31,9 +31,12 @@ pub enum Error {
         /// Its column.
         col: usize,
     },
-    /// The targets hold one class only.
+    /// The targets hold one class only (the class, written out).
     #[error("the targets hold a single class ({0}); a classifier needs at least two")]
-    SingleClass(usize),
+    SingleClass(String),
+    /// A label the model (or its label encoder) has never seen.
+    #[error("unknown label {0}")]
+    UnknownLabel(String),
     /// A parameter is out of its domain.
     #[error("invalid parameter: {0}")]
     InvalidParameter(String),

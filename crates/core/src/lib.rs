@@ -3,8 +3,8 @@
 //! - [`Estimator`] (hyper-parameters that fit), [`Classifier`] (a fitted model: sorted
 //!   `classes`, `predict`), [`DecisionFunction`], [`PredictProba`] and the multi-output pair
 //!   [`MultiOutputEstimator`] / [`MultiOutputClassifier`], as scikit-learn's estimator API.
-//! - [`Features`]: the input matrix, borrowed, `u8` (raw pixels, read as they are) or `f32`;
-//!   [`Csr`] for sparse rows (word counts).
+//! - [`Features`]: the input matrix, borrowed, `u8` (raw pixels, read as they are), `f32` or
+//!   `f64`, from any ndarray view; [`Csr`] for sparse rows (word counts).
 //! - [`Error`]: the typed error every model returns.
 //!
 //! The models live in `classify-models`; strategies (one-vs-rest, one-vs-one, chains,
@@ -59,17 +59,29 @@
 //! # Ok::<(), classify_core::Error>(())
 //! ```
 
+mod adapter;
 mod csr;
 mod error;
 mod features;
+mod labels;
 mod ovr;
 mod traits;
 
+pub use adapter::{fit_dataset, Fitted};
 pub use csr::Csr;
 pub use error::{Error, Result};
-pub use features::{check_features, with_valid, Features, OwnedFeatures, Row};
+pub use features::{
+    check_features, with_valid, with_valid_f32, Element, Features, OwnedFeatures, Row,
+};
+pub use labels::LabelEncoder;
 pub use ovr::ovr_decision_function;
 pub use traits::{
     argmax, check_targets, encode, top_classes, Classifier, DecisionFunction, Estimator,
     MultiOutputClassifier, MultiOutputEstimator, PredictProba, Standardization,
 };
+
+// For `impl_linfa_fit!` in other crates: the paths it names, whatever their dependencies.
+#[doc(hidden)]
+pub use linfa as __linfa;
+#[doc(hidden)]
+pub use ndarray as __ndarray;

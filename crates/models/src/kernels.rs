@@ -8,6 +8,9 @@ pub(crate) fn dot(w: &[f32], x: Row<'_>) -> f32 {
     match x {
         Row::U8(x) => simd::dot_u8(w, x),
         Row::F32(x) => simd::dot_f32(w, x),
+        // The linear models narrow `f64` features to `f32` before training (their weights
+        // are `f32`); this plain loop serves a caller that did not.
+        Row::F64(x) => w.iter().zip(x).map(|(a, &b)| a * b as f32).sum(),
     }
 }
 
@@ -16,6 +19,11 @@ pub(crate) fn axpy(w: &mut [f32], a: f32, x: Row<'_>) -> f64 {
     f64::from(match x {
         Row::U8(x) => simd::axpy_u8(w, a, x),
         Row::F32(x) => simd::axpy_f32(w, a, x),
+        Row::F64(x) => w.iter_mut().zip(x).fold(0.0, |change, (w, &v)| {
+            let before = w.abs();
+            *w += a * v as f32;
+            change + (w.abs() - before)
+        }),
     })
 }
 
@@ -42,16 +50,11 @@ pub(crate) fn axpy_centered(
 /// without this every row starts with cache and TLB misses (measured: 66 ms per epoch on
 /// 60,000 × 784 rows, against 3.6 ms in order).
 pub(crate) fn prefetch(x: Row<'_>) {
-    let bytes: &[u8] = match x {
-        Row::U8(r) => r,
-        Row::F32(r) => {
-            let len = size_of_val(r);
-            // Only the address range is used below; nothing is read through this slice.
-            let ptr = r.as_ptr().cast::<u8>();
-            return prefetch_range(ptr, len);
-        }
-    };
-    prefetch_range(bytes.as_ptr(), bytes.len());
+    match x {
+        Row::U8(r) => prefetch_slice(r),
+        Row::F32(r) => prefetch_slice(r),
+        Row::F64(r) => prefetch_slice(r),
+    }
 }
 
 /// [`prefetch`] for any slice.
@@ -82,6 +85,7 @@ pub(crate) fn sq_norm(x: Row<'_>) -> f64 {
     match x {
         Row::U8(x) => x.iter().map(|&v| f64::from(v) * f64::from(v)).sum(),
         Row::F32(x) => x.iter().map(|&v| f64::from(v) * f64::from(v)).sum(),
+        Row::F64(x) => x.iter().map(|&v| v * v).sum(),
     }
 }
 

@@ -90,6 +90,7 @@ impl TryFrom<KNeighborsFile> for KNeighbors {
         let (len, d) = match &f.rows {
             TrainRows::U8 { data, n_features } => (data.len(), *n_features),
             TrainRows::F32 { data, n_features } => (data.len(), *n_features),
+            TrainRows::F64 { data, n_features } => (data.len(), *n_features),
         };
         let bad = |why: String| Err(Error::InvalidParameter(format!("k-NN model file: {why}")));
         if d == 0 || n == 0 || len != n * d {
@@ -119,6 +120,14 @@ impl TryFrom<KNeighborsFile> for KNeighbors {
                     ndarray::ArrayView2::from_shape((n, d), data).expect("checked: n × d values"),
                 ))
             }
+            TrainRows::F64 { data, .. } => {
+                if data.iter().any(|v| !v.is_finite()) {
+                    return bad("a feature is NaN or infinite".into());
+                }
+                Train::build(Features::F64(
+                    ndarray::ArrayView2::from_shape((n, d), data).expect("checked: n × d values"),
+                ))
+            }
         };
         Ok(KNeighbors {
             params: f.params,
@@ -134,6 +143,7 @@ impl TryFrom<KNeighborsFile> for KNeighbors {
 enum TrainRows {
     U8 { data: Vec<u8>, n_features: usize },
     F32 { data: Vec<f32>, n_features: usize },
+    F64 { data: Vec<f64>, n_features: usize },
 }
 
 /// Training rows prepared for the distance kernels.
@@ -155,6 +165,9 @@ enum Train {
         bound: Option<Box<Bound>>,
         norms: Vec<f64>,
     },
+    /// `f64` rows that are not all `f32` numbers, searched by brute force in `f64` (those that
+    /// are take the `f32` form: the same numbers).
+    F64 { data: Vec<f64>, d: usize },
 }
 
 /// The nearest training rows of each query, nearest first.
@@ -192,6 +205,9 @@ impl KNeighborsClassifier {
     /// Fits every estimator of `estimators` on `x`, `y`, sharing the prepared rows.
     fn fit_all(estimators: &[Self], x: Features<'_>, y: &[usize]) -> Result<Vec<KNeighbors>> {
         check_targets(x.n_samples(), y.len())?;
+        if x.n_samples() == 0 {
+            return Err(Error::Empty("no samples"));
+        }
         for e in estimators {
             if e.n_neighbors == 0 {
                 return Err(Error::InvalidParameter(
@@ -288,6 +304,13 @@ impl Train {
                     }
                 }
             }
+            Features::F64(a) => match x.f64_as_exact_f32() {
+                Some(narrow) => Train::build(Features::F32(narrow.view())),
+                None => Train::F64 {
+                    data: a.as_standard_layout().iter().copied().collect(),
+                    d: a.ncols(),
+                },
+            },
             Features::F32(a) => {
                 let a = a.as_standard_layout();
                 let (n, d) = a.dim();
@@ -359,12 +382,39 @@ impl Train {
                 data: data.clone(),
                 n_features: *d,
             },
+            Train::F64 { data, d } => TrainRows::F64 {
+                data: data.clone(),
+                n_features: *d,
+            },
+        }
+    }
+
+    /// Byte rows widened to `f32`, unpruned, in their original order (for float queries);
+    /// float rows as they are.
+    fn as_floats(&self) -> Train {
+        match self.rows() {
+            TrainRows::U8 { data, n_features } => Train::F32 {
+                data: data.iter().map(|&v| f32::from(v)).collect(),
+                bound: None,
+                norms: Vec::new(),
+                d: n_features,
+            },
+            TrainRows::F32 { data, n_features } => Train::F32 {
+                data,
+                bound: None,
+                norms: Vec::new(),
+                d: n_features,
+            },
+            TrainRows::F64 { data, n_features } => Train::F64 {
+                data,
+                d: n_features,
+            },
         }
     }
 
     fn n_features(&self) -> usize {
         match self {
-            Train::U8 { d, .. } | Train::F32 { d, .. } => *d,
+            Train::U8 { d, .. } | Train::F32 { d, .. } | Train::F64 { d, .. } => *d,
         }
     }
 }
@@ -386,6 +436,8 @@ impl KNeighbors {
         let projected = match x {
             Features::U8(a) => bound.project(a),
             Features::F32(a) => bound.project(a),
+            // Searched by brute force (`nearest_block`): the bound is proven for `f32` only.
+            Features::F64(_) => return (None, all),
         };
         let mut keyed: Vec<(usize, usize)> = projected
             .coords
@@ -413,7 +465,19 @@ impl KNeighbors {
         }
         let train = &self.train;
         with_valid(x, |x| {
+            // `f64` queries that are all `f32` numbers are those numbers: the `f32` search,
+            // pruned, gives exactly the neighbours and distances an `f64` search would.
+            let narrow = match (train.as_ref(), x) {
+                (Train::F64 { .. }, _) => None,
+                (_, Features::F64(_)) => x.f64_as_exact_f32(),
+                _ => None,
+            };
+            let x = match &narrow {
+                Some(a) => a.into(),
+                None => x.reborrow(),
+            };
             let n = x.n_samples();
+            let integer_keys = matches!((train.as_ref(), x), (Train::U8 { .. }, Features::U8(_)));
             let (projected, order) = Self::plan(train, x);
             let blocks: Vec<Vec<(Vec<u64>, Vec<usize>)>> = order
                 .par_chunks(QUERY_BLOCK)
@@ -425,7 +489,7 @@ impl KNeighbors {
             let mut indices = Array2::<usize>::zeros((n, k));
             for (&i, (keys, idx)) in order.iter().zip(blocks.into_iter().flatten()) {
                 for j in 0..k {
-                    distances[[i, j]] = key_to_distance(train, keys[j]);
+                    distances[[i, j]] = key_to_distance(integer_keys, keys[j]);
                     indices[[i, j]] = idx[j];
                 }
             }
@@ -631,12 +695,13 @@ impl KNeighborsMultiOutput {
     }
 }
 
-/// Order-preserving integer key of a squared distance (exact integers for `u8`; the bits of
-/// a non-negative `f64` otherwise).
-fn key_to_distance(train: &Train, key: u64) -> f64 {
-    match train {
-        Train::U8 { .. } => (key as f64).sqrt(),
-        Train::F32 { .. } => f64::from_bits(key).sqrt(),
+/// The distance of an order-preserving integer key of a squared distance: the exact integer
+/// itself when `u8` queries met `u8` rows, the bits of a non-negative `f64` otherwise.
+fn key_to_distance(integer: bool, key: u64) -> f64 {
+    if integer {
+        (key as f64).sqrt()
+    } else {
+        f64::from_bits(key).sqrt()
     }
 }
 
@@ -660,7 +725,7 @@ fn nearest_block(
         ) => {
             let q_rows = match x.select(queries) {
                 OwnedFeatures::U8(a) => a,
-                OwnedFeatures::F32(_) => unreachable!("u8 queries"),
+                _ => unreachable!("u8 queries"),
             };
             let d = *d;
             let row = |t: usize| &p.rows[t * d..(t + 1) * d];
@@ -680,6 +745,35 @@ fn nearest_block(
                 |key| key as f64,
             );
         }
+        // `f64` on either side (not all `f32` numbers, see `kneighbors`): brute force, exact.
+        (Train::F64 { .. }, _) | (_, Features::F64(_)) => {
+            let float = match train {
+                Train::U8 { .. } => Some(train.as_floats()),
+                _ => None,
+            };
+            let (data, d, order): (FloatRows<'_>, usize, Option<&[u32]>) =
+                match float.as_ref().unwrap_or(train) {
+                    Train::F32 { data, d, bound, .. } => (
+                        FloatRows::F32(data),
+                        *d,
+                        bound.as_ref().map(|b| b.order.as_slice()),
+                    ),
+                    Train::F64 { data, d } => (FloatRows::F64(data), *d, None),
+                    Train::U8 { .. } => unreachable!("byte rows were widened to floats"),
+                };
+            for (qi, &q) in queries.iter().enumerate() {
+                let row = float_row(x.row(q));
+                let n = data.len() / d.max(1);
+                for p in 0..n {
+                    let sq = match data {
+                        FloatRows::F32(v) => kernels::sq_dist(&row, &v[p * d..(p + 1) * d]),
+                        FloatRows::F64(v) => kernels::sq_dist(&row, &v[p * d..(p + 1) * d]),
+                    };
+                    let t = order.map_or(p, |o| o[p] as usize);
+                    best[qi].offer(sq.to_bits(), t);
+                }
+            }
+        }
         (
             Train::F32 {
                 data,
@@ -692,6 +786,7 @@ fn nearest_block(
             let q_rows = match x.select(queries) {
                 OwnedFeatures::U8(a) => a.mapv(f32::from),
                 OwnedFeatures::F32(a) => a,
+                OwnedFeatures::F64(_) => unreachable!("f64 queries take the brute-force arm"),
             };
             let d = *d;
             let row = |t: usize| &data[t * d..(t + 1) * d];
@@ -722,7 +817,7 @@ fn nearest_block(
                 .iter()
                 .map(|&q| match x.row(q) {
                     Row::U8(r) => r.iter().map(|&v| i16::from(v)).collect(),
-                    Row::F32(_) => unreachable!("u8 features"),
+                    _ => unreachable!("u8 features"),
                 })
                 .collect();
             let q_norms: Vec<u64> = q_wide
@@ -766,28 +861,16 @@ fn nearest_block(
             let d = *d;
             let n = data.len() / d.max(1);
             for (qi, &q) in queries.iter().enumerate() {
-                let row: Vec<f32> = match x.row(q) {
-                    Row::U8(r) => r.iter().map(|&v| f32::from(v)).collect(),
-                    Row::F32(r) => r.to_vec(),
-                };
+                let row = float_row(x.row(q));
                 for t in 0..n {
-                    let sq = exact_sq_f32(&row, &data[t * d..(t + 1) * d]);
+                    let sq = kernels::sq_dist(&row, &data[t * d..(t + 1) * d]);
                     best[qi].offer(sq.to_bits(), t);
                 }
             }
         }
         (Train::U8 { .. }, Features::F32(_)) => {
             // Float queries against integer training rows: compare as floats.
-            let float = Train::F32 {
-                data: match train.rows() {
-                    TrainRows::U8 { data, .. } => data.iter().map(|&v| f32::from(v)).collect(),
-                    TrainRows::F32 { data, .. } => data,
-                },
-                bound: None,
-                norms: Vec::new(),
-                d: train.n_features(),
-            };
-            return nearest_block(&float, x, None, queries, k, scratch);
+            return nearest_block(&train.as_floats(), x, None, queries, k, scratch);
         }
     }
     best.into_iter().map(TopK::into_sorted).collect()
@@ -797,7 +880,32 @@ fn nearest_block(
 /// sum in 16 fixed lanes): the reference every float search is measured against, the same
 /// whatever the CPU, so pruned and brute-force searches agree to the bit.
 fn exact_sq_f32(a: &[f32], b: &[f32]) -> f64 {
-    kernels::sq_dist_f32(a, b)
+    kernels::sq_dist(a, b)
+}
+
+/// A query row as `f64` values, for the brute-force float searches.
+fn float_row(row: Row<'_>) -> Vec<f64> {
+    match row {
+        Row::U8(r) => r.iter().map(|&v| f64::from(v)).collect(),
+        Row::F32(r) => r.iter().map(|&v| f64::from(v)).collect(),
+        Row::F64(r) => r.to_vec(),
+    }
+}
+
+/// Float training rows of either width.
+#[derive(Clone, Copy)]
+enum FloatRows<'a> {
+    F32(&'a [f32]),
+    F64(&'a [f64]),
+}
+
+impl FloatRows<'_> {
+    fn len(&self) -> usize {
+        match self {
+            FloatRows::F32(v) => v.len(),
+            FloatRows::F64(v) => v.len(),
+        }
+    }
 }
 
 /// A query's squared norm and sum (exact integers for pixels).
@@ -1225,9 +1333,10 @@ pub(crate) mod kernels {
         v.iter().map(|&x| f64::from(x) * f64::from(x)).sum()
     }
 
-    /// `Σ (a − b)²` in `f64`, 16 partial sums combined in a fixed order.
+    /// `Σ (a − b)²` in `f64`, 16 partial sums combined in a fixed order: the same sum for the
+    /// same numbers whatever their types.
     #[multiversion(targets("x86_64+avx512f", "x86_64+avx2+fma", "aarch64+neon"))]
-    pub(super) fn sq_dist_f32(a: &[f32], b: &[f32]) -> f64 {
+    pub(super) fn sq_dist<A: Copy + Into<f64>, B: Copy + Into<f64>>(a: &[A], b: &[B]) -> f64 {
         const L: usize = 16;
         let n = a.len().min(b.len());
         let (a, b) = (&a[..n], &b[..n]);
@@ -1236,13 +1345,13 @@ pub(crate) mod kernels {
         let (ar, br) = (ac.remainder(), bc.remainder());
         for (x, y) in ac.zip(bc) {
             for i in 0..L {
-                let v = f64::from(x[i]) - f64::from(y[i]);
+                let v: f64 = x[i].into() - y[i].into();
                 acc[i] += v * v;
             }
         }
         let mut s = 0.0;
         for (x, y) in ar.iter().zip(br) {
-            let v = f64::from(*x) - f64::from(*y);
+            let v: f64 = (*x).into() - (*y).into();
             s += v * v;
         }
         halve(acc) + s
@@ -1517,6 +1626,92 @@ mod tests {
         }
     }
 
+    /// `f64` features that are not `f32` numbers take the brute-force `f64` search: on every
+    /// pairing of training and query types, the neighbours and distances of a direct
+    /// computation, ties to the lower index; a model file keeps them.
+    #[test]
+    fn f64_features_are_searched_exactly() {
+        let s = classify_datasets::mnist_sample().unwrap();
+        let x = s.train.data.slice(ndarray::s![..300, ..]).to_owned();
+        let y: Vec<usize> = s
+            .train
+            .target
+            .iter()
+            .take(300)
+            .map(|&v| usize::from(v))
+            .collect();
+        let q = s.test.data.slice(ndarray::s![..12, ..]).to_owned();
+        // Pixels / 255 (not `f32` numbers), and the same rows as bytes.
+        let x64 = x.mapv(|v| f64::from(v) / 255.0);
+        let q64 = q.mapv(|v| f64::from(v) / 255.0);
+        let reference = |train: &Array2<f64>, queries: &Array2<f64>| -> Vec<Vec<(u64, usize)>> {
+            queries
+                .rows()
+                .into_iter()
+                .map(|qr| {
+                    let qr = qr.to_vec();
+                    let mut all: Vec<(u64, usize)> = train
+                        .rows()
+                        .into_iter()
+                        .enumerate()
+                        .map(|(t, r)| (kernels::sq_dist(&qr, &r.to_vec()).to_bits(), t))
+                        .collect();
+                    all.sort_unstable();
+                    all.truncate(5);
+                    all
+                })
+                .collect()
+        };
+        let check = |got: &Neighbors, want: Vec<Vec<(u64, usize)>>, what: &str| {
+            for (i, w) in want.iter().enumerate() {
+                for (j, &(key, t)) in w.iter().enumerate() {
+                    assert_eq!(got.indices[[i, j]], t, "{what}: query {i}, neighbour {j}");
+                    assert_eq!(got.distances[[i, j]], f64::from_bits(key).sqrt(), "{what}");
+                }
+            }
+        };
+        let m64 = KNeighborsClassifier::default()
+            .fit((&x64).into(), &y)
+            .unwrap();
+        assert!(matches!(&*m64.train, Train::F64 { .. }));
+        check(
+            &m64.kneighbors((&q64).into(), 5).unwrap(),
+            reference(&x64, &q64),
+            "f64/f64",
+        );
+        let qb = q.mapv(f64::from);
+        check(
+            &m64.kneighbors((&q).into(), 5).unwrap(),
+            reference(&x64, &qb),
+            "f64/u8",
+        );
+        let m8 = KNeighborsClassifier::default()
+            .fit((&x).into(), &y)
+            .unwrap();
+        let xb = x.mapv(f64::from);
+        check(
+            &m8.kneighbors((&q64).into(), 5).unwrap(),
+            reference(&xb, &q64),
+            "u8/f64",
+        );
+        let xf = x.mapv(|v| f32::from(v) / 255.0);
+        let mf = KNeighborsClassifier::default()
+            .fit((&xf).into(), &y)
+            .unwrap();
+        let xf64 = xf.mapv(f64::from);
+        check(
+            &mf.kneighbors((&q64).into(), 5).unwrap(),
+            reference(&xf64, &q64),
+            "f32/f64",
+        );
+        let json = serde_json::to_string(&m64).unwrap();
+        let back: KNeighbors = serde_json::from_str(&json).unwrap();
+        assert_eq!(
+            back.predict((&q64).into()).unwrap(),
+            m64.predict((&q64).into()).unwrap()
+        );
+    }
+
     #[test]
     fn u8_and_f32_agree_and_bad_input_is_an_error() {
         let s = classify_datasets::mnist_sample().unwrap();
@@ -1539,6 +1734,8 @@ mod tests {
         let a = m.kneighbors((&q).into(), 5).unwrap();
         let b = mf.kneighbors((&q.mapv(f32::from)).into(), 5).unwrap();
         assert_eq!(a, b);
+        // Float queries of a byte model: the same neighbours and distances.
+        assert_eq!(m.kneighbors((&q.mapv(f32::from)).into(), 5).unwrap(), a);
         assert!(m.kneighbors((&q).into(), 501).is_err());
         assert!(matches!(
             m.predict((&arr2(&[[1u8, 2]])).into()),

@@ -3,13 +3,38 @@
 //! Parameters are plain values (`Clone`, serde) implementing [`Estimator`]; `fit` returns a
 //! fitted model; prediction never mutates it. Fitted models implement [`Classifier`]
 //! (sorted `classes`, `predict`) and, where they can, [`DecisionFunction`] and
-//! [`PredictProba`]. [`SgdClassifier`] also implements linfa's `Fit` and `PredictInplace`,
-//! so it works with `linfa::Dataset`.
+//! [`PredictProba`].
+//!
+//! Every estimator also implements linfa's `Fit` on a `linfa::Dataset` of `u8`, `f32` or
+//! `f64` records with targets of any label type (`usize`, `bool`, `String`, `&str`, …): the
+//! fitted [`Fitted`] model predicts those labels through linfa's `Predict`, and gives
+//! probabilities and scores with columns in the sorted labels' order (its [`LabelEncoder`]).
+//! linfa's `Predict` cannot return an error, so there a bad input panics with the typed
+//! error's message; `Fitted::try_predict` returns it. (Import either linfa's `Fit` or our
+//! [`Estimator`] in a scope, not both: both name their method `fit`.)
+//!
+//! ```
+//! use classify_models::RandomForestClassifier;
+//! use linfa::prelude::*;
+//! use ndarray::array;
+//!
+//! let x = array![[0.1, 0.0], [0.0, 0.2], [4.9, 5.0], [5.1, 5.2]];
+//! let labels = array!["ham", "ham", "spam", "spam"].mapv(String::from);
+//! let model = RandomForestClassifier::default().fit(&Dataset::new(x.clone(), labels))?;
+//! assert_eq!(model.predict(&x).to_vec(), ["ham", "ham", "spam", "spam"]);
+//! assert_eq!(model.classes(), ["ham", "spam"]);
+//! assert_eq!(model.predict_proba(&x)?.ncols(), 2);
+//! # Ok::<(), classify_models::Error>(())
+//! ```
 //!
 //! Decisions a user should know:
-//! - Input is [`Features`]: `u8` (raw pixels, read as they are, no conversion) or `f32`.
-//!   `f32` input with NaN or infinity is an error, as is a feature count at predict time
-//!   that differs from fit time.
+//! - Input is [`Features`]: `u8` (raw pixels, read as they are, no conversion), `f32` or
+//!   `f64`, any view (non-contiguous ones are copied once). NaN or infinity is an error, as
+//!   is a feature count at predict time that differs from fit time. On `f64`: the trees and
+//!   the forest read values as `f32` (scikit-learn's trees do too); SGD trains `f32` weights
+//!   on the values rounded to `f32`; k-NN, logistic regression and SVC compute in `f64`
+//!   (k-NN takes its pruned `f32` search when every value is an `f32` number, which gives
+//!   the same neighbours, and an exact brute-force `f64` search otherwise).
 //! - Labels are `usize`; `classes()` is sorted like scikit-learn's `classes_`. For two
 //!   classes the positive class is `classes()[1]` and the decision function has one column.
 //! - [`SgdClassifier`] follows scikit-learn 1.9's `SGDClassifier` (hinge / log / modified
@@ -69,10 +94,20 @@ pub use svm::{Gamma, Svc, SvcKernel, SvcModel};
 // The vocabulary every model speaks, from `classify-core`, so that depending on this crate
 // alone is enough to fit and predict.
 pub use classify_core::{
-    Classifier, Csr, DecisionFunction, Error, Estimator, Features, MultiOutputClassifier,
-    MultiOutputEstimator, OwnedFeatures, PredictProba, Result, Row,
+    Classifier, Csr, DecisionFunction, Error, Estimator, Features, Fitted, LabelEncoder,
+    MultiOutputClassifier, MultiOutputEstimator, OwnedFeatures, PredictProba, Result, Row,
 };
 pub use tree::{Criterion, DecisionTree, DecisionTreeClassifier, MaxFeatures};
+
+// linfa's `Fit` (and, through `Fitted`, `Predict`) for every estimator: `u8`, `f32` or `f64`
+// records, targets of any label type.
+classify_core::impl_linfa_fit!(SgdClassifier);
+classify_core::impl_linfa_fit!(DummyClassifier);
+classify_core::impl_linfa_fit!(KNeighborsClassifier);
+classify_core::impl_linfa_fit!(DecisionTreeClassifier);
+classify_core::impl_linfa_fit!(RandomForestClassifier);
+classify_core::impl_linfa_fit!(LogisticRegression);
+classify_core::impl_linfa_fit!(Svc);
 
 #[doc(hidden)]
 pub fn bench_dot(w: &[f32], x: Row<'_>) -> f32 {

@@ -181,7 +181,7 @@ impl LogisticRegression {
         self.check()?;
         let (classes, yi) = encode(y);
         if classes.len() < 2 {
-            return Err(Error::SingleClass(classes[0]));
+            return Err(Error::SingleClass(classes[0].to_string()));
         }
         let k = if classes.len() == 2 { 1 } else { classes.len() };
         let (n, d) = (x.n(), x.d());

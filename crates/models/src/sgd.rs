@@ -12,7 +12,7 @@ use crate::kernels::{axpy, axpy_centered, dot, dot_centered, prefetch, sq_norm};
 use classify_core::{
     argmax, check_targets, encode, Classifier, DecisionFunction, Estimator, PredictProba,
 };
-use classify_core::{check_features, with_valid, Features, Row, Standardization};
+use classify_core::{check_features, with_valid, with_valid_f32, Features, Row, Standardization};
 use classify_core::{Error, Result};
 
 /// The loss SGD minimises.
@@ -222,7 +222,9 @@ impl SgdClassifier {
         let sub: Vec<usize> = rows.iter().map(|&r| y[r]).collect();
         let (classes, index) = encode(&sub);
         if classes.len() < 2 {
-            return Err(Error::SingleClass(classes.first().copied().unwrap_or(0)));
+            return Err(Error::SingleClass(
+                classes.first().copied().unwrap_or(0).to_string(),
+            ));
         }
         let problems: Vec<usize> = if classes.len() == 2 {
             vec![1]
@@ -434,7 +436,7 @@ impl Estimator for SgdClassifier {
     /// Reads the rows in place: no copy of the training set.
     fn fit_rows(&self, x: Features<'_>, y: &[usize], rows: &[usize]) -> Result<Sgd> {
         check_rows(x, y, rows)?;
-        with_valid(x, |x| self.fit_impl(x, y, rows, View::Plain))
+        with_valid_f32(x, |x| self.fit_impl(x, y, rows, View::Plain))
     }
 
     /// Byte features are standardised on the fly: the rows stay bytes (a quarter of the
@@ -575,7 +577,8 @@ impl Classifier for Sgd {
 impl DecisionFunction for Sgd {
     fn decision_function(&self, x: Features<'_>) -> Result<Array2<f64>> {
         check_features(&x, self.n_features())?;
-        with_valid(x, |x| {
+        // `f64` rows are read as `f32`, as in training.
+        with_valid_f32(x, |x| {
             let k = self.coef.nrows();
             let mut out = Array2::<f64>::zeros((x.n_samples(), k));
             out.axis_iter_mut(ndarray::Axis(0))
@@ -636,47 +639,6 @@ impl Sgd {
     /// The parameters it was fitted with.
     pub fn params(&self) -> &SgdClassifier {
         &self.params
-    }
-}
-
-/// linfa's `Fit`, so `SgdClassifier` works with `linfa::Dataset` (`f32` records, `usize`
-/// targets).
-impl<D> linfa::traits::Fit<ndarray::ArrayBase<D, ndarray::Ix2>, ndarray::Array1<usize>, Error>
-    for SgdClassifier
-where
-    D: ndarray::Data<Elem = f32>,
-{
-    type Object = Sgd;
-
-    fn fit(
-        &self,
-        dataset: &linfa::DatasetBase<ndarray::ArrayBase<D, ndarray::Ix2>, ndarray::Array1<usize>>,
-    ) -> Result<Sgd> {
-        let y = dataset.targets.to_vec();
-        Estimator::fit(self, Features::F32(dataset.records.view()), &y)
-    }
-}
-
-/// linfa's `PredictInplace`: labels for `f32` records. Invalid input (wrong width, NaN)
-/// predicts the first class for every row; use [`Classifier::predict`] for the error.
-impl<D> linfa::traits::PredictInplace<ndarray::ArrayBase<D, ndarray::Ix2>, ndarray::Array1<usize>>
-    for Sgd
-where
-    D: ndarray::Data<Elem = f32>,
-{
-    fn predict_inplace(
-        &self,
-        x: &ndarray::ArrayBase<D, ndarray::Ix2>,
-        y: &mut ndarray::Array1<usize>,
-    ) {
-        let pred = self
-            .predict(Features::F32(x.view()))
-            .unwrap_or_else(|_| vec![self.classes[0]; x.nrows()]);
-        y.iter_mut().zip(pred).for_each(|(a, b)| *a = b);
-    }
-
-    fn default_target(&self, x: &ndarray::ArrayBase<D, ndarray::Ix2>) -> ndarray::Array1<usize> {
-        ndarray::Array1::zeros(x.nrows())
     }
 }
 
@@ -801,7 +763,7 @@ mod tests {
         let x = ndarray::arr2(&[[1u8, 2], [3, 4]]);
         assert!(matches!(
             SgdClassifier::default().fit((&x).into(), &[0, 0]),
-            Err(Error::SingleClass(0))
+            Err(Error::SingleClass(c)) if c == "0"
         ));
         assert!(matches!(
             SgdClassifier::default().fit((&x).into(), &[0]),

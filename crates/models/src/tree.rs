@@ -149,6 +149,8 @@ impl Tree {
             let v = match row {
                 Row::U8(r) => f64::from(r[node.feature as usize]),
                 Row::F32(r) => f64::from(r[node.feature as usize]),
+                // Read as `f32`, as the tree was grown.
+                Row::F64(r) => f64::from(r[node.feature as usize] as f32),
             };
             i = if v <= node.threshold {
                 node.left
@@ -205,7 +207,12 @@ impl Store<'_> {
 }
 
 /// Copies rows `rows` of `a` into `out`, transposed (column `j` at `j * rows.len()`).
-fn transpose_into<T: Copy + Default>(a: ndarray::ArrayView2<'_, T>, rows: &[usize], out: &mut [T]) {
+fn transpose_into<T: Copy + Default, U: Copy>(
+    a: ndarray::ArrayView2<'_, T>,
+    rows: &[usize],
+    out: &mut [U],
+    f: impl Fn(T) -> U,
+) {
     const BLOCK: usize = 16;
     let (n, d) = (rows.len(), a.ncols());
     if n == 0 || d == 0 {
@@ -224,7 +231,7 @@ fn transpose_into<T: Copy + Default>(a: ndarray::ArrayView2<'_, T>, rows: &[usiz
         }
         for (j, column) in out.chunks_exact_mut(n).enumerate() {
             for (i, o) in column[start..end].iter_mut().enumerate() {
-                *o = staged[i * d + j];
+                *o = f(staged[i * d + j]);
             }
         }
     }
@@ -241,12 +248,18 @@ impl<'a> Columns<'a> {
         let values = match x {
             Features::U8(a) => {
                 let mut data = HugeBytes::zeroed(n * a.ncols());
-                transpose_into(a, &rows, &mut data);
+                transpose_into(a, &rows, &mut data, |v| v);
                 Values::U8(Store::Owned(data))
             }
             Features::F32(a) => {
                 let mut data = vec![0.0; n * a.ncols()];
-                transpose_into(a, &rows, &mut data);
+                transpose_into(a, &rows, &mut data, |v| v);
+                Values::F32Owned(data)
+            }
+            // scikit-learn's trees read their input as `f32` (its `DTYPE`); so do ours.
+            Features::F64(a) => {
+                let mut data = vec![0.0; n * a.ncols()];
+                transpose_into(a, &rows, &mut data, |v| v as f32);
                 Values::F32Owned(data)
             }
         };
@@ -476,12 +489,17 @@ impl Grower<'_, '_> {
         let values = match source {
             Features::U8(a) => {
                 local.u8s.resize(m * a.ncols(), 0);
-                transpose_into(*a, &local.rows, &mut local.u8s);
+                transpose_into(*a, &local.rows, &mut local.u8s, |v| v);
                 Values::U8(Store::Borrowed(&local.u8s))
             }
             Features::F32(a) => {
                 local.f32s.resize(m * a.ncols(), 0.0);
-                transpose_into(*a, &local.rows, &mut local.f32s);
+                transpose_into(*a, &local.rows, &mut local.f32s, |v| v);
+                Values::F32(&local.f32s)
+            }
+            Features::F64(a) => {
+                local.f32s.resize(m * a.ncols(), 0.0);
+                transpose_into(*a, &local.rows, &mut local.f32s, |v| v as f32);
                 Values::F32(&local.f32s)
             }
         };

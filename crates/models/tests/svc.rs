@@ -152,7 +152,7 @@ fn bad_input_is_a_typed_error_and_models_serialise() {
     let svc = Svc::default();
     assert!(matches!(
         svc.fit((&x).into(), &[1, 1, 1, 1]),
-        Err(Error::SingleClass(1))
+        Err(Error::SingleClass(c)) if c == "1"
     ));
     assert!(matches!(
         svc.fit((&x).into(), &[1]),
@@ -205,7 +205,7 @@ fn agrees_with_linfa_svm() {
         .iter()
         .map(|&l| usize::from(l == 5))
         .collect();
-    let ours = Svc::default().fit((&x).into(), &y).unwrap();
+    let ours = Estimator::fit(&Svc::default(), (&x).into(), &y).unwrap();
     let gamma = ours.gamma().unwrap();
     let xf = x.mapv(f64::from);
     let positive: Vec<bool> = y.iter().map(|&v| v == 0).collect();

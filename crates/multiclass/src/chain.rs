@@ -71,49 +71,45 @@ impl<M> ClassifierChainModel<M> {
     }
 }
 
-/// Features followed by label columns, as one matrix (`u8` stays `u8` when labels fit).
-enum Augmented {
-    U8(Array2<u8>),
-    F32(Array2<f32>),
-}
+/// Features followed by label columns, as one matrix: `u8` stays `u8` when the labels fit,
+/// `f64` stays `f64`, anything else becomes `f32`.
+struct Augmented(OwnedFeatures);
 
 impl Augmented {
     fn new(x: Features<'_>, extra: usize, labels_fit_u8: bool) -> Augmented {
-        let (n, d) = (x.n_samples(), x.n_features());
-        match x {
-            Features::U8(a) if labels_fit_u8 => {
-                let mut out = Array2::zeros((n, d + extra));
-                out.slice_mut(s![.., ..d]).assign(&a);
-                Augmented::U8(out)
-            }
-            _ => {
-                let mut out = Array2::zeros((n, d + extra));
-                out.slice_mut(s![.., ..d]).assign(&x.to_f32());
-                Augmented::F32(out)
-            }
+        fn widened<T: Copy + Default>(a: ArrayView2<'_, T>, extra: usize) -> Array2<T> {
+            let (n, d) = a.dim();
+            let mut out = Array2::from_elem((n, d + extra), T::default());
+            out.slice_mut(s![.., ..d]).assign(&a);
+            out
         }
+        Augmented(match x {
+            Features::U8(a) if labels_fit_u8 => OwnedFeatures::U8(widened(a, extra)),
+            Features::F64(a) => OwnedFeatures::F64(widened(a, extra)),
+            _ => OwnedFeatures::F32(widened(x.to_f32().view(), extra)),
+        })
     }
 
     fn set_column(&mut self, j: usize, values: &[usize]) {
-        match self {
-            Augmented::U8(a) => a
-                .column_mut(j)
+        fn set<T>(a: &mut Array2<T>, j: usize, values: &[usize], f: impl Fn(usize) -> T) {
+            a.column_mut(j)
                 .iter_mut()
                 .zip(values)
-                .for_each(|(o, &v)| *o = v as u8),
-            Augmented::F32(a) => a
-                .column_mut(j)
-                .iter_mut()
-                .zip(values)
-                .for_each(|(o, &v)| *o = v as f32),
+                .for_each(|(o, &v)| *o = f(v));
+        }
+        match &mut self.0 {
+            OwnedFeatures::U8(a) => set(a, j, values, |v| v as u8),
+            OwnedFeatures::F32(a) => set(a, j, values, |v| v as f32),
+            OwnedFeatures::F64(a) => set(a, j, values, |v| v as f64),
         }
     }
 
     /// The first `cols` columns, contiguous.
     fn head(&self, cols: usize) -> OwnedFeatures {
-        match self {
-            Augmented::U8(a) => OwnedFeatures::U8(a.slice(s![.., ..cols]).to_owned()),
-            Augmented::F32(a) => OwnedFeatures::F32(a.slice(s![.., ..cols]).to_owned()),
+        match &self.0 {
+            OwnedFeatures::U8(a) => OwnedFeatures::U8(a.slice(s![.., ..cols]).to_owned()),
+            OwnedFeatures::F32(a) => OwnedFeatures::F32(a.slice(s![.., ..cols]).to_owned()),
+            OwnedFeatures::F64(a) => OwnedFeatures::F64(a.slice(s![.., ..cols]).to_owned()),
         }
     }
 }

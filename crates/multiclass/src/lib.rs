@@ -38,3 +38,7 @@ pub use classify_core::ovr_decision_function;
 pub use multioutput::{MultiOutput, MultiOutputModel};
 pub use ovo::{OneVsOne, OneVsOneModel};
 pub use ovr::{OneVsRest, OneVsRestModel};
+
+// linfa's `Fit` for the single-target strategies, over any estimator.
+classify_core::impl_linfa_fit!(<E: classify_core::Estimator> OneVsRest<E>);
+classify_core::impl_linfa_fit!(<E: classify_core::Estimator> OneVsOne<E>);

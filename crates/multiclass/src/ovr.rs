@@ -73,7 +73,7 @@ pub(crate) fn classes_of(x: Features<'_>, y: &[usize]) -> Result<(Vec<usize>, Ve
     classes.dedup();
     match classes.len() {
         0 => return Err(Error::Empty("no samples")),
-        1 => return Err(Error::SingleClass(classes[0])),
+        1 => return Err(Error::SingleClass(classes[0].to_string())),
         _ => {}
     }
     let index = y

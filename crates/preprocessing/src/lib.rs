@@ -44,6 +44,9 @@ mod transform;
 pub use error::{Error, Result};
 pub use pipeline::{cross_val_accuracy, FittedPipeline, Pipeline};
 pub use scaler::{FittedScaler, Scaled, ScaledModel, StandardScaler};
+
+// linfa's `Fit` for a scaled estimator.
+classify_core::impl_linfa_fit!(<E: classify_core::Estimator> Scaled<E>);
 pub use table::{Column, Table};
 pub use text::{email_text, email_to_words, EmailOptions, Vocabulary};
 pub use transform::{

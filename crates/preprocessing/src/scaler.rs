@@ -71,18 +71,7 @@ impl StandardScaler {
 }
 
 fn add_row(acc: &mut [f64], row: Row<'_>, f: impl Fn(f64, usize) -> f64) {
-    match row {
-        Row::U8(r) => {
-            for (j, (a, &v)) in acc.iter_mut().zip(r).enumerate() {
-                *a += f(f64::from(v), j);
-            }
-        }
-        Row::F32(r) => {
-            for (j, (a, &v)) in acc.iter_mut().zip(r).enumerate() {
-                *a += f(f64::from(v), j);
-            }
-        }
-    }
+    row.for_each_f64(|j, v| acc[j] += f(v, j));
 }
 
 impl FittedScaler {
@@ -103,18 +92,8 @@ impl FittedScaler {
             let mut out = Array2::<f32>::zeros((n, d));
             for (i, mut row) in out.rows_mut().into_iter().enumerate() {
                 let dst = row.as_slice_mut().expect("fresh array is contiguous");
-                match x.row(i) {
-                    Row::U8(r) => {
-                        for j in 0..d {
-                            dst[j] = ((f64::from(r[j]) - self.mean[j]) * inv[j]) as f32;
-                        }
-                    }
-                    Row::F32(r) => {
-                        for j in 0..d {
-                            dst[j] = ((f64::from(r[j]) - self.mean[j]) * inv[j]) as f32;
-                        }
-                    }
-                }
+                x.row(i)
+                    .for_each_f64(|j, v| dst[j] = ((v - self.mean[j]) * inv[j]) as f32);
             }
             Ok(out)
         })

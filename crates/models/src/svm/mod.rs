@@ -213,6 +213,7 @@ fn variance(x: Features<'_>) -> f64 {
         match x {
             Features::U8(a) => f64::from(a.as_slice().expect("standard layout")[i]),
             Features::F32(a) => f64::from(a.as_slice().expect("standard layout")[i]),
+            Features::F64(a) => a.as_slice().expect("standard layout")[i],
         }
     };
     let mean = kernel::numpy_sum(n, &value) / n as f64;
@@ -237,6 +238,7 @@ impl Estimator for Svc {
             let floats;
             let rows = match x {
                 Features::U8(a) => Rows::U8(a.reborrow()),
+                Features::F64(a) => Rows::F64(a.reborrow()),
                 Features::F32(_) => {
                     floats = x.to_f64();
                     Rows::F64(floats.view())
@@ -245,7 +247,7 @@ impl Estimator for Svc {
             let kernel = Kernel::new(rows, kind);
             let (classes, yi) = encode(y);
             if classes.len() < 2 {
-                return Err(Error::SingleClass(classes[0]));
+                return Err(Error::SingleClass(classes[0].to_string()));
             }
             let k = classes.len();
             // libsvm's layout: each class's rows in training order.

@@ -9,7 +9,9 @@ use std::hint::black_box;
 use std::path::PathBuf;
 
 use classify::datasets::idx;
-use classify::models::{Estimator, KNeighborsClassifier, RandomForestClassifier, SgdClassifier};
+use classify::models::{
+    Algorithm, Estimator, KNeighborsClassifier, RandomForestClassifier, SgdClassifier,
+};
 use classify::selection::{cross_val_predict_proba, cross_val_score, Cv, Scoring};
 use criterion::{criterion_group, criterion_main, Criterion};
 
@@ -112,5 +114,40 @@ fn forest(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, sgd, knn, forest);
+/// The neighbours of 1,000 queries among `n` rows of `d` uniform `f64` features (a fixed
+/// linear-congruential draw, so every run searches the same points), by each algorithm:
+/// `cargo bench --bench models -- knn_algorithm`.
+fn knn_algorithm(c: &mut Criterion) {
+    let draw = |rows: usize, d: usize, seed: u64| {
+        let mut state = seed;
+        ndarray::Array2::from_shape_simple_fn((rows, d), || {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (state >> 11) as f64 / (1u64 << 53) as f64
+        })
+    };
+    let mut group = c.benchmark_group("knn_algorithm");
+    group.sample_size(10);
+    for n in [1_000, 4_096, 20_000] {
+        for d in [2, 4, 8, 16] {
+            let (x, q) = (draw(n, d, 1), draw(1000, d, 2));
+            let y: Vec<usize> = (0..n).map(|i| i % 2).collect();
+            for algorithm in [Algorithm::Brute, Algorithm::KdTree, Algorithm::BallTree] {
+                let model = KNeighborsClassifier {
+                    algorithm,
+                    ..Default::default()
+                }
+                .fit((&x).into(), &y)
+                .expect("fit");
+                group.bench_function(format!("{algorithm:?}/n{n}/d{d}"), |b| {
+                    b.iter(|| black_box(model.kneighbors((&q).into(), 5).expect("search")))
+                });
+            }
+        }
+    }
+    group.finish();
+}
+
+criterion_group!(benches, sgd, knn, forest, knn_algorithm);
 criterion_main!(benches);

@@ -230,6 +230,11 @@ fn knn() {
         check("k-NN", &e);
         check_proba("k-NN", &e);
     }
+    let tree = KNeighborsClassifier {
+        algorithm: classify::models::Algorithm::BallTree,
+        ..Default::default()
+    };
+    check("k-NN ball tree", &tree);
 }
 
 #[test]

@@ -1,7 +1,7 @@
 //! `classify knn`: k-nearest neighbours on the test set.
 
 use classify_metrics::accuracy_score;
-use classify_models::{Classifier, Estimator, KNeighborsClassifier, Weights};
+use classify_models::{Classifier, Estimator};
 use serde::Serialize;
 
 use crate::args::{Common, KnnWeights};
@@ -41,13 +41,7 @@ pub fn knn(common: &Common, k: usize, weights: KnnWeights) -> anyhow::Result<()>
         );
     }
     let y: Vec<usize> = train.target.iter().map(|&l| usize::from(l)).collect();
-    let params = KNeighborsClassifier {
-        n_neighbors: k,
-        weights: match weights {
-            KnnWeights::Uniform => Weights::Uniform,
-            KnnWeights::Distance => Weights::Distance,
-        },
-    };
+    let params = weights.knn(k);
     let bar = spinner(
         common,
         &format!(
@@ -72,10 +66,7 @@ pub fn knn(common: &Common, k: usize, weights: KnnWeights) -> anyhow::Result<()>
         n_train: y.len(),
         n_test: truth.len(),
         k,
-        weights: match weights {
-            KnnWeights::Uniform => "uniform",
-            KnnWeights::Distance => "distance",
-        },
+        weights: weights.name(),
         test_accuracy: accuracy_score(&truth, &pred, None)?,
         seconds,
         image: Explained {

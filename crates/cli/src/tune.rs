@@ -35,6 +35,7 @@ fn knn_from(p: &Params) -> classify_selection::Result<KNeighborsClassifier> {
             "distance" => Weights::Distance,
             other => return Err(Error::InvalidGrid(format!("weights = {other}"))),
         },
+        ..Default::default()
     })
 }
 
@@ -140,13 +141,7 @@ struct AugmentReport {
 pub fn augment(common: &Common, k: usize, weights: KnnWeights) -> anyhow::Result<()> {
     let data = load(common)?;
     let (train, test) = (&data.train, &data.test);
-    let params = KNeighborsClassifier {
-        n_neighbors: k,
-        weights: match weights {
-            KnnWeights::Uniform => Weights::Uniform,
-            KnnWeights::Distance => Weights::Distance,
-        },
-    };
+    let params = weights.knn(k);
     let truth: Vec<usize> = test.target.iter().map(|&l| usize::from(l)).collect();
     let bar = spinner(
         common,
@@ -171,10 +166,7 @@ pub fn augment(common: &Common, k: usize, weights: KnnWeights) -> anyhow::Result
     let report = AugmentReport {
         dataset: data.name.clone(),
         k,
-        weights: match weights {
-            KnnWeights::Uniform => "uniform",
-            KnnWeights::Distance => "distance",
-        },
+        weights: weights.name(),
         n_train: train.n_samples(),
         n_augmented: x5.nrows(),
         n_test: truth.len(),

@@ -59,6 +59,7 @@ fn params(run: &Value) -> KNeighborsClassifier {
     KNeighborsClassifier {
         n_neighbors: run["k"].as_u64().unwrap() as usize,
         weights,
+        ..Default::default()
     }
 }
 

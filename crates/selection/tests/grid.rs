@@ -13,6 +13,7 @@ fn knn(p: &Params) -> classify_selection::Result<KNeighborsClassifier> {
             "distance" => Weights::Distance,
             other => return Err(Error::InvalidGrid(format!("weights {other}"))),
         },
+        ..Default::default()
     })
 }
 

@@ -308,3 +308,71 @@ fn strategy_wrappers() {
     check_single_class("one-vs-one", &OneVsOne::new(sgd), false);
     check("scaled SGD", &Scaled::new(sgd));
 }
+
+/// A parameter out of its domain: `validate` says so before any data, and `fit` returns the
+/// same error.
+fn check_invalid<E: Estimator>(name: &str, est: &E) {
+    use classify::models::Error;
+    let (x, y, _) = data();
+    let before = est.validate();
+    assert!(
+        matches!(before, Err(Error::InvalidParameter(_))),
+        "{name}: validate gave {before:?}"
+    );
+    let fitted = est.fit((&x).into(), &y).err().map(|e| e.to_string());
+    assert_eq!(
+        fitted,
+        before.err().map(|e| e.to_string()),
+        "{name}: fit and validate disagree"
+    );
+}
+
+#[test]
+fn parameters_validate_themselves() {
+    let sgd = SgdClassifier {
+        alpha: 0.0,
+        ..Default::default()
+    };
+    check_invalid("sgd", &sgd);
+    check_invalid(
+        "logistic",
+        &LogisticRegression {
+            c: -1.0,
+            ..Default::default()
+        },
+    );
+    check_invalid(
+        "svc",
+        &Svc {
+            cache_size: 0.0,
+            ..Default::default()
+        },
+    );
+    check_invalid(
+        "k-NN",
+        &KNeighborsClassifier {
+            n_neighbors: 0,
+            ..Default::default()
+        },
+    );
+    check_invalid(
+        "tree",
+        &DecisionTreeClassifier {
+            min_samples_split: 1,
+            ..Default::default()
+        },
+    );
+    check_invalid(
+        "forest",
+        &RandomForestClassifier {
+            n_estimators: 0,
+            ..Default::default()
+        },
+    );
+    check_invalid("ovr", &OneVsRest::new(sgd));
+    check_invalid("ovo", &OneVsOne::new(sgd));
+    check_invalid("scaled", &Scaled::new(sgd));
+    assert!(SgdClassifier::default().validate().is_ok());
+    assert!(RandomForestClassifier::default().validate().is_ok());
+    assert!(Svc::default().validate().is_ok());
+}

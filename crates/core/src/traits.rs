@@ -19,6 +19,14 @@ pub trait Estimator: Clone + Send + Sync {
     /// The fitted model.
     type Model: Classifier;
 
+    /// Checks the parameters on their own, before any data: the error `fit` would return
+    /// for them ([`Error::InvalidParameter`]). Every `fit` starts with it; grid search runs
+    /// it on every candidate before fitting any. Parameters valid only for some data (a
+    /// `k` larger than the training set) are checked by `fit`.
+    fn validate(&self) -> Result<()> {
+        Ok(())
+    }
+
     /// Fits on every row of `x` with labels `y` (one per row).
     fn fit(&self, x: Features<'_>, y: &[usize]) -> Result<Self::Model>;
 

@@ -78,32 +78,33 @@
 //! # Ok::<(), classify_models::Error>(())
 //! ```
 
-mod dummy;
-mod forest;
+// Modules as scikit-learn's: `sklearn.dummy`, `sklearn.linear_model`, `sklearn.neighbors`,
+// `sklearn.svm`, `sklearn.tree` (with the forest, `sklearn.ensemble`'s); every estimator is
+// also at the crate root.
+pub mod dummy;
 mod huge;
 mod kernels;
-mod knn;
-mod logistic;
-mod projection;
-mod sgd;
-mod svm;
-mod tree;
+pub mod linear_model;
+pub mod neighbors;
+pub mod svm;
+pub mod tree;
 
 pub use dummy::{Dummy, DummyClassifier, DummyStrategy};
-pub use forest::{RandomForest, RandomForestClassifier};
-pub use knn::{
+pub use linear_model::{Logistic, LogisticRegression, Loss, Sgd, SgdClassifier};
+pub use neighbors::{
     Algorithm, KNeighbors, KNeighborsClassifier, KNeighborsMultiOutput, Neighbors, Weights,
 };
-pub use logistic::{Logistic, LogisticRegression};
-pub use sgd::{Loss, Sgd, SgdClassifier};
 pub use svm::{Gamma, Svc, SvcKernel, SvcModel};
+pub use tree::{
+    Criterion, DecisionTree, DecisionTreeClassifier, MaxFeatures, RandomForest,
+    RandomForestClassifier,
+};
 // The vocabulary every model speaks, from `classify-core`, so that depending on this crate
 // alone is enough to fit and predict.
 pub use classify_core::{
     Classifier, Csr, DecisionFunction, Error, Estimator, Features, Fitted, LabelEncoder,
     MultiOutputClassifier, MultiOutputEstimator, OwnedFeatures, PredictProba, Result, Row,
 };
-pub use tree::{Criterion, DecisionTree, DecisionTreeClassifier, MaxFeatures};
 
 // linfa's `Fit` (and, through `Fitted`, `Predict`) for every estimator: `u8`, `f32` or `f64`
 // records, targets of any label type.

@@ -41,6 +41,10 @@ where
 {
     type Model = OneVsOneModel<E::Model>;
 
+    fn validate(&self) -> Result<()> {
+        self.estimator.validate()
+    }
+
     fn fit(&self, x: Features<'_>, y: &[usize]) -> Result<Self::Model> {
         let (classes, index) = classes_of(x, y)?;
         let k = classes.len();

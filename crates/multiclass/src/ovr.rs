@@ -37,6 +37,10 @@ where
 {
     type Model = OneVsRestModel<E::Model>;
 
+    fn validate(&self) -> Result<()> {
+        self.estimator.validate()
+    }
+
     fn fit(&self, x: Features<'_>, y: &[usize]) -> Result<Self::Model> {
         let (classes, index) = classes_of(x, y)?;
         // Two classes: one model of classes[1] against classes[0].

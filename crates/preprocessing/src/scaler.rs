@@ -159,6 +159,10 @@ pub struct ScaledModel<M> {
 impl<E: classify_core::Estimator> classify_core::Estimator for Scaled<E> {
     type Model = ScaledModel<E::Model>;
 
+    fn validate(&self) -> Result<()> {
+        self.estimator.validate()
+    }
+
     fn fit(&self, x: Features<'_>, y: &[usize]) -> Result<Self::Model> {
         classify_core::check_targets(x.n_samples(), y.len())?;
         let scaler = self.scaler.fit(x)?;

@@ -214,6 +214,10 @@ where
 {
     let points = grid.candidates()?;
     let estimators: Vec<E> = points.iter().map(&build).collect::<Result<_>>()?;
+    // Every candidate's parameters before any fit: a bad point fails at once.
+    for e in &estimators {
+        e.validate()?;
+    }
     if x.n_samples() != y.len() {
         return Err(Error::Model(classify_core::Error::LengthMismatch {
             rows: x.n_samples(),

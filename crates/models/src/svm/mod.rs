@@ -2,7 +2,7 @@
 //! one-vs-one for more than two classes, Platt-scaled probabilities from internal
 //! cross-validation.
 //!
-//! Each binary problem is solved by our port of libsvm's SMO solver ([`smo`]): the same
+//! Each binary problem is solved by our port of libsvm's SMO solver (its `smo` module): the same
 //! working-set selection, shrinking and stopping rule as scikit-learn's, with kernel rows
 //! computed on demand (integer dot products for `u8` pixels) into a cache bounded by
 //! `cache_size` megabytes, so memory never grows with n². Problems are laid out as libsvm
@@ -137,25 +137,6 @@ pub struct SvcModel {
 }
 
 impl Svc {
-    fn check(&self) -> Result<()> {
-        if !(self.c > 0.0 && self.c.is_finite()) {
-            return Err(Error::InvalidParameter(format!(
-                "C must be positive, got {}",
-                self.c
-            )));
-        }
-        if self.tol.is_nan() || self.tol <= 0.0 {
-            return Err(Error::InvalidParameter("tol must be positive".into()));
-        }
-        if !(self.cache_size > 0.0 && self.cache_size.is_finite()) {
-            return Err(Error::InvalidParameter(format!(
-                "cache_size must be a positive number of megabytes, got {}",
-                self.cache_size
-            )));
-        }
-        Ok(())
-    }
-
     fn resolve(&self, x: Features<'_>) -> Result<Resolved> {
         let d = x.n_features() as f64;
         let gamma = |g: Gamma| -> Result<f64> {
@@ -230,9 +211,29 @@ type FittedPair = (Vec<usize>, Vec<f64>, f64, Option<(f64, f64)>, usize);
 impl Estimator for Svc {
     type Model = SvcModel;
 
+    /// The parameters' domains, checked before any data is read.
+    fn validate(&self) -> Result<()> {
+        if !(self.c > 0.0 && self.c.is_finite()) {
+            return Err(Error::InvalidParameter(format!(
+                "C must be positive, got {}",
+                self.c
+            )));
+        }
+        if self.tol.is_nan() || self.tol <= 0.0 {
+            return Err(Error::InvalidParameter("tol must be positive".into()));
+        }
+        if !(self.cache_size > 0.0 && self.cache_size.is_finite()) {
+            return Err(Error::InvalidParameter(format!(
+                "cache_size must be a positive number of megabytes, got {}",
+                self.cache_size
+            )));
+        }
+        Ok(())
+    }
+
     fn fit(&self, x: Features<'_>, y: &[usize]) -> Result<SvcModel> {
         check_targets(x.n_samples(), y.len())?;
-        self.check()?;
+        self.validate()?;
         with_valid(x, |x| {
             let kind = self.resolve(x)?;
             let floats;
@@ -560,7 +561,7 @@ impl Classifier for SvcModel {
 impl DecisionFunction for SvcModel {
     /// Two classes: one column, positive for `classes()[1]`. More: scikit-learn's default
     /// `decision_function_shape="ovr"` scores from the one-vs-one votes
-    /// ([`ovr_decision_function`](classify_core::ovr_decision_function)).
+    /// ([`ovr_decision_function`]).
     fn decision_function(&self, x: Features<'_>) -> Result<Array2<f64>> {
         let dec = self.decision_function_ovo(x)?;
         if self.classes.len() == 2 {

@@ -155,19 +155,6 @@ impl Design for Csr {
 }
 
 impl LogisticRegression {
-    fn check(&self) -> Result<()> {
-        if !(self.c > 0.0 && self.c.is_finite()) {
-            return Err(Error::InvalidParameter(format!(
-                "C must be positive, got {}",
-                self.c
-            )));
-        }
-        if self.tol.is_nan() || self.tol <= 0.0 {
-            return Err(Error::InvalidParameter("tol must be positive".into()));
-        }
-        Ok(())
-    }
-
     /// Fits on sparse rows (a word-count matrix, say).
     pub fn fit_sparse(&self, x: &Csr, y: &[usize]) -> Result<Logistic> {
         check_targets(x.n_rows(), y.len())?;
@@ -178,7 +165,7 @@ impl LogisticRegression {
     }
 
     fn solve(&self, x: &dyn Design, y: &[usize]) -> Result<Logistic> {
-        self.check()?;
+        self.validate()?;
         let (classes, yi) = encode(y);
         if classes.len() < 2 {
             return Err(Error::SingleClass(classes[0].to_string()));
@@ -342,6 +329,20 @@ fn lbfgs(
 
 impl Estimator for LogisticRegression {
     type Model = Logistic;
+
+    /// The parameters' domains, checked before any data is read.
+    fn validate(&self) -> Result<()> {
+        if !(self.c > 0.0 && self.c.is_finite()) {
+            return Err(Error::InvalidParameter(format!(
+                "C must be positive, got {}",
+                self.c
+            )));
+        }
+        if self.tol.is_nan() || self.tol <= 0.0 {
+            return Err(Error::InvalidParameter("tol must be positive".into()));
+        }
+        Ok(())
+    }
 
     fn fit(&self, x: Features<'_>, y: &[usize]) -> Result<Logistic> {
         check_targets(x.n_samples(), y.len())?;

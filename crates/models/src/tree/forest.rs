@@ -83,11 +83,7 @@ impl RandomForestClassifier {
         y: &[usize],
         n_features: usize,
     ) -> Result<RandomForest> {
-        if self.n_estimators == 0 {
-            return Err(crate::Error::InvalidParameter(
-                "n_estimators must be at least 1".into(),
-            ));
-        }
+        self.validate()?;
         let cfg = Grow::new(&self.tree_params(), n_features)?;
         let (classes, yi) = encode_targets(y);
         let n = yi.len();
@@ -120,6 +116,16 @@ impl RandomForestClassifier {
 
 impl Estimator for RandomForestClassifier {
     type Model = RandomForest;
+
+    /// The parameters' domains (the trees' too), checked before any data is read.
+    fn validate(&self) -> Result<()> {
+        if self.n_estimators == 0 {
+            return Err(crate::Error::InvalidParameter(
+                "n_estimators must be at least 1".into(),
+            ));
+        }
+        self.tree_params().validate()
+    }
 
     fn fit(&self, x: Features<'_>, y: &[usize]) -> Result<RandomForest> {
         check_fit(&x, y)?;

@@ -6,7 +6,9 @@ use ndarray::Array2;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::projection::{Bound, Projected, Value, TILE};
+mod projection;
+
+use self::projection::{Bound, Projected, Value, TILE};
 use classify_core::{check_features, with_valid, Features, OwnedFeatures, Row};
 use classify_core::{check_targets, encode, top_classes, Classifier, Estimator, PredictProba};
 use classify_core::{Error, Result};
@@ -241,6 +243,16 @@ pub struct Neighbors {
 impl Estimator for KNeighborsClassifier {
     type Model = KNeighbors;
 
+    /// At least one neighbour (no more than the training rows: checked by `fit`).
+    fn validate(&self) -> Result<()> {
+        if self.n_neighbors == 0 {
+            return Err(Error::InvalidParameter(
+                "n_neighbors must be at least 1".into(),
+            ));
+        }
+        Ok(())
+    }
+
     fn fit(&self, x: Features<'_>, y: &[usize]) -> Result<KNeighbors> {
         Ok(Self::fit_all(std::slice::from_ref(self), x, y)?.remove(0))
     }
@@ -268,11 +280,7 @@ impl KNeighborsClassifier {
             return Err(Error::Empty("no samples"));
         }
         for e in estimators {
-            if e.n_neighbors == 0 {
-                return Err(Error::InvalidParameter(
-                    "n_neighbors must be at least 1".into(),
-                ));
-            }
+            e.validate()?;
             if e.n_neighbors > x.n_samples() {
                 return Err(Error::InvalidParameter(format!(
                     "n_neighbors = {} but only {} training samples",

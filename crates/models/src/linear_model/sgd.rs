@@ -156,32 +156,6 @@ pub struct Sgd {
 }
 
 impl SgdClassifier {
-    fn check(&self) -> Result<()> {
-        if !(self.alpha > 0.0 && self.alpha.is_finite()) {
-            return Err(Error::InvalidParameter(format!(
-                "alpha must be positive, got {}",
-                self.alpha
-            )));
-        }
-        if !(0.0..=1.0).contains(&self.l1_ratio) {
-            return Err(Error::InvalidParameter(format!(
-                "l1_ratio must be in [0, 1], got {}",
-                self.l1_ratio
-            )));
-        }
-        if self.max_iter == 0 {
-            return Err(Error::InvalidParameter(
-                "max_iter must be at least 1".into(),
-            ));
-        }
-        if self.n_iter_no_change == 0 {
-            return Err(Error::InvalidParameter(
-                "n_iter_no_change must be at least 1".into(),
-            ));
-        }
-        Ok(())
-    }
-
     fn fit_impl(
         &self,
         x: Features<'_>,
@@ -189,7 +163,7 @@ impl SgdClassifier {
         rows: &[usize],
         view: View<'_>,
     ) -> Result<Sgd> {
-        self.check()?;
+        self.validate()?;
         // Epochs visit rows in random order, so each row costs cache and TLB misses. Large
         // `u8` training sets are first gathered into memory backed by huge pages, where the
         // same walk costs fewer misses (measured: 7.6 → 6.9 ms per epoch on 60,000 × 784).
@@ -427,6 +401,33 @@ const PREFETCH_AHEAD: usize = 6;
 
 impl Estimator for SgdClassifier {
     type Model = Sgd;
+
+    /// The parameters' domains, checked before any data is read.
+    fn validate(&self) -> Result<()> {
+        if !(self.alpha > 0.0 && self.alpha.is_finite()) {
+            return Err(Error::InvalidParameter(format!(
+                "alpha must be positive, got {}",
+                self.alpha
+            )));
+        }
+        if !(0.0..=1.0).contains(&self.l1_ratio) {
+            return Err(Error::InvalidParameter(format!(
+                "l1_ratio must be in [0, 1], got {}",
+                self.l1_ratio
+            )));
+        }
+        if self.max_iter == 0 {
+            return Err(Error::InvalidParameter(
+                "max_iter must be at least 1".into(),
+            ));
+        }
+        if self.n_iter_no_change == 0 {
+            return Err(Error::InvalidParameter(
+                "n_iter_no_change must be at least 1".into(),
+            ));
+        }
+        Ok(())
+    }
 
     fn fit(&self, x: Features<'_>, y: &[usize]) -> Result<Sgd> {
         let rows: Vec<usize> = (0..x.n_samples()).collect();

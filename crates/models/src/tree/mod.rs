@@ -1,5 +1,6 @@
-//! Decision trees (scikit-learn's `DecisionTreeClassifier`): best splits on Gini or entropy,
-//! grown depth first, leaves holding class distributions.
+//! Decision trees and random forests (scikit-learn's `DecisionTreeClassifier` and
+//! `RandomForestClassifier`): best splits on Gini or entropy, grown depth first, leaves
+//! holding class distributions; a forest averages the probabilities of bootstrapped trees.
 //!
 //! Splits are exact. For `u8` features a node's candidate splits come from a 256-bin class
 //! histogram (one pass over the node's samples); small nodes and `f32` features sort the
@@ -10,6 +11,10 @@ use ndarray::Array2;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
+
+mod forest;
+
+pub use forest::{RandomForest, RandomForestClassifier};
 
 use crate::huge::HugeBytes;
 use classify_core::{check_features, with_valid, Features, Row};
@@ -313,21 +318,7 @@ pub(crate) struct Grow {
 
 impl Grow {
     pub(crate) fn new(p: &DecisionTreeClassifier, n_features: usize) -> Result<Grow> {
-        if p.min_samples_split < 2 {
-            return Err(Error::InvalidParameter(
-                "min_samples_split must be at least 2".into(),
-            ));
-        }
-        if p.min_samples_leaf < 1 {
-            return Err(Error::InvalidParameter(
-                "min_samples_leaf must be at least 1".into(),
-            ));
-        }
-        if p.max_depth == Some(0) {
-            return Err(Error::InvalidParameter(
-                "max_depth must be at least 1".into(),
-            ));
-        }
+        p.validate()?;
         Ok(Grow {
             criterion: p.criterion,
             max_depth: p.max_depth.unwrap_or(usize::MAX),
@@ -873,6 +864,34 @@ pub(crate) fn check_fit(x: &Features<'_>, y: &[usize]) -> Result<()> {
 
 impl Estimator for DecisionTreeClassifier {
     type Model = DecisionTree;
+
+    /// The parameters' domains, checked before any data is read.
+    fn validate(&self) -> Result<()> {
+        if self.min_samples_split < 2 {
+            return Err(Error::InvalidParameter(
+                "min_samples_split must be at least 2".into(),
+            ));
+        }
+        if self.min_samples_leaf < 1 {
+            return Err(Error::InvalidParameter(
+                "min_samples_leaf must be at least 1".into(),
+            ));
+        }
+        if self.max_depth == Some(0) {
+            return Err(Error::InvalidParameter(
+                "max_depth must be at least 1".into(),
+            ));
+        }
+        match self.max_features {
+            MaxFeatures::Fraction(f) if !(f > 0.0 && f <= 1.0) => Err(Error::InvalidParameter(
+                format!("max_features fraction {f} must be in (0, 1]"),
+            )),
+            MaxFeatures::Count(0) => Err(Error::InvalidParameter(
+                "max_features must be at least 1".into(),
+            )),
+            _ => Ok(()),
+        }
+    }
 
     fn fit(&self, x: Features<'_>, y: &[usize]) -> Result<DecisionTree> {
         check_fit(&x, y)?;

@@ -2,11 +2,12 @@
 //! linfa's own k-fold iteration; the same predictions as the native API, typed errors.
 
 use classify::core::{Estimator, Fitted};
+use classify::core::{FittedMulti, MultiOutputClassifier, MultiOutputEstimator};
 use classify::models::{
     Classifier, DecisionTreeClassifier, DummyClassifier, KNeighborsClassifier, LogisticRegression,
     PredictProba, RandomForestClassifier, SgdClassifier, Svc,
 };
-use classify::multiclass::{OneVsOne, OneVsRest};
+use classify::multiclass::{ClassifierChain, MultiOutput, OneVsOne, OneVsRest};
 use classify::preprocessing::Scaled;
 use linfa::prelude::{Fit, Predict};
 use linfa::Dataset;
@@ -256,6 +257,53 @@ fn bad_datasets_are_typed_errors_through_linfa() {
             .unwrap()
             .map(|l| l.to_string())
             .to_vec()
+    );
+}
+
+/// Multi-output wrappers on 2-D targets of strings: each column's labels sorted on their own,
+/// the native model's predictions named, and the error types.
+#[test]
+fn multi_output_wrappers_fit_2d_targets() {
+    fn same<E>(name: &str, est: &E)
+    where
+        E: MultiOutputEstimator
+            + Fit<
+                Array2<f64>,
+                Array2<&'static str>,
+                classify::core::Error,
+                Object = FittedMulti<E::Model, &'static str>,
+            >,
+    {
+        let (x, _, y, q) = data();
+        // Columns: "big" for nine, "small" otherwise; "odd" for five and nine, "even" for two.
+        let names = |c: usize| [["small", "odd"], ["big", "odd"], ["small", "even"]][c];
+        let targets = Array2::from_shape_fn((y.len(), 2), |(i, j)| names(y[i])[j]);
+        let fitted = Fit::fit(est, &Dataset::new(x.clone(), targets)).unwrap();
+        assert_eq!(fitted.classes(0), ["big", "small"], "{name}");
+        assert_eq!(fitted.classes(1), ["even", "odd"], "{name}");
+        let idx = Array2::from_shape_fn((y.len(), 2), |(i, j)| match (names(y[i])[j], j) {
+            ("big", 0) | ("even", 1) => 0,
+            _ => 1,
+        });
+        let native = est.fit_multi((&x).into(), idx.view()).unwrap();
+        let want = native
+            .predict_multi((&q).into())
+            .unwrap()
+            .indexed_iter()
+            .map(|((_, j), &c)| fitted.classes(j)[c])
+            .collect::<Vec<_>>();
+        let got: Array2<&str> = fitted.predict(&q);
+        assert_eq!(got.iter().copied().collect::<Vec<_>>(), want, "{name}");
+        let narrow = Array2::<f64>::zeros((1, 5));
+        assert!(fitted.try_predict(&narrow).is_err(), "{name}");
+    }
+    same(
+        "chain",
+        &ClassifierChain::new(LogisticRegression::default()),
+    );
+    same(
+        "multi-output",
+        &MultiOutput::new(KNeighborsClassifier::default()),
     );
 }
 

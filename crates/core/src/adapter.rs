@@ -2,7 +2,7 @@
 //! records with targets of any label type, `PredictInplace` (so `Predict`) back to those
 //! labels, and the scores and probabilities of the fitted model.
 
-use linfa::dataset::AsSingleTargets;
+use linfa::dataset::{AsMultiTargets, AsSingleTargets};
 use linfa::traits::PredictInplace;
 use linfa::DatasetBase;
 use ndarray::{Array1, Array2, ArrayBase, Data, Ix2};
@@ -11,7 +11,10 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 use crate::features::{Element, Features};
 use crate::labels::LabelEncoder;
-use crate::traits::{check_targets, Classifier, DecisionFunction, Estimator, PredictProba};
+use crate::traits::{
+    check_targets, Classifier, DecisionFunction, Estimator, MultiOutputClassifier,
+    MultiOutputEstimator, PredictProba,
+};
 
 /// A model fitted through linfa's `Fit`: the native model, trained on class indices, and the
 /// labels those indices stand for (sorted, as scikit-learn's `classes_`).
@@ -152,6 +155,167 @@ where
     fn default_target(&self, x: &ArrayBase<D, Ix2>) -> Array1<L> {
         Array1::from_elem(x.nrows(), L::default())
     }
+}
+
+/// A multi-output model (classifier chain, one model per column) fitted through linfa's
+/// `Fit` on 2-D targets: one [`LabelEncoder`] per target column. As [`Fitted`], linfa's
+/// `Predict` panics on bad input where [`FittedMulti::try_predict`] returns the error.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FittedMulti<M, L> {
+    model: M,
+    labels: Vec<LabelEncoder<L>>,
+}
+
+/// What a multi-output model file holds, before it is checked.
+#[derive(Deserialize)]
+struct FittedMultiFile<M, L> {
+    model: M,
+    labels: Vec<LabelEncoder<L>>,
+}
+
+impl<'de, M, L> Deserialize<'de> for FittedMulti<M, L>
+where
+    M: MultiOutputClassifier + Deserialize<'de>,
+    L: Deserialize<'de>,
+{
+    fn deserialize<De: serde::Deserializer<'de>>(d: De) -> std::result::Result<Self, De::Error> {
+        let f = FittedMultiFile::<M, L>::deserialize(d)?;
+        if f.labels.len() != f.model.n_outputs() {
+            return Err(serde::de::Error::custom(format!(
+                "{} label encoders for {} target columns",
+                f.labels.len(),
+                f.model.n_outputs()
+            )));
+        }
+        Ok(FittedMulti {
+            model: f.model,
+            labels: f.labels,
+        })
+    }
+}
+
+/// Fits a multi-output `estimator` on a linfa dataset with 2-D targets (what `Fit::fit` does
+/// for [`impl_linfa_fit_multi!`](crate::impl_linfa_fit_multi) types): each column's labels encoded by its own
+/// [`LabelEncoder`].
+pub fn fit_multi_dataset<E, D, X, T>(
+    estimator: &E,
+    dataset: &DatasetBase<ArrayBase<D, Ix2>, T>,
+) -> Result<FittedMulti<E::Model, T::Elem>>
+where
+    E: MultiOutputEstimator,
+    D: Data<Elem = X>,
+    X: Element,
+    T: AsMultiTargets,
+    T::Elem: Ord + Clone + std::fmt::Debug,
+{
+    let targets = dataset.targets.as_multi_targets();
+    check_targets(dataset.records.nrows(), targets.nrows())?;
+    let labels: Vec<LabelEncoder<T::Elem>> = targets
+        .columns()
+        .into_iter()
+        .map(|c| LabelEncoder::fit(c.iter()))
+        .collect();
+    let mut y = Array2::<usize>::zeros(targets.dim());
+    for ((mut out, column), enc) in y
+        .columns_mut()
+        .into_iter()
+        .zip(targets.columns())
+        .zip(&labels)
+    {
+        for (o, i) in out.iter_mut().zip(enc.transform(column.iter())?) {
+            *o = i;
+        }
+    }
+    let model = estimator.fit_multi(Features::from(dataset.records.view()), y.view())?;
+    Ok(FittedMulti { model, labels })
+}
+
+impl<M: MultiOutputClassifier, L: Ord + Clone + std::fmt::Debug> FittedMulti<M, L> {
+    /// The native model (column `j`'s classes are `0..classes(j).len()`).
+    pub fn model(&self) -> &M {
+        &self.model
+    }
+
+    /// The sorted labels of target column `j`.
+    pub fn classes(&self, j: usize) -> &[L] {
+        self.labels[j].classes()
+    }
+
+    /// The predicted labels, one row per sample and one column per target, or the typed error.
+    pub fn try_predict<'a>(&self, x: impl Into<Features<'a>>) -> Result<Array2<L>> {
+        let idx = self.model.predict_multi(x.into())?;
+        let mut out = Vec::with_capacity(idx.len());
+        for row in idx.rows() {
+            for (&i, enc) in row.iter().zip(&self.labels) {
+                out.push(enc.label(i)?.clone());
+            }
+        }
+        Ok(Array2::from_shape_vec(idx.dim(), out).expect("one label per prediction"))
+    }
+}
+
+impl<M, L, D, X> PredictInplace<ArrayBase<D, Ix2>, Array2<L>> for FittedMulti<M, L>
+where
+    M: MultiOutputClassifier,
+    L: Ord + Clone + Default + std::fmt::Debug,
+    D: Data<Elem = X>,
+    X: Element,
+{
+    /// # Panics
+    /// When the records do not suit the model (feature count, NaN) or `y` has another
+    /// shape; [`FittedMulti::try_predict`] returns those as errors.
+    fn predict_inplace<'a>(&'a self, x: &'a ArrayBase<D, Ix2>, y: &mut Array2<L>) {
+        match self.try_predict(x) {
+            Ok(labels) if labels.dim() == y.dim() => y.assign(&labels),
+            Ok(labels) => panic!(
+                "{:?} targets to fill, {:?} predicted",
+                y.dim(),
+                labels.dim()
+            ),
+            Err(e) => panic!("classify: {e} (FittedMulti::try_predict returns this as an error)"),
+        }
+    }
+
+    fn default_target(&self, x: &ArrayBase<D, Ix2>) -> Array2<L> {
+        Array2::from_elem((x.nrows(), self.labels.len()), L::default())
+    }
+}
+
+/// [`impl_linfa_fit!`](crate::impl_linfa_fit) for multi-output estimators (classifier chains, one model per
+/// column): linfa's `Fit` on 2-D targets of any label type, into a [`FittedMulti`].
+#[macro_export]
+macro_rules! impl_linfa_fit_multi {
+    (<$($g:ident: $b:path),*> $t:ty) => {
+        impl<$($g: $b,)* __D, __X, __T>
+            $crate::__linfa::traits::Fit<
+                $crate::__ndarray::ArrayBase<__D, $crate::__ndarray::Ix2>,
+                __T,
+                $crate::Error,
+            > for $t
+        where
+            __D: $crate::__ndarray::Data<Elem = __X>,
+            __X: $crate::Element,
+            __T: $crate::__linfa::dataset::AsMultiTargets,
+            __T::Elem: ::std::cmp::Ord + ::std::clone::Clone + ::std::fmt::Debug,
+            Self: $crate::MultiOutputEstimator,
+        {
+            type Object =
+                $crate::FittedMulti<<Self as $crate::MultiOutputEstimator>::Model, __T::Elem>;
+
+            fn fit(
+                &self,
+                dataset: &$crate::__linfa::DatasetBase<
+                    $crate::__ndarray::ArrayBase<__D, $crate::__ndarray::Ix2>,
+                    __T,
+                >,
+            ) -> $crate::Result<Self::Object> {
+                $crate::fit_multi_dataset(self, dataset)
+            }
+        }
+    };
+    ($t:ty) => {
+        $crate::impl_linfa_fit_multi!(<> $t);
+    };
 }
 
 /// Implements linfa's `Fit` for estimators of classify (or your own [`Estimator`]): records

@@ -67,7 +67,7 @@ mod labels;
 mod ovr;
 mod traits;
 
-pub use adapter::{fit_dataset, Fitted};
+pub use adapter::{fit_dataset, fit_multi_dataset, Fitted, FittedMulti};
 pub use csr::Csr;
 pub use error::{Error, Result};
 pub use features::{

@@ -42,3 +42,6 @@ pub use ovr::{OneVsRest, OneVsRestModel};
 // linfa's `Fit` for the single-target strategies, over any estimator.
 classify_core::impl_linfa_fit!(<E: classify_core::Estimator> OneVsRest<E>);
 classify_core::impl_linfa_fit!(<E: classify_core::Estimator> OneVsOne<E>);
+// And on 2-D targets for the multi-output ones.
+classify_core::impl_linfa_fit_multi!(<E: classify_core::Estimator> ClassifierChain<E>);
+classify_core::impl_linfa_fit_multi!(<E: classify_core::Estimator> MultiOutput<E>);

@@ -26,6 +26,23 @@ pub enum DummyStrategy {
 }
 
 /// Parameters of the dummy classifier; `Default`: `Prior`, as scikit-learn.
+///
+/// ```
+/// use classify_models::{Classifier, DummyClassifier, Estimator, PredictProba};
+/// use linfa::prelude::{Dataset, Fit, Predict};
+/// use ndarray::array;
+///
+/// let x = array![[0.0, 0.1], [0.2, 0.0], [0.1, 0.3], [5.0, 5.2], [5.3, 4.9], [4.8, 5.1]];
+/// // Native: `Features` in, `usize` labels out.
+/// let model = Estimator::fit(&DummyClassifier::default(), (&x).into(), &[0, 1, 1, 1, 1, 0])?;
+/// assert_eq!(model.predict((&x).into())?, vec![1; 6]);
+/// assert_eq!(model.predict_proba((&x).into())?.row(0).to_vec(), vec![1.0 / 3.0, 2.0 / 3.0]);
+/// // linfa: a `Dataset` with labels of any type.
+/// let data = Dataset::new(x.clone(), array!["cat", "dog", "dog", "dog", "dog", "cat"]);
+/// let model = Fit::fit(&DummyClassifier::default(), &data)?;
+/// assert_eq!(model.predict(&x).to_vec(), vec!["dog"; 6]);
+/// # Ok::<(), classify_core::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DummyClassifier {
     /// The strategy.

@@ -30,6 +30,27 @@ pub enum ChainOrder {
 /// At fit time those are the true labels, or with `cv = Some(k)` out-of-fold predictions from
 /// `k`-fold cross-validation (what the chain will see at predict time); at predict time,
 /// the chain's own predictions.
+///
+/// ```
+/// use classify_core::{MultiOutputClassifier, MultiOutputEstimator};
+/// use classify_models::KNeighborsClassifier;
+/// use classify_multiclass::{ClassifierChain};
+/// use linfa::prelude::{Dataset, Fit, Predict};
+/// use ndarray::array;
+///
+/// let x = array![[0.0, 0.1], [0.2, 0.0], [0.1, 0.3], [5.0, 5.2], [5.3, 4.9], [4.8, 5.1]];
+/// let knn = KNeighborsClassifier { n_neighbors: 1, ..Default::default() };
+/// // Native: one row of `usize` targets per sample.
+/// let y = array![[0, 1], [0, 1], [0, 0], [1, 0], [1, 0], [1, 1]];
+/// let model = MultiOutputEstimator::fit_multi(&ClassifierChain::new(knn), (&x).into(), y.view())?;
+/// assert_eq!(model.predict_multi((&x).into())?, y);
+/// // linfa: 2-D targets of any label type, each column's labels sorted on their own.
+/// let targets = array![["cat", "odd"], ["cat", "odd"], ["cat", "even"], ["dog", "even"], ["dog", "even"], ["dog", "odd"]];
+/// let model = Fit::fit(&ClassifierChain::new(knn), &Dataset::new(x.clone(), targets.clone()))?;
+/// assert_eq!(model.classes(1), ["even", "odd"]);
+/// assert_eq!(model.predict(&x), targets);
+/// # Ok::<(), classify_core::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ClassifierChain<E> {
     /// The model of each link.

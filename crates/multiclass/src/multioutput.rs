@@ -9,6 +9,27 @@ use serde::{Deserialize, Serialize};
 
 /// One model per target column, fitted in parallel (scikit-learn's
 /// `MultiOutputClassifier`), for models without native multi-output support.
+///
+/// ```
+/// use classify_core::{MultiOutputClassifier, MultiOutputEstimator};
+/// use classify_models::KNeighborsClassifier;
+/// use classify_multiclass::{MultiOutput};
+/// use linfa::prelude::{Dataset, Fit, Predict};
+/// use ndarray::array;
+///
+/// let x = array![[0.0, 0.1], [0.2, 0.0], [0.1, 0.3], [5.0, 5.2], [5.3, 4.9], [4.8, 5.1]];
+/// let knn = KNeighborsClassifier { n_neighbors: 1, ..Default::default() };
+/// // Native: one row of `usize` targets per sample.
+/// let y = array![[0, 1], [0, 1], [0, 0], [1, 0], [1, 0], [1, 1]];
+/// let model = MultiOutputEstimator::fit_multi(&MultiOutput::new(knn), (&x).into(), y.view())?;
+/// assert_eq!(model.predict_multi((&x).into())?, y);
+/// // linfa: 2-D targets of any label type, each column's labels sorted on their own.
+/// let targets = array![["cat", "odd"], ["cat", "odd"], ["cat", "even"], ["dog", "even"], ["dog", "even"], ["dog", "odd"]];
+/// let model = Fit::fit(&MultiOutput::new(knn), &Dataset::new(x.clone(), targets.clone()))?;
+/// assert_eq!(model.classes(1), ["even", "odd"]);
+/// assert_eq!(model.predict(&x), targets);
+/// # Ok::<(), classify_core::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MultiOutput<E> {
     /// The model of each column.

@@ -12,6 +12,26 @@ use crate::ovr::classes_of;
 /// One binary model per pair of classes `(i, j)`, `i < j`, trained on the samples of those two
 /// classes only (`j` is the positive class), as scikit-learn's `OneVsOneClassifier`:
 /// `k(k − 1)/2` models for `k` classes.
+///
+/// ```
+/// use classify_multiclass::{OneVsOne};
+/// use linfa::prelude::{Dataset, Fit, Predict};
+/// use ndarray::array;
+///
+/// let x = array![[0.0, 0.1], [0.2, 0.0], [0.1, 0.3], [5.0, 5.2], [5.3, 4.9], [4.8, 5.1]];
+/// // Native: `Features` in, `usize` labels out.
+/// use classify_core::{Classifier, Estimator};
+/// use classify_models::SgdClassifier;
+/// let y = [0, 0, 0, 1, 1, 1];
+/// let ovo = OneVsOne::new(SgdClassifier::default());
+/// let model = Estimator::fit(&ovo, (&x).into(), &y)?;
+/// assert_eq!(model.predict((&x).into())?, y.to_vec());
+/// // linfa: a `Dataset` with labels of any type.
+/// let data = Dataset::new(x.clone(), array!["cat", "cat", "cat", "dog", "dog", "dog"]);
+/// let model = Fit::fit(&ovo, &data)?;
+/// assert_eq!(model.predict(&x).to_vec(), vec!["cat", "cat", "cat", "dog", "dog", "dog"]);
+/// # Ok::<(), classify_core::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OneVsOne<E> {
     /// The binary model.

@@ -9,6 +9,26 @@ use serde::{Deserialize, Serialize};
 
 /// One binary model per class ("this class" against the rest), as scikit-learn's
 /// `OneVsRestClassifier`. Two classes need one model only.
+///
+/// ```
+/// use classify_multiclass::{OneVsRest};
+/// use linfa::prelude::{Dataset, Fit, Predict};
+/// use ndarray::array;
+///
+/// let x = array![[0.0, 0.1], [0.2, 0.0], [0.1, 0.3], [5.0, 5.2], [5.3, 4.9], [4.8, 5.1]];
+/// // Native: `Features` in, `usize` labels out.
+/// use classify_core::{Classifier, Estimator};
+/// use classify_models::SgdClassifier;
+/// let y = [0, 0, 0, 1, 1, 1];
+/// let ovr = OneVsRest::new(SgdClassifier::default());
+/// let model = Estimator::fit(&ovr, (&x).into(), &y)?;
+/// assert_eq!(model.predict((&x).into())?, y.to_vec());
+/// // linfa: a `Dataset` with labels of any type.
+/// let data = Dataset::new(x.clone(), array!["cat", "cat", "cat", "dog", "dog", "dog"]);
+/// let model = Fit::fit(&ovr, &data)?;
+/// assert_eq!(model.predict(&x).to_vec(), vec!["cat", "cat", "cat", "dog", "dog", "dog"]);
+/// # Ok::<(), classify_core::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OneVsRest<E> {
     /// The binary model.

@@ -6,6 +6,17 @@ use serde::{Deserialize, Serialize};
 use classify_core::{with_valid, Features, Result, Row, Standardization};
 
 /// Parameters of standard scaling (scikit-learn's `StandardScaler`).
+///
+/// ```
+/// use classify_preprocessing::StandardScaler;
+/// use ndarray::array;
+///
+/// let x = array![[1.0, 10.0], [3.0, 10.0]];
+/// let scaler = StandardScaler::default().fit((&x).into())?;
+/// assert_eq!((scaler.mean.clone(), scaler.scale.clone()), (vec![2.0, 10.0], vec![1.0, 1.0]));
+/// assert_eq!(scaler.transform((&x).into())?, array![[-1.0f32, 0.0], [1.0, 0.0]]);
+/// # Ok::<(), classify_core::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StandardScaler {
     /// Subtract each feature's mean.
@@ -129,6 +140,27 @@ mod tests {
 
 /// Standard scaling followed by a model, fitted together: the scaler learns from the training
 /// rows only, so cross-validation does not leak test statistics into training.
+///
+/// ```
+/// use classify_preprocessing::{Scaled};
+/// use linfa::prelude::{Dataset, Fit, Predict};
+/// use ndarray::array;
+///
+/// let x = array![[0.0, 0.1], [0.2, 0.0], [0.1, 0.3], [5.0, 5.2], [5.3, 4.9], [4.8, 5.1]];
+/// // Native: `Features` in, `usize` labels out.
+/// use classify_core::{Classifier, Estimator};
+/// use classify_models::SgdClassifier;
+/// let y = [0, 0, 0, 1, 1, 1];
+/// let scaled = Scaled::new(SgdClassifier::default());
+/// let model = Estimator::fit(&scaled, (&x).into(), &y)?;
+/// assert_eq!(model.predict((&x).into())?, y.to_vec());
+/// assert!(model.scaler.mean[0] > 2.0);
+/// // linfa: a `Dataset` with labels of any type.
+/// let data = Dataset::new(x.clone(), array!["cat", "cat", "cat", "dog", "dog", "dog"]);
+/// let model = Fit::fit(&scaled, &data)?;
+/// assert_eq!(model.predict(&x).to_vec(), vec!["cat", "cat", "cat", "dog", "dog", "dog"]);
+/// # Ok::<(), classify_core::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Scaled<E> {
     /// The scaling.

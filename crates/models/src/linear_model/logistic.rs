@@ -17,6 +17,24 @@ use classify_core::{Error, Result};
 
 /// Parameters of logistic regression; `Default` is scikit-learn's `LogisticRegression()`:
 /// `C = 1`, L2, intercept, at most 100 L-BFGS iterations, tolerance 1e-4.
+///
+/// ```
+/// use classify_models::{Classifier, Estimator, LogisticRegression, PredictProba};
+/// use linfa::prelude::{Dataset, Fit, Predict};
+/// use ndarray::array;
+///
+/// let x = array![[0.0, 0.1], [0.2, 0.0], [0.1, 0.3], [5.0, 5.2], [5.3, 4.9], [4.8, 5.1]];
+/// // Native: `Features` in, `usize` labels out.
+/// let y = [0, 0, 0, 1, 1, 1];
+/// let model = Estimator::fit(&LogisticRegression::default(), (&x).into(), &y)?;
+/// assert_eq!(model.predict((&x).into())?, y.to_vec());
+/// assert!(model.predict_proba((&x).into())?[[5, 1]] > 0.5);
+/// // linfa: a `Dataset` with labels of any type.
+/// let data = Dataset::new(x.clone(), array!["cat", "cat", "cat", "dog", "dog", "dog"]);
+/// let model = Fit::fit(&LogisticRegression::default(), &data)?;
+/// assert_eq!(model.predict(&x).to_vec(), vec!["cat", "cat", "cat", "dog", "dog", "dog"]);
+/// # Ok::<(), classify_core::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct LogisticRegression {
     /// Inverse regularisation strength: the objective is the mean log loss plus

@@ -100,6 +100,24 @@ impl Loss {
 /// shuffle order (drawn from `random_state`), so one pass over the rows trains a group of
 /// them while the row is in cache; groups run in parallel, and the result does not depend on
 /// the number of threads.
+///
+/// ```
+/// use classify_models::{Classifier, DecisionFunction, Estimator, SgdClassifier};
+/// use linfa::prelude::{Dataset, Fit, Predict};
+/// use ndarray::array;
+///
+/// let x = array![[0.0, 0.1], [0.2, 0.0], [0.1, 0.3], [5.0, 5.2], [5.3, 4.9], [4.8, 5.1]];
+/// // Native: `Features` in, `usize` labels out.
+/// let y = [0, 0, 0, 1, 1, 1];
+/// let model = Estimator::fit(&SgdClassifier::default(), (&x).into(), &y)?;
+/// assert_eq!(model.predict((&x).into())?, y.to_vec());
+/// assert_eq!(model.decision_function((&x).into())?.ncols(), 1);
+/// // linfa: a `Dataset` with labels of any type.
+/// let data = Dataset::new(x.clone(), array!["cat", "cat", "cat", "dog", "dog", "dog"]);
+/// let model = Fit::fit(&SgdClassifier::default(), &data)?;
+/// assert_eq!(model.predict(&x).to_vec(), vec!["cat", "cat", "cat", "dog", "dog", "dog"]);
+/// # Ok::<(), classify_core::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct SgdClassifier {
     /// The loss.

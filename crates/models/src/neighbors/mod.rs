@@ -82,6 +82,11 @@ impl Algorithm {
 /// let q = array![[0.2, 0.1], [5.5, 5.5]];
 /// assert_eq!(brute.predict((&q).into())?, vec![0, 1]);
 /// assert_eq!(tree.kneighbors((&q).into(), 3)?, brute.kneighbors((&q).into(), 3)?);
+/// // Through linfa, with labels of any type.
+/// use linfa::prelude::{Dataset, Predict};
+/// let data = Dataset::new(x, array![false, false, true, true, true]);
+/// let model = linfa::traits::Fit::fit(&knn, &data)?;
+/// assert_eq!(model.predict(&q).to_vec(), vec![false, true]);
 /// # Ok::<(), classify_models::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

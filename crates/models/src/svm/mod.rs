@@ -69,6 +69,24 @@ pub enum SvcKernel {
 /// Parameters of the support-vector classifier; `Default` is scikit-learn's `SVC()`: RBF
 /// kernel with `gamma = "scale"`, `C = 1`, tolerance 1e-3, a 200 MB kernel cache, no
 /// probabilities.
+///
+/// ```
+/// use classify_models::{Classifier, DecisionFunction, Estimator, Svc};
+/// use linfa::prelude::{Dataset, Fit, Predict};
+/// use ndarray::array;
+///
+/// let x = array![[0.0, 0.1], [0.2, 0.0], [0.1, 0.3], [5.0, 5.2], [5.3, 4.9], [4.8, 5.1]];
+/// // Native: `Features` in, `usize` labels out.
+/// let y = [0, 0, 0, 1, 1, 1];
+/// let model = Estimator::fit(&Svc::default(), (&x).into(), &y)?;
+/// assert_eq!(model.predict((&x).into())?, y.to_vec());
+/// assert!(model.decision_function((&x).into())?[[5, 0]] > 0.0);
+/// // linfa: a `Dataset` with labels of any type.
+/// let data = Dataset::new(x.clone(), array!["cat", "cat", "cat", "dog", "dog", "dog"]);
+/// let model = Fit::fit(&Svc::default(), &data)?;
+/// assert_eq!(model.predict(&x).to_vec(), vec!["cat", "cat", "cat", "dog", "dog", "dog"]);
+/// # Ok::<(), classify_core::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Svc {
     /// Penalty of margin violations.

@@ -21,6 +21,25 @@ use classify_core::{check_targets, top_classes, Classifier, Estimator, PredictPr
 ///
 /// Each tree gets its own seed, drawn in order from `random_state`, and trees are grown in
 /// parallel: the forest is the same for a seed whatever the number of threads.
+///
+/// ```
+/// use classify_models::{Classifier, Estimator, PredictProba, RandomForestClassifier};
+/// use linfa::prelude::{Dataset, Fit, Predict};
+/// use ndarray::array;
+///
+/// let x = array![[0.0, 0.1], [0.2, 0.0], [0.1, 0.3], [5.0, 5.2], [5.3, 4.9], [4.8, 5.1]];
+/// // Native: `Features` in, `usize` labels out.
+/// let y = [0, 0, 0, 1, 1, 1];
+/// let forest = RandomForestClassifier { n_estimators: 20, ..Default::default() };
+/// let model = Estimator::fit(&forest, (&x).into(), &y)?;
+/// assert_eq!(model.predict((&x).into())?, y.to_vec());
+/// assert_eq!(model.predict_proba((&x).into())?.ncols(), 2);
+/// // linfa: a `Dataset` with labels of any type.
+/// let data = Dataset::new(x.clone(), array!["cat", "cat", "cat", "dog", "dog", "dog"]);
+/// let model = Fit::fit(&forest, &data)?;
+/// assert_eq!(model.predict(&x).to_vec(), vec!["cat", "cat", "cat", "dog", "dog", "dog"]);
+/// # Ok::<(), classify_core::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct RandomForestClassifier {
     /// Number of trees.

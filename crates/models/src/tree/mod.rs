@@ -78,6 +78,24 @@ impl MaxFeatures {
 
 /// Parameters of a decision tree; `Default` is scikit-learn's `DecisionTreeClassifier()`
 /// (Gini, fully grown, every feature at every split) with `random_state = 42`.
+///
+/// ```
+/// use classify_models::{Classifier, DecisionTreeClassifier, Estimator};
+/// use linfa::prelude::{Dataset, Fit, Predict};
+/// use ndarray::array;
+///
+/// let x = array![[0.0, 0.1], [0.2, 0.0], [0.1, 0.3], [5.0, 5.2], [5.3, 4.9], [4.8, 5.1]];
+/// // Native: `Features` in, `usize` labels out.
+/// let y = [0, 0, 0, 1, 1, 1];
+/// let model = Estimator::fit(&DecisionTreeClassifier::default(), (&x).into(), &y)?;
+/// assert_eq!(model.predict((&x).into())?, y.to_vec());
+/// assert_eq!((model.depth(), model.n_leaves()), (1, 2));
+/// // linfa: a `Dataset` with labels of any type.
+/// let data = Dataset::new(x.clone(), array!["cat", "cat", "cat", "dog", "dog", "dog"]);
+/// let model = Fit::fit(&DecisionTreeClassifier::default(), &data)?;
+/// assert_eq!(model.predict(&x).to_vec(), vec!["cat", "cat", "cat", "dog", "dog", "dog"]);
+/// # Ok::<(), classify_core::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct DecisionTreeClassifier {
     /// Split quality.

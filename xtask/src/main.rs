@@ -18,7 +18,7 @@ use std::process::Command;
 
 use anyhow::{bail, Context};
 
-const USAGE: &str = "usage:
+pub(crate) const USAGE: &str = "usage:
   cargo xtask fetch <mnist|fashion-mnist> [--from DIR] [--data-dir DIR]
   cargo xtask bench [--quick] [--all] [--no-python] [--no-linfa] [--dataset NAME] [STEP...]
   cargo xtask report-check";

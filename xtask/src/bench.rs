@@ -245,14 +245,19 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
             "--no-linfa" => linfa = false,
             "--dataset" => dataset = it.next().context("--dataset needs a name")?.clone(),
             "-h" | "--help" => {
-                println!("{}\n\nsteps (heavy ones only with --all or by name):", crate::USAGE);
+                println!(
+                    "{}\n\nsteps (heavy ones only with --all or by name):",
+                    crate::USAGE
+                );
                 for s in STEPS {
                     let heavy = if s.heavy { " (heavy)" } else { "" };
                     println!("  {}{heavy}: {}", s.name, s.what);
                 }
                 return Ok(());
             }
-            s if s.starts_with('-') => bail!("unknown option {s}; cargo xtask bench --help lists them"),
+            s if s.starts_with('-') => {
+                bail!("unknown option {s}; cargo xtask bench --help lists them")
+            }
             s => only.push(s.to_string()),
         }
     }

@@ -152,3 +152,64 @@ fn crates_keep_their_layers() {
         }
     }
 }
+
+/// The naming rule of fitted types (README, architecture): an estimator named as
+/// scikit-learn's fits into its name without the `Classifier` / `Regression` suffix
+/// (`RandomForestClassifier` -> `RandomForest`), or with `Model` added where it has none
+/// (`Svc` -> `SvcModel`, `OneVsRest` -> `OneVsRestModel`).
+#[test]
+fn fitted_types_follow_the_naming_rule() {
+    let mut checked = 0;
+    for dir in crates() {
+        let mut stack = vec![dir.join("src")];
+        while let Some(d) = stack.pop() {
+            let Ok(entries) = std::fs::read_dir(&d) else {
+                continue;
+            };
+            for e in entries.flatten() {
+                let path = e.path();
+                if path.is_dir() {
+                    stack.push(path);
+                    continue;
+                }
+                if path.extension().is_none_or(|x| x != "rs") {
+                    continue;
+                }
+                let text = read(&path);
+                let lines: Vec<&str> = text.lines().collect();
+                for (i, line) in lines.iter().enumerate() {
+                    let Some(rest) = line
+                        .strip_prefix("impl")
+                        .and_then(|r| r.split_once("Estimator for "))
+                        .map(|(_, r)| r)
+                    else {
+                        continue;
+                    };
+                    // `MultiOutputEstimator` impls of single-target estimators name their own
+                    // fitted type (`KNeighborsMultiOutput`).
+                    if line.contains("MultiOutputEstimator for KNeighborsClassifier") {
+                        continue;
+                    }
+                    let name: String = rest.chars().take_while(|c| c.is_alphanumeric()).collect();
+                    let model = lines[i + 1..]
+                        .iter()
+                        .find_map(|l| l.trim().strip_prefix("type Model = "))
+                        .expect("an Estimator impl names its Model");
+                    let model: String = model.chars().take_while(|c| c.is_alphanumeric()).collect();
+                    let expected = name
+                        .strip_suffix("Classifier")
+                        .or_else(|| name.strip_suffix("Regression"))
+                        .map_or_else(|| format!("{name}Model"), str::to_string);
+                    assert_eq!(
+                        model,
+                        expected,
+                        "{}: {name} fits into {model}",
+                        path.display()
+                    );
+                    checked += 1;
+                }
+            }
+        }
+    }
+    assert!(checked >= 12, "only {checked} estimators found");
+}

@@ -13,6 +13,16 @@
 //! depend on this crate only, so that a strategy or a metric-driven search never compiles a
 //! model it does not use.
 //!
+//! Names: an estimator carries scikit-learn's name and fits into that name without its
+//! `Classifier` / `Regression` suffix (`RandomForestClassifier` → `RandomForest`), or with
+//! `Model` added where it has none (`Svc` → `SvcModel`, `OneVsRest` → `OneVsRestModel`).
+//!
+//! linfa: [`impl_linfa_fit!`] gives an estimator linfa's `Fit` on a `DatasetBase` of `u8`,
+//! `f32` or `f64` records with labels of any type, into a [`Fitted`] model that predicts those
+//! labels through linfa's `Predict` ([`LabelEncoder`] keeps them sorted, as scikit-learn's
+//! `classes_`); [`impl_linfa_fit_multi!`] does the same on 2-D targets. Every estimator and
+//! strategy of classify has them.
+//!
 //! A classifier written outside classify works with all of them once it implements the
 //! traits:
 //!

@@ -42,13 +42,13 @@ mod text;
 mod transform;
 
 pub use error::{Error, Result};
-pub use pipeline::{cross_val_accuracy, FittedPipeline, Pipeline};
-pub use scaler::{FittedScaler, Scaled, ScaledModel, StandardScaler};
+pub use pipeline::{cross_val_accuracy, Pipeline, PipelineModel};
+pub use scaler::{Scaled, ScaledModel, StandardScaler, StandardScalerModel};
 
 // linfa's `Fit` for a scaled estimator.
 classify_core::impl_linfa_fit!(<E: classify_core::Estimator> Scaled<E>);
 pub use table::{Column, Table};
 pub use text::{email_text, email_to_words, EmailOptions, Vocabulary};
 pub use transform::{
-    ColumnTransformer, FittedColumnTransformer, Group, HandleUnknown, Impute, Step, Value,
+    ColumnTransformer, ColumnTransformerModel, Group, HandleUnknown, Impute, Step, Value,
 };

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::Result;
 use crate::table::Table;
-use crate::transform::{ColumnTransformer, FittedColumnTransformer};
+use crate::transform::{ColumnTransformer, ColumnTransformerModel};
 
 /// Preparation then a model: the transformer learns from the training rows only, so
 /// cross-validation does not leak test statistics (medians, categories, means) into training.
@@ -22,24 +22,24 @@ pub struct Pipeline<E> {
 
 /// A fitted [`Pipeline`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct FittedPipeline<M> {
+pub struct PipelineModel<M> {
     /// The fitted preparation.
-    pub prepare: FittedColumnTransformer,
+    pub prepare: ColumnTransformerModel,
     /// The fitted model.
     pub model: M,
 }
 
 impl<E: Estimator> Pipeline<E> {
     /// Fits the preparation on `table`, then the model on the prepared features.
-    pub fn fit(&self, table: &Table, y: &[usize]) -> Result<FittedPipeline<E::Model>> {
+    pub fn fit(&self, table: &Table, y: &[usize]) -> Result<PipelineModel<E::Model>> {
         let prepare = self.prepare.fit(table)?;
         let x = prepare.transform(table)?;
         let model = self.model.fit(Features::F32(x.view()), y)?;
-        Ok(FittedPipeline { prepare, model })
+        Ok(PipelineModel { prepare, model })
     }
 }
 
-impl<M: Classifier> FittedPipeline<M> {
+impl<M: Classifier> PipelineModel<M> {
     /// Predicted classes of `table`'s rows.
     pub fn predict(&self, table: &Table) -> Result<Vec<usize>> {
         let x = self.prepare.transform(table)?;

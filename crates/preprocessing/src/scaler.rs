@@ -36,7 +36,7 @@ impl Default for StandardScaler {
 
 /// A fitted scaler.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct FittedScaler {
+pub struct StandardScalerModel {
     /// Mean of each feature (zeros without `with_mean`).
     pub mean: Vec<f64>,
     /// Variance of each feature.
@@ -48,7 +48,7 @@ pub struct FittedScaler {
 
 impl StandardScaler {
     /// Learns each feature's mean and variance (in `f64`, two passes).
-    pub fn fit(&self, x: Features<'_>) -> Result<FittedScaler> {
+    pub fn fit(&self, x: Features<'_>) -> Result<StandardScalerModel> {
         with_valid(x, |x| {
             let (n, d) = (x.n_samples(), x.n_features());
             let mut mean = vec![0.0f64; d];
@@ -76,7 +76,7 @@ impl StandardScaler {
             if !self.with_mean {
                 mean.iter_mut().for_each(|m| *m = 0.0);
             }
-            Ok(FittedScaler { mean, var, scale })
+            Ok(StandardScalerModel { mean, var, scale })
         })
     }
 }
@@ -85,7 +85,7 @@ fn add_row(acc: &mut [f64], row: Row<'_>, f: impl Fn(f64, usize) -> f64) {
     row.for_each_f64(|j, v| acc[j] += f(v, j));
 }
 
-impl FittedScaler {
+impl StandardScalerModel {
     /// The standardisation `(x − mean) / scale` this scaler applies.
     pub fn standardization(&self) -> Standardization<'_> {
         Standardization {
@@ -183,7 +183,7 @@ impl<E> Scaled<E> {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ScaledModel<M> {
     /// The fitted scaler.
-    pub scaler: FittedScaler,
+    pub scaler: StandardScalerModel,
     /// The fitted model.
     pub model: M,
 }

@@ -5,7 +5,7 @@ use std::cmp::Ordering;
 
 use classify_core::Features;
 
-use crate::scaler::{FittedScaler, StandardScaler};
+use crate::scaler::{StandardScaler, StandardScalerModel};
 use ndarray::Array2;
 use serde::{Deserialize, Serialize};
 
@@ -122,12 +122,12 @@ enum Encode {
 struct FittedGroup {
     columns: Vec<FittedColumn>,
     scale: bool,
-    scaler: Option<FittedScaler>,
+    scaler: Option<StandardScalerModel>,
 }
 
 /// A fitted [`ColumnTransformer`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct FittedColumnTransformer {
+pub struct ColumnTransformerModel {
     groups: Vec<FittedGroup>,
     n_features: usize,
     feature_names: Vec<String>,
@@ -201,7 +201,7 @@ fn fill_value(strategy: &Impute, present: &[&Value], column: &str) -> Result<Val
 
 impl ColumnTransformer {
     /// Learns fill values, categories and scaling from `table`.
-    pub fn fit(&self, table: &Table) -> Result<FittedColumnTransformer> {
+    pub fn fit(&self, table: &Table) -> Result<ColumnTransformerModel> {
         let mut groups = Vec::with_capacity(self.groups.len());
         for g in &self.groups {
             let impute = g.steps.iter().find_map(|s| match s {
@@ -260,7 +260,7 @@ impl ColumnTransformer {
                 scaler: None,
             });
         }
-        let mut fitted = FittedColumnTransformer {
+        let mut fitted = ColumnTransformerModel {
             groups,
             n_features: 0,
             feature_names: Vec::new(),
@@ -290,7 +290,7 @@ impl ColumnTransformer {
     }
 }
 
-impl FittedColumnTransformer {
+impl ColumnTransformerModel {
     /// Output feature names (`Sex_female`, `Age`, …), scikit-learn's `get_feature_names_out`
     /// without the group prefix.
     pub fn feature_names(&self) -> &[String] {

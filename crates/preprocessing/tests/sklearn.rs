@@ -90,8 +90,7 @@ fn column_transformer_matches_scikit_learn() {
     ));
     // Saved and loaded, the same features.
     let json = serde_json::to_string(&fitted).unwrap();
-    let back: classify_preprocessing::FittedColumnTransformer =
-        serde_json::from_str(&json).unwrap();
+    let back: classify_preprocessing::ColumnTransformerModel = serde_json::from_str(&json).unwrap();
     assert_eq!(
         back.transform(&test).unwrap(),
         fitted.transform(&test).unwrap()

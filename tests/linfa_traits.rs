@@ -248,6 +248,10 @@ fn bad_datasets_are_typed_errors_through_linfa() {
     let back: Result<Fitted<classify::models::KNeighbors, String>, _> =
         serde_json::from_value(edited);
     assert!(back.is_err());
+    // Labels of another type than the file holds: a typed (serde) error, not a panic.
+    let as_numbers: Result<Fitted<classify::models::KNeighbors, usize>, _> =
+        serde_json::from_value(json.clone());
+    assert!(as_numbers.is_err());
     // Read back with owned labels.
     let back: Fitted<classify::models::KNeighbors, String> = serde_json::from_value(json).unwrap();
     assert_eq!(

@@ -75,6 +75,7 @@ mod error;
 mod features;
 mod labels;
 mod ovr;
+pub mod param;
 mod traits;
 
 pub use adapter::{fit_dataset, fit_multi_dataset, Fitted, FittedMulti};

@@ -9,6 +9,8 @@ use ndarray::Array2;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use classify_core::param;
+
 use classify_core::{
     argmax, check_targets, encode, Classifier, DecisionFunction, Estimator, PredictProba,
 };
@@ -350,16 +352,8 @@ impl Estimator for LogisticRegression {
 
     /// The parameters' domains, checked before any data is read.
     fn validate(&self) -> Result<()> {
-        if !(self.c > 0.0 && self.c.is_finite()) {
-            return Err(Error::InvalidParameter(format!(
-                "C must be positive, got {}",
-                self.c
-            )));
-        }
-        if self.tol.is_nan() || self.tol <= 0.0 {
-            return Err(Error::InvalidParameter("tol must be positive".into()));
-        }
-        Ok(())
+        param::positive("C", self.c)?;
+        param::positive("tol", self.tol)
     }
 
     fn fit(&self, x: Features<'_>, y: &[usize]) -> Result<Logistic> {

@@ -7,6 +7,8 @@ use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use classify_core::param;
+
 use crate::huge::{HugeBytes, HUGE_PAGE_MIN_BYTES};
 use crate::kernels::{axpy, axpy_centered, dot, dot_centered, prefetch, sq_norm};
 use classify_core::{
@@ -422,29 +424,15 @@ impl Estimator for SgdClassifier {
 
     /// The parameters' domains, checked before any data is read.
     fn validate(&self) -> Result<()> {
-        if !(self.alpha > 0.0 && self.alpha.is_finite()) {
-            return Err(Error::InvalidParameter(format!(
-                "alpha must be positive, got {}",
-                self.alpha
-            )));
-        }
+        param::positive("alpha", self.alpha)?;
         if !(0.0..=1.0).contains(&self.l1_ratio) {
             return Err(Error::InvalidParameter(format!(
                 "l1_ratio must be in [0, 1], got {}",
                 self.l1_ratio
             )));
         }
-        if self.max_iter == 0 {
-            return Err(Error::InvalidParameter(
-                "max_iter must be at least 1".into(),
-            ));
-        }
-        if self.n_iter_no_change == 0 {
-            return Err(Error::InvalidParameter(
-                "n_iter_no_change must be at least 1".into(),
-            ));
-        }
-        Ok(())
+        param::at_least("max_iter", self.max_iter, 1)?;
+        param::at_least("n_iter_no_change", self.n_iter_no_change, 1)
     }
 
     fn fit(&self, x: Features<'_>, y: &[usize]) -> Result<Sgd> {

@@ -250,12 +250,7 @@ impl Estimator for KNeighborsClassifier {
 
     /// At least one neighbour (no more than the training rows: checked by `fit`).
     fn validate(&self) -> Result<()> {
-        if self.n_neighbors == 0 {
-            return Err(Error::InvalidParameter(
-                "n_neighbors must be at least 1".into(),
-            ));
-        }
-        Ok(())
+        classify_core::param::at_least("n_neighbors", self.n_neighbors, 1)
     }
 
     fn fit(&self, x: Features<'_>, y: &[usize]) -> Result<KNeighbors> {
@@ -1544,6 +1539,21 @@ pub(crate) mod kernels {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The first `n` training digits of the embedded sample, their labels, and the first `m`
+    /// test digits.
+    fn sample(n: usize, m: usize) -> (Array2<u8>, Vec<usize>, Array2<u8>) {
+        let s = classify_datasets::mnist_sample().unwrap();
+        let x = s.train.data.slice(ndarray::s![..n, ..]).to_owned();
+        let y = s
+            .train
+            .target
+            .iter()
+            .take(n)
+            .map(|&v| usize::from(v))
+            .collect();
+        (x, y, s.test.data.slice(ndarray::s![..m, ..]).to_owned())
+    }
     use ndarray::arr2;
 
     /// Whatever this CPU dispatches to (VNNI or not), pixels against signed bytes are exact,
@@ -1834,16 +1844,7 @@ mod tests {
     /// computation, ties to the lower index; a model file keeps them.
     #[test]
     fn f64_features_are_searched_exactly() {
-        let s = classify_datasets::mnist_sample().unwrap();
-        let x = s.train.data.slice(ndarray::s![..300, ..]).to_owned();
-        let y: Vec<usize> = s
-            .train
-            .target
-            .iter()
-            .take(300)
-            .map(|&v| usize::from(v))
-            .collect();
-        let q = s.test.data.slice(ndarray::s![..12, ..]).to_owned();
+        let (x, y, q) = sample(300, 12);
         // Pixels / 255 (not `f32` numbers), and the same rows as bytes.
         let x64 = x.mapv(|v| f64::from(v) / 255.0);
         let q64 = q.mapv(|v| f64::from(v) / 255.0);
@@ -1917,16 +1918,7 @@ mod tests {
 
     #[test]
     fn u8_and_f32_agree_and_bad_input_is_an_error() {
-        let s = classify_datasets::mnist_sample().unwrap();
-        let x = s.train.data.slice(ndarray::s![..500, ..]).to_owned();
-        let y: Vec<usize> = s
-            .train
-            .target
-            .iter()
-            .take(500)
-            .map(|&v| usize::from(v))
-            .collect();
-        let q = s.test.data.slice(ndarray::s![..40, ..]).to_owned();
+        let (x, y, q) = sample(500, 40);
         let m = KNeighborsClassifier::default()
             .fit((&x).into(), &y)
             .unwrap();

@@ -24,6 +24,8 @@ use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use classify_core::param;
+
 use classify_core::{check_features, with_valid, Features};
 use classify_core::{
     check_targets, encode, ovr_decision_function, Classifier, DecisionFunction, Estimator,
@@ -231,22 +233,10 @@ impl Estimator for Svc {
 
     /// The parameters' domains, checked before any data is read.
     fn validate(&self) -> Result<()> {
-        if !(self.c > 0.0 && self.c.is_finite()) {
-            return Err(Error::InvalidParameter(format!(
-                "C must be positive, got {}",
-                self.c
-            )));
-        }
-        if self.tol.is_nan() || self.tol <= 0.0 {
-            return Err(Error::InvalidParameter("tol must be positive".into()));
-        }
-        if !(self.cache_size > 0.0 && self.cache_size.is_finite()) {
-            return Err(Error::InvalidParameter(format!(
-                "cache_size must be a positive number of megabytes, got {}",
-                self.cache_size
-            )));
-        }
-        Ok(())
+        param::positive("C", self.c)?;
+        param::positive("tol", self.tol)?;
+        // Megabytes.
+        param::positive("cache_size", self.cache_size)
     }
 
     fn fit(&self, x: Features<'_>, y: &[usize]) -> Result<SvcModel> {

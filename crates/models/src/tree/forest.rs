@@ -138,11 +138,7 @@ impl Estimator for RandomForestClassifier {
 
     /// The parameters' domains (the trees' too), checked before any data is read.
     fn validate(&self) -> Result<()> {
-        if self.n_estimators == 0 {
-            return Err(crate::Error::InvalidParameter(
-                "n_estimators must be at least 1".into(),
-            ));
-        }
+        classify_core::param::at_least("n_estimators", self.n_estimators, 1)?;
         self.tree_params().validate()
     }
 

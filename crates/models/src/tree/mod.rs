@@ -12,6 +12,8 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
+use classify_core::param;
+
 mod forest;
 
 pub use forest::{RandomForest, RandomForestClassifier};
@@ -885,20 +887,10 @@ impl Estimator for DecisionTreeClassifier {
 
     /// The parameters' domains, checked before any data is read.
     fn validate(&self) -> Result<()> {
-        if self.min_samples_split < 2 {
-            return Err(Error::InvalidParameter(
-                "min_samples_split must be at least 2".into(),
-            ));
-        }
-        if self.min_samples_leaf < 1 {
-            return Err(Error::InvalidParameter(
-                "min_samples_leaf must be at least 1".into(),
-            ));
-        }
-        if self.max_depth == Some(0) {
-            return Err(Error::InvalidParameter(
-                "max_depth must be at least 1".into(),
-            ));
+        param::at_least("min_samples_split", self.min_samples_split, 2)?;
+        param::at_least("min_samples_leaf", self.min_samples_leaf, 1)?;
+        if let Some(depth) = self.max_depth {
+            param::at_least("max_depth", depth, 1)?;
         }
         match self.max_features {
             MaxFeatures::Fraction(f) if !(f > 0.0 && f <= 1.0) => Err(Error::InvalidParameter(

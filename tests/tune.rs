@@ -8,7 +8,7 @@ fn tune_knn_ranks_the_grid_and_refits_the_best() {
     let v = classify(
         tmp.path(),
         &[
-            "tune", "knn", "--train", "2000", "--search", "1200", "--folds", "3", "--json",
+            "tune", "knn", "--train", "2000", "--search", "1200", "--cv", "3", "--json",
         ],
     )
     .json();
@@ -41,4 +41,35 @@ fn augmentation_grows_the_training_set_fivefold() {
     );
     // Shifted copies teach small translations: fewer errors.
     assert!(b < a, "{v}");
+}
+
+/// One flag grammar: `--cv N` sets the folds of every cross-validating command; the removed
+/// `--folds` names its replacement; fewer than 2 folds is a clear error.
+#[test]
+fn cv_is_the_folds_flag_everywhere() {
+    let tmp = tempfile::tempdir().unwrap();
+    for args in [
+        &["tune", "knn", "--folds", "3"][..],
+        &["titanic", "--folds=10"][..],
+    ] {
+        let run = classify(tmp.path(), args);
+        assert_eq!(run.code, 2, "{}", run.stderr);
+        assert!(run.stderr.contains("--cv"), "{}", run.stderr);
+    }
+    let v = classify(
+        tmp.path(),
+        &["multilabel", "--train", "600", "--cv", "4", "--json"],
+    )
+    .json();
+    assert_eq!(v["folds"], 4);
+    let v = classify(
+        tmp.path(),
+        &["binary", "--train", "600", "--cv", "2", "--json"],
+    )
+    .json();
+    assert_eq!(v["fold_accuracy"].as_array().unwrap().len(), 2);
+    let e = classify(tmp.path(), &["multiclass", "--cv", "1"])
+        .err()
+        .to_string();
+    assert!(e.contains("at least 2 folds"), "{e}");
 }

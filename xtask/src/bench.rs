@@ -201,7 +201,7 @@ const STEPS: &[Step] = &[
     },
     Step {
         name: "tune-knn",
-        ours: Ours::Cli(&["tune", "knn", "--search", "10000", "--folds", "5"]),
+        ours: Ours::Cli(&["tune", "knn", "--search", "10000", "--cv", "5"]),
         what: "GridSearchCV(KNN, weights x n_neighbors 3-6, cv=5) on 10,000 images, refit on all, test accuracy (classify tune knn)",
         heavy: true,
         setup: &[],

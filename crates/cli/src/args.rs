@@ -34,6 +34,10 @@ pub struct Common {
     /// Where to write the figure (.png or .svg).
     #[arg(long, global = true, value_name = "PATH")]
     pub out: Option<PathBuf>,
+    /// Stratified folds of the cross-validation (scikit-learn's `cv`; default 3, 5 for
+    /// `tune knn`, 10 for `titanic`).
+    #[arg(long, global = true, value_name = "N")]
+    pub cv: Option<usize>,
     /// Print one JSON document on stdout and nothing else there.
     #[arg(long, global = true)]
     pub json: bool,
@@ -114,9 +118,6 @@ pub enum Command {
     /// The Titanic exercise: imputation, scaling and one-hot encoding in a pipeline; random
     /// forest and SVC with 10-fold cross-validation (--out: box plot); a Kaggle submission.
     Titanic {
-        /// Stratified folds.
-        #[arg(long, default_value_t = 10)]
-        folds: usize,
         /// Where to write the submission (PassengerId,Survived).
         #[arg(long, value_name = "FILE", default_value = "submission.csv")]
         submission: PathBuf,
@@ -281,9 +282,6 @@ pub struct CvArgs {
     /// The model.
     #[arg(long, value_enum, default_value_t = ModelName::Sgd)]
     pub model: ModelName,
-    /// Number of stratified folds.
-    #[arg(long, default_value_t = 3)]
-    pub cv: usize,
     /// Standard-scale the pixels (learned inside each fold).
     #[arg(long)]
     pub scale: bool,
@@ -328,9 +326,6 @@ pub enum TuneCommand {
         /// Search on the first N training images (refit uses all of them).
         #[arg(long, default_value_t = 10_000)]
         search: usize,
-        /// Stratified folds of the search.
-        #[arg(long, default_value_t = 5)]
-        folds: usize,
     },
 }
 
@@ -366,4 +361,14 @@ pub enum DataCommand {
     },
     /// Re-hash every cached file of --dataset against the catalogue.
     Verify,
+}
+
+impl Common {
+    /// The folds `--cv` asks for, or the command's `default`; at least 2.
+    pub fn folds(&self, default: usize) -> anyhow::Result<usize> {
+        match self.cv.unwrap_or(default) {
+            n if n >= 2 => Ok(n),
+            n => anyhow::bail!("--cv {n}: cross-validation needs at least 2 folds"),
+        }
+    }
 }

@@ -169,6 +169,7 @@ pub fn binary(
     figure: BinaryFigure,
 ) -> anyhow::Result<()> {
     figures::check_out(common)?;
+    let folds = common.folds(3)?;
     let data = load(common)?;
     let train = &data.train;
     if usize::from(digit) >= train.n_classes() {
@@ -186,24 +187,24 @@ pub fn binary(
     let n_positive: usize = y.iter().sum();
     let n_negative = y.len() - n_positive;
     let x: Features<'_> = (&train.data).into();
-    let splits = StratifiedKFold::new(cv.cv).split(&y)?;
+    let splits = StratifiedKFold::new(folds).split(&y)?;
     // Every fold's training part must hold both classes, or a model fitted on one class
     // would score the other with nothing to go on.
-    if n_positive < cv.cv || n_negative < cv.cv {
+    if n_positive < folds || n_negative < folds {
         anyhow::bail!(
             "--digit {digit}: the {} training images hold {n_positive} of digit {digit} and \
              {n_negative} others; {}-fold cross-validation needs at least {} of each \
              (use more images with --train, or fewer folds with --cv)",
             y.len(),
-            cv.cv,
-            cv.cv
+            folds,
+            folds
         );
     }
     let bar = spinner(
         common,
         &format!(
             "cross-validating {} folds on {} images",
-            cv.cv,
+            folds,
             thousands(y.len())
         ),
     );
@@ -292,7 +293,7 @@ pub fn binary(
         n_train: y.len(),
         n_positive,
         model: model_name(cv),
-        folds: cv.cv,
+        folds,
         mean_accuracy: mean(&fold_accuracy),
         fold_accuracy,
         dummy_fold_accuracy,
@@ -331,7 +332,7 @@ pub fn binary(
     );
     println!(
         "model: {}, {}-fold stratified cross-validation\n",
-        report.model, cv.cv
+        report.model, folds
     );
     println!(
         "accuracy per fold      {}   (mean {:.4})",

@@ -41,6 +41,20 @@ where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
 {
+    let args: Vec<OsString> = args.into_iter().map(Into::into).collect();
+    // Spellings removed for the one grammar: an error that names the right one.
+    if let Some(old) = args
+        .iter()
+        .skip(1)
+        .filter_map(|a| a.to_str())
+        .find(|a| *a == "--folds" || a.starts_with("--folds="))
+    {
+        eprintln!(
+            "error: {old} is now --cv N (scikit-learn's name, the same in every command), \
+             e.g. classify tune knn --cv 5"
+        );
+        return 2;
+    }
     let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(e) => {
@@ -90,9 +104,11 @@ pub fn execute(cli: &Cli) -> anyhow::Result<()> {
         Command::Knn { k, weights } => knn::knn(&cli.common, *k, *weights),
         Command::Report => report::report(&cli.common),
         Command::Spam(args) => spam::spam(&cli.common, args),
-        Command::Titanic { folds, submission } => titanic::titanic(&cli.common, *folds, submission),
-        Command::Tune(args::TuneCommand::Knn { search, folds }) => {
-            tune::tune_knn(&cli.common, *search, *folds)
+        Command::Titanic { submission } => {
+            titanic::titanic(&cli.common, cli.common.folds(10)?, submission)
+        }
+        Command::Tune(args::TuneCommand::Knn { search }) => {
+            tune::tune_knn(&cli.common, *search, cli.common.folds(5)?)
         }
         Command::Augment { k, weights } => tune::augment(&cli.common, *k, *weights),
         Command::Train { model, save } => predict::train(&cli.common, *model, save),

@@ -126,7 +126,8 @@ pub fn multiclass(
         );
     }
     let one = data.train.data.slice(ndarray::s![index..index + 1, ..]);
-    let splits = StratifiedKFold::new(cv.cv).split(&y)?;
+    let folds = common.folds(3)?;
+    let splits = StratifiedKFold::new(folds).split(&y)?;
     let input = Inputs {
         x: (&data.train.data).into(),
         y: &y,
@@ -138,7 +139,7 @@ pub fn multiclass(
         common,
         &format!(
             "{}-fold cross-validation, then a fit on {} images",
-            cv.cv,
+            folds,
             thousands(y.len())
         ),
     );
@@ -222,7 +223,7 @@ pub fn multiclass(
         },
         classes: outcome.classes,
         n_estimators: outcome.n_estimators,
-        folds: cv.cv,
+        folds,
         mean_accuracy: fold_accuracy.iter().sum::<f64>() / fold_accuracy.len().max(1) as f64,
         fold_accuracy,
         test_accuracy: accuracy_score(&truth, &outcome.test_pred, None)?,
@@ -245,15 +246,15 @@ pub fn multiclass(
         report.strategy,
         report.n_estimators
     );
-    let folds: Vec<String> = report
+    let accuracies: Vec<String> = report
         .fold_accuracy
         .iter()
         .map(|a| format!("{a:.4}"))
         .collect();
     println!(
         "{}-fold accuracy  {}   (mean {:.4})",
-        cv.cv,
-        folds.join("  "),
+        report.folds,
+        accuracies.join("  "),
         report.mean_accuracy
     );
     println!(

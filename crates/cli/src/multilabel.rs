@@ -38,20 +38,22 @@ struct LabelledImage {
     predicted: Vec<usize>,
 }
 
-/// Out-of-fold predictions (3 unshuffled folds, as scikit-learn for multilabel targets), a
-/// fit on everything, and the prediction for one row.
+/// Out-of-fold predictions (`folds` unshuffled folds, as scikit-learn for multilabel
+/// targets), a fit on everything, and the prediction for one row.
 fn run<E: MultiOutputEstimator>(
     est: &E,
     x: Features<'_>,
     y: ArrayView2<'_, usize>,
     row: Features<'_>,
+    folds: usize,
 ) -> anyhow::Result<(Array2<usize>, Vec<usize>)> {
-    let oof = cross_val_predict_multi(est, x, y, &Cv::KFold(3))?;
+    let oof = cross_val_predict_multi(est, x, y, &Cv::KFold(folds))?;
     let model = est.fit_multi(x, y)?;
     Ok((oof, model.predict_multi(row)?.row(0).to_vec()))
 }
 
 pub fn multilabel(common: &Common, k: usize, chain: Option<ChainModel>) -> anyhow::Result<()> {
+    let folds = common.folds(3)?;
     let data = load(common)?;
     let train = &data.train;
     let index = common.index;
@@ -70,7 +72,10 @@ pub fn multilabel(common: &Common, k: usize, chain: Option<ChainModel>) -> anyho
     let one = train.data.slice(ndarray::s![index..index + 1, ..]);
     let bar = spinner(
         common,
-        &format!("3-fold cross-validation on {} images", thousands(y.nrows())),
+        &format!(
+            "{folds}-fold cross-validation on {} images",
+            thousands(y.nrows())
+        ),
     );
     let (model, (oof, predicted)) = match chain {
         None => (
@@ -83,11 +88,12 @@ pub fn multilabel(common: &Common, k: usize, chain: Option<ChainModel>) -> anyho
                 x,
                 y.view(),
                 one.into(),
+                folds,
             )?,
         ),
         Some(ChainModel::Svc) => (
             "classifier chain of SVC (cv = 3)".to_string(),
-            run(&chained(Svc::default()), x, y.view(), one.into())?,
+            run(&chained(Svc::default()), x, y.view(), one.into(), folds)?,
         ),
         Some(ChainModel::Logistic) => (
             "classifier chain of scaled logistic regression (cv = 3)".to_string(),
@@ -96,6 +102,7 @@ pub fn multilabel(common: &Common, k: usize, chain: Option<ChainModel>) -> anyho
                 x,
                 y.view(),
                 one.into(),
+                folds,
             )?,
         ),
         Some(ChainModel::Sgd) => (
@@ -108,6 +115,7 @@ pub fn multilabel(common: &Common, k: usize, chain: Option<ChainModel>) -> anyho
                 x,
                 y.view(),
                 one.into(),
+                folds,
             )?,
         ),
     };
@@ -124,7 +132,7 @@ pub fn multilabel(common: &Common, k: usize, chain: Option<ChainModel>) -> anyho
             truth: y.row(index).to_vec(),
             predicted,
         },
-        folds: 3,
+        folds,
         f1_macro: f1(Some(Average::Macro))?[0],
         f1_weighted: f1(Some(Average::Weighted))?[0],
         f1_per_label: f1(None)?,
@@ -150,8 +158,12 @@ pub fn multilabel(common: &Common, k: usize, chain: Option<ChainModel>) -> anyho
         yes(e.truth[1])
     );
     println!(
-        "3-fold out-of-fold F1: macro {:.4}, weighted {:.4} (large {:.4}, odd {:.4})",
-        report.f1_macro, report.f1_weighted, report.f1_per_label[0], report.f1_per_label[1]
+        "{}-fold out-of-fold F1: macro {:.4}, weighted {:.4} (large {:.4}, odd {:.4})",
+        report.folds,
+        report.f1_macro,
+        report.f1_weighted,
+        report.f1_per_label[0],
+        report.f1_per_label[1]
     );
     Ok(())
 }

@@ -70,9 +70,12 @@ pub fn spam(common: &Common, args: &SpamArgs) -> anyhow::Result<()> {
     };
     let (train_docs, y_train) = pick(&split.train);
     let (test_docs, y_test) = pick(&split.test);
-    bar.set_message("3-fold cross-validation of logistic regression");
+    let n_folds = common.folds(3)?;
+    bar.set_message(format!(
+        "{n_folds}-fold cross-validation of logistic regression"
+    ));
     // The vocabulary is learned inside each fold too, so no test word leaks in.
-    let folds = StratifiedKFold::new(3).split(&y_train)?;
+    let folds = StratifiedKFold::new(n_folds).split(&y_train)?;
     let fold_accuracy: Vec<f64> = folds
         .par_iter()
         .map(|f| -> anyhow::Result<f64> {
@@ -127,7 +130,8 @@ pub fn spam(common: &Common, args: &SpamArgs) -> anyhow::Result<()> {
         .map(|a| format!("{a:.4}"))
         .collect();
     println!(
-        "logistic regression, 3-fold accuracy {} (mean {:.4})",
+        "logistic regression, {}-fold accuracy {} (mean {:.4})",
+        report.fold_accuracy.len(),
         folds.join("  "),
         report.mean_accuracy
     );

@@ -105,6 +105,12 @@ fn spam_filter_end_to_end() {
         .map(|w| w.as_str().unwrap())
         .collect();
     assert!(words.contains(&"NUMBER"), "{words:?}");
+    // Subject and body by default: the senders' header lines ("From: a1@x.org") are not read.
+    assert!(!words.contains(&"org"), "{words:?}");
+    let v = classify(tmp.path(), &["spam", "--keep-headers", "--json"]).json();
+    assert!(!v["options"]["strip_headers"].as_bool().unwrap(), "{v}");
+    let words = v["top_words"].as_array().unwrap();
+    assert!(words.iter().any(|w| w == "org"), "{words:?}");
     // A damaged archive is refused at import and nothing replaces the good one.
     std::fs::write(src.join("20030228_spam.tar.bz2"), b"BZh91AY&SY garbage").unwrap();
     classify(

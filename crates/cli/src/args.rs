@@ -292,9 +292,11 @@ pub struct CvArgs {
 /// lower case, punctuation split, URLs and numbers replaced, stemming.
 #[derive(Debug, Clone, Args)]
 pub struct SpamArgs {
-    /// Keep only the subject and body (drop the other header lines).
+    /// Also read every header line (Received, X-Spam-..., Message-Id): the filter then learns
+    /// how the corpus was collected ("spamassassin", "localhost"), which real mail does not
+    /// carry. By default it reads the subject and the body, as the book's filter.
     #[arg(long)]
-    pub strip_headers: bool,
+    pub keep_headers: bool,
     /// Keep upper case.
     #[arg(long)]
     pub keep_case: bool,

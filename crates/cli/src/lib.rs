@@ -42,18 +42,23 @@ where
     T: Into<OsString> + Clone,
 {
     let args: Vec<OsString> = args.into_iter().map(Into::into).collect();
-    // Spellings removed for the one grammar: an error that names the right one.
-    if let Some(old) = args
-        .iter()
-        .skip(1)
-        .filter_map(|a| a.to_str())
-        .find(|a| *a == "--folds" || a.starts_with("--folds="))
-    {
-        eprintln!(
-            "error: {old} is now --cv N (scikit-learn's name, the same in every command), \
-             e.g. classify tune knn --cv 5"
-        );
-        return 2;
+    // Spellings removed: an error that names what replaced them.
+    const REMOVED: [(&str, &str); 2] = [
+        (
+            "--folds",
+            "is now --cv N (scikit-learn's name, the same in every command), e.g. classify tune knn --cv 5",
+        ),
+        (
+            "--strip-headers",
+            "is the default now: classify spam reads subject and body; --keep-headers reads every header too",
+        ),
+    ];
+    for arg in args.iter().skip(1).filter_map(|a| a.to_str()) {
+        let flag = arg.split('=').next().unwrap_or(arg);
+        if let Some((old, why)) = REMOVED.iter().find(|(old, _)| *old == flag) {
+            eprintln!("error: {old} {why}");
+            return 2;
+        }
     }
     let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,

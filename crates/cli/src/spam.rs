@@ -45,7 +45,7 @@ fn precision_recall(truth: &[usize], pred: &[usize]) -> anyhow::Result<(f64, f64
 pub fn spam(common: &Common, args: &SpamArgs) -> anyhow::Result<()> {
     let emails = cache(common)?.load_spam()?;
     let options = EmailOptions {
-        strip_headers: args.strip_headers,
+        strip_headers: !args.keep_headers,
         lower_case: !args.keep_case,
         remove_punctuation: !args.keep_punctuation,
         replace_urls: !args.keep_urls,

@@ -189,6 +189,30 @@ fn bad_input_is_a_typed_error_and_models_serialise() {
     let json = serde_json::to_string(&m).unwrap();
     let back: classify_models::SvcModel = serde_json::from_str(&json).unwrap();
     assert_eq!(back, m);
+    // Edited model files: every inconsistency is an error when read, never a panic later.
+    let value: Value = serde_json::from_str(&json).unwrap();
+    let edits: [(&str, fn(&mut Value)); 6] = [
+        ("a coefficient dropped", |v| {
+            v["pairs"][0]["coef"].as_array_mut().unwrap().pop();
+        }),
+        ("a support index out of range", |v| {
+            v["pairs"][0]["support"][0] = 99.into();
+        }),
+        ("classes unsorted", |v| {
+            v["classes"] = serde_json::json!([1, 0])
+        }),
+        ("a pair missing", |v| v["pairs"] = serde_json::json!([])),
+        ("gamma zero", |v| v["kernel"]["Rbf"]["gamma"] = 0.0.into()),
+        ("probabilities without sigmoids", |v| {
+            v["params"]["probability"] = true.into();
+        }),
+    ];
+    for (what, edit) in edits {
+        let mut v = value.clone();
+        edit(&mut v);
+        let read = serde_json::from_value::<classify_models::SvcModel>(v);
+        assert!(read.is_err(), "{what}: read as {read:?}");
+    }
 }
 
 /// linfa-svm as an independent oracle: its SMO (another implementation of the same dual)

@@ -143,8 +143,10 @@ struct Pair {
     n_iter: usize,
 }
 
-/// A fitted support-vector classifier.
+/// A fitted support-vector classifier. A model file is checked when read (sizes, indices,
+/// pair order, finite numbers): an edited or damaged file is an error, never a panic later.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "SvcFile")]
 pub struct SvcModel {
     params: Svc,
     classes: Vec<usize>,
@@ -154,6 +156,82 @@ pub struct SvcModel {
     /// Training row of each support vector.
     support_rows: Vec<usize>,
     pairs: Vec<Pair>,
+}
+
+/// What a model file holds, before it is checked.
+#[derive(Deserialize)]
+struct SvcFile {
+    params: Svc,
+    classes: Vec<usize>,
+    kernel: Resolved,
+    support: Array2<f64>,
+    support_rows: Vec<usize>,
+    pairs: Vec<Pair>,
+}
+
+impl TryFrom<SvcFile> for SvcModel {
+    type Error = Error;
+
+    fn try_from(f: SvcFile) -> Result<SvcModel> {
+        let bad = |why: String| Err(Error::InvalidParameter(format!("SVC model file: {why}")));
+        f.params.validate()?;
+        let k = f.classes.len();
+        if k < 2 || f.classes.windows(2).any(|w| w[0] >= w[1]) {
+            return bad(format!(
+                "classes {:?} are not two or more, sorted",
+                f.classes
+            ));
+        }
+        let kernel_ok = match f.kernel {
+            Resolved::Linear => true,
+            Resolved::Rbf { gamma } => gamma > 0.0 && gamma.is_finite(),
+            Resolved::Poly { gamma, coef0, .. } => {
+                gamma > 0.0 && gamma.is_finite() && coef0.is_finite()
+            }
+        };
+        if !kernel_ok {
+            return bad(format!("kernel {:?}", f.kernel));
+        }
+        let n_sv = f.support.nrows();
+        if f.support_rows.len() != n_sv || f.support.iter().any(|v| !v.is_finite()) {
+            return bad(format!(
+                "{} support vectors, {} training rows, or a value not finite",
+                n_sv,
+                f.support_rows.len()
+            ));
+        }
+        let expected = (0..k).flat_map(|i| (i + 1..k).map(move |j| (i, j)));
+        if f.pairs.len() != k * (k - 1) / 2 || !f.pairs.iter().map(|p| (p.i, p.j)).eq(expected) {
+            return bad(format!(
+                "{} pairs for {k} classes, or out of order",
+                f.pairs.len()
+            ));
+        }
+        for p in &f.pairs {
+            let finite = p.coef.iter().all(|c| c.is_finite())
+                && p.rho.is_finite()
+                && p.platt.is_none_or(|(a, b)| a.is_finite() && b.is_finite())
+                && (p.platt.is_some() || !f.params.probability);
+            if p.support.len() != p.coef.len() || p.support.iter().any(|&r| r >= n_sv) || !finite {
+                return bad(format!(
+                    "pair ({}, {}): {} support rows, {} coefficients (of {n_sv} vectors), a value \
+                     not finite, or no sigmoid for probabilities",
+                    p.i,
+                    p.j,
+                    p.support.len(),
+                    p.coef.len()
+                ));
+            }
+        }
+        Ok(SvcModel {
+            params: f.params,
+            classes: f.classes,
+            kernel: f.kernel,
+            support: f.support,
+            support_rows: f.support_rows,
+            pairs: f.pairs,
+        })
+    }
 }
 
 impl Svc {

@@ -191,7 +191,8 @@ fn bad_input_is_a_typed_error_and_models_serialise() {
     assert_eq!(back, m);
     // Edited model files: every inconsistency is an error when read, never a panic later.
     let value: Value = serde_json::from_str(&json).unwrap();
-    let edits: [(&str, fn(&mut Value)); 6] = [
+    type Edit = (&'static str, fn(&mut Value));
+    let edits: [Edit; 6] = [
         ("a coefficient dropped", |v| {
             v["pairs"][0]["coef"].as_array_mut().unwrap().pop();
         }),

@@ -231,6 +231,29 @@ def calibration_cases():
                      lambda: dict(zip(["prob_true", "prob_pred"], calibration_curve(y, p, n_bins=n_bins, strategy=strategy))))
 
 
+def score_cases():
+    """balanced_accuracy_score (plain and adjusted) and matthews_corrcoef."""
+    for seed in range(30):
+        rng = np.random.RandomState(700 + seed)
+        strings = seed % 4 == 1
+        n, k = rng.randint(1, 120), rng.randint(2, 8 if strings else 12)
+        yt, yp = labels_of(rng, n, k, strings), labels_of(rng, n, k, strings)
+        if seed % 7 == 3:
+            yp = yt.copy()  # perfect
+        if seed % 7 == 5:
+            yp = np.full_like(yt, yt[0])  # one predicted class
+        if seed % 11 == 4:
+            yt = np.full_like(yt, yt[0])  # one true class
+        w = rng.rand(n).round(2) if seed % 3 == 2 else None
+        inputs = {"y_true": yt, "y_pred": yp, "sample_weight": w}
+        for adjusted in [False, True]:
+            case("balanced_accuracy", f"seed{seed}-{adjusted}", {**inputs, "adjusted": adjusted},
+                 lambda: metrics.balanced_accuracy_score(yt, yp, sample_weight=w, adjusted=adjusted))
+        case("matthews", f"seed{seed}", inputs, lambda: metrics.matthews_corrcoef(yt, yp, sample_weight=w))
+    case("matthews", "empty", {"y_true": [], "y_pred": [], "sample_weight": None},
+         lambda: metrics.matthews_corrcoef([], []))
+
+
 def report_cases():
     for seed in range(12):
         rng = np.random.RandomState(600 + seed)
@@ -255,6 +278,7 @@ def main():
     curve_cases()
     multiclass_auc_cases()
     calibration_cases()
+    score_cases()
     report_cases()
     OUT.parent.mkdir(parents=True, exist_ok=True)
     doc = {"sklearn": sklearn.__version__, "numpy": np.__version__, "cases": CASES}

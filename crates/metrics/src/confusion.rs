@@ -210,6 +210,73 @@ pub fn accuracy_score<L: PartialEq>(
     Ok(hit / total)
 }
 
+/// The mean recall over the classes present in `y_true` (scikit-learn's
+/// `balanced_accuracy_score`); `adjusted` rescales it so that chance is 0 and perfect is 1.
+/// Classes predicted but absent from `y_true` are left out, as scikit-learn does (it warns).
+pub fn balanced_accuracy_score<L: Label>(
+    y_true: &[L],
+    y_pred: &[L],
+    sample_weight: Option<&[f64]>,
+    adjusted: bool,
+) -> Result<f64> {
+    let cm = confusion_matrix_with(
+        y_true,
+        y_pred,
+        &ConfusionOptions {
+            sample_weight,
+            ..ConfusionOptions::default()
+        },
+    )?;
+    let n = cm.n_labels();
+    let per_class: Vec<f64> = (0..n)
+        .map(|r| cm.get(r, r) / np_sum(cm.row(r)))
+        .filter(|v| !v.is_nan())
+        .collect();
+    let mut score = np_sum(&per_class) / per_class.len() as f64;
+    if adjusted {
+        let chance = 1.0 / per_class.len() as f64;
+        score -= chance;
+        score /= 1.0 - chance;
+    }
+    Ok(score)
+}
+
+/// The Matthews correlation coefficient of the confusion matrix, binary or multiclass
+/// (scikit-learn's `matthews_corrcoef`: Gorodkin's R_K); 0 when either marginal is constant.
+pub fn matthews_corrcoef<L: Label>(
+    y_true: &[L],
+    y_pred: &[L],
+    sample_weight: Option<&[f64]>,
+) -> Result<f64> {
+    let cm = confusion_matrix_with(
+        y_true,
+        y_pred,
+        &ConfusionOptions {
+            sample_weight,
+            ..ConfusionOptions::default()
+        },
+    )?;
+    let n = cm.n_labels();
+    let t_sum: Vec<f64> = (0..n).map(|r| np_sum(cm.row(r))).collect();
+    // NumPy sums rows (`axis=1`) pairwise, columns (`axis=0`) row after row.
+    let mut p_sum = vec![0.0; n];
+    for r in 0..n {
+        for (p, v) in p_sum.iter_mut().zip(cm.row(r)) {
+            *p += v;
+        }
+    }
+    let n_correct: f64 = (0..n).map(|i| cm.get(i, i)).sum();
+    let n_samples = np_sum(&p_sum);
+    let dot = |a: &[f64], b: &[f64]| -> f64 { a.iter().zip(b).map(|(x, y)| x * y).sum() };
+    let cov_ytyp = n_correct * n_samples - dot(&t_sum, &p_sum);
+    let cov_ypyp = n_samples * n_samples - dot(&p_sum, &p_sum);
+    let cov_ytyt = n_samples * n_samples - dot(&t_sum, &t_sum);
+    if cov_ypyp * cov_ytyt == 0.0 {
+        return Ok(0.0);
+    }
+    Ok(cov_ytyp / (cov_ytyt * cov_ypyp).sqrt())
+}
+
 impl<L: Label> fmt::Display for ConfusionMatrix<L> {
     /// A table with actual labels down the side and predicted labels across, counts as
     /// integers when they all are, otherwise with `{:.3}` (or the formatter's precision).

@@ -6,7 +6,8 @@
 //! | what | function | scikit-learn |
 //! | --- | --- | --- |
 //! | confusion matrix | [`confusion_matrix`], [`confusion_matrix_with`] | `confusion_matrix` |
-//! | accuracy | [`accuracy_score`], [`multilabel_accuracy_score`] | `accuracy_score` |
+//! | accuracy | [`accuracy_score`], [`multilabel_accuracy_score`], [`balanced_accuracy_score`] | `accuracy_score`, `balanced_accuracy_score` |
+//! | correlation | [`matthews_corrcoef`] | `matthews_corrcoef` |
 //! | precision, recall, F | [`precision_recall_fscore_support`], [`precision_score`], [`recall_score`], [`f1_score`], [`fbeta_score`], [`multilabel_precision_recall_fscore_support`] | the same names |
 //! | curves | [`roc_curve`], [`precision_recall_curve`], [`PrCurve::threshold_for_precision`] | `roc_curve`, `precision_recall_curve` |
 //! | areas | [`roc_auc_score`], [`roc_auc_score_multiclass`], [`average_precision_score`], [`auc`] | the same names |
@@ -73,8 +74,8 @@ mod report;
 
 pub use calibration::{calibration_curve, fraction_positive_in, BinStrategy, Calibration};
 pub use confusion::{
-    accuracy_score, confusion_matrix, confusion_matrix_with, ConfusionMatrix, ConfusionOptions,
-    Normalize,
+    accuracy_score, balanced_accuracy_score, confusion_matrix, confusion_matrix_with,
+    matthews_corrcoef, ConfusionMatrix, ConfusionOptions, Normalize,
 };
 pub use curves::{
     auc, average_precision_score, precision_recall_curve, roc_auc_score, roc_auc_score_multiclass,

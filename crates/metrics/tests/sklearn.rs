@@ -155,6 +155,36 @@ fn accuracy<L: FromJson>(case: &Value) {
     }
 }
 
+fn balanced<L: FromJson>(case: &Value) {
+    let (yt, yp) = (
+        L::list(&case["y_true"]).unwrap(),
+        L::list(&case["y_pred"]).unwrap(),
+    );
+    let weights = opt_fs(&case["sample_weight"]);
+    let adjusted = case["adjusted"].as_bool().expect("adjusted");
+    let got = balanced_accuracy_score(&yt, &yp, weights.as_deref(), adjusted);
+    if !expect_error(case, &got) {
+        check_close(
+            "balanced accuracy",
+            &name(case),
+            &[got.unwrap()],
+            &[f(&case["ok"])],
+        );
+    }
+}
+
+fn matthews<L: FromJson>(case: &Value) {
+    let (yt, yp) = (
+        L::list(&case["y_true"]).unwrap(),
+        L::list(&case["y_pred"]).unwrap(),
+    );
+    let weights = opt_fs(&case["sample_weight"]);
+    let got = matthews_corrcoef(&yt, &yp, weights.as_deref());
+    if !expect_error(case, &got) {
+        check_close("MCC", &name(case), &[got.unwrap()], &[f(&case["ok"])]);
+    }
+}
+
 fn average_of(v: &Value) -> Option<Average> {
     match v.as_str() {
         None => None,
@@ -451,6 +481,8 @@ fn every_scikit_learn_case_matches() {
             "auc" => area(case),
             "roc_auc_multiclass" => roc_auc_multi(case),
             "calibration" => calibration(case),
+            "balanced_accuracy" => with_labels!(case, balanced),
+            "matthews" => with_labels!(case, matthews),
             "report" => report(case),
             other => panic!("unknown case kind {other}"),
         }

@@ -216,6 +216,30 @@ def multiclass_auc_cases():
                      lambda: metrics.roc_auc_score(y, p, multi_class=mc, average=average, sample_weight=ww))
 
 
+def brier_cases():
+    for seed in range(24):
+        rng = np.random.RandomState(800 + seed)
+        n = rng.randint(1, 90)
+        p = rng.rand(n)
+        if seed % 4 == 0:
+            p = p.round(1)
+        y = (rng.rand(n) < p).astype(int)
+        pos = None
+        if seed % 5 == 1:
+            y = np.array(["ham", "spam"])[y]
+            pos = "spam" if seed % 2 else None  # strings without pos_label: an error
+        if seed % 7 == 2:
+            y = np.where(y == 0, -1, 1)
+        w = rng.rand(n).round(2) if seed % 3 == 0 else None
+        inputs = {"y_true": y, "prob": p, "sample_weight": w, "pos_label": pos}
+        case("brier", f"seed{seed}", inputs,
+             lambda: metrics.brier_score_loss(y, p, sample_weight=w, pos_label=pos))
+    for name, y, p in [("above-one", [0, 1], [0.2, 1.5]), ("three-classes", [0, 1, 2], [0.1, 0.5, 0.9]),
+                       ("nan", [0, 1], [0.1, float("nan")])]:
+        case("brier", name, {"y_true": y, "prob": p, "sample_weight": None, "pos_label": None},
+             lambda: metrics.brier_score_loss(y, p))
+
+
 def calibration_cases():
     for seed in range(20):
         rng = np.random.RandomState(500 + seed)
@@ -278,6 +302,7 @@ def main():
     curve_cases()
     multiclass_auc_cases()
     calibration_cases()
+    brier_cases()
     score_cases()
     report_cases()
     OUT.parent.mkdir(parents=True, exist_ok=True)

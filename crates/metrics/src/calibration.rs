@@ -1,7 +1,8 @@
 //! Calibration (reliability) curves.
 
-use crate::error::{check_finite, same_len, Error, Result};
+use crate::error::{check_finite, check_weights, same_len, Error, Result};
 use crate::label::{infer_pos_label, list, unique_labels, Label};
+use crate::numeric::np_sum;
 
 /// How [`calibration_curve`] places its bins.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -89,6 +90,38 @@ pub fn fraction_positive_in<L: Label>(
         }
     }
     Ok((count > 0).then(|| (hits as f64 / count as f64, count)))
+}
+
+/// The Brier score of binary probabilities (scikit-learn's `brier_score_loss`): the
+/// (weighted) mean squared difference between `y_prob`, the probability of `pos_label`, and
+/// the truth, with scikit-learn 1.9's arithmetic (both classes' squared errors, halved).
+/// `pos_label: None` is inferred as for the curves.
+pub fn brier_score_loss<L: Label>(
+    y_true: &[L],
+    y_prob: &[f64],
+    sample_weight: Option<&[f64]>,
+    pos_label: Option<&L>,
+) -> Result<f64> {
+    let positive = binary_truth(y_true, y_prob, pos_label)?;
+    check_weights(sample_weight, y_true.len())?;
+    // Two columns, (1 − y, y) against (1 − p, p), summed per row.
+    let per_row: Vec<f64> = positive
+        .iter()
+        .zip(y_prob)
+        .map(|(&t, &p)| {
+            let y = if t { 1.0 } else { 0.0 };
+            let (a, b) = ((1.0 - y) - (1.0 - p), y - p);
+            a * a + b * b
+        })
+        .collect();
+    let mean = match sample_weight {
+        None => np_sum(&per_row) / per_row.len() as f64,
+        Some(w) => {
+            let weighted: Vec<f64> = per_row.iter().zip(w).map(|(v, w)| v * w).collect();
+            np_sum(&weighted) / np_sum(w)
+        }
+    };
+    Ok(mean * 0.5)
 }
 
 fn binary_truth<L: Label>(

@@ -11,7 +11,7 @@
 //! | precision, recall, F | [`precision_recall_fscore_support`], [`precision_score`], [`recall_score`], [`f1_score`], [`fbeta_score`], [`multilabel_precision_recall_fscore_support`] | the same names |
 //! | curves | [`roc_curve`], [`precision_recall_curve`], [`PrCurve::threshold_for_precision`] | `roc_curve`, `precision_recall_curve` |
 //! | areas | [`roc_auc_score`], [`roc_auc_score_multiclass`], [`average_precision_score`], [`auc`] | the same names |
-//! | calibration | [`calibration_curve`], [`fraction_positive_in`] | `calibration_curve` |
+//! | calibration | [`calibration_curve`], [`fraction_positive_in`], [`brier_score_loss`] | `calibration_curve`, `brier_score_loss` |
 //! | report | [`classification_report`] (`Display` prints scikit-learn's text) | `classification_report` |
 //!
 //! # Conventions (all as scikit-learn 1.9)
@@ -72,7 +72,9 @@ mod numeric;
 mod prf;
 mod report;
 
-pub use calibration::{calibration_curve, fraction_positive_in, BinStrategy, Calibration};
+pub use calibration::{
+    brier_score_loss, calibration_curve, fraction_positive_in, BinStrategy, Calibration,
+};
 pub use confusion::{
     accuracy_score, balanced_accuracy_score, confusion_matrix, confusion_matrix_with,
     matthews_corrcoef, ConfusionMatrix, ConfusionOptions, Normalize,

@@ -173,6 +173,17 @@ fn balanced<L: FromJson>(case: &Value) {
     }
 }
 
+fn brier<L: FromJson>(case: &Value) {
+    let yt = L::list(&case["y_true"]).unwrap();
+    let prob = opt_fs(&case["prob"]).expect("probabilities");
+    let weights = opt_fs(&case["sample_weight"]);
+    let pos = L::from_json(&case["pos_label"]);
+    let got = brier_score_loss(&yt, &prob, weights.as_deref(), pos.as_ref());
+    if !expect_error(case, &got) {
+        check_close("Brier", &name(case), &[got.unwrap()], &[f(&case["ok"])]);
+    }
+}
+
 fn matthews<L: FromJson>(case: &Value) {
     let (yt, yp) = (
         L::list(&case["y_true"]).unwrap(),
@@ -483,6 +494,7 @@ fn every_scikit_learn_case_matches() {
             "calibration" => calibration(case),
             "balanced_accuracy" => with_labels!(case, balanced),
             "matthews" => with_labels!(case, matthews),
+            "brier" => with_labels!(case, brier),
             "report" => report(case),
             other => panic!("unknown case kind {other}"),
         }

@@ -185,6 +185,11 @@ def curve_cases():
             case("pr_curve", f"seed{seed}-{drop}", inputs, lambda: dict(zip(
                 ["precision", "recall", "thresholds"],
                 metrics.precision_recall_curve(y, s, pos_label=labels_pos, sample_weight=w, drop_intermediate=drop))))
+        for drop in [True, False]:
+            inputs = {"y_true": y, "scores": s, "pos_label": labels_pos, "sample_weight": w, "drop_intermediate": drop}
+            case("det_curve", f"seed{seed}-{drop}", inputs, lambda: dict(zip(
+                ["fpr", "fnr", "thresholds"],
+                metrics.det_curve(y, s, pos_label=labels_pos, sample_weight=w, drop_intermediate=drop))))
         inputs = {"y_true": y, "scores": s, "sample_weight": w, "pos_label": labels_pos}
         case("roc_auc", f"seed{seed}", inputs, lambda: metrics.roc_auc_score(y, s, sample_weight=w))
         pos_ap = labels_pos if labels_pos is not None else 1

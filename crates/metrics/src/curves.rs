@@ -51,6 +51,20 @@ pub struct RocCurve {
     pub thresholds: Vec<f64>,
 }
 
+/// A detection error tradeoff (DET) curve: false positive and false negative rates at
+/// increasing thresholds.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct DetCurve {
+    /// False positive rate at each threshold (decreasing).
+    pub fpr: Vec<f64>,
+    /// False negative rate at each threshold (increasing).
+    pub fnr: Vec<f64>,
+    /// Increasing thresholds, from where no false positive is left to where no false negative
+    /// is left.
+    pub thresholds: Vec<f64>,
+}
+
 /// A precision–recall curve.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
@@ -294,6 +308,59 @@ fn roc_from(positive: &[bool], scores: &[f64], weights: Option<&[f64]>, drop: bo
         tpr: rate(&tps),
         thresholds: std::iter::once(f64::INFINITY).chain(thresholds).collect(),
     }
+}
+
+/// The detection error tradeoff curve of binary scores, as scikit-learn's `det_curve`
+/// (whose `drop_intermediate` defaults to `false`: [`CurveOptions::pr`]'s defaults). Both
+/// classes must be present ([`Error::SingleClass`] otherwise, as scikit-learn raises).
+pub fn det_curve<L: Label>(
+    y_true: &[L],
+    scores: &[f64],
+    options: &CurveOptions<'_, L>,
+) -> Result<DetCurve> {
+    let positive = positives(
+        y_true,
+        scores,
+        options.pos_label.as_ref(),
+        options.sample_weight,
+    )?;
+    let counts = binary_counts(&positive, scores, options.sample_weight);
+    // A first point at +∞, where nothing is predicted positive.
+    let mut fps: Vec<f64> = std::iter::once(0.0).chain(counts.fps).collect();
+    let mut tps: Vec<f64> = std::iter::once(0.0).chain(counts.tps).collect();
+    let mut thresholds: Vec<f64> = std::iter::once(f64::INFINITY)
+        .chain(counts.thresholds)
+        .collect();
+    let n = fps.len();
+    if options.drop_intermediate && n > 2 {
+        // Keep the ends and every point next to a change of the true positives.
+        let kept: Vec<usize> = (0..n)
+            .filter(|&i| i == 0 || i == n - 1 || tps[i] != tps[i - 1] || tps[i + 1] != tps[i])
+            .collect();
+        let pick = |v: &[f64]| kept.iter().map(|&i| v[i]).collect::<Vec<f64>>();
+        (fps, tps, thresholds) = (pick(&fps), pick(&tps), pick(&thresholds));
+    }
+    if unique_labels(&[y_true]).len() != 2 {
+        return Err(Error::SingleClass);
+    }
+    let (p_count, n_count) = (tps[tps.len() - 1], fps[fps.len() - 1]);
+    // From the last point with no false positive to the first with no false negative.
+    let first = fps.partition_point(|&v| v <= fps[0]) - 1;
+    let last = tps.partition_point(|&v| v < p_count) + 1;
+    let range = first..last.min(tps.len());
+    Ok(DetCurve {
+        fpr: fps[range.clone()]
+            .iter()
+            .rev()
+            .map(|v| v / n_count)
+            .collect(),
+        fnr: tps[range.clone()]
+            .iter()
+            .rev()
+            .map(|v| (p_count - v) / p_count)
+            .collect(),
+        thresholds: thresholds[range].iter().rev().copied().collect(),
+    })
 }
 
 /// The precision–recall curve of binary scores, as scikit-learn's `precision_recall_curve`.

@@ -9,7 +9,7 @@
 //! | accuracy | [`accuracy_score`], [`multilabel_accuracy_score`], [`balanced_accuracy_score`] | `accuracy_score`, `balanced_accuracy_score` |
 //! | correlation | [`matthews_corrcoef`] | `matthews_corrcoef` |
 //! | precision, recall, F | [`precision_recall_fscore_support`], [`precision_score`], [`recall_score`], [`f1_score`], [`fbeta_score`], [`multilabel_precision_recall_fscore_support`] | the same names |
-//! | curves | [`roc_curve`], [`precision_recall_curve`], [`PrCurve::threshold_for_precision`] | `roc_curve`, `precision_recall_curve` |
+//! | curves | [`roc_curve`], [`precision_recall_curve`], [`det_curve`], [`PrCurve::threshold_for_precision`] | `roc_curve`, `precision_recall_curve`, `det_curve` |
 //! | areas | [`roc_auc_score`], [`roc_auc_score_multiclass`], [`average_precision_score`], [`auc`] | the same names |
 //! | calibration | [`calibration_curve`], [`fraction_positive_in`], [`brier_score_loss`] | `calibration_curve`, `brier_score_loss` |
 //! | report | [`classification_report`] (`Display` prints scikit-learn's text) | `classification_report` |
@@ -80,8 +80,9 @@ pub use confusion::{
     matthews_corrcoef, ConfusionMatrix, ConfusionOptions, Normalize,
 };
 pub use curves::{
-    auc, average_precision_score, precision_recall_curve, roc_auc_score, roc_auc_score_multiclass,
-    roc_curve, CurveOptions, MultiClass, PrCurve, RocCurve, ThresholdPoint,
+    auc, average_precision_score, det_curve, precision_recall_curve, roc_auc_score,
+    roc_auc_score_multiclass, roc_curve, CurveOptions, DetCurve, MultiClass, PrCurve, RocCurve,
+    ThresholdPoint,
 };
 pub use error::{Error, Result};
 pub use label::{unique_labels, Label};

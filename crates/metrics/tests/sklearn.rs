@@ -345,6 +345,19 @@ fn pr<L: FromJson>(case: &Value) {
     check_exact("recall", &n, &got.recall, &fs(&want["recall"]));
 }
 
+fn det<L: FromJson>(case: &Value) {
+    let yt = L::list(&case["y_true"]).unwrap();
+    let (s, w) = (fs(&case["scores"]), opt_fs(&case["sample_weight"]));
+    let got = det_curve(&yt, &s, &curve_options(case, w.as_deref()));
+    if expect_error(case, &got) {
+        return;
+    }
+    let (got, want, n) = (got.unwrap(), &case["ok"], name(case));
+    check_exact("thresholds", &n, &got.thresholds, &fs(&want["thresholds"]));
+    check_exact("fpr", &n, &got.fpr, &fs(&want["fpr"]));
+    check_exact("fnr", &n, &got.fnr, &fs(&want["fnr"]));
+}
+
 fn roc_auc<L: FromJson>(case: &Value) {
     let yt = L::list(&case["y_true"]).unwrap();
     let (s, w) = (fs(&case["scores"]), opt_fs(&case["sample_weight"]));
@@ -487,6 +500,7 @@ fn every_scikit_learn_case_matches() {
             "multilabel_accuracy" => multilabel_accuracy(case),
             "roc_curve" => with_labels!(case, roc),
             "pr_curve" => with_labels!(case, pr),
+            "det_curve" => with_labels!(case, det),
             "roc_auc" => with_labels!(case, roc_auc),
             "average_precision" => with_labels!(case, average_precision),
             "auc" => area(case),

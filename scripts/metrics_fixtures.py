@@ -245,6 +245,36 @@ def brier_cases():
              lambda: metrics.brier_score_loss(y, p))
 
 
+def log_loss_cases():
+    for seed in range(30):
+        rng = np.random.RandomState(900 + seed)
+        n, k = rng.randint(2, 70), rng.randint(2, 6)
+        y = np.concatenate([np.arange(k), rng.randint(0, k, n)])
+        labels = None
+        if seed % 6 == 5:
+            labels = list(range(k + 1))  # a class absent from y_true
+            k += 1
+        p = rng.rand(len(y), k) ** 3
+        if seed % 4 == 2:
+            p[rng.rand(len(y)) < 0.3] = 0.0
+            p[:, 0] += 1e-300
+        p = p / p.sum(axis=1, keepdims=True)
+        if seed % 5 == 1:
+            p = p.round(3)  # rows not summing to one exactly: scikit-learn warns only
+        if k == 2 and seed % 2:
+            p = p[:, 1]  # one column: the larger class
+        if seed % 7 == 3 and labels is None:
+            y = np.array(["ant", "bee", "cat", "dog", "eel", "fox"])[y]
+        w = rng.rand(len(y)).round(2) if seed % 3 == 0 else None
+        inputs = {"y_true": y, "proba": p, "labels": labels, "sample_weight": w}
+        case("log_loss", f"seed{seed}", inputs, lambda: metrics.log_loss(y, p, labels=labels, sample_weight=w))
+    for name, y, p, labels in [("one-class", [1, 1], [0.2, 0.9], None), ("above-one", [0, 1], [0.2, 1.5], None),
+                               ("nan", [0, 1], [0.1, float("nan")], None), ("columns", [0, 1, 2], [[0.5, 0.5]] * 3, None),
+                               ("undeclared", [0, 1, 5], [[0.2, 0.8]] * 3, [0, 1])]:
+        case("log_loss", name, {"y_true": y, "proba": p, "labels": labels, "sample_weight": None},
+             lambda: metrics.log_loss(y, p, labels=labels))
+
+
 def calibration_cases():
     for seed in range(20):
         rng = np.random.RandomState(500 + seed)
@@ -308,6 +338,7 @@ def main():
     multiclass_auc_cases()
     calibration_cases()
     brier_cases()
+    log_loss_cases()
     score_cases()
     report_cases()
     OUT.parent.mkdir(parents=True, exist_ok=True)

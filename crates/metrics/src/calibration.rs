@@ -92,6 +92,100 @@ pub fn fraction_positive_in<L: Label>(
     Ok((count > 0).then(|| (hits as f64 / count as f64, count)))
 }
 
+/// The cross-entropy of predicted probabilities (scikit-learn's `log_loss`). `probabilities`
+/// holds one row per sample, row after row: either one value per sample (the probability of
+/// the larger of two classes) or one per class of `labels` (default: the sorted labels of
+/// `y_true`). Probabilities are clipped to `[ε, 1 − ε]`; rows need not sum to one
+/// (scikit-learn only warns). Values outside `[0, 1]`, NaN, a single class, or a column count
+/// that does not match the classes are errors, as scikit-learn raises.
+pub fn log_loss<L: Label>(
+    y_true: &[L],
+    probabilities: &[f64],
+    labels: Option<&[L]>,
+    sample_weight: Option<&[f64]>,
+) -> Result<f64> {
+    let n = y_true.len();
+    if n == 0 {
+        return Err(Error::Empty);
+    }
+    check_finite("probabilities", probabilities)?;
+    if probabilities.iter().any(|&p| !(0.0..=1.0).contains(&p)) {
+        return Err(Error::InvalidScores(
+            "probabilities have values outside [0, 1]".into(),
+        ));
+    }
+    if !probabilities.len().is_multiple_of(n) {
+        return Err(Error::LengthMismatch {
+            what: "probabilities (rows) and y_true",
+            left: probabilities.len(),
+            right: n,
+        });
+    }
+    check_weights(sample_weight, n)?;
+    let classes = match labels {
+        None => unique_labels(&[y_true]),
+        Some(given) => {
+            let classes = unique_labels(&[given]);
+            if let Some(bad) = y_true.iter().find(|l| classes.binary_search(l).is_err()) {
+                return Err(Error::InvalidArgument(format!(
+                    "y_true holds {bad:?}, which is not one of the labels"
+                )));
+            }
+            classes
+        }
+    };
+    if classes.len() < 2 {
+        return Err(Error::InvalidArgument(format!(
+            "log loss needs two classes or more (pass `labels`), got {}",
+            list(&classes)
+        )));
+    }
+    let k = probabilities.len() / n;
+    let columns = if k == 1 { 2 } else { k };
+    if columns != classes.len() {
+        return Err(Error::InvalidArgument(format!(
+            "{columns} columns of probabilities for {} classes",
+            classes.len()
+        )));
+    }
+    let eps = f64::EPSILON;
+    let loss: Vec<f64> = y_true
+        .iter()
+        .enumerate()
+        .map(|(i, label)| {
+            let truth = classes.binary_search(label).expect("checked above");
+            let row: Vec<f64> = (0..columns)
+                .map(|j| {
+                    let p = if k == 1 {
+                        let p = probabilities[i];
+                        if j == 0 {
+                            1.0 - p
+                        } else {
+                            p
+                        }
+                    } else {
+                        probabilities[i * k + j]
+                    };
+                    // xlogy(t, clip(p)): 0 where the one-hot truth is 0.
+                    if j == truth {
+                        p.clamp(eps, 1.0 - eps).ln()
+                    } else {
+                        0.0
+                    }
+                })
+                .collect();
+            -np_sum(&row)
+        })
+        .collect();
+    Ok(match sample_weight {
+        None => np_sum(&loss) / n as f64,
+        Some(w) => {
+            let weighted: Vec<f64> = loss.iter().zip(w).map(|(v, w)| v * w).collect();
+            np_sum(&weighted) / np_sum(w)
+        }
+    })
+}
+
 /// The Brier score of binary probabilities (scikit-learn's `brier_score_loss`): the
 /// (weighted) mean squared difference between `y_prob`, the probability of `pos_label`, and
 /// the truth, with scikit-learn 1.9's arithmetic (both classes' squared errors, halved).

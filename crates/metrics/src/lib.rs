@@ -11,7 +11,7 @@
 //! | precision, recall, F | [`precision_recall_fscore_support`], [`precision_score`], [`recall_score`], [`f1_score`], [`fbeta_score`], [`multilabel_precision_recall_fscore_support`] | the same names |
 //! | curves | [`roc_curve`], [`precision_recall_curve`], [`det_curve`], [`PrCurve::threshold_for_precision`] | `roc_curve`, `precision_recall_curve`, `det_curve` |
 //! | areas | [`roc_auc_score`], [`roc_auc_score_multiclass`], [`average_precision_score`], [`auc`] | the same names |
-//! | calibration | [`calibration_curve`], [`fraction_positive_in`], [`brier_score_loss`] | `calibration_curve`, `brier_score_loss` |
+//! | calibration | [`calibration_curve`], [`fraction_positive_in`], [`brier_score_loss`], [`log_loss`] | `calibration_curve`, `brier_score_loss`, `log_loss` |
 //! | report | [`classification_report`] (`Display` prints scikit-learn's text) | `classification_report` |
 //!
 //! # Conventions (all as scikit-learn 1.9)
@@ -73,7 +73,7 @@ mod prf;
 mod report;
 
 pub use calibration::{
-    brier_score_loss, calibration_curve, fraction_positive_in, BinStrategy, Calibration,
+    brier_score_loss, calibration_curve, fraction_positive_in, log_loss, BinStrategy, Calibration,
 };
 pub use confusion::{
     accuracy_score, balanced_accuracy_score, confusion_matrix, confusion_matrix_with,

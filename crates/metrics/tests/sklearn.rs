@@ -184,6 +184,20 @@ fn brier<L: FromJson>(case: &Value) {
     }
 }
 
+fn log_loss_case<L: FromJson>(case: &Value) {
+    let yt = L::list(&case["y_true"]).unwrap();
+    let proba = match case["proba"].as_array().and_then(|a| a.first()) {
+        Some(Value::Array(_)) => matrix(&case["proba"]).0,
+        _ => fs(&case["proba"]),
+    };
+    let labels = L::list(&case["labels"]);
+    let weights = opt_fs(&case["sample_weight"]);
+    let got = log_loss(&yt, &proba, labels.as_deref(), weights.as_deref());
+    if !expect_error(case, &got) {
+        check_close("log loss", &name(case), &[got.unwrap()], &[f(&case["ok"])]);
+    }
+}
+
 fn matthews<L: FromJson>(case: &Value) {
     let (yt, yp) = (
         L::list(&case["y_true"]).unwrap(),
@@ -509,6 +523,7 @@ fn every_scikit_learn_case_matches() {
             "balanced_accuracy" => with_labels!(case, balanced),
             "matthews" => with_labels!(case, matthews),
             "brier" => with_labels!(case, brier),
+            "log_loss" => with_labels!(case, log_loss_case),
             "report" => report(case),
             other => panic!("unknown case kind {other}"),
         }

@@ -275,6 +275,33 @@ def log_loss_cases():
              lambda: metrics.log_loss(y, p, labels=labels))
 
 
+def top_k_cases():
+    for seed in range(30):
+        rng = np.random.RandomState(1000 + seed)
+        n, c = rng.randint(1, 60), rng.randint(2, 7)
+        y = rng.randint(0, c, n)
+        labels = None
+        if len(np.unique(y)) != c:
+            labels = list(range(c))
+        s = rng.randn(n, c).round(1 if seed % 2 else 6)  # ties on odd seeds
+        if c == 2 and len(np.unique(y)) <= 2:
+            s = s[:, 1] if seed % 3 else rng.rand(n)  # one column: scores, or probabilities
+        if seed % 5 == 4 and labels is None:
+            y = np.array(["ant", "bee", "cat", "dog", "eel", "fox"])[y]
+        w = rng.rand(n).round(2) if seed % 3 == 0 else None
+        for k in [1, 2, 3]:
+            for normalize in [True, False]:
+                inputs = {"y_true": y, "scores": s, "k": k, "labels": labels, "normalize": normalize, "sample_weight": w}
+                case("top_k", f"seed{seed}-{k}-{normalize}", inputs,
+                     lambda: metrics.top_k_accuracy_score(y, s, k=k, labels=labels, normalize=normalize, sample_weight=w))
+    for name, y, s, labels in [("unsorted-labels", [0, 1, 2], [[0.1, 0.2, 0.7]] * 3, [2, 1, 0]),
+                               ("binary-2d", [0, 1, 1], [[0.1, 0.2, 0.7]] * 3, None),
+                               ("missing-label", [0, 1, 3], [[0.1, 0.2, 0.7]] * 3, [0, 1, 2]),
+                               ("nan", [0, 1, 2], [[0.1, float("nan"), 0.7]] * 3, None)]:
+        case("top_k", name, {"y_true": y, "scores": s, "k": 2, "labels": labels, "normalize": True, "sample_weight": None},
+             lambda: metrics.top_k_accuracy_score(y, s, k=2, labels=labels))
+
+
 def calibration_cases():
     for seed in range(20):
         rng = np.random.RandomState(500 + seed)
@@ -339,6 +366,7 @@ def main():
     calibration_cases()
     brier_cases()
     log_loss_cases()
+    top_k_cases()
     score_cases()
     report_cases()
     OUT.parent.mkdir(parents=True, exist_ok=True)

@@ -310,6 +310,115 @@ fn roc_from(positive: &[bool], scores: &[f64], weights: Option<&[f64]>, drop: bo
     }
 }
 
+/// The fraction (or, with `normalize: false`, the weighted count) of samples whose true
+/// class is among the `k` best-scored classes (scikit-learn's `top_k_accuracy_score`).
+/// `scores` holds one row per sample, row after row: one column per class of `labels`
+/// (default: the sorted labels of `y_true`), or, for two classes, a single column for the
+/// larger one. At equal scores the class listed later ranks higher, as scikit-learn's
+/// reversed stable argsort; binary scores with `k = 1` predict the larger class above 0.5
+/// (probabilities) or above 0 (decision values).
+pub fn top_k_accuracy_score<L: Label>(
+    y_true: &[L],
+    scores: &[f64],
+    k: usize,
+    labels: Option<&[L]>,
+    normalize: bool,
+    sample_weight: Option<&[f64]>,
+) -> Result<f64> {
+    let n = y_true.len();
+    if n == 0 {
+        return Err(Error::Empty);
+    }
+    if k == 0 {
+        return Err(Error::InvalidArgument("k must be at least 1".into()));
+    }
+    check_finite("scores", scores)?;
+    check_weights(sample_weight, n)?;
+    if !scores.len().is_multiple_of(n) {
+        return Err(Error::LengthMismatch {
+            what: "scores (rows) and y_true",
+            left: scores.len(),
+            right: n,
+        });
+    }
+    let columns = scores.len() / n;
+    let present = unique_labels(&[y_true]);
+    let binary = present.len() <= 2 && labels.is_none_or(|l| l.len() <= 2);
+    if binary && columns != 1 {
+        return Err(Error::InvalidScores(format!(
+            "y_true is binary but the scores have {columns} columns; pass every label in `labels`"
+        )));
+    }
+    if !binary && columns == 1 {
+        return Err(Error::InvalidScores(
+            "y_true has more than two classes: scores need one column per class".into(),
+        ));
+    }
+    let score_classes = if binary { 2 } else { columns };
+    let classes = match labels {
+        None => present,
+        Some(given) => {
+            let classes = unique_labels(&[given]);
+            if classes.len() != given.len() || classes.as_slice() != given {
+                return Err(Error::InvalidArgument(
+                    "labels must be distinct and sorted".into(),
+                ));
+            }
+            if y_true.iter().any(|l| classes.binary_search(l).is_err()) {
+                return Err(Error::InvalidArgument(
+                    "y_true holds labels that are not in `labels`".into(),
+                ));
+            }
+            classes
+        }
+    };
+    if classes.len() != score_classes {
+        return Err(Error::InvalidArgument(format!(
+            "{} classes but scores for {score_classes}; pass every label in `labels`",
+            classes.len()
+        )));
+    }
+    let truth: Vec<usize> = y_true
+        .iter()
+        .map(|l| classes.binary_search(l).expect("checked above"))
+        .collect();
+    let hits: Vec<bool> = if binary {
+        if k == 1 {
+            let probabilities = scores.iter().all(|&s| (0.0..=1.0).contains(&s));
+            let threshold = if probabilities { 0.5 } else { 0.0 };
+            scores
+                .iter()
+                .zip(&truth)
+                .map(|(&s, &t)| usize::from(s > threshold) == t)
+                .collect()
+        } else {
+            vec![true; n]
+        }
+    } else {
+        truth
+            .iter()
+            .enumerate()
+            .map(|(i, &t)| {
+                let row = &scores[i * columns..(i + 1) * columns];
+                let better = (0..columns)
+                    .filter(|&j| row[j] > row[t] || (row[j] == row[t] && j > t))
+                    .count();
+                better < k
+            })
+            .collect()
+    };
+    let hit = |h: bool| if h { 1.0 } else { 0.0 };
+    Ok(match (normalize, sample_weight) {
+        (true, None) => np_sum(&hits.iter().map(|&h| hit(h)).collect::<Vec<_>>()) / n as f64,
+        (true, Some(w)) => {
+            let weighted: Vec<f64> = hits.iter().zip(w).map(|(&h, w)| hit(h) * w).collect();
+            np_sum(&weighted) / np_sum(w)
+        }
+        (false, None) => hits.iter().filter(|&&h| h).count() as f64,
+        (false, Some(w)) => hits.iter().zip(w).map(|(&h, w)| hit(h) * w).sum(),
+    })
+}
+
 /// The detection error tradeoff curve of binary scores, as scikit-learn's `det_curve`
 /// (whose `drop_intermediate` defaults to `false`: [`CurveOptions::pr`]'s defaults). Both
 /// classes must be present ([`Error::SingleClass`] otherwise, as scikit-learn raises).

@@ -6,7 +6,7 @@
 //! | what | function | scikit-learn |
 //! | --- | --- | --- |
 //! | confusion matrix | [`confusion_matrix`], [`confusion_matrix_with`] | `confusion_matrix` |
-//! | accuracy | [`accuracy_score`], [`multilabel_accuracy_score`], [`balanced_accuracy_score`] | `accuracy_score`, `balanced_accuracy_score` |
+//! | accuracy | [`accuracy_score`], [`multilabel_accuracy_score`], [`balanced_accuracy_score`], [`top_k_accuracy_score`] | `accuracy_score`, `balanced_accuracy_score`, `top_k_accuracy_score` |
 //! | correlation | [`matthews_corrcoef`] | `matthews_corrcoef` |
 //! | precision, recall, F | [`precision_recall_fscore_support`], [`precision_score`], [`recall_score`], [`f1_score`], [`fbeta_score`], [`multilabel_precision_recall_fscore_support`] | the same names |
 //! | curves | [`roc_curve`], [`precision_recall_curve`], [`det_curve`], [`PrCurve::threshold_for_precision`] | `roc_curve`, `precision_recall_curve`, `det_curve` |
@@ -81,8 +81,8 @@ pub use confusion::{
 };
 pub use curves::{
     auc, average_precision_score, det_curve, precision_recall_curve, roc_auc_score,
-    roc_auc_score_multiclass, roc_curve, CurveOptions, DetCurve, MultiClass, PrCurve, RocCurve,
-    ThresholdPoint,
+    roc_auc_score_multiclass, roc_curve, top_k_accuracy_score, CurveOptions, DetCurve, MultiClass,
+    PrCurve, RocCurve, ThresholdPoint,
 };
 pub use error::{Error, Result};
 pub use label::{unique_labels, Label};

@@ -198,6 +198,34 @@ fn log_loss_case<L: FromJson>(case: &Value) {
     }
 }
 
+fn top_k<L: FromJson>(case: &Value) {
+    let yt = L::list(&case["y_true"]).unwrap();
+    let scores = match case["scores"].as_array().and_then(|a| a.first()) {
+        Some(Value::Array(_)) => matrix(&case["scores"]).0,
+        _ => fs(&case["scores"]),
+    };
+    let labels = L::list(&case["labels"]);
+    let weights = opt_fs(&case["sample_weight"]);
+    let k = case["k"].as_u64().expect("k") as usize;
+    let normalize = case["normalize"].as_bool().expect("normalize");
+    let got = top_k_accuracy_score(
+        &yt,
+        &scores,
+        k,
+        labels.as_deref(),
+        normalize,
+        weights.as_deref(),
+    );
+    if !expect_error(case, &got) {
+        check_close(
+            "top-k accuracy",
+            &name(case),
+            &[got.unwrap()],
+            &[f(&case["ok"])],
+        );
+    }
+}
+
 fn matthews<L: FromJson>(case: &Value) {
     let (yt, yp) = (
         L::list(&case["y_true"]).unwrap(),
@@ -524,6 +552,7 @@ fn every_scikit_learn_case_matches() {
             "matthews" => with_labels!(case, matthews),
             "brier" => with_labels!(case, brier),
             "log_loss" => with_labels!(case, log_loss_case),
+            "top_k" => with_labels!(case, top_k),
             "report" => report(case),
             other => panic!("unknown case kind {other}"),
         }

@@ -187,6 +187,10 @@ def curve_cases():
                 metrics.precision_recall_curve(y, s, pos_label=labels_pos, sample_weight=w, drop_intermediate=drop))))
         for drop in [True, False]:
             inputs = {"y_true": y, "scores": s, "pos_label": labels_pos, "sample_weight": w, "drop_intermediate": drop}
+            if drop:
+                case("counts_at_thresholds", f"seed{seed}", inputs, lambda: dict(zip(
+                    ["tns", "fps", "fns", "tps", "thresholds"],
+                    metrics.confusion_matrix_at_thresholds(y, s, pos_label=labels_pos, sample_weight=w))))
             case("det_curve", f"seed{seed}-{drop}", inputs, lambda: dict(zip(
                 ["fpr", "fnr", "thresholds"],
                 metrics.det_curve(y, s, pos_label=labels_pos, sample_weight=w, drop_intermediate=drop))))

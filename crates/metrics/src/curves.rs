@@ -51,6 +51,23 @@ pub struct RocCurve {
     pub thresholds: Vec<f64>,
 }
 
+/// Confusion-matrix counts at every distinct score taken as the threshold (a sample is
+/// predicted positive when its score is at least the threshold), thresholds decreasing.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct ThresholdCounts {
+    /// True negatives at each threshold.
+    pub tns: Vec<f64>,
+    /// False positives.
+    pub fps: Vec<f64>,
+    /// False negatives.
+    pub fns: Vec<f64>,
+    /// True positives.
+    pub tps: Vec<f64>,
+    /// The distinct scores, decreasing.
+    pub thresholds: Vec<f64>,
+}
+
 /// A detection error tradeoff (DET) curve: false positive and false negative rates at
 /// increasing thresholds.
 #[derive(Debug, Clone, PartialEq)]
@@ -308,6 +325,38 @@ fn roc_from(positive: &[bool], scores: &[f64], weights: Option<&[f64]>, drop: bo
         tpr: rate(&tps),
         thresholds: std::iter::once(f64::INFINITY).chain(thresholds).collect(),
     }
+}
+
+/// The (weighted) confusion-matrix counts at every distinct score, as scikit-learn's
+/// `confusion_matrix_at_thresholds` (1.8): the counts the ROC, precision–recall and DET
+/// curves are made from. `options.drop_intermediate` is not used.
+pub fn confusion_matrix_at_thresholds<L: Label>(
+    y_true: &[L],
+    scores: &[f64],
+    options: &CurveOptions<'_, L>,
+) -> Result<ThresholdCounts> {
+    let positive = positives(
+        y_true,
+        scores,
+        options.pos_label.as_ref(),
+        options.sample_weight,
+    )?;
+    let Counts {
+        fps,
+        tps,
+        thresholds,
+    } = binary_counts(&positive, scores, options.sample_weight);
+    let (last_fp, last_tp) = (
+        fps.last().copied().unwrap_or(0.0),
+        tps.last().copied().unwrap_or(0.0),
+    );
+    Ok(ThresholdCounts {
+        tns: fps.iter().map(|f| last_fp - f).collect(),
+        fns: tps.iter().map(|t| last_tp - t).collect(),
+        fps,
+        tps,
+        thresholds,
+    })
 }
 
 /// The fraction (or, with `normalize: false`, the weighted count) of samples whose true

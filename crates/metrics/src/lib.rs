@@ -9,7 +9,7 @@
 //! | accuracy | [`accuracy_score`], [`multilabel_accuracy_score`], [`balanced_accuracy_score`], [`top_k_accuracy_score`] | `accuracy_score`, `balanced_accuracy_score`, `top_k_accuracy_score` |
 //! | correlation | [`matthews_corrcoef`] | `matthews_corrcoef` |
 //! | precision, recall, F | [`precision_recall_fscore_support`], [`precision_score`], [`recall_score`], [`f1_score`], [`fbeta_score`], [`multilabel_precision_recall_fscore_support`] | the same names |
-//! | curves | [`roc_curve`], [`precision_recall_curve`], [`det_curve`], [`PrCurve::threshold_for_precision`] | `roc_curve`, `precision_recall_curve`, `det_curve` |
+//! | curves | [`roc_curve`], [`precision_recall_curve`], [`det_curve`], [`confusion_matrix_at_thresholds`], [`PrCurve::threshold_for_precision`] | `roc_curve`, `precision_recall_curve`, `det_curve` |
 //! | areas | [`roc_auc_score`], [`roc_auc_score_multiclass`], [`average_precision_score`], [`auc`] | the same names |
 //! | calibration | [`calibration_curve`], [`fraction_positive_in`], [`brier_score_loss`], [`log_loss`] | `calibration_curve`, `brier_score_loss`, `log_loss` |
 //! | report | [`classification_report`] (`Display` prints scikit-learn's text) | `classification_report` |
@@ -80,9 +80,10 @@ pub use confusion::{
     matthews_corrcoef, ConfusionMatrix, ConfusionOptions, Normalize,
 };
 pub use curves::{
-    auc, average_precision_score, det_curve, precision_recall_curve, roc_auc_score,
-    roc_auc_score_multiclass, roc_curve, top_k_accuracy_score, CurveOptions, DetCurve, MultiClass,
-    PrCurve, RocCurve, ThresholdPoint,
+    auc, average_precision_score, confusion_matrix_at_thresholds, det_curve,
+    precision_recall_curve, roc_auc_score, roc_auc_score_multiclass, roc_curve,
+    top_k_accuracy_score, CurveOptions, DetCurve, MultiClass, PrCurve, RocCurve, ThresholdCounts,
+    ThresholdPoint,
 };
 pub use error::{Error, Result};
 pub use label::{unique_labels, Label};

@@ -400,6 +400,25 @@ fn det<L: FromJson>(case: &Value) {
     check_exact("fnr", &n, &got.fnr, &fs(&want["fnr"]));
 }
 
+fn counts_at<L: FromJson>(case: &Value) {
+    let yt = L::list(&case["y_true"]).unwrap();
+    let (s, w) = (fs(&case["scores"]), opt_fs(&case["sample_weight"]));
+    let got = confusion_matrix_at_thresholds(&yt, &s, &curve_options(case, w.as_deref()));
+    if expect_error(case, &got) {
+        return;
+    }
+    let (got, want, n) = (got.unwrap(), &case["ok"], name(case));
+    check_exact("thresholds", &n, &got.thresholds, &fs(&want["thresholds"]));
+    for (what, g) in [
+        ("tns", &got.tns),
+        ("fps", &got.fps),
+        ("fns", &got.fns),
+        ("tps", &got.tps),
+    ] {
+        check_exact(what, &n, g, &fs(&want[what]));
+    }
+}
+
 fn roc_auc<L: FromJson>(case: &Value) {
     let yt = L::list(&case["y_true"]).unwrap();
     let (s, w) = (fs(&case["scores"]), opt_fs(&case["sample_weight"]));
@@ -543,6 +562,7 @@ fn every_scikit_learn_case_matches() {
             "roc_curve" => with_labels!(case, roc),
             "pr_curve" => with_labels!(case, pr),
             "det_curve" => with_labels!(case, det),
+            "counts_at_thresholds" => with_labels!(case, counts_at),
             "roc_auc" => with_labels!(case, roc_auc),
             "average_precision" => with_labels!(case, average_precision),
             "auc" => area(case),

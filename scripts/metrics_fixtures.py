@@ -340,6 +340,30 @@ def score_cases():
             case("balanced_accuracy", f"seed{seed}-{adjusted}", {**inputs, "adjusted": adjusted},
                  lambda: metrics.balanced_accuracy_score(yt, yp, sample_weight=w, adjusted=adjusted))
         case("matthews", f"seed{seed}", inputs, lambda: metrics.matthews_corrcoef(yt, yp, sample_weight=w))
+    for seed in range(24):
+        rng = np.random.RandomState(1100 + seed)
+        n = rng.randint(1, 60)
+        yt, yp = rng.randint(0, 2, n), rng.randint(0, 2, n)
+        if seed % 6 == 1:
+            yp = yt.copy()  # no false positive, no false negative
+        if seed % 6 == 2:
+            yt = np.ones(n, dtype=int)  # no negative
+        if seed % 6 == 3:
+            yt = np.zeros(n, dtype=int)  # no positive
+        labels = [0, 1] if seed % 6 in (2, 3) else None
+        if seed % 8 == 5:
+            yt, yp = np.array(["ham", "spam"])[yt], np.array(["ham", "spam"])[yp]
+            labels = ["ham", "spam"] if labels else None
+        w = rng.rand(n).round(2) if seed % 3 == 0 else None
+        for replace in [None, (1.0, 1.0), (2.5, 0.3)]:
+            inputs = {"y_true": yt, "y_pred": yp, "labels": labels, "sample_weight": w, "replace": replace}
+            arg = np.nan if replace is None else {"LR+": replace[0], "LR-": replace[1]}
+            case("likelihood_ratios", f"seed{seed}-{replace}", inputs,
+                 lambda: list(metrics.class_likelihood_ratios(yt, yp, labels=labels, sample_weight=w, replace_undefined_by=arg)))
+    case("likelihood_ratios", "multiclass", {"y_true": [0, 1, 2], "y_pred": [0, 1, 2], "labels": None, "sample_weight": None, "replace": None},
+         lambda: list(metrics.class_likelihood_ratios([0, 1, 2], [0, 1, 2])))
+    case("likelihood_ratios", "bad-replace", {"y_true": [0, 1], "y_pred": [0, 1], "labels": None, "sample_weight": None, "replace": [0.5, 0.3]},
+         lambda: list(metrics.class_likelihood_ratios([0, 1], [0, 1], replace_undefined_by={"LR+": 0.5, "LR-": 0.3})))
     case("matthews", "empty", {"y_true": [], "y_pred": [], "sample_weight": None},
          lambda: metrics.matthews_corrcoef([], []))
 

@@ -3,7 +3,7 @@
 use std::fmt;
 
 use crate::error::{check_weights, same_len, Error, Result};
-use crate::label::{unique_labels, Label};
+use crate::label::{list, unique_labels, Label};
 use crate::numeric::np_sum;
 
 /// How to normalise a confusion matrix (scikit-learn's `normalize`).
@@ -275,6 +275,66 @@ pub fn matthews_corrcoef<L: Label>(
         return Ok(0.0);
     }
     Ok(cov_ytyp / (cov_ytyt * cov_ypyp).sqrt())
+}
+
+/// The positive and negative likelihood ratios of binary predictions (scikit-learn's
+/// `class_likelihood_ratios`): `LR+ = (tp / (tp + fn)) / (fp / (fp + tn))` and
+/// `LR− = (fn / (tp + fn)) / (tn / (fp + tn))`, the positive class being the larger of the
+/// two labels (or `labels[1]`). Where a ratio is undefined (no false positive, no true
+/// negative) it is `replace_undefined_by`'s value: `None` means NaN for both, as
+/// scikit-learn's default; `Some((lr_pos, lr_neg))` needs `lr_pos ≥ 1` and `lr_neg` in
+/// `[0, 1]` (or NaN).
+pub fn class_likelihood_ratios<L: Label>(
+    y_true: &[L],
+    y_pred: &[L],
+    labels: Option<&[L]>,
+    sample_weight: Option<&[f64]>,
+    replace_undefined_by: Option<(f64, f64)>,
+) -> Result<(f64, f64)> {
+    let (undefined_pos, undefined_neg) = replace_undefined_by.unwrap_or((f64::NAN, f64::NAN));
+    let pos_ok = undefined_pos.is_nan() || undefined_pos >= 1.0;
+    let neg_ok = undefined_neg.is_nan() || (0.0..=1.0).contains(&undefined_neg);
+    if !(pos_ok && neg_ok) {
+        return Err(Error::InvalidArgument(format!(
+            "replace_undefined_by needs LR+ in [1, inf] and LR- in [0, 1] (or NaN), got \
+             ({undefined_pos}, {undefined_neg})"
+        )));
+    }
+    let present = unique_labels(&[y_true, y_pred]);
+    if present.len() > 2 {
+        return Err(Error::NotBinary {
+            present: list(&present),
+        });
+    }
+    let cm = confusion_matrix_with(
+        y_true,
+        y_pred,
+        &ConfusionOptions {
+            labels,
+            sample_weight,
+            ..ConfusionOptions::default()
+        },
+    )?;
+    if cm.n_labels() != 2 {
+        return Err(Error::InvalidArgument(format!(
+            "likelihood ratios need a 2 x 2 confusion matrix, got {} labels",
+            cm.n_labels()
+        )));
+    }
+    let (tn, fp, fn_, tp) = (cm.get(0, 0), cm.get(0, 1), cm.get(1, 0), cm.get(1, 1));
+    let (support_pos, support_neg) = (tp + fn_, tn + fp);
+    let positive = if fp == 0.0 {
+        undefined_pos
+    } else {
+        (tp * support_neg) / (fp * support_pos)
+    };
+    let negative = if tn == 0.0 {
+        undefined_neg
+    } else {
+        (fn_ * support_neg) / (tn * support_pos)
+    };
+    // No positive sample: 0 / 0, NaN, unless replaced above (as scikit-learn computes it).
+    Ok((positive, negative))
 }
 
 impl<L: Label> fmt::Display for ConfusionMatrix<L> {

@@ -8,6 +8,7 @@
 //! | confusion matrix | [`confusion_matrix`], [`confusion_matrix_with`] | `confusion_matrix` |
 //! | accuracy | [`accuracy_score`], [`multilabel_accuracy_score`], [`balanced_accuracy_score`], [`top_k_accuracy_score`] | `accuracy_score`, `balanced_accuracy_score`, `top_k_accuracy_score` |
 //! | correlation | [`matthews_corrcoef`] | `matthews_corrcoef` |
+//! | likelihood ratios | [`class_likelihood_ratios`] | `class_likelihood_ratios` |
 //! | precision, recall, F | [`precision_recall_fscore_support`], [`precision_score`], [`recall_score`], [`f1_score`], [`fbeta_score`], [`multilabel_precision_recall_fscore_support`] | the same names |
 //! | curves | [`roc_curve`], [`precision_recall_curve`], [`det_curve`], [`confusion_matrix_at_thresholds`], [`PrCurve::threshold_for_precision`] | `roc_curve`, `precision_recall_curve`, `det_curve` |
 //! | areas | [`roc_auc_score`], [`roc_auc_score_multiclass`], [`average_precision_score`], [`auc`] | the same names |
@@ -76,8 +77,8 @@ pub use calibration::{
     brier_score_loss, calibration_curve, fraction_positive_in, log_loss, BinStrategy, Calibration,
 };
 pub use confusion::{
-    accuracy_score, balanced_accuracy_score, confusion_matrix, confusion_matrix_with,
-    matthews_corrcoef, ConfusionMatrix, ConfusionOptions, Normalize,
+    accuracy_score, balanced_accuracy_score, class_likelihood_ratios, confusion_matrix,
+    confusion_matrix_with, matthews_corrcoef, ConfusionMatrix, ConfusionOptions, Normalize,
 };
 pub use curves::{
     auc, average_precision_score, confusion_matrix_at_thresholds, det_curve,

@@ -226,6 +226,21 @@ fn top_k<L: FromJson>(case: &Value) {
     }
 }
 
+fn likelihood<L: FromJson>(case: &Value) {
+    let (yt, yp) = (
+        L::list(&case["y_true"]).unwrap(),
+        L::list(&case["y_pred"]).unwrap(),
+    );
+    let labels = L::list(&case["labels"]);
+    let weights = opt_fs(&case["sample_weight"]);
+    let replace = opt_fs(&case["replace"]).map(|r| (r[0], r[1]));
+    let got = class_likelihood_ratios(&yt, &yp, labels.as_deref(), weights.as_deref(), replace);
+    if !expect_error(case, &got) {
+        let (pos, neg) = got.unwrap();
+        check_close("LR", &name(case), &[pos, neg], &fs(&case["ok"]));
+    }
+}
+
 fn matthews<L: FromJson>(case: &Value) {
     let (yt, yp) = (
         L::list(&case["y_true"]).unwrap(),
@@ -570,6 +585,7 @@ fn every_scikit_learn_case_matches() {
             "calibration" => calibration(case),
             "balanced_accuracy" => with_labels!(case, balanced),
             "matthews" => with_labels!(case, matthews),
+            "likelihood_ratios" => with_labels!(case, likelihood),
             "brier" => with_labels!(case, brier),
             "log_loss" => with_labels!(case, log_loss_case),
             "top_k" => with_labels!(case, top_k),

@@ -1,7 +1,7 @@
 //! Calibration (reliability) curves.
 
 use crate::error::{check_finite, check_weights, same_len, Error, Result};
-use crate::label::{infer_pos_label, list, unique_labels, Label};
+use crate::label::{classes_of, infer_pos_label, list, unique_labels, Label};
 use crate::numeric::np_sum;
 
 /// How [`calibration_curve`] places its bins.
@@ -122,18 +122,7 @@ pub fn log_loss<L: Label>(
         });
     }
     check_weights(sample_weight, n)?;
-    let classes = match labels {
-        None => unique_labels(&[y_true]),
-        Some(given) => {
-            let classes = unique_labels(&[given]);
-            if let Some(bad) = y_true.iter().find(|l| classes.binary_search(l).is_err()) {
-                return Err(Error::InvalidArgument(format!(
-                    "y_true holds {bad:?}, which is not one of the labels"
-                )));
-            }
-            classes
-        }
-    };
+    let classes = classes_of(y_true, labels)?;
     if classes.len() < 2 {
         return Err(Error::InvalidArgument(format!(
             "log loss needs two classes or more (pass `labels`), got {}",
@@ -148,33 +137,18 @@ pub fn log_loss<L: Label>(
             classes.len()
         )));
     }
-    let eps = f64::EPSILON;
     let loss: Vec<f64> = y_true
         .iter()
         .enumerate()
         .map(|(i, label)| {
-            let truth = classes.binary_search(label).expect("checked above");
-            let row: Vec<f64> = (0..columns)
-                .map(|j| {
-                    let p = if k == 1 {
-                        let p = probabilities[i];
-                        if j == 0 {
-                            1.0 - p
-                        } else {
-                            p
-                        }
-                    } else {
-                        probabilities[i * k + j]
-                    };
-                    // xlogy(t, clip(p)): 0 where the one-hot truth is 0.
-                    if j == truth {
-                        p.clamp(eps, 1.0 - eps).ln()
-                    } else {
-                        0.0
-                    }
-                })
-                .collect();
-            -np_sum(&row)
+            let truth = classes.binary_search(label).expect("checked by classes_of");
+            let row = if k == 1 {
+                let p = probabilities[i];
+                vec![1.0 - p, p]
+            } else {
+                probabilities[i * k..(i + 1) * k].to_vec()
+            };
+            cross_entropy(&row, truth)
         })
         .collect();
     Ok(match sample_weight {
@@ -184,6 +158,24 @@ pub fn log_loss<L: Label>(
             np_sum(&weighted) / np_sum(w)
         }
     })
+}
+
+/// `−Σ xlogy(one_hot(truth), clip(row))` with scikit-learn's clipping at machine epsilon and
+/// NumPy's summation order over the row.
+fn cross_entropy(row: &[f64], truth: usize) -> f64 {
+    let eps = f64::EPSILON;
+    let terms: Vec<f64> = row
+        .iter()
+        .enumerate()
+        .map(|(j, &p)| {
+            if j == truth {
+                p.clamp(eps, 1.0 - eps).ln()
+            } else {
+                0.0
+            }
+        })
+        .collect();
+    -np_sum(&terms)
 }
 
 /// The Brier score of binary probabilities (scikit-learn's `brier_score_loss`): the

@@ -2,7 +2,7 @@
 //! target precision.
 
 use crate::error::{check_finite, check_weights, same_len, Error, Result};
-use crate::label::{infer_pos_label, list, unique_labels, Label};
+use crate::label::{classes_of, infer_pos_label, list, unique_labels, Label};
 use crate::numeric::np_sum;
 use crate::prf::Average;
 
@@ -404,23 +404,12 @@ pub fn top_k_accuracy_score<L: Label>(
         ));
     }
     let score_classes = if binary { 2 } else { columns };
-    let classes = match labels {
-        None => present,
-        Some(given) => {
-            let classes = unique_labels(&[given]);
-            if classes.len() != given.len() || classes.as_slice() != given {
-                return Err(Error::InvalidArgument(
-                    "labels must be distinct and sorted".into(),
-                ));
-            }
-            if y_true.iter().any(|l| classes.binary_search(l).is_err()) {
-                return Err(Error::InvalidArgument(
-                    "y_true holds labels that are not in `labels`".into(),
-                ));
-            }
-            classes
-        }
-    };
+    if labels.is_some_and(|given| unique_labels(&[given]).as_slice() != given) {
+        return Err(Error::InvalidArgument(
+            "labels must be distinct and sorted".into(),
+        ));
+    }
+    let classes = classes_of(y_true, labels)?;
     if classes.len() != score_classes {
         return Err(Error::InvalidArgument(format!(
             "{} classes but scores for {score_classes}; pass every label in `labels`",
@@ -429,43 +418,61 @@ pub fn top_k_accuracy_score<L: Label>(
     }
     let truth: Vec<usize> = y_true
         .iter()
-        .map(|l| classes.binary_search(l).expect("checked above"))
+        .map(|l| classes.binary_search(l).expect("checked by classes_of"))
         .collect();
-    let hits: Vec<bool> = if binary {
-        if k == 1 {
-            let probabilities = scores.iter().all(|&s| (0.0..=1.0).contains(&s));
-            let threshold = if probabilities { 0.5 } else { 0.0 };
-            scores
-                .iter()
-                .zip(&truth)
-                .map(|(&s, &t)| usize::from(s > threshold) == t)
-                .collect()
-        } else {
-            vec![true; n]
-        }
+    let hits = if binary {
+        binary_top_k_hits(scores, &truth, k)
     } else {
         truth
             .iter()
             .enumerate()
             .map(|(i, &t)| {
+                // Ranked by score, ties to the later class: the true class is in the top k
+                // when fewer than k classes rank above it.
                 let row = &scores[i * columns..(i + 1) * columns];
-                let better = (0..columns)
+                let above = (0..columns)
                     .filter(|&j| row[j] > row[t] || (row[j] == row[t] && j > t))
                     .count();
-                better < k
+                above < k
             })
             .collect()
     };
-    let hit = |h: bool| if h { 1.0 } else { 0.0 };
-    Ok(match (normalize, sample_weight) {
-        (true, None) => np_sum(&hits.iter().map(|&h| hit(h)).collect::<Vec<_>>()) / n as f64,
-        (true, Some(w)) => {
-            let weighted: Vec<f64> = hits.iter().zip(w).map(|(&h, w)| hit(h) * w).collect();
-            np_sum(&weighted) / np_sum(w)
-        }
-        (false, None) => hits.iter().filter(|&&h| h).count() as f64,
-        (false, Some(w)) => hits.iter().zip(w).map(|(&h, w)| hit(h) * w).sum(),
-    })
+    Ok(hit_rate(&hits, normalize, sample_weight))
+}
+
+/// Binary top-k hits: with `k = 1` the larger class is predicted above 0.5 (probabilities)
+/// or 0 (decision values); with `k ≥ 2` every sample is a hit.
+fn binary_top_k_hits(scores: &[f64], truth: &[usize], k: usize) -> Vec<bool> {
+    if k >= 2 {
+        return vec![true; truth.len()];
+    }
+    let probabilities = scores.iter().all(|&s| (0.0..=1.0).contains(&s));
+    let threshold = if probabilities { 0.5 } else { 0.0 };
+    scores
+        .iter()
+        .zip(truth)
+        .map(|(&s, &t)| usize::from(s > threshold) == t)
+        .collect()
+}
+
+/// NumPy's (weighted) mean of hits, or their (weighted) count.
+fn hit_rate(hits: &[bool], normalize: bool, sample_weight: Option<&[f64]>) -> f64 {
+    let values: Vec<f64> = hits
+        .iter()
+        .enumerate()
+        .map(|(i, &h)| {
+            if h {
+                sample_weight.map_or(1.0, |w| w[i])
+            } else {
+                0.0
+            }
+        })
+        .collect();
+    match (normalize, sample_weight) {
+        (true, None) => np_sum(&values) / hits.len() as f64,
+        (true, Some(w)) => np_sum(&values) / np_sum(w),
+        (false, _) => values.iter().sum(),
+    }
 }
 
 /// The detection error tradeoff curve of binary scores, as scikit-learn's `det_curve`

@@ -67,6 +67,22 @@ pub fn unique_labels<L: Label>(slices: &[&[L]]) -> Vec<L> {
     set
 }
 
+/// The classes a metric of scores or probabilities works with: the sorted distinct `labels`
+/// when given (every label of `y_true` must be among them), else those of `y_true`.
+pub(crate) fn classes_of<L: Label>(y_true: &[L], labels: Option<&[L]>) -> crate::Result<Vec<L>> {
+    let Some(given) = labels else {
+        return Ok(unique_labels(&[y_true]));
+    };
+    let classes = unique_labels(&[given]);
+    match y_true.iter().find(|l| classes.binary_search(l).is_err()) {
+        Some(bad) => Err(crate::Error::InvalidArgument(format!(
+            "y_true holds {bad:?}, which is not one of the labels {}",
+            list(&classes)
+        ))),
+        None => Ok(classes),
+    }
+}
+
 /// `[a, b, c]` for messages.
 pub(crate) fn list<L: Display>(labels: &[L]) -> String {
     let items: Vec<String> = labels.iter().map(|l| l.to_string()).collect();

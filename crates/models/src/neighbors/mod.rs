@@ -821,32 +821,7 @@ fn nearest_block(
         }
         // `f64` on either side (not all `f32` numbers, see `kneighbors`): brute force, exact.
         (Train::F64 { .. }, _) | (_, Features::F64(_)) => {
-            let float = match train {
-                Train::U8 { .. } => Some(train.as_floats()),
-                _ => None,
-            };
-            let (data, d, order): (FloatRows<'_>, usize, Option<&[u32]>) =
-                match float.as_ref().unwrap_or(train) {
-                    Train::F32 { data, d, bound, .. } => (
-                        FloatRows::F32(data),
-                        *d,
-                        bound.as_ref().map(|b| b.order.as_slice()),
-                    ),
-                    Train::F64 { data, d } => (FloatRows::F64(data), *d, None),
-                    Train::U8 { .. } => unreachable!("byte rows were widened to floats"),
-                };
-            for (qi, &q) in queries.iter().enumerate() {
-                let row = float_row(x.row(q));
-                let n = data.len() / d.max(1);
-                for p in 0..n {
-                    let sq = match data {
-                        FloatRows::F32(v) => kernels::sq_dist(&row, &v[p * d..(p + 1) * d]),
-                        FloatRows::F64(v) => kernels::sq_dist(&row, &v[p * d..(p + 1) * d]),
-                    };
-                    let t = order.map_or(p, |o| o[p] as usize);
-                    best[qi].offer(sq.to_bits(), t);
-                }
-            }
+            brute_force_f64(train, x, queries, &mut best)
         }
         (
             Train::F32 {
@@ -948,6 +923,37 @@ fn nearest_block(
         }
     }
     best.into_iter().map(TopK::into_sorted).collect()
+}
+
+/// [`nearest_block`] when either side is `f64` (and not every value an `f32` number): every
+/// training row measured exactly in `f64` against each query, ties to the lower index.
+fn brute_force_f64(train: &Train, x: Features<'_>, queries: &[usize], best: &mut [TopK]) {
+    let float = match train {
+        Train::U8 { .. } => Some(train.as_floats()),
+        _ => None,
+    };
+    let (data, d, order): (FloatRows<'_>, usize, Option<&[u32]>) =
+        match float.as_ref().unwrap_or(train) {
+            Train::F32 { data, d, bound, .. } => (
+                FloatRows::F32(data),
+                *d,
+                bound.as_ref().map(|b| b.order.as_slice()),
+            ),
+            Train::F64 { data, d } => (FloatRows::F64(data), *d, None),
+            Train::U8 { .. } => unreachable!("byte rows were widened to floats"),
+        };
+    let n = data.len() / d.max(1);
+    for (qi, &q) in queries.iter().enumerate() {
+        let row = float_row(x.row(q));
+        for p in 0..n {
+            let sq = match data {
+                FloatRows::F32(v) => kernels::sq_dist(&row, &v[p * d..(p + 1) * d]),
+                FloatRows::F64(v) => kernels::sq_dist(&row, &v[p * d..(p + 1) * d]),
+            };
+            let t = order.map_or(p, |o| o[p] as usize);
+            best[qi].offer(sq.to_bits(), t);
+        }
+    }
 }
 
 /// [`KNeighbors::kneighbors`] through linfa-nn's kd-tree or ball tree. The tree's `k`

@@ -210,6 +210,24 @@ pub fn accuracy_score<L: PartialEq>(
     Ok(hit / total)
 }
 
+/// The unnormalised confusion matrix the summary scores below are computed from.
+fn weighted_confusion<L: Label>(
+    y_true: &[L],
+    y_pred: &[L],
+    labels: Option<&[L]>,
+    sample_weight: Option<&[f64]>,
+) -> Result<ConfusionMatrix<L>> {
+    confusion_matrix_with(
+        y_true,
+        y_pred,
+        &ConfusionOptions {
+            labels,
+            sample_weight,
+            normalize: None,
+        },
+    )
+}
+
 /// The mean recall over the classes present in `y_true` (scikit-learn's
 /// `balanced_accuracy_score`); `adjusted` rescales it so that chance is 0 and perfect is 1.
 /// Classes predicted but absent from `y_true` are left out, as scikit-learn does (it warns).
@@ -219,14 +237,7 @@ pub fn balanced_accuracy_score<L: Label>(
     sample_weight: Option<&[f64]>,
     adjusted: bool,
 ) -> Result<f64> {
-    let cm = confusion_matrix_with(
-        y_true,
-        y_pred,
-        &ConfusionOptions {
-            sample_weight,
-            ..ConfusionOptions::default()
-        },
-    )?;
+    let cm = weighted_confusion(y_true, y_pred, None, sample_weight)?;
     let n = cm.n_labels();
     let per_class: Vec<f64> = (0..n)
         .map(|r| cm.get(r, r) / np_sum(cm.row(r)))
@@ -248,14 +259,7 @@ pub fn matthews_corrcoef<L: Label>(
     y_pred: &[L],
     sample_weight: Option<&[f64]>,
 ) -> Result<f64> {
-    let cm = confusion_matrix_with(
-        y_true,
-        y_pred,
-        &ConfusionOptions {
-            sample_weight,
-            ..ConfusionOptions::default()
-        },
-    )?;
+    let cm = weighted_confusion(y_true, y_pred, None, sample_weight)?;
     let n = cm.n_labels();
     let t_sum: Vec<f64> = (0..n).map(|r| np_sum(cm.row(r))).collect();
     // NumPy sums rows (`axis=1`) pairwise, columns (`axis=0`) row after row.
@@ -306,15 +310,7 @@ pub fn class_likelihood_ratios<L: Label>(
             present: list(&present),
         });
     }
-    let cm = confusion_matrix_with(
-        y_true,
-        y_pred,
-        &ConfusionOptions {
-            labels,
-            sample_weight,
-            ..ConfusionOptions::default()
-        },
-    )?;
+    let cm = weighted_confusion(y_true, y_pred, labels, sample_weight)?;
     if cm.n_labels() != 2 {
         return Err(Error::InvalidArgument(format!(
             "likelihood ratios need a 2 x 2 confusion matrix, got {} labels",

@@ -11,6 +11,7 @@
 //! - [`preprocessing`]: standard scaling, tables with missing values, imputers, encoders,
 //!   column transformer, pipelines, e-mail words.
 //! - [`plot`]: figures as PNG and SVG.
+//! - [`random`]: NumPy's legacy `RandomState`, bit for bit.
 //! - [`cli`]: the `classify` command line.
 //!
 //! ```
@@ -27,4 +28,5 @@ pub use classify_models as models;
 pub use classify_multiclass as multiclass;
 pub use classify_plot as plot;
 pub use classify_preprocessing as preprocessing;
+pub use classify_random as random;
 pub use classify_selection as selection;

@@ -1,0 +1,210 @@
+//! NumPy's legacy random generator, `numpy.random.RandomState` (MT19937), bit for bit: the
+//! numbers scikit-learn draws for `random_state=42` are the numbers drawn here for seed 42.
+//!
+//! What scikit-learn uses of it, each checked value for value against NumPy 2.4 for many
+//! seeds (`scripts/random_fixtures.py`): integer seeding (`init_genrand`), `random_sample`
+//! (53-bit doubles from two 32-bit draws), `randint` (bounded integers by masked rejection,
+//! NumPy's legacy path), `permutation` and `shuffle` (Fisher–Yates from the end with
+//! `random_interval`). No dependencies.
+//!
+//! ```
+//! use classify_random::RandomState;
+//!
+//! let mut rs = RandomState::new(42)?;
+//! assert_eq!(rs.randint(0, 10)?, 6); // np.random.RandomState(42).randint(0, 10)
+//! let p = RandomState::new(42)?.permutation(5);
+//! assert_eq!(p, vec![1, 4, 2, 0, 3]); // np.random.RandomState(42).permutation(5)
+//! # Ok::<(), classify_random::Error>(())
+//! ```
+
+use std::fmt;
+
+const N: usize = 624;
+const M: usize = 397;
+const MATRIX_A: u32 = 0x9908_b0df;
+const UPPER_MASK: u32 = 0x8000_0000;
+const LOWER_MASK: u32 = 0x7fff_ffff;
+
+/// Why a draw cannot be made.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Error {
+    /// A seed outside `0..2^32` (NumPy's and scikit-learn's range).
+    SeedOutOfRange(i128),
+    /// `randint(low, high)` with `low >= high`.
+    EmptyRange {
+        /// The lower bound (included).
+        low: i64,
+        /// The upper bound (excluded).
+        high: i64,
+    },
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::SeedOutOfRange(s) => {
+                write!(f, "seed {s} is outside 0..2^32 (NumPy's RandomState range)")
+            }
+            Error::EmptyRange { low, high } => write!(f, "randint: low {low} >= high {high}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// NumPy's `RandomState`: the Mersenne Twister MT19937 and NumPy's legacy ways of turning
+/// its 32-bit outputs into doubles, bounded integers and permutations.
+#[derive(Clone)]
+pub struct RandomState {
+    mt: [u32; N],
+    pos: usize,
+}
+
+impl fmt::Debug for RandomState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RandomState")
+            .field("head", &&self.mt[..3])
+            .field("pos", &self.pos)
+            .finish()
+    }
+}
+
+impl RandomState {
+    /// `np.random.RandomState(seed)` for an integer seed in `0..2^32`.
+    pub fn new(seed: impl Into<i128>) -> Result<RandomState, Error> {
+        let seed = seed.into();
+        let s = u32::try_from(seed).map_err(|_| Error::SeedOutOfRange(seed))?;
+        let mut mt = [0u32; N];
+        mt[0] = s;
+        for i in 1..N {
+            let prev = mt[i - 1];
+            mt[i] = 1_812_433_253u32
+                .wrapping_mul(prev ^ (prev >> 30))
+                .wrapping_add(i as u32);
+        }
+        Ok(RandomState { mt, pos: N })
+    }
+
+    /// The first values of the state (`get_state()[1][..k]`), for checks.
+    pub fn state_head(&self, k: usize) -> &[u32] {
+        &self.mt[..k.min(N)]
+    }
+
+    fn generate(&mut self) {
+        for i in 0..N {
+            let y = (self.mt[i] & UPPER_MASK) | (self.mt[(i + 1) % N] & LOWER_MASK);
+            let mag = if y & 1 == 1 { MATRIX_A } else { 0 };
+            self.mt[i] = self.mt[(i + M) % N] ^ (y >> 1) ^ mag;
+        }
+        self.pos = 0;
+    }
+
+    /// The next raw 32-bit output (MT19937's tempered `genrand_int32`).
+    pub fn next_u32(&mut self) -> u32 {
+        if self.pos >= N {
+            self.generate();
+        }
+        let mut y = self.mt[self.pos];
+        self.pos += 1;
+        y ^= y >> 11;
+        y ^= (y << 7) & 0x9d2c_5680;
+        y ^= (y << 15) & 0xefc6_0000;
+        y ^ (y >> 18)
+    }
+
+    /// The next 64-bit value: two 32-bit outputs, the first as the high half.
+    pub fn next_u64(&mut self) -> u64 {
+        let hi = u64::from(self.next_u32());
+        (hi << 32) | u64::from(self.next_u32())
+    }
+
+    /// `random_sample()`: a double in `[0, 1)` with 53 random bits, from two outputs.
+    pub fn random_sample(&mut self) -> f64 {
+        let a = f64::from(self.next_u32() >> 5);
+        let b = f64::from(self.next_u32() >> 6);
+        (a * 67_108_864.0 + b) / 9_007_199_254_740_992.0
+    }
+
+    /// An integer in `0..=max` by masked rejection (NumPy's `random_interval`, used by
+    /// `shuffle`).
+    fn interval(&mut self, max: u64) -> u64 {
+        if max == 0 {
+            return 0;
+        }
+        let mask = smear(max);
+        if max <= u64::from(u32::MAX) {
+            loop {
+                let v = u64::from(self.next_u32()) & mask;
+                if v <= max {
+                    return v;
+                }
+            }
+        }
+        loop {
+            let v = self.next_u64() & mask;
+            if v <= max {
+                return v;
+            }
+        }
+    }
+
+    /// `randint(low, high)`: an integer in `low..high`, NumPy's legacy masked rejection (32-bit
+    /// draws while the range fits in 32 bits, 64-bit draws beyond).
+    pub fn randint(&mut self, low: i64, high: i64) -> Result<i64, Error> {
+        if low >= high {
+            return Err(Error::EmptyRange { low, high });
+        }
+        let range = (high as i128 - 1 - low as i128) as u64;
+        let offset = if range == 0 {
+            0
+        } else if range == u64::from(u32::MAX) {
+            u64::from(self.next_u32())
+        } else if range < u64::from(u32::MAX) {
+            let mask = smear(range);
+            loop {
+                let v = u64::from(self.next_u32()) & mask;
+                if v <= range {
+                    break v;
+                }
+            }
+        } else if range == u64::MAX {
+            self.next_u64()
+        } else {
+            let mask = smear(range);
+            loop {
+                let v = self.next_u64() & mask;
+                if v <= range {
+                    break v;
+                }
+            }
+        };
+        Ok((low as i128 + offset as i128) as i64)
+    }
+
+    /// `shuffle(x)`: Fisher–Yates from the last element down, as NumPy's legacy shuffle.
+    pub fn shuffle<T>(&mut self, x: &mut [T]) {
+        for i in (1..x.len()).rev() {
+            let j = self.interval(i as u64) as usize;
+            x.swap(i, j);
+        }
+    }
+
+    /// `permutation(n)`: `0..n` shuffled.
+    pub fn permutation(&mut self, n: usize) -> Vec<usize> {
+        let mut v: Vec<usize> = (0..n).collect();
+        self.shuffle(&mut v);
+        v
+    }
+}
+
+/// The smallest `2^k − 1` at least `v`.
+fn smear(v: u64) -> u64 {
+    let mut m = v;
+    m |= m >> 1;
+    m |= m >> 2;
+    m |= m >> 4;
+    m |= m >> 8;
+    m |= m >> 16;
+    m | (m >> 32)
+}

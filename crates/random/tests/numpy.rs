@@ -1,0 +1,113 @@
+//! Every draw of `tests/fixtures/numpy.json` (made by `scripts/random_fixtures.py` from NumPy's
+//! legacy `RandomState`) reproduced value for value.
+
+use classify_random::{Error, RandomState};
+use serde_json::Value;
+
+const FIXTURE: &str = include_str!("fixtures/numpy.json");
+
+fn ints(v: &Value) -> Vec<i128> {
+    v.as_array()
+        .expect("array")
+        .iter()
+        .map(|x| {
+            x.as_i64()
+                .map(i128::from)
+                .or_else(|| x.as_u64().map(i128::from))
+                .expect("integer")
+        })
+        .collect()
+}
+
+fn floats(v: &Value) -> Vec<f64> {
+    v.as_array()
+        .expect("array")
+        .iter()
+        .map(|x| x.as_f64().expect("number"))
+        .collect()
+}
+
+#[test]
+fn every_numpy_draw_matches() {
+    let doc: Value = serde_json::from_str(FIXTURE).expect("fixture parses");
+    for case in doc["cases"].as_array().expect("cases") {
+        let seed = case["seed"].as_u64().expect("seed");
+        let fresh = || RandomState::new(seed).unwrap();
+        let head: Vec<i128> = fresh()
+            .state_head(3)
+            .iter()
+            .map(|&v| i128::from(v))
+            .collect();
+        assert_eq!(head, ints(&case["state_head"]), "seed {seed}: state");
+        let mut rs = fresh();
+        let raw: Vec<i128> = (0..8).map(|_| i128::from(rs.next_u32())).collect();
+        assert_eq!(raw, ints(&case["raw"]), "seed {seed}: raw outputs");
+        let mut rs = fresh();
+        let sample: Vec<f64> = (0..8).map(|_| rs.random_sample()).collect();
+        let want = floats(&case["random_sample"]);
+        assert!(
+            sample
+                .iter()
+                .zip(&want)
+                .all(|(a, b)| a.to_bits() == b.to_bits()),
+            "seed {seed}: random_sample {sample:?} vs {want:?}"
+        );
+        for r in case["randint"].as_array().expect("randint") {
+            let (low, high) = (r["low"].as_i64().unwrap(), r["high"].as_i64().unwrap());
+            let mut rs = fresh();
+            let got: Vec<i128> = (0..12)
+                .map(|_| i128::from(rs.randint(low, high).unwrap()))
+                .collect();
+            assert_eq!(
+                got,
+                ints(&r["values"]),
+                "seed {seed}: randint({low}, {high})"
+            );
+        }
+        for (n, want) in case["permutation"].as_object().expect("permutations") {
+            let n: usize = n.parse().unwrap();
+            let got: Vec<i128> = fresh()
+                .permutation(n)
+                .into_iter()
+                .map(|v| v as i128)
+                .collect();
+            assert_eq!(got, ints(want), "seed {seed}: permutation({n})");
+        }
+        // One generator through a mixed sequence of calls: the state carries over.
+        let mut rs = fresh();
+        for step in case["mixed"].as_array().expect("mixed") {
+            let (what, value) = (step[0].as_str().unwrap(), &step[1]);
+            match what {
+                "randint" => assert_eq!(
+                    i128::from(rs.randint(0, 7).unwrap()),
+                    i128::from(value.as_i64().unwrap()),
+                    "seed {seed}: mixed randint"
+                ),
+                "random_sample" => assert_eq!(
+                    rs.random_sample().to_bits(),
+                    value.as_f64().unwrap().to_bits(),
+                    "seed {seed}: mixed random_sample"
+                ),
+                "shuffle" => {
+                    let mut x: Vec<i128> = (0..9).collect();
+                    rs.shuffle(&mut x);
+                    assert_eq!(x, ints(value), "seed {seed}: mixed shuffle");
+                }
+                other => panic!("unknown step {other}"),
+            }
+        }
+    }
+}
+
+#[test]
+fn seeds_outside_numpys_range_and_empty_ranges_are_errors() {
+    assert_eq!(RandomState::new(-1).unwrap_err(), Error::SeedOutOfRange(-1));
+    assert!(RandomState::new(1i128 << 32).is_err());
+    assert!(RandomState::new(u32::MAX).is_ok());
+    let mut rs = RandomState::new(0).unwrap();
+    assert_eq!(
+        rs.randint(3, 3).unwrap_err(),
+        Error::EmptyRange { low: 3, high: 3 }
+    );
+    assert!(rs.randint(i64::MIN, i64::MAX).is_ok());
+}

@@ -1,0 +1,53 @@
+#!/usr/bin/env python3
+"""Generate the NumPy fixture that classify-random is tested against.
+
+Writes crates/random/tests/fixtures/numpy.json: for many integer seeds, the first raw 32-bit
+outputs, `random_sample`, `randint` over small, odd and wide bounds, `permutation` and
+`shuffle` of NumPy's legacy `RandomState`, each drawn from a fresh generator.
+
+    pip install numpy==2.4.6
+    python3 scripts/random_fixtures.py
+"""
+
+import json
+import pathlib
+
+import numpy as np
+
+OUT = pathlib.Path(__file__).resolve().parent.parent / "crates/random/tests/fixtures/numpy.json"
+SEEDS = [0, 1, 42, 1234, 2**31 - 1, 2**32 - 1, 7, 99, 123456789, 3141592653]
+BOUNDS = [(0, 1), (0, 2), (0, 10), (5, 17), (-3, 4), (0, 100), (0, 2**31 - 1), (0, 2**32), (0, 2**32 + 5), (-(2**40), 2**40)]
+
+
+def main():
+    cases = []
+    for seed in SEEDS:
+        rs = np.random.RandomState(seed)
+        case = {
+            "seed": seed,
+            "state_head": [int(v) for v in rs.get_state()[1][:3]],
+            "raw": [int(v) for v in np.random.RandomState(seed).randint(0, 2**32, size=8, dtype=np.uint64)],
+            "random_sample": np.random.RandomState(seed).random_sample(8).tolist(),
+            "randint": [
+                {"low": lo, "high": hi, "values": [int(v) for v in np.random.RandomState(seed).randint(lo, hi, size=12)]}
+                for lo, hi in BOUNDS
+            ],
+            "permutation": {n: np.random.RandomState(seed).permutation(n).tolist() for n in [1, 2, 5, 17, 100]},
+        }
+        mixed = np.random.RandomState(seed)
+        seq = []
+        for _ in range(3):
+            seq.append(("randint", int(mixed.randint(0, 7))))
+            seq.append(("random_sample", float(mixed.random_sample())))
+            x = np.arange(9)
+            mixed.shuffle(x)
+            seq.append(("shuffle", x.tolist()))
+        case["mixed"] = seq
+        cases.append(case)
+    OUT.parent.mkdir(parents=True, exist_ok=True)
+    OUT.write_text(json.dumps({"numpy": np.__version__, "cases": cases}, separators=(",", ":")) + "\n")
+    print(f"wrote {len(cases)} seeds to {OUT}")
+
+
+if __name__ == "__main__":
+    main()

@@ -17,10 +17,11 @@ import warnings
 
 import numpy as np
 import sklearn
-from sklearn.model_selection import KFold, StratifiedKFold
+from sklearn.model_selection import KFold, StratifiedKFold, train_test_split
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 OUT = ROOT / "crates/selection/tests/fixtures/folds.json"
+SHUFFLED = ROOT / "crates/selection/tests/fixtures/shuffled.json"
 warnings.simplefilter("ignore")
 
 
@@ -66,5 +67,37 @@ def main():
     print(f"wrote {len(cases)} cases to {OUT}")
 
 
+def shuffled():
+    """Shuffled folds and train/test splits: NumPy's RandomState draws, seed by seed."""
+    cases = []
+    rng = np.random.RandomState(1)
+    for i in range(40):
+        n = int(rng.randint(4, 80))
+        k = int(rng.randint(2, 6))
+        seed = int([0, 1, 42, 2**32 - 1, rng.randint(0, 2**31)][i % 5])
+        labels = rng.randint(0, int(rng.randint(2, 5)), n) * 2
+        cases.append({"name": f"kfold-{i}", "kind": "kfold", "k": k, "n": n, "seed": seed,
+                      "folds": assignment(KFold(n_splits=k, shuffle=True, random_state=seed), labels)})
+        case = {"name": f"stratified-{i}", "kind": "stratified", "k": k, "y": labels.tolist(), "seed": seed}
+        try:
+            case["folds"] = assignment(StratifiedKFold(n_splits=k, shuffle=True, random_state=seed), labels)
+        except ValueError as e:
+            case["error"] = str(e)
+        cases.append(case)
+        test_size = [0.2, 0.25, 3, 0.5][i % 4]
+        stratify = labels if i % 2 else None
+        split = {"name": f"split-{i}", "kind": "split", "n": n, "seed": seed, "test_size": test_size,
+                 "y": labels.tolist() if stratify is not None else None}
+        try:
+            train, test = train_test_split(np.arange(n), test_size=test_size, random_state=seed, stratify=stratify)
+            split["train"], split["test"] = train.tolist(), test.tolist()
+        except ValueError as e:
+            split["error"] = str(e)
+        cases.append(split)
+    SHUFFLED.write_text(json.dumps({"sklearn": sklearn.__version__, "cases": cases}, separators=(",", ":")) + "\n")
+    print(f"wrote {len(cases)} cases to {SHUFFLED}")
+
+
 if __name__ == "__main__":
     main()
+    shuffled()

@@ -190,6 +190,17 @@ impl RandomState {
         }
     }
 
+    /// `choice(pop, size, replace=False)` without probabilities: the first `size` values of
+    /// `permutation(pop)` (NumPy's legacy way), or `None` when `size > pop`.
+    pub fn choice_without_replacement(&mut self, pop: usize, size: usize) -> Option<Vec<usize>> {
+        if size > pop {
+            return None;
+        }
+        let mut p = self.permutation(pop);
+        p.truncate(size);
+        Some(p)
+    }
+
     /// `permutation(n)`: `0..n` shuffled.
     pub fn permutation(&mut self, n: usize) -> Vec<usize> {
         let mut v: Vec<usize> = (0..n).collect();

@@ -1,8 +1,6 @@
 //! Folds and splits with scikit-learn's rules.
 
-use rand::seq::SliceRandom;
-use rand::{Rng, SeedableRng};
-use rand_chacha::ChaCha8Rng;
+use classify_random::RandomState;
 
 use crate::error::{Error, Result};
 
@@ -16,14 +14,15 @@ pub struct Split {
 }
 
 /// K-fold: consecutive test blocks, the first `n % k` one sample larger (scikit-learn's
-/// `KFold`). With `shuffle`, rows are permuted first with `seed`.
+/// `KFold`). With `shuffle`, rows are permuted first by NumPy's `RandomState(seed)`, so the
+/// folds are scikit-learn's `KFold(shuffle=True, random_state=seed)` exactly.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct KFold {
     /// Number of folds (at least 2).
     pub n_splits: usize,
     /// Permute rows before cutting the blocks.
     pub shuffle: bool,
-    /// Seed of the permutation.
+    /// Seed of the permutation (scikit-learn's `random_state`, `0..2^32`).
     pub seed: u64,
 }
 
@@ -42,7 +41,7 @@ impl KFold {
         check_splits(self.n_splits, n)?;
         let mut order: Vec<usize> = (0..n).collect();
         if self.shuffle {
-            order.shuffle(&mut ChaCha8Rng::seed_from_u64(self.seed));
+            random_state(self.seed)?.shuffle(&mut order);
         }
         let mut fold_of = vec![0usize; n];
         let mut start = 0;
@@ -60,15 +59,15 @@ impl KFold {
 /// Stratified k-fold: each fold keeps the class proportions (scikit-learn's
 /// `StratifiedKFold`): classes are ordered by first appearance, the per-fold allocation is
 /// a round robin over the sorted labels, and each class's rows go to folds in blocks, in
-/// row order (shuffled with `seed` when `shuffle`). Without shuffling the folds are exactly
-/// scikit-learn's.
+/// row order (shuffled by NumPy's `RandomState(seed)` when `shuffle`). The folds are exactly
+/// scikit-learn's, shuffled or not.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct StratifiedKFold {
     /// Number of folds (at least 2).
     pub n_splits: usize,
     /// Shuffle each class's fold assignment.
     pub shuffle: bool,
-    /// Seed of the shuffle.
+    /// Seed of the shuffle (scikit-learn's `random_state`, `0..2^32`).
     pub seed: u64,
 }
 
@@ -113,14 +112,18 @@ impl StratifiedKFold {
         for (i, &c) in sorted.iter().enumerate() {
             allocation[i % k][c] += 1;
         }
-        let mut rng = ChaCha8Rng::seed_from_u64(self.seed);
+        let mut rng = if self.shuffle {
+            Some(random_state(self.seed)?)
+        } else {
+            None
+        };
         let mut folds_for: Vec<Vec<usize>> = (0..n_classes)
             .map(|c| {
                 let mut v: Vec<usize> = (0..k)
                     .flat_map(|f| std::iter::repeat_n(f, allocation[f][c]))
                     .collect();
-                if self.shuffle {
-                    v.shuffle(&mut rng);
+                if let Some(rng) = rng.as_mut() {
+                    rng.shuffle(&mut v);
                 }
                 v.reverse(); // popped from the back, in order
                 v
@@ -174,6 +177,8 @@ pub enum TestSize {
 /// Shuffles and splits `n` samples into train and test parts (scikit-learn's
 /// `train_test_split`). With `stratify`, both parts keep the class proportions, using
 /// scikit-learn's allocation (floors, then the largest remainders, ties drawn at random).
+/// The draws are NumPy's `RandomState(seed)`'s, in scikit-learn's order, so the indices are
+/// `train_test_split(range(n), test_size=..., random_state=seed, stratify=...)`'s exactly.
 pub fn train_test_split(
     n: usize,
     test_size: TestSize,
@@ -195,10 +200,9 @@ pub fn train_test_split(
             "{n} samples cannot make a train part and a test part of {n_test}"
         )));
     }
-    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let mut rng = random_state(seed)?;
     let Some(y) = stratify else {
-        let mut perm: Vec<usize> = (0..n).collect();
-        perm.shuffle(&mut rng);
+        let perm = rng.permutation(n);
         let test = perm[..n_test].to_vec();
         let train = perm[n_test..].to_vec();
         return Ok(Split { train, test });
@@ -238,18 +242,24 @@ pub fn train_test_split(
     let (mut train, mut test) = (Vec::new(), Vec::new());
     for (i, m) in members.iter().enumerate() {
         let mut perm = m.clone();
-        perm.shuffle(&mut rng);
+        rng.shuffle(&mut perm);
         train.extend_from_slice(&perm[..train_counts[i]]);
         test.extend_from_slice(&perm[train_counts[i]..train_counts[i] + test_counts[i]]);
     }
-    train.shuffle(&mut rng);
-    test.shuffle(&mut rng);
+    rng.shuffle(&mut train);
+    rng.shuffle(&mut test);
     Ok(Split { train, test })
+}
+
+/// NumPy's `RandomState(seed)`, the generator scikit-learn draws from for an integer
+/// `random_state`: seeds outside `0..2^32` are an error, as there.
+fn random_state(seed: u64) -> Result<RandomState> {
+    RandomState::new(seed).map_err(|e| Error::InvalidSplit(e.to_string()))
 }
 
 /// scikit-learn's `_approximate_mode`: floor each class's share of `draws`, then add one to
 /// the classes with the largest remainders (ties broken at random) until `draws` are placed.
-fn approximate_mode(counts: &[usize], draws: usize, rng: &mut ChaCha8Rng) -> Vec<usize> {
+fn approximate_mode(counts: &[usize], draws: usize, rng: &mut RandomState) -> Vec<usize> {
     let total: usize = counts.iter().sum();
     let continuous: Vec<f64> = counts
         .iter()
@@ -267,15 +277,16 @@ fn approximate_mode(counts: &[usize], draws: usize, rng: &mut ChaCha8Rng) -> Vec
         values.sort_by(|a, b| b.total_cmp(a));
         values.dedup();
         for v in values {
-            let mut inds: Vec<usize> = (0..remainder.len())
+            let inds: Vec<usize> = (0..remainder.len())
                 .filter(|&i| remainder[i] == v)
                 .collect();
             let add = inds.len().min(need);
-            // Random choice without replacement among the tied classes.
-            for j in 0..add {
-                let pick = rng.gen_range(j..inds.len());
-                inds.swap(j, pick);
-                floored[inds[j]] += 1;
+            // `rng.choice(inds, size=add, replace=False)`, as scikit-learn.
+            for pick in rng
+                .choice_without_replacement(inds.len(), add)
+                .expect("add <= inds.len()")
+            {
+                floored[inds[pick]] += 1;
             }
             need -= add;
             if need == 0 {

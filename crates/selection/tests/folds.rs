@@ -7,6 +7,7 @@ use ndarray::Array2;
 use serde_json::Value;
 
 const FIXTURE: &str = include_str!("fixtures/folds.json");
+const SHUFFLED: &str = include_str!("fixtures/shuffled.json");
 
 fn usizes(v: &Value) -> Vec<usize> {
     v.as_array()
@@ -32,6 +33,70 @@ fn assignment(splits: &[Split], n: usize) -> Vec<usize> {
         );
     }
     folds
+}
+
+/// Shuffled KFold and StratifiedKFold, and train_test_split with and without stratification:
+/// the same indices as scikit-learn for the same integer seed (NumPy's RandomState draws).
+#[test]
+fn shuffled_folds_and_splits_are_exactly_scikit_learns() {
+    let doc: Value = serde_json::from_str(SHUFFLED).unwrap();
+    for case in doc["cases"].as_array().unwrap() {
+        let name = case["name"].as_str().unwrap();
+        let seed = case["seed"].as_u64().unwrap();
+        let k = case["k"].as_u64().map(|k| k as usize);
+        match case["kind"].as_str().unwrap() {
+            "kfold" => {
+                let n = case["n"].as_u64().unwrap() as usize;
+                let splitter = KFold {
+                    n_splits: k.unwrap(),
+                    shuffle: true,
+                    seed,
+                };
+                let got = assignment(&splitter.split(n).unwrap(), n);
+                assert_eq!(got, usizes(&case["folds"]), "{name}");
+            }
+            "stratified" => {
+                let y = usizes(&case["y"]);
+                let splitter = StratifiedKFold {
+                    n_splits: k.unwrap(),
+                    shuffle: true,
+                    seed,
+                };
+                let got = splitter.split(&y);
+                match case.get("folds") {
+                    Some(want) => {
+                        assert_eq!(assignment(&got.unwrap(), y.len()), usizes(want), "{name}")
+                    }
+                    None => assert!(got.is_err(), "{name}: scikit-learn raised"),
+                }
+            }
+            "split" => {
+                let n = case["n"].as_u64().unwrap() as usize;
+                let size = match case["test_size"].as_u64() {
+                    Some(c) => TestSize::Count(c as usize),
+                    None => TestSize::Fraction(case["test_size"].as_f64().unwrap()),
+                };
+                let y = case["y"].as_array().map(|_| usizes(&case["y"]));
+                let got = train_test_split(n, size, seed, y.as_deref());
+                match case.get("train") {
+                    Some(train) => {
+                        let got = got.unwrap();
+                        assert_eq!(got.train, usizes(train), "{name}: train");
+                        assert_eq!(got.test, usizes(&case["test"]), "{name}: test");
+                    }
+                    None => assert!(got.is_err(), "{name}: scikit-learn raised"),
+                }
+            }
+            other => panic!("unknown kind {other}"),
+        }
+    }
+    // Seeds beyond scikit-learn's range are an error.
+    let big = KFold {
+        n_splits: 2,
+        shuffle: true,
+        seed: 1 << 32,
+    };
+    assert!(big.split(10).is_err());
 }
 
 #[test]

@@ -72,4 +72,8 @@ fn cv_is_the_folds_flag_everywhere() {
         .err()
         .to_string();
     assert!(e.contains("at least 2 folds"), "{e}");
+    // `--seed` is scikit-learn's `random_state`: NumPy's range, refused at parse time beyond.
+    let run = classify(tmp.path(), &["binary", "--seed", "4294967296"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("4294967295"), "{}", run.stderr);
 }

@@ -28,8 +28,15 @@ pub struct Common {
     /// The image to show or explain (a row of the training set).
     #[arg(long, global = true, default_value_t = 0, value_name = "I")]
     pub index: usize,
-    /// Seed for everything random.
-    #[arg(long, global = true, default_value_t = 42, value_name = "S")]
+    /// Seed for everything random: scikit-learn's `random_state`, in 0..2^32 (NumPy's range);
+    /// shuffled folds and train/test splits draw exactly what scikit-learn draws for it.
+    #[arg(
+        long,
+        global = true,
+        default_value_t = 42,
+        value_name = "S",
+        value_parser = clap::value_parser!(u64).range(0..=u64::from(u32::MAX))
+    )]
     pub seed: u64,
     /// Where to write the figure (.png or .svg).
     #[arg(long, global = true, value_name = "PATH")]

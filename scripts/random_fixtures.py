@@ -2,7 +2,8 @@
 """Generate the NumPy fixture that classify-random is tested against.
 
 Writes crates/random/tests/fixtures/numpy.json: for many integer seeds, the first raw 32-bit
-outputs, `random_sample`, `randint` over small, odd and wide bounds, `permutation` and
+outputs, `random_sample`, `randint` over small, odd and wide bounds, two
+`randint` arrays drawn one after the other, `permutation` and
 `shuffle` of NumPy's legacy `RandomState`, each drawn from a fresh generator.
 
     pip install numpy==2.4.6
@@ -33,6 +34,13 @@ def main():
                 for lo, hi in BOUNDS
             ],
             "permutation": {n: np.random.RandomState(seed).permutation(n).tolist() for n in [1, 2, 5, 17, 100]},
+        }
+        # The denoising example's noise: one generator, an array for the training set, then
+        # one for the test set (`randint(0, 100, shape)`, filled in C order).
+        noise = np.random.RandomState(seed)
+        case["noise"] = {
+            "train": noise.randint(0, 100, (30, 7)).ravel().tolist(),
+            "test": noise.randint(0, 100, (5, 7)).ravel().tolist(),
         }
         mixed = np.random.RandomState(seed)
         seq = []

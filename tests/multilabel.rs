@@ -124,6 +124,15 @@ fn denoise_removes_the_noise() {
         .chunks_exact(2)
         .map(|b| u16::from_le_bytes([b[0], b[1]]));
     assert!(values.clone().all(|v| v < 255 + 100) && values.clone().any(|v| v > 0));
+    // The book's noise for the default seed 42: `np.random.seed(42)` then
+    // `randint(0, 100, X_train.shape)`, whose first values are 51, 92, 14, 71, 60 (the
+    // first training image's top-left pixels are blank).
+    let train = std::fs::read(dir.join("noisy-train.npy")).unwrap();
+    let first: Vec<u16> = train[10 + header_len..10 + header_len + 10]
+        .chunks_exact(2)
+        .map(|b| u16::from_le_bytes([b[0], b[1]]))
+        .collect();
+    assert_eq!(first, [51, 92, 14, 71, 60]);
     // A file where the folder should be is an error.
     let file = tmp.path().join("a-file");
     std::fs::write(&file, b"x").unwrap();

@@ -185,6 +185,20 @@ struct DenoiseReport {
     picture: String,
 }
 
+/// The book's noisy images: `np.random.seed(seed)`, then `randint(0, 100)` added to every
+/// training pixel and then to every test pixel, from the one generator (NumPy's numbers for
+/// the same seed: `--save-noisy` writes exactly the arrays the book's notebook makes).
+pub(crate) fn noisy_pair(
+    train: ArrayView2<'_, u8>,
+    test: ArrayView2<'_, u8>,
+    seed: u64,
+) -> anyhow::Result<(Array2<f32>, Array2<f32>)> {
+    use classify_datasets::augment::add_noise;
+    let mut rs = classify_random::RandomState::new(seed)?;
+    let x = add_noise(train, 100, &mut rs)?;
+    Ok((x, add_noise(test, 100, &mut rs)?))
+}
+
 fn psnr(rmse: f64) -> f64 {
     20.0 * (255.0 / rmse).log10()
 }
@@ -214,13 +228,8 @@ pub fn denoise(
             thousands(train.n_samples())
         ),
     );
-    // Uniform integer noise 0–99 (the book's `randint(0, 100)`), different for the two sets.
-    let noisy = |d: &Array2<u8>, salt: u64| {
-        classify_datasets::augment::add_noise(d, 100, common.seed ^ salt)
-    };
-    let x = noisy(&train.data, 0)?;
     let test_clean = test.data.slice(ndarray::s![..m, ..]).to_owned();
-    let xt = noisy(&test_clean, 0x5eed)?;
+    let (x, xt) = noisy_pair(train.data.view(), test_clean.view(), common.seed)?;
     if let Some(dir) = save_noisy {
         if dir.exists() && !dir.is_dir() {
             anyhow::bail!("--save-noisy {}: a file, not a folder", dir.display());
@@ -231,7 +240,6 @@ pub fn denoise(
             write_npy_u16(&path, a).with_context(|| format!("writing {}", path.display()))?;
         }
     }
-    let (x, xt) = (x.mapv(f32::from), xt.mapv(f32::from));
     // The clean pixels are the targets, as they are (`u8`).
     let model = KNeighborsClassifier {
         n_neighbors: k,
@@ -307,9 +315,9 @@ pub fn denoise(
     Ok(())
 }
 
-/// Writes `a` as a NumPy `.npy` file (format 1.0, little-endian uint16, C order), through a
-/// temporary file renamed into place.
-fn write_npy_u16(path: &std::path::Path, a: &Array2<u16>) -> std::io::Result<()> {
+/// Writes `a` (whole numbers in `0..=65535`) as a NumPy `.npy` file (format 1.0,
+/// little-endian uint16, C order), through a temporary file renamed into place.
+fn write_npy_u16(path: &std::path::Path, a: &Array2<f32>) -> std::io::Result<()> {
     use std::io::Write;
     let (n, d) = a.dim();
     let mut header = format!("{{'descr': '<u2', 'fortran_order': False, 'shape': ({n}, {d}), }}");
@@ -325,7 +333,7 @@ fn write_npy_u16(path: &std::path::Path, a: &Array2<u16>) -> std::io::Result<()>
         f.write_all(&(header.len() as u16).to_le_bytes())?;
         f.write_all(header.as_bytes())?;
         for &v in a.iter() {
-            f.write_all(&v.to_le_bytes())?;
+            f.write_all(&(v as u16).to_le_bytes())?;
         }
         f.into_inner().map_err(|e| e.into_error())?.sync_all()?;
     }

@@ -371,12 +371,8 @@ pub fn report(common: &Common) -> anyhow::Result<()> {
 
     bar.set_message("denoising: k-NN predicts every pixel");
     let m = data.test.n_samples().min(100);
-    let noisy = |d: &Array2<u8>, salt: u64| -> anyhow::Result<Array2<f32>> {
-        Ok(classify_datasets::augment::add_noise(d, 100, common.seed ^ salt)?.mapv(f32::from))
-    };
-    let xn = noisy(&train.data, 0)?;
     let clean = data.test.data.slice(ndarray::s![..m, ..]).to_owned();
-    let xtn = noisy(&clean, 0x5eed)?;
+    let (xn, xtn) = crate::multilabel::noisy_pair(train.data.view(), clean.view(), common.seed)?;
     let cleaned = KNeighborsClassifier::default()
         .fit_multi((&xn).into(), train.data.mapv(usize::from).view())?
         .predict_multi((&xtn).into())?;

@@ -1,8 +1,8 @@
 //! Image augmentation: one-pixel shifts (zero fill) and additive integer noise.
 
-use ndarray::{Array1, Array2};
+use ndarray::{Array1, Array2, ArrayView2};
 use rand::seq::SliceRandom;
-use rand::{Rng, SeedableRng};
+use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
 use crate::dataset::Dataset;
@@ -103,14 +103,51 @@ pub fn augment_with_shifts(
     }
 }
 
-/// Adds uniform integer noise in `0..high` to every value, deterministically for `seed`
-/// (the denoising example's `X + randint(0, 100)`). Values can exceed 255, hence `u16`.
-pub fn add_noise(data: &Array2<u8>, high: u16, seed: u64) -> Result<Array2<u16>> {
+/// Adds uniform integer noise in `0..high` to every value, drawn as NumPy's
+/// `rs.randint(0, high, data.shape)` draws it (C order), so that the same seed gives the
+/// book's noisy images: `np.random.seed(42)` then `X_train + np.random.randint(0, 100,
+/// X_train.shape)` is `add_noise(x_train, 100, &mut RandomState::new(42)?)`, and the next
+/// call with the same generator continues the stream as the book's test-set noise does.
+/// Values can exceed 255: the output type is the caller's (`u16`, `f32`, …).
+///
+/// ```
+/// use classify_datasets::augment::add_noise;
+/// use classify_random::RandomState;
+/// use ndarray::array;
+///
+/// let x = array![[0u8, 255], [10, 20]];
+/// let noisy: ndarray::Array2<u16> = add_noise(x.view(), 100, &mut RandomState::new(42)?)?;
+/// // np.random.RandomState(42).randint(0, 100, (2, 2)) is [[51, 92], [14, 71]]
+/// assert_eq!(noisy, array![[51u16, 347], [24, 91]]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn add_noise<T: From<u16>>(
+    data: ArrayView2<'_, u8>,
+    high: u16,
+    rs: &mut classify_random::RandomState,
+) -> Result<Array2<T>> {
     if high == 0 {
         return Err(Error::InvalidArgument("noise range 0..0 is empty".into()));
     }
-    let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    Ok(data.mapv(|v| u16::from(v) + rng.gen_range(0..high)))
+    let mut draws = rs
+        .randints(0, i64::from(high))
+        .map_err(|e| Error::InvalidArgument(e.to_string()))?;
+    let data = data.as_standard_layout();
+    let pixels = data.as_slice().expect("standard layout");
+    let mut values: Vec<T> = Vec::with_capacity(pixels.len());
+    let mut noise = [0i64; 4096];
+    for chunk in pixels.chunks(noise.len()) {
+        let noise = &mut noise[..chunk.len()];
+        draws.fill(noise);
+        // Every draw is in `0..high`, so it fits in `u16` with the pixel.
+        values.extend(
+            chunk
+                .iter()
+                .zip(noise.iter())
+                .map(|(&v, &r)| T::from(u16::from(v) + r as u16)),
+        );
+    }
+    Array2::from_shape_vec(data.dim(), values).map_err(|e| Error::Shape(e.to_string()))
 }
 
 #[cfg(test)]
@@ -162,11 +199,25 @@ mod tests {
 
     #[test]
     fn noise_is_bounded_and_seeded() {
-        let data = Array2::from_elem((4, 5), 250u8);
-        let a = add_noise(&data, 100, 1).unwrap();
-        assert_eq!(a, add_noise(&data, 100, 1).unwrap());
-        assert_ne!(a, add_noise(&data, 100, 2).unwrap());
-        assert!(a.iter().all(|&v| (250..350).contains(&v)));
-        assert!(add_noise(&data, 0, 1).is_err());
+        let data = Array2::from_shape_fn((4, 5), |(i, j)| 200 + (5 * i + j) as u8);
+        let rs = |seed: u32| classify_random::RandomState::new(seed).unwrap();
+        let a: Array2<u16> = add_noise(data.view(), 100, &mut rs(1)).unwrap();
+        assert_eq!(a, add_noise::<u16>(data.view(), 100, &mut rs(1)).unwrap());
+        assert_ne!(a, add_noise::<u16>(data.view(), 100, &mut rs(2)).unwrap());
+        assert!(a
+            .iter()
+            .zip(&data)
+            .all(|(&v, &x)| (0..100).contains(&(v - u16::from(x)))));
+        assert!(add_noise::<u16>(data.view(), 0, &mut rs(1)).is_err());
+        // The same numbers in any output type, and the stream carries on.
+        let mut g = rs(1);
+        let f: Array2<f32> = add_noise(data.view(), 100, &mut g).unwrap();
+        assert_eq!(f, a.mapv(f32::from));
+        assert_ne!(add_noise::<u16>(data.view(), 100, &mut g).unwrap(), a);
+        // Transposed input: C order of the logical array, as NumPy.
+        let t = data.t();
+        let at: Array2<u16> = add_noise(t, 100, &mut rs(1)).unwrap();
+        let plain: Array2<u16> = add_noise(t.as_standard_layout().view(), 100, &mut rs(1)).unwrap();
+        assert_eq!(at, plain);
     }
 }

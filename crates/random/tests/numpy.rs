@@ -73,6 +73,18 @@ fn every_numpy_draw_matches() {
                 .collect();
             assert_eq!(got, ints(want), "seed {seed}: permutation({n})");
         }
+        // Two arrays from one generator, as the denoising example draws its noise.
+        let mut rs = fresh();
+        for part in ["train", "test"] {
+            let want = ints(&case["noise"][part]);
+            let got: Vec<i128> = rs
+                .randints(0, 100)
+                .unwrap()
+                .take(want.len())
+                .map(i128::from)
+                .collect();
+            assert_eq!(got, want, "seed {seed}: noise for {part}");
+        }
         // One generator through a mixed sequence of calls: the state carries over.
         let mut rs = fresh();
         for step in case["mixed"].as_array().expect("mixed") {
@@ -110,4 +122,9 @@ fn seeds_outside_numpys_range_and_empty_ranges_are_errors() {
         Error::EmptyRange { low: 3, high: 3 }
     );
     assert!(rs.randint(i64::MIN, i64::MAX).is_ok());
+    assert!(rs.randints(5, 2).is_err());
+    assert_eq!(
+        rs.randints(4, 5).unwrap().take(3).collect::<Vec<_>>(),
+        [4, 4, 4]
+    );
 }

@@ -349,7 +349,7 @@ impl Train {
                     let bound = Bound::fit(a.view(), PROJECTED_DIMS);
                     let norms = bound
                         .order
-                        .iter()
+                        .par_iter()
                         .map(|&t| norm(&data[t as usize * d..(t as usize + 1) * d]))
                         .collect();
                     Train::U8 {
@@ -391,7 +391,7 @@ impl Train {
                 Train::F32 {
                     norms: match &bound {
                         Some(_) => data
-                            .chunks_exact(d.max(1))
+                            .par_chunks_exact(d.max(1))
                             .map(kernels::sq_norm_f32)
                             .collect(),
                         None => Vec::new(),
@@ -1070,12 +1070,29 @@ struct QueryNorms {
 }
 
 /// `rows` (`d` values each) rearranged into tile order, each value mapped by `f`.
-fn in_tile_order<T: Copy, U>(rows: &[T], d: usize, order: &[u32], f: impl Fn(T) -> U) -> Vec<U> {
-    let mut out = Vec::with_capacity(rows.len());
-    for &t in order {
-        let t = t as usize;
-        out.extend(rows[t * d..(t + 1) * d].iter().map(|&v| f(v)));
+///
+/// In parallel, a tile of rows per task: for 60,000 rows of 784 `f32` (188 MB, most of the
+/// time the kernel zeroing fresh pages) 107 ms on one thread, about half on two.
+fn in_tile_order<T: Copy + Sync, U: Copy + Default + Send>(
+    rows: &[T],
+    d: usize,
+    order: &[u32],
+    f: impl Fn(T) -> U + Sync,
+) -> Vec<U> {
+    let mut out = vec![U::default(); order.len() * d];
+    if d == 0 {
+        return out;
     }
+    out.par_chunks_mut(TILE * d)
+        .zip(order.par_chunks(TILE))
+        .for_each(|(tile, positions)| {
+            for (o, &t) in tile.chunks_exact_mut(d).zip(positions) {
+                let t = t as usize;
+                for (o, &v) in o.iter_mut().zip(&rows[t * d..(t + 1) * d]) {
+                    *o = f(v);
+                }
+            }
+        });
     out
 }
 

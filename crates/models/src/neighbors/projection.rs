@@ -387,9 +387,26 @@ fn principal_basis<T: Value>(rows: ArrayView2<'_, T>, mean: &[f32], m: usize) ->
     let centred = Array2::from_shape_fn((sample.len(), d), |(i, j)| {
         rows[[sample[i], j]].f32() - mean[j]
     });
-    let mut cov = Array2::<f32>::zeros((d, d));
-    general_mat_mul(1.0, &centred.t(), &centred, 0.0, &mut cov);
-    principal_directions(&cov.mapv(f64::from), m).mapv(|v| v as f32)
+    // `Xᵀ X` of the sample as a sum over blocks of rows, one per task (the product is
+    // single-threaded: 2,048 × 784 took 45 ms of the 70 the basis costs on one core).
+    const BLOCK: usize = 512;
+    let parts: Vec<Array2<f32>> = (0..sample.len().div_ceil(BLOCK))
+        .into_par_iter()
+        .map(|b| {
+            let rows = centred.slice(ndarray::s![
+                b * BLOCK..((b + 1) * BLOCK).min(sample.len()),
+                ..
+            ]);
+            let mut part = Array2::<f32>::zeros((d, d));
+            general_mat_mul(1.0, &rows.t(), &rows, 0.0, &mut part);
+            part
+        })
+        .collect();
+    let mut cov = Array2::<f64>::zeros((d, d));
+    for part in parts {
+        cov.zip_mut_with(&part, |c, &p| *c += f64::from(p));
+    }
+    principal_directions(&cov, m).mapv(|v| v as f32)
 }
 
 /// What bounds each tile as a whole, laid out as the tiles are (sixteen per group,

@@ -10,7 +10,7 @@ use std::path::PathBuf;
 
 use classify::datasets::idx;
 use classify::models::{
-    Algorithm, Estimator, KNeighborsClassifier, RandomForestClassifier, SgdClassifier,
+    Algorithm, Estimator, KNeighborsClassifier, RandomForestClassifier, SgdClassifier, SgdSolver,
 };
 use classify::selection::{cross_val_predict_proba, cross_val_score, Cv, Scoring};
 use criterion::{criterion_group, criterion_main, Criterion};
@@ -55,6 +55,15 @@ fn sgd(c: &mut Criterion) {
     group.sample_size(10);
     group.bench_function("fit_binary_5", |b| {
         b.iter(|| black_box(model.fit((&x).into(), &y).expect("fit")))
+    });
+    // The f32 solver on the same problem (other shuffles, so other epochs: a cost per fit,
+    // not per epoch).
+    let fast = SgdClassifier {
+        solver: SgdSolver::Fast,
+        ..model
+    };
+    group.bench_function("fit_binary_5_fast", |b| {
+        b.iter(|| black_box(fast.fit((&x).into(), &y).expect("fit")))
     });
     group.bench_function("cv3_binary_5", |b| {
         b.iter(|| {

@@ -9,6 +9,7 @@ mod linfa_traits;
 mod multilabel;
 mod predict;
 mod report;
+mod sgd;
 mod spam;
 mod tune;
 mod util;

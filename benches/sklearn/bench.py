@@ -322,6 +322,7 @@ STEPS = {
     "idx-load": ("data", step_idx_load, False),
     "curves-1m": ("scores", step_curves_1m, False),
     "sgd-fit": ("data", step_sgd_fit, True),
+    "sgd-fit-fast": ("data", step_sgd_fit, True),
     "sgd-cv-binary": ("data", step_sgd_cv_binary, True),
     "sgd-cv-binary-acc": ("data", step_sgd_cv_binary, True),
     "sgd-cv-multi-scaled": ("data", step_sgd_cv_multi_scaled, True),
@@ -369,6 +370,9 @@ def main():
         source, make, heavy = STEPS[name]
         if name == "sgd-cv-binary-acc" and "sgd-cv-binary" in out:
             out[name] = out["sgd-cv-binary"]  # the same computation
+            continue
+        if name == "sgd-fit-fast" and "sgd-fit" in out:
+            out[name] = out["sgd-fit"]  # scikit-learn has one solver
             continue
         made = make(args if source == "args" else getattr(args, source))
         if heavy:

@@ -79,6 +79,16 @@ const STEPS: &[Step] = &[
         setup: &[],
     },
     Step {
+        name: "sgd-fit-fast",
+        ours: Ours::Criterion {
+            bench: "models",
+            id: "sgd/fit_binary_5_fast",
+        },
+        what: "the same fit with SgdSolver::Fast (f32, our shuffles); scikit-learn's side is its own fit",
+        heavy: false,
+        setup: &[],
+    },
+    Step {
         name: "sgd-cv-binary",
         ours: Ours::Criterion {
             bench: "models",

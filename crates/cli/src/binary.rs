@@ -7,7 +7,7 @@ use classify_metrics::{
 };
 use classify_models::{
     DecisionFunction, DummyClassifier, Estimator, Features, PredictProba, RandomForestClassifier,
-    SgdClassifier, Svc,
+    SgdClassifier, SgdSolver, Svc,
 };
 use classify_preprocessing::Scaled;
 use classify_selection::{
@@ -63,9 +63,12 @@ struct ImagePrediction {
     score_from: &'static str,
 }
 
-fn sgd(common: &Common) -> SgdClassifier {
+/// The 5-detector's SGD: scikit-learn's solver unless `--solver` says otherwise, so that
+/// the folds' numbers are scikit-learn's for the same seed.
+fn sgd(common: &Common, cv: &CvArgs) -> SgdClassifier {
     SgdClassifier {
         random_state: common.seed,
+        solver: cv.sgd_solver(SgdSolver::ScikitLearn),
         ..Default::default()
     }
 }
@@ -111,9 +114,9 @@ fn oof_scores(
 ) -> anyhow::Result<Vec<f64>> {
     let cvs = Cv::Splits(splits.to_vec());
     let scores: Array2<f64> = match (cv.model, cv.scale) {
-        (ModelName::Sgd, false) => cross_val_decision_function(&sgd(common), x, y, &cvs)?,
+        (ModelName::Sgd, false) => cross_val_decision_function(&sgd(common, cv), x, y, &cvs)?,
         (ModelName::Sgd, true) => {
-            cross_val_decision_function(&Scaled::new(sgd(common)), x, y, &cvs)?
+            cross_val_decision_function(&Scaled::new(sgd(common, cv)), x, y, &cvs)?
         }
         (ModelName::Dummy, _) => {
             cross_val_predict_proba(&DummyClassifier::most_frequent(), x, y, &cvs)?
@@ -139,10 +142,10 @@ fn score_one(
     row: Features<'_>,
 ) -> anyhow::Result<f64> {
     Ok(match (cv.model, cv.scale) {
-        (ModelName::Sgd, false) => sgd(common).fit(x, y)?.decision_function(row)?[[0, 0]],
-        (ModelName::Sgd, true) => {
-            Scaled::new(sgd(common)).fit(x, y)?.decision_function(row)?[[0, 0]]
-        }
+        (ModelName::Sgd, false) => sgd(common, cv).fit(x, y)?.decision_function(row)?[[0, 0]],
+        (ModelName::Sgd, true) => Scaled::new(sgd(common, cv))
+            .fit(x, y)?
+            .decision_function(row)?[[0, 0]],
         (ModelName::Dummy, _) => DummyClassifier::most_frequent()
             .fit(x, y)?
             .predict_proba(row)?[[0, 1]],

@@ -3,7 +3,7 @@
 use classify_metrics::accuracy_score;
 use classify_models::{
     Classifier, DecisionFunction, DummyClassifier, Estimator, Features, PredictProba,
-    RandomForestClassifier, SgdClassifier, Svc,
+    RandomForestClassifier, SgdClassifier, SgdSolver, Svc,
 };
 use classify_multiclass::{OneVsOne, OneVsRest};
 use classify_preprocessing::Scaled;
@@ -143,8 +143,12 @@ pub fn multiclass(
             thousands(y.len())
         ),
     );
+    // The fast solver unless `--solver scikit-learn`: ten one-vs-rest problems share each
+    // pass over the rows (measured on 20,000 Fashion-MNIST images, 3-fold CV + fit: 3.3 s
+    // against 6.5 s with scikit-learn's steps; standardised, 10,000: 3.2 s against 7.4 s).
     let sgd = SgdClassifier {
         random_state: common.seed,
+        solver: cv.sgd_solver(SgdSolver::Fast),
         ..Default::default()
     };
     let svc = Svc::default();

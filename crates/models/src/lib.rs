@@ -37,11 +37,13 @@
 //!   the same neighbours, and an exact brute-force `f64` search otherwise).
 //! - Labels are `usize`; `classes()` is sorted like scikit-learn's `classes_`. For two
 //!   classes the positive class is `classes()[1]` and the decision function has one column.
-//! - [`SgdClassifier`] follows scikit-learn 1.9's `SGDClassifier` (hinge / log / modified
-//!   Huber losses, L2, "optimal" learning rate, stopping on the mean objective). Its shuffles
-//!   come from our own seeded RNG, so results match scikit-learn's in accuracy, not bit for bit.
-//!   Weights are `f32`; multiclass is one-vs-rest, classes in parallel, the same result at any
-//!   thread count.
+//! - [`SgdClassifier`] trains as scikit-learn 1.9's `SGDClassifier` (hinge / log / modified
+//!   Huber losses, L2 / L1 / elastic-net / no penalty, "optimal" learning rate, stopping on
+//!   the mean objective) with scikit-learn's seeds and shuffles, in `f64`: the same weights
+//!   for the same `random_state` (to 1e-9 on the fixtures, the binary ones bit for bit).
+//!   [`SgdSolver::Fast`] is the `f32` solver whose one-vs-rest problems share each shuffle
+//!   (about twice as fast on ten classes; other numbers). Multiclass is one-vs-rest, classes in
+//!   parallel, the same result at any thread count.
 //! - [`KNeighborsClassifier`] finds exact neighbours (integer distances for `u8`); at exactly
 //!   equal distances it keeps the lowest training index, where scikit-learn's bounded heap
 //!   keeps an arbitrary one. On real digits the two agree on every neighbour (fixture test).
@@ -90,7 +92,9 @@ pub mod svm;
 pub mod tree;
 
 pub use dummy::{Dummy, DummyClassifier, DummyStrategy};
-pub use linear_model::{Logistic, LogisticRegression, Loss, Sgd, SgdClassifier};
+pub use linear_model::{
+    Logistic, LogisticRegression, Loss, Penalty, Sgd, SgdClassifier, SgdSolver,
+};
 pub use neighbors::{
     Algorithm, KNeighbors, KNeighborsClassifier, KNeighborsMultiOutput, Neighbors, Weights,
 };

@@ -29,12 +29,12 @@ fn standardised_on_the_fly_matches_the_scaled_copy() {
     let copy = scaler.transform((&x).into()).unwrap();
     let by_copy = short.fit((&copy).into(), y).unwrap();
     let on_the_fly = Scaled::new(short).fit((&x).into(), y).unwrap();
-    let big = by_copy.coef.iter().fold(0.0f32, |m, v| m.max(v.abs()));
+    let big = by_copy.coef.iter().fold(0.0f64, |m, v| m.max(v.abs()));
     let worst = by_copy
         .coef
         .iter()
         .zip(on_the_fly.model.coef.iter())
-        .fold(0.0f32, |m, (a, b)| m.max((a - b).abs()));
+        .fold(0.0f64, |m, (a, b)| m.max((a - b).abs()));
     assert!(
         worst <= 1e-4 * big,
         "weights differ by {worst} (largest {big})"

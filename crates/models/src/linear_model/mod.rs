@@ -6,4 +6,4 @@ mod logistic;
 mod sgd;
 
 pub use logistic::{Logistic, LogisticRegression};
-pub use sgd::{Loss, Sgd, SgdClassifier};
+pub use sgd::{Loss, Penalty, Sgd, SgdClassifier, SgdSolver};

@@ -1,20 +1,20 @@
-//! Linear classifiers trained by stochastic gradient descent (scikit-learn's `SGDClassifier`).
+//! Linear classifiers trained by stochastic gradient descent (scikit-learn's `SGDClassifier`):
+//! the parameters and the fitted model here, the two solvers in [`exact`] and [`fast`].
+
+mod exact;
+mod fast;
 
 use ndarray::Array2;
-use rand::seq::SliceRandom;
-use rand::SeedableRng;
-use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use classify_core::param;
 
 use crate::huge::{HugeBytes, HUGE_PAGE_MIN_BYTES};
-use crate::kernels::{axpy, axpy_centered, dot, dot_centered, prefetch, sq_norm};
 use classify_core::{
     argmax, check_targets, encode, Classifier, DecisionFunction, Estimator, PredictProba,
 };
-use classify_core::{check_features, with_valid, with_valid_f32, Features, Row, Standardization};
+use classify_core::{check_features, with_valid, Features, Row, Standardization};
 use classify_core::{Error, Result};
 
 /// The loss SGD minimises.
@@ -93,15 +93,49 @@ impl Loss {
     }
 }
 
+/// The penalty on the weights (scikit-learn's `penalty`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Penalty {
+    /// `α/2 · ‖w‖²`, as a shrinking of the weights at every step (the default).
+    #[default]
+    L2,
+    /// `α · ‖w‖₁`, by scikit-learn's truncated gradient (weights can become exactly zero).
+    L1,
+    /// `α · ((1 − l1_ratio)/2 · ‖w‖² + l1_ratio · ‖w‖₁)`.
+    ElasticNet,
+    /// No penalty (`penalty=None`).
+    None,
+}
+
+/// How [`SgdClassifier`] trains.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SgdSolver {
+    /// scikit-learn's `_plain_sgd` step for step, in `f64`, with its draws: the same
+    /// weights as scikit-learn for the same `random_state` (the default).
+    #[default]
+    ScikitLearn,
+    /// `f32` weights, and the one-vs-rest problems sharing each epoch's shuffle (drawn from
+    /// ChaCha8): the same kind of model, other numbers; on Fashion-MNIST's ten classes about
+    /// twice as fast on raw pixels and six times on standardised ones. Penalty L2 or none.
+    Fast,
+}
+
 /// Parameters of SGD training; `Default` is scikit-learn's `SGDClassifier()`: hinge loss,
-/// L2 penalty `alpha = 1e-4` (with scikit-learn's `l1_ratio` quirk, see below), an intercept, the "optimal" learning rate, at most 1,000 epochs,
-/// stopping when the mean objective has not improved by `tol = 1e-3` for 5 epochs, rows
-/// reshuffled every epoch.
+/// L2 penalty `alpha = 1e-4`, an intercept, the "optimal" learning rate, at most 1,000
+/// epochs, stopping when the mean objective has not improved by `tol = 1e-3` for 5 epochs,
+/// rows reshuffled every epoch, `random_state = 42`.
 ///
-/// Multiclass targets are learned one-vs-rest. The binary problems share each epoch's
-/// shuffle order (drawn from `random_state`), so one pass over the rows trains a group of
-/// them while the row is in cache; groups run in parallel, and the result does not depend on
-/// the number of threads.
+/// Training is scikit-learn's `_plain_sgd` in `f64`, with its draws: the same seed gives the
+/// same shuffles (`our_rand_r` from the seeds NumPy's `RandomState` gives it), the same
+/// steps and the same number of epochs, so the weights are scikit-learn's to rounding in the
+/// order of a dot product's terms (checked against scikit-learn 1.9 on fixtures:
+/// `scripts/sgd_fixtures.py`).
+///
+/// Multiclass targets are learned one-vs-rest, one problem per class with its own seed (as
+/// scikit-learn draws them), in parallel: the result does not depend on the number of
+/// threads. [`SgdSolver::Fast`] trades scikit-learn's numbers for speed.
 ///
 /// ```
 /// use classify_models::{Classifier, DecisionFunction, Estimator, SgdClassifier};
@@ -124,12 +158,13 @@ impl Loss {
 pub struct SgdClassifier {
     /// The loss.
     pub loss: Loss,
-    /// L2 regularisation strength (also sets the learning rate).
+    /// The penalty.
+    #[serde(default)]
+    pub penalty: Penalty,
+    /// Regularisation strength (also sets the learning rate).
     pub alpha: f64,
-    /// scikit-learn's `l1_ratio` (default 0.15). scikit-learn passes it to training even with
-    /// the L2 penalty, where it shrinks the weights by `1 − (1 − l1_ratio)·η·α` each step and
-    /// adds `α·l1_ratio·|w|₁` to the objective that decides when to stop; we do the same, so
-    /// the defaults learn the same model. Set 0 for a pure L2 penalty.
+    /// The L1 share of the elastic-net penalty (scikit-learn's default 0.15; the other
+    /// penalties ignore it, as `_plain_sgd` does).
     pub l1_ratio: f64,
     /// Learn an intercept.
     pub fit_intercept: bool,
@@ -142,14 +177,18 @@ pub struct SgdClassifier {
     pub n_iter_no_change: usize,
     /// Reshuffle the rows every epoch.
     pub shuffle: bool,
-    /// Seed of the shuffles.
+    /// scikit-learn's `random_state` (`0..2^32`): the seed of the shuffles.
     pub random_state: u64,
+    /// How training runs: scikit-learn's steps (the default) or the fast `f32` solver.
+    #[serde(default)]
+    pub solver: SgdSolver,
 }
 
 impl Default for SgdClassifier {
     fn default() -> Self {
         SgdClassifier {
             loss: Loss::Hinge,
+            penalty: Penalty::L2,
             alpha: 1e-4,
             l1_ratio: 0.15,
             fit_intercept: true,
@@ -158,6 +197,7 @@ impl Default for SgdClassifier {
             n_iter_no_change: 5,
             shuffle: true,
             random_state: 42,
+            solver: SgdSolver::ScikitLearn,
         }
     }
 }
@@ -168,7 +208,7 @@ pub struct Sgd {
     params: SgdClassifier,
     classes: Vec<usize>,
     /// One row of weights per binary problem (one for two classes, one per class otherwise).
-    pub coef: Array2<f32>,
+    pub coef: Array2<f64>,
     /// One intercept per binary problem.
     pub intercept: Vec<f64>,
     /// Epochs run, per binary problem.
@@ -181,7 +221,7 @@ impl SgdClassifier {
         x: Features<'_>,
         y: &[usize],
         rows: &[usize],
-        view: View<'_>,
+        standard: Option<Standardization<'_>>,
     ) -> Result<Sgd> {
         self.validate()?;
         // Epochs visit rows in random order, so each row costs cache and TLB misses. Large
@@ -200,10 +240,10 @@ impl SgdClassifier {
                     .map_err(|e| Error::InvalidParameter(e.to_string()))?;
                 let y_sub: Vec<usize> = rows.iter().map(|&r| y[r]).collect();
                 let all: Vec<usize> = (0..rows.len()).collect();
-                return self.fit_in_place(Features::U8(gathered), &y_sub, &all, view);
+                return self.fit_in_place(Features::U8(gathered), &y_sub, &all, standard);
             }
         }
-        self.fit_in_place(x, y, rows, view)
+        self.fit_in_place(x, y, rows, standard)
     }
 
     fn fit_in_place(
@@ -211,7 +251,7 @@ impl SgdClassifier {
         x: Features<'_>,
         y: &[usize],
         rows: &[usize],
-        view: View<'_>,
+        standard: Option<Standardization<'_>>,
     ) -> Result<Sgd> {
         let sub: Vec<usize> = rows.iter().map(|&r| y[r]).collect();
         let (classes, index) = encode(&sub);
@@ -220,46 +260,17 @@ impl SgdClassifier {
                 classes.first().copied().unwrap_or(0).to_string(),
             ));
         }
-        let problems: Vec<usize> = if classes.len() == 2 {
-            vec![1]
-        } else {
-            (0..classes.len()).collect()
+        let fitted = match self.solver {
+            SgdSolver::ScikitLearn => exact::train(self, x, rows, &index, classes.len(), standard)?,
+            SgdSolver::Fast => fast::train(self, x, rows, &index, classes.len(), standard)?,
         };
-        let sq_norms: Vec<f64> = rows.iter().map(|&r| view.sq_norm(x.row(r))).collect();
-        // The one-vs-rest problems share each epoch's shuffle order, so one pass over the
-        // rows serves a whole group of problems (the row stays in cache). Groups run in
-        // parallel; every group replays the same order sequence, so the result does not depend
-        // on how problems are grouped or on the number of threads.
-        let groups = problems.len().min(rayon::current_num_threads()).max(1);
-        let per_group = problems.len().div_ceil(groups);
-        let fitted: Vec<Result<(Vec<f32>, f64, usize)>> = problems
-            .par_chunks(per_group)
-            .map(|group| {
-                let positive: Vec<Vec<bool>> = group
-                    .iter()
-                    .map(|&c| index.iter().map(|&i| i == c).collect())
-                    .collect();
-                self.train_group(x, rows, &positive, &sq_norms, view)
-            })
-            .collect::<Vec<_>>()
-            .into_iter()
-            .flat_map(|r| match r {
-                Ok(v) => v.into_iter().map(Ok).collect::<Vec<_>>(),
-                Err(e) => vec![Err(e)],
-            })
-            .collect();
+        let problems = fitted.len();
         let d = x.n_features();
-        let mut coef = Array2::<f32>::zeros((problems.len(), d));
-        let mut intercept = Vec::with_capacity(problems.len());
-        let mut n_iter = Vec::with_capacity(problems.len());
-        for (k, f) in fitted.into_iter().enumerate() {
-            let (w, b, it) = f?;
-            let row = coef
-                .row_mut(k)
-                .into_slice()
-                .expect("fresh array is contiguous");
-            row.copy_from_slice(&w);
-            view.to_weights(row);
+        let mut coef = Array2::<f64>::zeros((problems, d));
+        let mut intercept = Vec::with_capacity(problems);
+        let mut n_iter = Vec::with_capacity(problems);
+        for (k, (w, b, it)) in fitted.into_iter().enumerate() {
+            coef.row_mut(k).assign(&ndarray::ArrayView1::from(&w[..]));
             intercept.push(b);
             n_iter.push(it);
         }
@@ -272,147 +283,14 @@ impl SgdClassifier {
         })
     }
 
-    /// Binary problems trained side by side, each as scikit-learn's `_plain_sgd`: the
-    /// "optimal" schedule, the L2 penalty kept as a scale factor, and the stopping rule on the
-    /// epoch's mean objective (loss plus penalty). `positive[p][k]` says whether row `rows[k]`
-    /// is positive in problem `p`. Each problem stops on its own; the epoch's shuffle order is
-    /// drawn once from `random_state` for all of them.
-    fn train_group(
-        &self,
-        x: Features<'_>,
-        rows: &[usize],
-        positive: &[Vec<bool>],
-        sq_norms: &[f64],
-        view: View<'_>,
-    ) -> Result<Vec<(Vec<f32>, f64, usize)>> {
-        let alpha = self.alpha;
-        let l1_ratio = self.l1_ratio;
-        let loss = self.loss;
-        // t0 heuristic: eta at the first sample is typw / max(1, dloss(-typw, 1)).
-        let typw = (1.0 / alpha.sqrt()).sqrt();
-        let initial_eta0 = typw / f64::max(1.0, loss.gradient(1.0, -typw));
-        let optimal_init = 1.0 / (initial_eta0 * alpha);
-        let mut problems: Vec<Problem> = positive
-            .iter()
-            .map(|_| Problem::new(x.n_features()))
-            .collect();
-        let mut order: Vec<usize> = (0..rows.len()).collect();
-        let mut rng = ChaCha8Rng::seed_from_u64(self.random_state);
-        let mut t = 1.0f64;
-        let n = rows.len() as f64;
-        for epoch in 0..self.max_iter {
-            if problems.iter().all(|p| p.done) {
-                break;
-            }
-            if self.shuffle {
-                order.shuffle(&mut rng);
-            }
-            for (pos, &k) in order.iter().enumerate() {
-                if let Some(&ahead) = order.get(pos + PREFETCH_AHEAD) {
-                    prefetch(x.row(rows[ahead]));
-                }
-                let row = x.row(rows[k]);
-                let eta = 1.0 / (alpha * (optimal_init + t - 1.0));
-                for (p, pos_of) in problems.iter_mut().zip(positive) {
-                    if p.done {
-                        continue;
-                    }
-                    let y = if pos_of[k] { 1.0 } else { -1.0 };
-                    let raw = f64::from(view.dot(&p.w, row));
-                    let pred = p.wscale * raw + p.intercept;
-                    p.objective += loss.loss(y, pred)
-                        + alpha
-                            * ((1.0 - l1_ratio) * 0.5 * p.sq_norm + l1_ratio * p.wscale * p.l1_raw);
-                    let update = -eta * loss.gradient(y, pred).clamp(-1e12, 1e12);
-                    // L2 penalty: w *= 1 - (1 - l1_ratio) * eta * alpha, as a scale factor.
-                    let c = f64::max(0.0, 1.0 - (1.0 - l1_ratio) * eta * alpha);
-                    p.wscale *= c;
-                    p.sq_norm *= c * c;
-                    let mut inner = raw;
-                    if p.wscale < 1e-9 {
-                        let s = p.wscale as f32;
-                        p.w.iter_mut().for_each(|v| *v *= s);
-                        inner *= p.wscale;
-                        p.l1_raw *= p.wscale;
-                        p.wscale = 1.0;
-                    }
-                    if update != 0.0 {
-                        p.l1_raw += view.axpy(&mut p.w, (update / p.wscale) as f32, row);
-                        p.sq_norm +=
-                            sq_norms[k] * update * update + 2.0 * inner * p.wscale * update;
-                        if self.fit_intercept {
-                            p.intercept += update;
-                        }
-                    }
-                }
-                t += 1.0;
-            }
-            for p in problems.iter_mut().filter(|p| !p.done) {
-                p.epochs = epoch + 1;
-                if !p.intercept.is_finite()
-                    || !p.wscale.is_finite()
-                    || p.w.iter().any(|v| !v.is_finite())
-                {
-                    return Err(Error::Diverged(p.epochs));
-                }
-                if let Some(tol) = self.tol {
-                    let mean = p.objective / n;
-                    if mean > p.best - tol {
-                        p.no_improvement += 1;
-                    } else {
-                        p.no_improvement = 0;
-                    }
-                    if mean < p.best {
-                        p.best = mean;
-                    }
-                    p.done = p.no_improvement >= self.n_iter_no_change;
-                }
-                p.objective = 0.0;
-            }
-        }
-        Ok(problems
-            .into_iter()
-            .map(|mut p| {
-                let s = p.wscale as f32;
-                p.w.iter_mut().for_each(|v| *v *= s);
-                (p.w, p.intercept, p.epochs)
-            })
-            .collect())
-    }
-}
-
-/// The state of one binary problem during training.
-struct Problem {
-    /// Weights, up to the factor `wscale`.
-    w: Vec<f32>,
-    wscale: f64,
-    /// Squared norm of the true weights (`wscale * w`).
-    sq_norm: f64,
-    /// `Σ |w|` of the raw weights (times `wscale`: the L1 norm).
-    l1_raw: f64,
-    intercept: f64,
-    /// This epoch's summed objective.
-    objective: f64,
-    best: f64,
-    no_improvement: usize,
-    epochs: usize,
-    done: bool,
-}
-
-impl Problem {
-    fn new(d: usize) -> Self {
-        Problem {
-            w: vec![0.0; d],
-            wscale: 1.0,
-            sq_norm: 0.0,
-            l1_raw: 0.0,
-            intercept: 0.0,
-            objective: 0.0,
-            best: f64::INFINITY,
-            no_improvement: 0,
-            epochs: 0,
-            done: false,
-        }
+    /// `random_state` as NumPy takes it.
+    fn seed(&self) -> Result<u32> {
+        u32::try_from(self.random_state).map_err(|_| {
+            Error::InvalidParameter(format!(
+                "random_state must be in 0..2^32 (NumPy's range), got {}",
+                self.random_state
+            ))
+        })
     }
 }
 
@@ -432,7 +310,8 @@ impl Estimator for SgdClassifier {
             )));
         }
         param::at_least("max_iter", self.max_iter, 1)?;
-        param::at_least("n_iter_no_change", self.n_iter_no_change, 1)
+        param::at_least("n_iter_no_change", self.n_iter_no_change, 1)?;
+        self.seed().map(|_| ())
     }
 
     fn fit(&self, x: Features<'_>, y: &[usize]) -> Result<Sgd> {
@@ -443,14 +322,12 @@ impl Estimator for SgdClassifier {
     /// Reads the rows in place: no copy of the training set.
     fn fit_rows(&self, x: Features<'_>, y: &[usize], rows: &[usize]) -> Result<Sgd> {
         check_rows(x, y, rows)?;
-        with_valid_f32(x, |x| self.fit_impl(x, y, rows, View::Plain))
+        with_valid(x, |x| self.fit_impl(x, y, rows, None))
     }
 
-    /// Byte features are standardised on the fly: the rows stay bytes (a quarter of the
-    /// memory traffic of `f32` rows, which dominates epochs once few problems are left), and
-    /// the weights live in the scaled space as `w / scale` (measured: the 10-class fit on
-    /// 40,000 Fashion-MNIST images on one core, 32.5 s -> 15.2 s, the same number of epochs
-    /// within 2 %).
+    /// Features are standardised as each row is read (no scaled copy): scikit-learn's solver
+    /// computes `(x − mean) / scale` in `f64` as its scaler does, so the numbers are those of
+    /// training on scikit-learn's scaled copy.
     fn fit_rows_standardized(
         &self,
         x: Features<'_>,
@@ -458,17 +335,16 @@ impl Estimator for SgdClassifier {
         rows: &[usize],
         standard: Standardization<'_>,
     ) -> Option<Result<Sgd>> {
-        if !matches!(x, Features::U8(_))
-            || standard.mean.len() != x.n_features()
-            || standard.scale.len() != x.n_features()
-        {
+        if standard.mean.len() != x.n_features() || standard.scale.len() != x.n_features() {
             return None;
         }
-        let standard = Standard::new(standard);
+        // The fast solver standardises byte rows only; others take the scaled copy.
+        if self.solver == SgdSolver::Fast && !matches!(x, Features::U8(_)) {
+            return None;
+        }
         Some(
-            check_rows(x, y, rows).and_then(|()| {
-                with_valid(x, |x| self.fit_impl(x, y, rows, View::Standard(&standard)))
-            }),
+            check_rows(x, y, rows)
+                .and_then(|()| with_valid(x, |x| self.fit_impl(x, y, rows, Some(standard)))),
         )
     }
 }
@@ -485,75 +361,6 @@ fn check_rows(x: Features<'_>, y: &[usize], rows: &[usize]) -> Result<()> {
         )));
     }
     Ok(())
-}
-
-/// Standard scaling applied while training on byte rows: with `v = w / scale`,
-/// `w · (x − mean) / scale = v · (x − mean)`, and the step `w += a (x − mean) / scale` is
-/// `v += a (x − mean) / scale²`. The fitted weights are `scale · v`.
-struct Standard {
-    mean: Vec<f32>,
-    /// `1 / scale²`.
-    inv_var: Vec<f32>,
-    scale: Vec<f32>,
-    mean64: Vec<f64>,
-    scale64: Vec<f64>,
-}
-
-impl Standard {
-    fn new(s: Standardization<'_>) -> Standard {
-        Standard {
-            mean: s.mean.iter().map(|&m| m as f32).collect(),
-            inv_var: s.scale.iter().map(|&v| (1.0 / (v * v)) as f32).collect(),
-            scale: s.scale.iter().map(|&v| v as f32).collect(),
-            mean64: s.mean.to_vec(),
-            scale64: s.scale.to_vec(),
-        }
-    }
-}
-
-/// How training reads a row: as it is, or standardised on the fly (byte rows only).
-#[derive(Clone, Copy)]
-enum View<'a> {
-    Plain,
-    Standard(&'a Standard),
-}
-
-impl View<'_> {
-    fn dot(self, w: &[f32], row: Row<'_>) -> f32 {
-        match (self, row) {
-            (View::Standard(s), Row::U8(x)) => dot_centered(w, x, &s.mean),
-            _ => dot(w, row),
-        }
-    }
-
-    /// `w += a · row` (in the view's space); returns the change of the weights' L1 norm.
-    fn axpy(self, w: &mut [f32], a: f32, row: Row<'_>) -> f64 {
-        match (self, row) {
-            (View::Standard(s), Row::U8(x)) => {
-                axpy_centered(w, a, x, &s.mean, &s.inv_var, &s.scale)
-            }
-            _ => axpy(w, a, row),
-        }
-    }
-
-    /// The squared norm of the row as training sees it.
-    fn sq_norm(self, row: Row<'_>) -> f64 {
-        match (self, row) {
-            (View::Standard(s), Row::U8(x)) => x
-                .iter()
-                .zip(s.mean64.iter().zip(&s.scale64))
-                .map(|(&v, (&m, &k))| ((f64::from(v) - m) / k).powi(2))
-                .sum(),
-            _ => sq_norm(row),
-        }
-    }
-
-    /// Turns trained weights into the weights of the standardised features.
-    fn to_weights(self, w: &mut [f32]) {
-        if let View::Standard(s) = self {
-            w.iter_mut().zip(&s.scale).for_each(|(v, &k)| *v *= k);
-        }
-    }
 }
 
 impl Classifier for Sgd {
@@ -584,19 +391,18 @@ impl Classifier for Sgd {
 impl DecisionFunction for Sgd {
     fn decision_function(&self, x: Features<'_>) -> Result<Array2<f64>> {
         check_features(&x, self.n_features())?;
-        // `f64` rows are read as `f32`, as in training.
-        with_valid_f32(x, |x| {
+        with_valid(x, |x| {
             let k = self.coef.nrows();
             let mut out = Array2::<f64>::zeros((x.n_samples(), k));
             out.axis_iter_mut(ndarray::Axis(0))
                 .into_par_iter()
                 .enumerate()
                 .for_each(|(i, mut o)| {
-                    let row = x.row(i);
+                    let row = exact::Row64::from(x.row(i));
                     for c in 0..k {
                         let w = self.coef.row(c);
                         let w = w.as_slice().expect("contiguous coefficients");
-                        o[c] = f64::from(dot(w, row)) + self.intercept[c];
+                        o[c] = exact::dot64(w, row) + self.intercept[c];
                     }
                 });
             Ok(out)
@@ -673,19 +479,33 @@ mod tests {
         let m = SgdClassifier::default().fit((&x).into(), &y5).unwrap();
         assert_eq!(m.classes(), &[0, 1]);
         assert_eq!(m.coef.nrows(), 1);
+        // scikit-learn 1.9.1's `SGDClassifier(random_state=42)` on these 8,000 images: 88
+        // epochs, 0.929 on the 2,000 test images.
+        assert_eq!(m.n_iter, [88]);
         let acc = accuracy(&m.predict((&xt).into()).unwrap(), &yt5);
-        assert!(acc > 0.95, "5-detector accuracy {acc}");
-        let multi = SgdClassifier {
-            max_iter: 30,
-            ..Default::default()
+        assert_eq!(acc, 0.929, "5-detector accuracy");
+        for solver in [SgdSolver::ScikitLearn, SgdSolver::Fast] {
+            let fast = SgdClassifier {
+                solver,
+                ..Default::default()
+            }
+            .fit((&x).into(), &y5)
+            .unwrap();
+            let acc = accuracy(&fast.predict((&xt).into()).unwrap(), &yt5);
+            assert!(acc > 0.9, "{solver:?}: 5-detector accuracy {acc}");
+            let multi = SgdClassifier {
+                max_iter: 30,
+                solver,
+                ..Default::default()
+            }
+            .fit((&x).into(), &y)
+            .unwrap();
+            assert_eq!(multi.coef.nrows(), 10);
+            let acc = accuracy(&multi.predict((&xt).into()).unwrap(), &yt);
+            assert!(acc > 0.8, "{solver:?}: 10-class accuracy {acc}");
+            let scores = multi.decision_function((&xt).into()).unwrap();
+            assert_eq!(scores.dim(), (2000, 10));
         }
-        .fit((&x).into(), &y)
-        .unwrap();
-        assert_eq!(multi.coef.nrows(), 10);
-        let acc = accuracy(&multi.predict((&xt).into()).unwrap(), &yt);
-        assert!(acc > 0.8, "10-class accuracy {acc}");
-        let scores = multi.decision_function((&xt).into()).unwrap();
-        assert_eq!(scores.dim(), (2000, 10));
     }
 
     #[test]
@@ -693,41 +513,47 @@ mod tests {
         let (x, y, _, _) = sample();
         let x = x.slice(ndarray::s![..1500, ..]).to_owned();
         let y = &y[..1500];
-        let p = SgdClassifier {
-            max_iter: 5,
-            ..Default::default()
-        };
-        let a = p.fit((&x).into(), y).unwrap();
-        let b = p.fit((&x).into(), y).unwrap();
-        assert_eq!(a, b);
-        let xf = x.mapv(f32::from);
-        let c = p.fit((&xf).into(), y).unwrap();
-        assert_eq!(a.coef, c.coef);
-        let other = SgdClassifier {
-            random_state: 7,
-            ..p
+        for solver in [SgdSolver::ScikitLearn, SgdSolver::Fast] {
+            let p = SgdClassifier {
+                max_iter: 5,
+                solver,
+                ..Default::default()
+            };
+            let a = p.fit((&x).into(), y).unwrap();
+            let b = p.fit((&x).into(), y).unwrap();
+            assert_eq!(a, b);
+            let xf = x.mapv(f32::from);
+            let c = p.fit((&xf).into(), y).unwrap();
+            assert_eq!(a.coef, c.coef);
+            let other = SgdClassifier {
+                random_state: 7,
+                ..p
+            }
+            .fit((&x).into(), y)
+            .unwrap();
+            assert_ne!(a.coef, other.coef);
         }
-        .fit((&x).into(), y)
-        .unwrap();
-        assert_ne!(a.coef, other.coef);
     }
 
     #[test]
     fn multiclass_is_the_same_at_any_thread_count() {
         let (x, y, _, _) = sample();
         let x = x.slice(ndarray::s![..2000, ..]).to_owned();
-        let p = SgdClassifier {
-            max_iter: 8,
-            ..Default::default()
-        };
-        let many = p.fit((&x).into(), &y[..2000]).unwrap();
-        for threads in [1, 3] {
-            let pool = rayon::ThreadPoolBuilder::new()
-                .num_threads(threads)
-                .build()
-                .unwrap();
-            let other = pool.install(|| p.fit((&x).into(), &y[..2000]).unwrap());
-            assert_eq!(many, other, "{threads} threads");
+        for solver in [SgdSolver::ScikitLearn, SgdSolver::Fast] {
+            let p = SgdClassifier {
+                max_iter: 8,
+                solver,
+                ..Default::default()
+            };
+            let many = p.fit((&x).into(), &y[..2000]).unwrap();
+            for threads in [1, 3] {
+                let pool = rayon::ThreadPoolBuilder::new()
+                    .num_threads(threads)
+                    .build()
+                    .unwrap();
+                let other = pool.install(|| p.fit((&x).into(), &y[..2000]).unwrap());
+                assert_eq!(many, other, "{solver:?}, {threads} threads");
+            }
         }
     }
 
@@ -791,5 +617,22 @@ mod tests {
         }
         .fit((&x).into(), &[0, 1])
         .is_err());
+        // NumPy's seed range, and what the fast solver cannot do.
+        let big_seed = SgdClassifier {
+            random_state: 1 << 32,
+            ..Default::default()
+        };
+        assert!(
+            matches!(big_seed.validate(), Err(Error::InvalidParameter(m)) if m.contains("0..2^32"))
+        );
+        assert!(matches!(
+            SgdClassifier {
+                solver: SgdSolver::Fast,
+                penalty: Penalty::L1,
+                ..Default::default()
+            }
+            .fit((&x).into(), &[0, 1]),
+            Err(Error::NotSupported(_))
+        ));
     }
 }

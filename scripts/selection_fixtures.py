@@ -17,7 +17,13 @@ import warnings
 
 import numpy as np
 import sklearn
-from sklearn.model_selection import KFold, StratifiedKFold, train_test_split
+from sklearn.model_selection import (
+    KFold,
+    ShuffleSplit,
+    StratifiedKFold,
+    StratifiedShuffleSplit,
+    train_test_split,
+)
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 OUT = ROOT / "crates/selection/tests/fixtures/folds.json"
@@ -68,7 +74,8 @@ def main():
 
 
 def shuffled():
-    """Shuffled folds and train/test splits: NumPy's RandomState draws, seed by seed."""
+    """Shuffled folds, train/test splits and (stratified) shuffle splits: NumPy's RandomState
+    draws, seed by seed."""
     cases = []
     rng = np.random.RandomState(1)
     for i in range(40):
@@ -94,6 +101,27 @@ def shuffled():
         except ValueError as e:
             split["error"] = str(e)
         cases.append(split)
+    # ShuffleSplit and StratifiedShuffleSplit: several splits from one generator, every
+    # combination of sizes (fractions round the test part up and the training part down).
+    sizes = [(None, None), (0.2, None), (None, 0.6), (3, None), (0.25, 0.5), (2, 5), (0.7, 0.5)]
+    for i in range(40):
+        n = int(rng.randint(6, 60))
+        seed = int([0, 1, 42, 2**32 - 1, rng.randint(0, 2**31)][i % 5])
+        labels = rng.randint(0, int(rng.randint(2, 4)), n) * 3
+        test_size, train_size = sizes[i % len(sizes)]
+        n_splits = int(rng.randint(1, 5))
+        for kind, splitter, y in [
+            ("shuffle_split", ShuffleSplit, None),
+            ("stratified_shuffle_split", StratifiedShuffleSplit, labels),
+        ]:
+            case = {"name": f"{kind}-{i}", "kind": kind, "n": n, "seed": seed, "n_splits": n_splits,
+                    "test_size": test_size, "train_size": train_size, "y": labels.tolist()}
+            try:
+                cv = splitter(n_splits=n_splits, test_size=test_size, train_size=train_size, random_state=seed)
+                case["splits"] = [[a.tolist(), b.tolist()] for a, b in cv.split(np.zeros((n, 1)), labels)]
+            except ValueError as e:
+                case["error"] = str(e)
+            cases.append(case)
     SHUFFLED.write_text(json.dumps({"sklearn": sklearn.__version__, "cases": cases}, separators=(",", ":")) + "\n")
     print(f"wrote {len(cases)} cases to {SHUFFLED}")
 

@@ -185,70 +185,244 @@ pub fn train_test_split(
     seed: u64,
     stratify: Option<&[usize]>,
 ) -> Result<Split> {
-    let n_test = match test_size {
-        TestSize::Fraction(f) if f > 0.0 && f < 1.0 => (f * n as f64).ceil() as usize,
-        TestSize::Count(c) if c > 0 && c < n => c,
-        other => {
+    // scikit-learn sizes the parts, then takes the first split of a (stratified) shuffle
+    // split of exactly those sizes.
+    let (n_train, n_test) = part_sizes(n, Some(test_size), None, TestSize::Fraction(0.25))?;
+    let (test_size, train_size) = (
+        Some(TestSize::Count(n_test)),
+        Some(TestSize::Count(n_train)),
+    );
+    let mut splits = match stratify {
+        None => ShuffleSplit {
+            n_splits: 1,
+            test_size,
+            train_size,
+            seed,
+        }
+        .split(n)?,
+        Some(y) if y.len() != n => {
             return Err(Error::InvalidSplit(format!(
-                "test size {other:?} must be a fraction in (0, 1) or a count in [1, {n})"
+                "stratify has {} labels for {n} samples",
+                y.len()
             )))
         }
+        Some(y) => StratifiedShuffleSplit {
+            n_splits: 1,
+            test_size,
+            train_size,
+            seed,
+        }
+        .split(y)?,
     };
-    let n_train = n - n_test;
+    Ok(splits.remove(0))
+}
+
+/// The sizes of the two parts of a shuffle split (scikit-learn's `_validate_shuffle_split`):
+/// a fractional test size rounds up, a fractional train size down; the part not given is
+/// the rest; with neither, the test part is `default_test`.
+fn part_sizes(
+    n: usize,
+    test: Option<TestSize>,
+    train: Option<TestSize>,
+    default_test: TestSize,
+) -> Result<(usize, usize)> {
+    let test = match (test, train) {
+        (None, None) => Some(default_test),
+        (t, _) => t,
+    };
+    let valid = |s: TestSize| match s {
+        TestSize::Fraction(f) => f > 0.0 && f < 1.0,
+        TestSize::Count(c) => c > 0 && c < n,
+    };
+    for (what, s) in [("test", test), ("train", train)] {
+        if let Some(s) = s.filter(|&s| !valid(s)) {
+            return Err(Error::InvalidSplit(format!(
+                "{what} size {s:?} must be a fraction in (0, 1) or a count in [1, {n})"
+            )));
+        }
+    }
+    if let (Some(TestSize::Fraction(a)), Some(TestSize::Fraction(b))) = (test, train) {
+        if a + b > 1.0 {
+            return Err(Error::InvalidSplit(format!(
+                "test size {a} and train size {b} add up to more than 1"
+            )));
+        }
+    }
+    let count = |s: TestSize, round: fn(f64) -> f64| match s {
+        TestSize::Fraction(f) => round(f * n as f64) as usize,
+        TestSize::Count(c) => c,
+    };
+    let n_test = test.map(|s| count(s, f64::ceil));
+    let n_train = train.map(|s| count(s, f64::floor));
+    let (n_train, n_test) = match (n_train, n_test) {
+        (Some(a), Some(b)) => (a, b),
+        (None, Some(b)) => (n - b, b),
+        (Some(a), None) => (a, n - a),
+        (None, None) => unreachable!("a test size is always set"),
+    };
+    if n_train + n_test > n {
+        return Err(Error::InvalidSplit(format!(
+            "train ({n_train}) and test ({n_test}) parts exceed the {n} samples"
+        )));
+    }
     if n_train == 0 || n_test == 0 {
         return Err(Error::InvalidSplit(format!(
-            "{n} samples cannot make a train part and a test part of {n_test}"
+            "{n} samples cannot make a train part of {n_train} and a test part of {n_test}"
         )));
     }
-    let mut rng = random_state(seed)?;
-    let Some(y) = stratify else {
-        let perm = rng.permutation(n);
-        let test = perm[..n_test].to_vec();
-        let train = perm[n_test..].to_vec();
-        return Ok(Split { train, test });
-    };
-    if y.len() != n {
-        return Err(Error::InvalidSplit(format!(
-            "stratify has {} labels for {n} samples",
-            y.len()
-        )));
+    Ok((n_train, n_test))
+}
+
+/// Random train/test splits, drawn anew for each split (scikit-learn's `ShuffleSplit`): each
+/// split is a permutation of the rows from one NumPy `RandomState(seed)`, its first
+/// `n_test` rows the test part and the next `n_train` the training part — scikit-learn's
+/// indices for the same integer seed.
+///
+/// ```
+/// use classify_selection::{ShuffleSplit, TestSize};
+///
+/// let splits = ShuffleSplit { n_splits: 3, test_size: Some(TestSize::Count(2)), ..ShuffleSplit::new(0) }
+///     .split(6)?;
+/// // ShuffleSplit(n_splits=3, test_size=2, random_state=0).split(range(6))
+/// assert_eq!(splits[0].test, [5, 2]);
+/// assert_eq!(splits[0].train, [1, 3, 0, 4]);
+/// # Ok::<(), classify_selection::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ShuffleSplit {
+    /// How many splits.
+    pub n_splits: usize,
+    /// The test part (default, when neither size is given: a tenth).
+    pub test_size: Option<TestSize>,
+    /// The training part (default: the rest).
+    pub train_size: Option<TestSize>,
+    /// scikit-learn's `random_state` (`0..2^32`).
+    pub seed: u64,
+}
+
+impl ShuffleSplit {
+    /// scikit-learn's defaults (10 splits, a tenth for testing) with `seed`.
+    pub fn new(seed: u64) -> Self {
+        ShuffleSplit {
+            n_splits: 10,
+            test_size: None,
+            train_size: None,
+            seed,
+        }
     }
-    let mut classes = y.to_vec();
-    classes.sort_unstable();
-    classes.dedup();
-    let members: Vec<Vec<usize>> = classes
-        .iter()
-        .map(|c| (0..n).filter(|&i| y[i] == *c).collect())
-        .collect();
-    let counts: Vec<usize> = members.iter().map(Vec::len).collect();
-    if counts.iter().any(|&c| c < 2) {
-        return Err(Error::InvalidSplit(
-            "the least populated class has only 1 member; stratification needs at least 2".into(),
-        ));
+
+    /// The splits of `n` samples.
+    pub fn split(&self, n: usize) -> Result<Vec<Split>> {
+        let (n_train, n_test) =
+            part_sizes(n, self.test_size, self.train_size, TestSize::Fraction(0.1))?;
+        let mut rng = random_state(self.seed)?;
+        Ok((0..self.n_splits)
+            .map(|_| {
+                let perm = rng.permutation(n);
+                Split {
+                    test: perm[..n_test].to_vec(),
+                    train: perm[n_test..n_test + n_train].to_vec(),
+                }
+            })
+            .collect())
     }
-    if n_train < classes.len() || n_test < classes.len() {
-        return Err(Error::InvalidSplit(format!(
-            "train ({n_train}) and test ({n_test}) parts must each hold at least the {} classes",
-            classes.len()
-        )));
+}
+
+/// Random splits that keep the class proportions (scikit-learn's `StratifiedShuffleSplit`):
+/// per split, scikit-learn's allocation of each part among the classes (floors, then the
+/// largest remainders, ties drawn at random), each class's rows permuted, then each part
+/// permuted — all drawn from one NumPy `RandomState(seed)` in scikit-learn's order, so the
+/// indices are scikit-learn's for the same integer seed.
+///
+/// ```
+/// use classify_selection::{StratifiedShuffleSplit, TestSize};
+///
+/// let y = [0, 0, 0, 0, 1, 1, 1, 1];
+/// let splits = StratifiedShuffleSplit {
+///     n_splits: 2,
+///     test_size: Some(TestSize::Fraction(0.5)),
+///     ..StratifiedShuffleSplit::new(0)
+/// }
+/// .split(&y)?;
+/// for s in &splits {
+///     assert_eq!(s.test.iter().filter(|&&i| y[i] == 1).count(), 2);
+/// }
+/// # Ok::<(), classify_selection::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct StratifiedShuffleSplit {
+    /// How many splits.
+    pub n_splits: usize,
+    /// The test part (default, when neither size is given: a tenth).
+    pub test_size: Option<TestSize>,
+    /// The training part (default: the rest).
+    pub train_size: Option<TestSize>,
+    /// scikit-learn's `random_state` (`0..2^32`).
+    pub seed: u64,
+}
+
+impl StratifiedShuffleSplit {
+    /// scikit-learn's defaults (10 splits, a tenth for testing) with `seed`.
+    pub fn new(seed: u64) -> Self {
+        StratifiedShuffleSplit {
+            n_splits: 10,
+            test_size: None,
+            train_size: None,
+            seed,
+        }
     }
-    let train_counts = approximate_mode(&counts, n_train, &mut rng);
-    let remaining: Vec<usize> = counts
-        .iter()
-        .zip(&train_counts)
-        .map(|(c, t)| c - t)
-        .collect();
-    let test_counts = approximate_mode(&remaining, n_test, &mut rng);
-    let (mut train, mut test) = (Vec::new(), Vec::new());
-    for (i, m) in members.iter().enumerate() {
-        let mut perm = m.clone();
-        rng.shuffle(&mut perm);
-        train.extend_from_slice(&perm[..train_counts[i]]);
-        test.extend_from_slice(&perm[train_counts[i]..train_counts[i] + test_counts[i]]);
+
+    /// The splits of the samples labelled `y`.
+    pub fn split(&self, y: &[usize]) -> Result<Vec<Split>> {
+        let n = y.len();
+        let (n_train, n_test) =
+            part_sizes(n, self.test_size, self.train_size, TestSize::Fraction(0.1))?;
+        let mut classes = y.to_vec();
+        classes.sort_unstable();
+        classes.dedup();
+        let members: Vec<Vec<usize>> = classes
+            .iter()
+            .map(|c| (0..n).filter(|&i| y[i] == *c).collect())
+            .collect();
+        let counts: Vec<usize> = members.iter().map(Vec::len).collect();
+        if counts.iter().any(|&c| c < 2) {
+            return Err(Error::InvalidSplit(
+                "the least populated class has only 1 member; stratification needs at least 2"
+                    .into(),
+            ));
+        }
+        if n_train < classes.len() || n_test < classes.len() {
+            return Err(Error::InvalidSplit(format!(
+                "train ({n_train}) and test ({n_test}) parts must each hold at least the {} classes",
+                classes.len()
+            )));
+        }
+        let mut rng = random_state(self.seed)?;
+        Ok((0..self.n_splits)
+            .map(|_| {
+                // Ties in the allocation are broken anew for each split, as scikit-learn.
+                let train_counts = approximate_mode(&counts, n_train, &mut rng);
+                let remaining: Vec<usize> = counts
+                    .iter()
+                    .zip(&train_counts)
+                    .map(|(c, t)| c - t)
+                    .collect();
+                let test_counts = approximate_mode(&remaining, n_test, &mut rng);
+                let (mut train, mut test) = (Vec::new(), Vec::new());
+                for (i, m) in members.iter().enumerate() {
+                    let mut perm = m.clone();
+                    rng.shuffle(&mut perm);
+                    train.extend_from_slice(&perm[..train_counts[i]]);
+                    test.extend_from_slice(
+                        &perm[train_counts[i]..train_counts[i] + test_counts[i]],
+                    );
+                }
+                rng.shuffle(&mut train);
+                rng.shuffle(&mut test);
+                Split { train, test }
+            })
+            .collect())
     }
-    rng.shuffle(&mut train);
-    rng.shuffle(&mut test);
-    Ok(Split { train, test })
 }
 
 /// NumPy's `RandomState(seed)`, the generator scikit-learn draws from for an integer

@@ -35,7 +35,8 @@ fn assignment(splits: &[Split], n: usize) -> Vec<usize> {
     folds
 }
 
-/// Shuffled KFold and StratifiedKFold, and train_test_split with and without stratification:
+/// Shuffled KFold and StratifiedKFold, train_test_split with and without stratification,
+/// ShuffleSplit and StratifiedShuffleSplit:
 /// the same indices as scikit-learn for the same integer seed (NumPy's RandomState draws).
 #[test]
 fn shuffled_folds_and_splits_are_exactly_scikit_learns() {
@@ -83,6 +84,48 @@ fn shuffled_folds_and_splits_are_exactly_scikit_learns() {
                         let got = got.unwrap();
                         assert_eq!(got.train, usizes(train), "{name}: train");
                         assert_eq!(got.test, usizes(&case["test"]), "{name}: test");
+                    }
+                    None => assert!(got.is_err(), "{name}: scikit-learn raised"),
+                }
+            }
+            kind @ ("shuffle_split" | "stratified_shuffle_split") => {
+                let n = case["n"].as_u64().unwrap() as usize;
+                let size = |v: &Value| match (v.as_u64(), v.as_f64()) {
+                    (Some(c), _) => Some(TestSize::Count(c as usize)),
+                    (None, Some(f)) => Some(TestSize::Fraction(f)),
+                    _ => None,
+                };
+                let (n_splits, test_size, train_size) = (
+                    case["n_splits"].as_u64().unwrap() as usize,
+                    size(&case["test_size"]),
+                    size(&case["train_size"]),
+                );
+                let got = if kind == "shuffle_split" {
+                    ShuffleSplit {
+                        n_splits,
+                        test_size,
+                        train_size,
+                        seed,
+                    }
+                    .split(n)
+                } else {
+                    StratifiedShuffleSplit {
+                        n_splits,
+                        test_size,
+                        train_size,
+                        seed,
+                    }
+                    .split(&usizes(&case["y"]))
+                };
+                match case.get("splits") {
+                    Some(want) => {
+                        let got = got.unwrap();
+                        let want = want.as_array().unwrap();
+                        assert_eq!(got.len(), want.len(), "{name}");
+                        for (g, w) in got.iter().zip(want) {
+                            assert_eq!(g.train, usizes(&w[0]), "{name}: train");
+                            assert_eq!(g.test, usizes(&w[1]), "{name}: test");
+                        }
                     }
                     None => assert!(got.is_err(), "{name}: scikit-learn raised"),
                 }

@@ -225,6 +225,40 @@ def multiclass_auc_cases():
                      lambda: metrics.roc_auc_score(y, p, multi_class=mc, average=average, sample_weight=ww))
 
 
+def multiclass_curve_cases():
+    """Micro and macro one-vs-rest curves and average precision of multiclass scores (the
+    recipes of scikit-learn's ROC and precision-recall examples)."""
+    from sklearn.preprocessing import label_binarize
+
+    for seed in range(16):
+        rng = np.random.RandomState(1400 + seed)
+        n, k = rng.randint(8, 70), rng.randint(3, 6)
+        y = np.concatenate([np.arange(k), rng.randint(0, k, n - k)])
+        s = rng.rand(n, k)
+        if seed % 3 == 0:
+            s = s.round(1)  # ties
+        big = rng.randint(0, 2)
+        y_lab = y * 2 + 1 if big else y  # labels that are not column numbers
+        Y = label_binarize(y_lab, classes=np.unique(y_lab))
+        inputs = {"y_true": y_lab, "scores": s}
+        case("roc_micro", f"seed{seed}", inputs, lambda: dict(zip(("fpr", "tpr", "thresholds"), metrics.roc_curve(Y.ravel(), s.ravel()))))
+
+        def macro():
+            grid = np.linspace(0.0, 1.0, 1000)
+            mean = np.zeros_like(grid)
+            for c in range(k):
+                fpr, tpr, _ = metrics.roc_curve(Y[:, c], s[:, c])
+                mean += np.interp(grid, fpr, tpr)
+            mean /= k
+            return {"fpr": grid, "tpr": mean, "auc": metrics.auc(grid, mean)}
+
+        case("roc_macro", f"seed{seed}", inputs, macro)
+        case("pr_micro", f"seed{seed}", inputs, lambda: dict(zip(("precision", "recall", "thresholds"), metrics.precision_recall_curve(Y.ravel(), s.ravel()))))
+        for average in ["micro", "macro", "weighted"]:
+            case("ap_multiclass", f"seed{seed}-{average}", {**inputs, "average": average},
+                 lambda: metrics.average_precision_score(y_lab, s, average=average))
+
+
 def brier_cases():
     for seed in range(24):
         rng = np.random.RandomState(800 + seed)
@@ -391,6 +425,7 @@ def main():
     multilabel_cases()
     curve_cases()
     multiclass_auc_cases()
+    multiclass_curve_cases()
     calibration_cases()
     brier_cases()
     log_loss_cases()

@@ -301,7 +301,12 @@ pub fn roc_curve<L: Label>(
     ))
 }
 
-fn roc_from(positive: &[bool], scores: &[f64], weights: Option<&[f64]>, drop: bool) -> RocCurve {
+pub(crate) fn roc_from(
+    positive: &[bool],
+    scores: &[f64],
+    weights: Option<&[f64]>,
+    drop: bool,
+) -> RocCurve {
     let mut counts = binary_counts(positive, scores, weights);
     if drop {
         // Keep the ends and every point where the curve bends (a non-zero second difference).
@@ -549,7 +554,12 @@ pub fn precision_recall_curve<L: Label>(
     ))
 }
 
-fn pr_from(positive: &[bool], scores: &[f64], weights: Option<&[f64]>, drop: bool) -> PrCurve {
+pub(crate) fn pr_from(
+    positive: &[bool],
+    scores: &[f64],
+    weights: Option<&[f64]>,
+    drop: bool,
+) -> PrCurve {
     let mut counts = binary_counts(positive, scores, weights);
     if drop {
         // Keep the ends and every point where the true positives change on either side.
@@ -694,67 +704,47 @@ pub fn average_precision_score<L: Label>(
     check_finite("scores", scores)?;
     check_weights(sample_weight, y_true.len())?;
     let positive: Vec<bool> = y_true.iter().map(|l| Some(l) == pos.as_ref()).collect();
-    let pr = pr_from(&positive, scores, sample_weight, false);
+    Ok(average_precision_of(&positive, scores, sample_weight))
+}
+
+/// Average precision of binary decisions: `Σ (R_n − R_{n−1}) P_n` over the
+/// precision–recall curve.
+pub(crate) fn average_precision_of(
+    positive: &[bool],
+    scores: &[f64],
+    sample_weight: Option<&[f64]>,
+) -> f64 {
+    let pr = pr_from(positive, scores, sample_weight, false);
     let terms: Vec<f64> = pr
         .recall
         .windows(2)
         .zip(&pr.precision)
         .map(|(r, &p)| (r[1] - r[0]) * p)
         .collect();
-    Ok(f64::max(0.0, -np_sum(&terms)))
+    f64::max(0.0, -np_sum(&terms))
 }
 
-/// How multiclass ROC AUC splits the problem.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum MultiClass {
-    /// Each class against the rest.
-    Ovr,
-    /// Each pair of classes (Hand & Till); `sample_weight` is not supported.
-    Ovo,
-}
-
-/// Multiclass ROC AUC from probabilities (`n_samples × n_classes`, row-major, rows summing
-/// to 1), as scikit-learn's `roc_auc_score(multi_class=...)`. Columns follow `labels` (sorted),
-/// or the sorted labels of `y_true`. `average`: Macro or Weighted (and Micro for OvR).
-pub fn roc_auc_score_multiclass<L: Label>(
+/// The columns of a row-major `n × k` multiclass score matrix: `k`, and each sample's column
+/// (its label's place in `labels`, given sorted and unique, or in the sorted labels of
+/// `y_true`). Checks the shape, finiteness and labels.
+pub(crate) fn score_columns<L: Label>(
     y_true: &[L],
-    probabilities: &[f64],
+    scores: &[f64],
     labels: Option<&[L]>,
-    multi_class: MultiClass,
-    average: Average,
-    sample_weight: Option<&[f64]>,
-) -> Result<f64> {
+    what: &'static str,
+) -> Result<(usize, Vec<usize>)> {
     let n = y_true.len();
     if n == 0 {
         return Err(Error::Empty);
     }
-    if !probabilities.len().is_multiple_of(n) {
+    if !scores.len().is_multiple_of(n) {
         return Err(Error::InvalidScores(format!(
-            "{} probabilities do not form {n} rows",
-            probabilities.len()
+            "{} {what} do not form {n} rows",
+            scores.len()
         )));
     }
-    let k = probabilities.len() / n;
-    check_finite("probabilities", probabilities)?;
-    check_weights(sample_weight, n)?;
-    if probabilities.chunks_exact(k.max(1)).any(|row| {
-        let s: f64 = row.iter().sum();
-        (1.0 - s).abs() > 1e-8 + 1e-5 * s.abs()
-    }) {
-        return Err(Error::InvalidScores(
-            "target scores need to be probabilities for multiclass ROC AUC: each row must sum to 1"
-                .into(),
-        ));
-    }
-    let ok_average = match multi_class {
-        MultiClass::Ovr => matches!(average, Average::Macro | Average::Weighted | Average::Micro),
-        MultiClass::Ovo => matches!(average, Average::Macro | Average::Weighted),
-    };
-    if !ok_average {
-        return Err(Error::InvalidArgument(format!(
-            "average {average:?} is not available for multiclass ROC AUC with {multi_class:?}"
-        )));
-    }
+    let k = scores.len() / n;
+    check_finite(what, scores)?;
     let classes: Vec<L> = match labels {
         Some(given) => {
             if !given.windows(2).all(|w| w[0] < w[1]) {
@@ -790,6 +780,50 @@ pub fn roc_auc_score_multiclass<L: Label>(
         .iter()
         .map(|l| classes.binary_search(l).unwrap_or(usize::MAX))
         .collect();
+    Ok((k, encoded))
+}
+
+/// How multiclass ROC AUC splits the problem.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MultiClass {
+    /// Each class against the rest.
+    Ovr,
+    /// Each pair of classes (Hand & Till); `sample_weight` is not supported.
+    Ovo,
+}
+
+/// Multiclass ROC AUC from probabilities (`n_samples × n_classes`, row-major, rows summing
+/// to 1), as scikit-learn's `roc_auc_score(multi_class=...)`. Columns follow `labels` (sorted),
+/// or the sorted labels of `y_true`. `average`: Macro or Weighted (and Micro for OvR).
+pub fn roc_auc_score_multiclass<L: Label>(
+    y_true: &[L],
+    probabilities: &[f64],
+    labels: Option<&[L]>,
+    multi_class: MultiClass,
+    average: Average,
+    sample_weight: Option<&[f64]>,
+) -> Result<f64> {
+    let (k, encoded) = score_columns(y_true, probabilities, labels, "probabilities")?;
+    let n = y_true.len();
+    check_weights(sample_weight, n)?;
+    if probabilities.chunks_exact(k.max(1)).any(|row| {
+        let s: f64 = row.iter().sum();
+        (1.0 - s).abs() > 1e-8 + 1e-5 * s.abs()
+    }) {
+        return Err(Error::InvalidScores(
+            "target scores need to be probabilities for multiclass ROC AUC: each row must sum to 1"
+                .into(),
+        ));
+    }
+    let ok_average = match multi_class {
+        MultiClass::Ovr => matches!(average, Average::Macro | Average::Weighted | Average::Micro),
+        MultiClass::Ovo => matches!(average, Average::Macro | Average::Weighted),
+    };
+    if !ok_average {
+        return Err(Error::InvalidArgument(format!(
+            "average {average:?} is not available for multiclass ROC AUC with {multi_class:?}"
+        )));
+    }
     let column = |c: usize, rows: &[usize]| -> Vec<f64> {
         rows.iter().map(|&r| probabilities[r * k + c]).collect()
     };

@@ -11,7 +11,8 @@
 //! | likelihood ratios | [`class_likelihood_ratios`] | `class_likelihood_ratios` |
 //! | precision, recall, F | [`precision_recall_fscore_support`], [`precision_score`], [`recall_score`], [`f1_score`], [`fbeta_score`], [`multilabel_precision_recall_fscore_support`] | the same names |
 //! | curves | [`roc_curve`], [`precision_recall_curve`], [`det_curve`], [`confusion_matrix_at_thresholds`], [`PrCurve::threshold_for_precision`] | `roc_curve`, `precision_recall_curve`, `det_curve` |
-//! | areas | [`roc_auc_score`], [`roc_auc_score_multiclass`], [`average_precision_score`], [`auc`] | the same names |
+//! | multiclass curves | [`roc_curve_micro`], [`roc_curve_macro`], [`precision_recall_curve_micro`] | the ROC and PR examples' micro and macro averages |
+//! | areas | [`roc_auc_score`], [`roc_auc_score_multiclass`], [`average_precision_score`], [`average_precision_score_multiclass`], [`auc`] | the same names |
 //! | calibration | [`calibration_curve`], [`fraction_positive_in`], [`brier_score_loss`], [`log_loss`] | `calibration_curve`, `brier_score_loss`, `log_loss` |
 //! | report | [`classification_report`] (`Display` prints scikit-learn's text) | `classification_report` |
 //!
@@ -69,6 +70,7 @@ mod confusion;
 mod curves;
 mod error;
 mod label;
+mod multiclass_curves;
 mod numeric;
 mod prf;
 mod report;
@@ -88,6 +90,10 @@ pub use curves::{
 };
 pub use error::{Error, Result};
 pub use label::{unique_labels, Label};
+pub use multiclass_curves::{
+    average_precision_score_multiclass, precision_recall_curve_micro, roc_curve_macro,
+    roc_curve_micro, MeanRocCurve,
+};
 pub use prf::{
     f1_score, fbeta_score, multilabel_accuracy_score, multilabel_precision_recall_fscore_support,
     precision_recall_fscore_support, precision_score, recall_score, Average, Indicator, Prf,

@@ -144,3 +144,41 @@ fn results_serialize() {
     let json = serde_json::to_value(&report).unwrap();
     assert_eq!(json["accuracy"], 1.0);
 }
+
+/// Multiclass curves: bad shapes, NaN, unknown or unsorted labels and a class without
+/// positives are typed errors; given labels name the columns.
+#[test]
+fn multiclass_curves_reject_bad_input() {
+    let y = [0, 1, 2, 1];
+    let s = [0.7, 0.2, 0.1, 0.1, 0.8, 0.1, 0.2, 0.2, 0.6, 0.3, 0.4, 0.3];
+    assert!(roc_curve_micro(&y, &s, None, true).is_ok());
+    assert!(matches!(
+        roc_curve_micro(&y, &s[..11], None, true),
+        Err(Error::InvalidScores(_))
+    ));
+    let mut nan = s;
+    nan[4] = f64::NAN;
+    assert!(precision_recall_curve_micro(&y, &nan, None).is_err());
+    assert!(matches!(
+        roc_curve_micro(&[], &[], None::<&[i32]>, true),
+        Err(Error::Empty)
+    ));
+    assert!(average_precision_score_multiclass(&y, &s, Some(&[2, 1, 0]), Average::Macro).is_err());
+    assert!(average_precision_score_multiclass(&y, &s, None, Average::Samples).is_err());
+    // A column whose class never occurs: no ROC curve to average.
+    let two = [0, 1, 0, 1];
+    assert!(matches!(
+        roc_curve_macro(&two, &s, Some(&[0, 1, 2])),
+        Err(Error::InvalidArgument(_))
+    ));
+    // Perfect scores: every average is 1.
+    let perfect = [1.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 1.0, 0.0, 1.0, 0.0];
+    for average in [Average::Micro, Average::Macro, Average::Weighted] {
+        assert_eq!(
+            average_precision_score_multiclass(&y, &perfect, None, average).unwrap(),
+            1.0
+        );
+    }
+    let macro_roc = roc_curve_macro(&y, &perfect, None).unwrap();
+    assert_eq!(auc(&macro_roc.fpr, &macro_roc.tpr).unwrap(), 1.0);
+}

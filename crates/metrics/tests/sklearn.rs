@@ -485,6 +485,39 @@ fn roc_auc_multi(case: &Value) {
     }
 }
 
+/// Micro and macro one-vs-rest curves and average precision of multiclass scores.
+fn multiclass_curve(case: &Value) {
+    let yt = i64::list(&case["y_true"]).unwrap();
+    let (s, _) = matrix(&case["scores"]);
+    let (want, n) = (&case["ok"], name(case));
+    match case["kind"].as_str().unwrap() {
+        "roc_micro" => {
+            let got = roc_curve_micro(&yt, &s, None, true).unwrap();
+            check_exact("thresholds", &n, &got.thresholds, &fs(&want["thresholds"]));
+            check_exact("fpr", &n, &got.fpr, &fs(&want["fpr"]));
+            check_exact("tpr", &n, &got.tpr, &fs(&want["tpr"]));
+        }
+        "roc_macro" => {
+            let got = roc_curve_macro(&yt, &s, None).unwrap();
+            check_exact("fpr", &n, &got.fpr, &fs(&want["fpr"]));
+            check_close("tpr", &n, &got.tpr, &fs(&want["tpr"]));
+            let area = auc(&got.fpr, &got.tpr).unwrap();
+            check_close("auc", &n, &[area], &[f(&want["auc"])]);
+        }
+        "pr_micro" => {
+            let got = precision_recall_curve_micro(&yt, &s, None).unwrap();
+            check_exact("thresholds", &n, &got.thresholds, &fs(&want["thresholds"]));
+            check_exact("precision", &n, &got.precision, &fs(&want["precision"]));
+            check_exact("recall", &n, &got.recall, &fs(&want["recall"]));
+        }
+        _ => {
+            let average = average_of(&case["average"]).unwrap();
+            let got = average_precision_score_multiclass(&yt, &s, None, average).unwrap();
+            check_close("average precision", &n, &[got], &[f(want)]);
+        }
+    }
+}
+
 fn calibration(case: &Value) {
     let yt = i64::list(&case["y_true"]).unwrap();
     let p = fs(&case["prob"]);
@@ -582,6 +615,7 @@ fn every_scikit_learn_case_matches() {
             "average_precision" => with_labels!(case, average_precision),
             "auc" => area(case),
             "roc_auc_multiclass" => roc_auc_multi(case),
+            "roc_micro" | "roc_macro" | "pr_micro" | "ap_multiclass" => multiclass_curve(case),
             "calibration" => calibration(case),
             "balanced_accuracy" => with_labels!(case, balanced),
             "matthews" => with_labels!(case, matthews),

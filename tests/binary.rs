@@ -172,3 +172,35 @@ fn multiclass_svc_beats_sgd() {
     );
     assert!(a > 0.88 && a > b, "SVC {a}, SGD {b}");
 }
+
+/// `--target-precision`: the threshold tuned by cross-validation and measured on the test
+/// images; without it, no tuning; out of range, an error.
+#[test]
+fn tuned_threshold_on_held_out_images() {
+    let tmp = tempfile::tempdir().unwrap();
+    let v = classify(
+        tmp.path(),
+        &[
+            "binary",
+            "--train",
+            "3000",
+            "--target-precision",
+            "0.9",
+            "--json",
+        ],
+    )
+    .json();
+    let t = &v["tuned"];
+    assert_eq!(t["test_images"], 2000);
+    let (p, r) = (
+        t["test_precision"].as_f64().unwrap(),
+        t["test_recall"].as_f64().unwrap(),
+    );
+    assert!(p > 0.8 && r > 0.2 && r < 1.0, "{t}");
+    assert!(t["threshold"].as_f64().unwrap().is_finite());
+    assert!(t["cv_recall"].as_f64().unwrap() > 0.0);
+    let plain = classify(tmp.path(), &["binary", "--train", "3000", "--json"]).json();
+    assert!(plain["tuned"].is_null());
+    let bad = classify(tmp.path(), &["binary", "--target-precision", "2"]);
+    assert!(bad.err().contains("between 0 and 1"), "{}", bad.err());
+}

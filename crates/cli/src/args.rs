@@ -69,9 +69,11 @@ pub enum Command {
         /// The digit (class label) to detect.
         #[arg(long, default_value_t = 5)]
         digit: u8,
-        /// Precision the threshold search aims for.
-        #[arg(long, default_value_t = 0.90)]
-        target_precision: f64,
+        /// Precision the threshold search aims for (default 0.90). Given, the threshold is
+        /// also tuned by cross-validation (TunedThresholdClassifierCV: the best recall at that
+        /// precision) and checked on the test images.
+        #[arg(long, value_name = "P")]
+        target_precision: Option<f64>,
         /// Which figure --out writes.
         #[arg(long, value_enum, default_value_t = BinaryFigure::Threshold)]
         figure: BinaryFigure,

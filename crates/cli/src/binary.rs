@@ -6,12 +6,13 @@ use classify_metrics::{
     ConfusionMatrix, CurveOptions, PrfOptions, ThresholdPoint,
 };
 use classify_models::{
-    DecisionFunction, DummyClassifier, Estimator, Features, PredictProba, RandomForestClassifier,
-    SgdClassifier, SgdSolver, Svc,
+    Classifier, DecisionFunction, DummyClassifier, Estimator, Features, PredictProba,
+    RandomForestClassifier, SgdClassifier, SgdSolver, Svc,
 };
 use classify_preprocessing::Scaled;
 use classify_selection::{
-    cross_val_decision_function, cross_val_predict_proba, Cv, Split, StratifiedKFold,
+    cross_val_decision_function, cross_val_predict_proba, Cv, Decision, Objective, Proba, Response,
+    Split, StratifiedKFold, TunedThresholdClassifierCV,
 };
 use ndarray::Array2;
 use serde::Serialize;
@@ -39,9 +40,22 @@ struct BinaryReport {
     roc_auc: f64,
     target_precision: f64,
     threshold: Option<ThresholdPoint>,
+    /// With `--target-precision`: the threshold tuned by cross-validation, and what it gives
+    /// on the test images.
+    tuned: Option<TunedThreshold>,
     image: ImagePrediction,
     /// SGD on the same folds, when another model was asked for.
     comparison: Option<Comparison>,
+}
+
+#[derive(Serialize)]
+struct TunedThreshold {
+    threshold: f64,
+    /// The best mean recall over the folds at the target precision.
+    cv_recall: f64,
+    test_images: usize,
+    test_precision: f64,
+    test_recall: f64,
 }
 
 #[derive(Serialize)]
@@ -164,14 +178,86 @@ fn mean(v: &[f64]) -> f64 {
     v.iter().sum::<f64>() / v.len().max(1) as f64
 }
 
+/// Tunes the threshold of `estimator` for the best cross-validated recall at precision
+/// `target`, refits it on the training images and measures it on the test images.
+fn tune<E, R>(
+    estimator: E,
+    response: R,
+    target: f64,
+    folds: usize,
+    (x, y): (Features<'_>, &[usize]),
+    (xt, yt): (Features<'_>, &[usize]),
+) -> anyhow::Result<TunedThreshold>
+where
+    E: Estimator,
+    R: Response<E::Model>,
+{
+    let tuned = TunedThresholdClassifierCV {
+        cv: folds,
+        ..TunedThresholdClassifierCV::new(estimator, response)
+    }
+    .objective(Objective::RecallAtPrecision(target))
+    .fit(x, y)?;
+    let pred = tuned.predict(xt)?;
+    let prf = precision_recall_fscore_support(yt, &pred, &PrfOptions::default())?;
+    Ok(TunedThreshold {
+        threshold: tuned.thresholded.threshold,
+        cv_recall: tuned.best_score,
+        test_images: yt.len(),
+        test_precision: prf.precision.values()[0],
+        test_recall: prf.recall.values()[0],
+    })
+}
+
+/// [`tune`] for the model `--model` names (the dummy has no threshold to tune).
+fn tuned_threshold(
+    common: &Common,
+    cv: &CvArgs,
+    target: f64,
+    folds: usize,
+    train: (Features<'_>, &[usize]),
+    test: (Features<'_>, &[usize]),
+) -> anyhow::Result<Option<TunedThreshold>> {
+    Ok(Some(match (cv.model, cv.scale) {
+        (ModelName::Dummy, _) => return Ok(None),
+        (ModelName::Sgd, false) => tune(sgd(common, cv), Decision, target, folds, train, test)?,
+        (ModelName::Sgd, true) => {
+            let model = Scaled::new(sgd(common, cv));
+            tune(model, Decision, target, folds, train, test)?
+        }
+        (ModelName::Forest, false) => tune(forest(common), Proba, target, folds, train, test)?,
+        (ModelName::Forest, true) => tune(
+            Scaled::new(forest(common)),
+            Proba,
+            target,
+            folds,
+            train,
+            test,
+        )?,
+        (ModelName::Svc, false) => tune(Svc::default(), Decision, target, folds, train, test)?,
+        (ModelName::Svc, true) => tune(
+            Scaled::new(Svc::default()),
+            Decision,
+            target,
+            folds,
+            train,
+            test,
+        )?,
+    }))
+}
+
 pub fn binary(
     common: &Common,
     cv: &CvArgs,
     digit: u8,
-    target_precision: f64,
+    target: Option<f64>,
     figure: BinaryFigure,
 ) -> anyhow::Result<()> {
     figures::check_out(common)?;
+    let target_precision = target.unwrap_or(0.9);
+    if !(0.0..=1.0).contains(&target_precision) {
+        anyhow::bail!("--target-precision {target_precision}: a precision is between 0 and 1");
+    }
     let folds = common.folds(3)?;
     let data = load(common)?;
     let train = &data.train;
@@ -268,6 +354,20 @@ pub fn binary(
             roc_auc: roc_auc_score(&y, &s, None).context("ROC AUC")?,
         })
     };
+    let tuned = match target {
+        Some(p) => {
+            bar.set_message("tuning the threshold by cross-validation");
+            let yt: Vec<usize> = data
+                .test
+                .target
+                .iter()
+                .map(|&l| usize::from(l == digit))
+                .collect();
+            let test = ((&data.test.data).into(), yt.as_slice());
+            tuned_threshold(common, cv, p, folds, (x, &y), test)?
+        }
+        None => None,
+    };
     bar.finish_and_clear();
 
     let cm: ConfusionMatrix<usize> = confusion_matrix(&y, &pred)?;
@@ -307,6 +407,7 @@ pub fn binary(
         roc_auc,
         target_precision,
         threshold: chosen,
+        tuned,
         image: ImagePrediction {
             index,
             label: train.target[index],
@@ -365,6 +466,18 @@ pub fn binary(
             "no threshold reaches {:.0} % precision",
             target_precision * 100.0
         ),
+    }
+    if let Some(t) = &report.tuned {
+        println!(
+            "threshold tuned by {folds}-fold cross-validation for precision >= {:.0} %: {:.4} \
+             (cross-validated recall {:.4}); on the {} test images: precision {:.4}, recall {:.4}",
+            target_precision * 100.0,
+            t.threshold,
+            t.cv_recall,
+            thousands(t.test_images),
+            t.test_precision,
+            t.test_recall
+        );
     }
     println!(
         "image {index} (label {}): {} (score {:.4}, {})",

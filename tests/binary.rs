@@ -204,3 +204,47 @@ fn tuned_threshold_on_held_out_images() {
     let bad = classify(tmp.path(), &["binary", "--target-precision", "2"]);
     assert!(bad.err().contains("between 0 and 1"), "{}", bad.err());
 }
+
+/// `multiclass --figure roc`: one-vs-rest ROC curves on the test images with their micro and
+/// macro areas; the default figure stays the confusion matrix (no areas then).
+#[test]
+fn multiclass_roc_figure() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("roc.png");
+    let v = classify(
+        tmp.path(),
+        &[
+            "multiclass",
+            "--train",
+            "2000",
+            "--figure",
+            "roc",
+            "--out",
+            out.to_str().unwrap(),
+            "--json",
+        ],
+    )
+    .json();
+    let areas: Vec<f64> = v["test_roc_auc"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a.as_f64().unwrap())
+        .collect();
+    assert!(areas.iter().all(|&a| a > 0.9 && a <= 1.0), "{areas:?}");
+    assert_eq!(&std::fs::read(&out).unwrap()[1..4], b"PNG");
+    let cm = tmp.path().join("cm.png");
+    let plain = classify(
+        tmp.path(),
+        &[
+            "multiclass",
+            "--train",
+            "2000",
+            "--out",
+            cm.to_str().unwrap(),
+            "--json",
+        ],
+    )
+    .json();
+    assert!(plain["test_roc_auc"].is_null());
+}

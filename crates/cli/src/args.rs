@@ -152,6 +152,9 @@ pub enum Command {
         /// Draw only the errors (the diagonal weighs nothing), as the book does.
         #[arg(long)]
         errors_only: bool,
+        /// Which figure --out writes.
+        #[arg(long, value_enum, default_value_t = MulticlassFigure::Confusion)]
+        figure: MulticlassFigure,
     },
     /// Two labels per digit (large: 7, 8, 9; odd): k-NN multilabel (or --chain svc), the
     /// labels of training image --index, 3-fold out-of-fold macro and weighted F1.
@@ -205,6 +208,16 @@ pub enum BinaryFigure {
     /// Precision against recall, the target-precision point marked.
     Pr,
     /// ROC curve with the random classifier's diagonal and the chosen point.
+    Roc,
+}
+
+/// Figures of `classify multiclass --out`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum MulticlassFigure {
+    /// The out-of-fold confusion matrix.
+    Confusion,
+    /// One-vs-rest ROC curves of every class on the test images, with their micro and
+    /// macro averages.
     Roc,
 }
 

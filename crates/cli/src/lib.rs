@@ -99,7 +99,17 @@ pub fn execute(cli: &Cli) -> anyhow::Result<()> {
             strategy,
             normalize,
             errors_only,
-        } => multiclass::multiclass(&cli.common, cv, *strategy, *normalize, *errors_only),
+            figure,
+        } => multiclass::multiclass(
+            &cli.common,
+            cv,
+            *strategy,
+            multiclass::Figure {
+                kind: *figure,
+                normalize: *normalize,
+                errors_only: *errors_only,
+            },
+        ),
         Command::Multilabel { k, chain } => multilabel::multilabel(&cli.common, *k, *chain),
         Command::Denoise {
             k,

@@ -11,7 +11,7 @@ use classify_selection::{cross_val_predict, Cv, StratifiedKFold};
 use ndarray::Array2;
 use serde::Serialize;
 
-use crate::args::{Common, CvArgs, ModelName, NormalizeArg, Strategy};
+use crate::args::{Common, CvArgs, ModelName, MulticlassFigure, NormalizeArg, Strategy};
 use crate::data::load;
 use crate::figures::per_fold_accuracy;
 use crate::output::{self, spinner, thousands};
@@ -29,7 +29,19 @@ struct MulticlassReport {
     fold_accuracy: Vec<f64>,
     mean_accuracy: f64,
     test_accuracy: f64,
+    /// With `--figure roc`: the one-vs-rest ROC AUCs on the test images (micro, macro).
+    test_roc_auc: Option<[f64; 2]>,
     image: Explained,
+}
+
+/// What `--out` draws.
+pub struct Figure {
+    /// Which figure.
+    pub kind: MulticlassFigure,
+    /// Normalisation of the confusion matrix.
+    pub normalize: Option<NormalizeArg>,
+    /// Only the confusion matrix's errors.
+    pub errors_only: bool,
 }
 
 #[derive(Serialize)]
@@ -51,6 +63,8 @@ struct Outcome {
     scores: Vec<f64>,
     score_kind: &'static str,
     n_estimators: usize,
+    /// Scores of every test image (only when a figure needs them).
+    test_scores: Option<Array2<f64>>,
 }
 
 /// The inputs every model sees.
@@ -60,6 +74,8 @@ struct Inputs<'a> {
     test: Features<'a>,
     row: Features<'a>,
     cv: Cv,
+    /// Whether to score every test image.
+    test_scores: bool,
 }
 
 /// Cross-validates `est`, fits it on every training image, predicts the test set and scores
@@ -83,6 +99,10 @@ fn evaluate<E: Estimator>(
         scores: scores(&model, input.row)?.row(0).to_vec(),
         score_kind,
         n_estimators: n_estimators(&model),
+        test_scores: match input.test_scores {
+            true => Some(scores(&model, input.test)?),
+            false => None,
+        },
     })
 }
 
@@ -112,8 +132,7 @@ pub fn multiclass(
     common: &Common,
     cv: &CvArgs,
     strategy: Option<Strategy>,
-    normalize: Option<NormalizeArg>,
-    errors_only: bool,
+    figure: Figure,
 ) -> anyhow::Result<()> {
     crate::figures::check_out(common)?;
     let data = load(common)?;
@@ -134,6 +153,7 @@ pub fn multiclass(
         test: (&data.test.data).into(),
         row: one.into(),
         cv: Cv::Splits(splits.clone()),
+        test_scores: figure.kind == MulticlassFigure::Roc && common.out.is_some(),
     };
     let bar = spinner(
         common,
@@ -199,20 +219,33 @@ pub fn multiclass(
     }?;
     bar.finish_and_clear();
     let fold_accuracy = per_fold_accuracy(&splits, &y, &outcome.fold_pred)?;
+    let truth: Vec<usize> = data.test.target.iter().map(|&l| usize::from(l)).collect();
+    let mut test_roc_auc = None;
     if let Some(out) = &common.out {
-        confusion_figure(
-            out,
-            &y,
-            &outcome.fold_pred,
-            &data.train.target_names,
-            normalize,
-            errors_only,
-        )?;
+        match &outcome.test_scores {
+            Some(scores) => {
+                test_roc_auc = Some(roc_figure(
+                    out,
+                    &truth,
+                    scores,
+                    &outcome.classes,
+                    &data.train.target_names,
+                    &crate::binary::model_name(cv),
+                )?)
+            }
+            None => confusion_figure(
+                out,
+                &y,
+                &outcome.fold_pred,
+                &data.train.target_names,
+                figure.normalize,
+                figure.errors_only,
+            )?,
+        }
         if !common.json {
             eprintln!("wrote {}", out.display());
         }
     }
-    let truth: Vec<usize> = data.test.target.iter().map(|&l| usize::from(l)).collect();
     let report = MulticlassReport {
         dataset: data.name.clone(),
         n_train: y.len(),
@@ -231,6 +264,7 @@ pub fn multiclass(
         mean_accuracy: fold_accuracy.iter().sum::<f64>() / fold_accuracy.len().max(1) as f64,
         fold_accuracy,
         test_accuracy: accuracy_score(&truth, &outcome.test_pred, None)?,
+        test_roc_auc,
         image: Explained {
             index,
             label: data.train.target[index],
@@ -280,6 +314,62 @@ pub fn multiclass(
 /// scikit-learn's `ConfusionMatrixDisplay.from_predictions` of the out-of-fold predictions:
 /// counts, or percentages when normalised; with `errors_only`, correct predictions weigh
 /// nothing (the book's `sample_weight = (y_pred != y)`).
+/// One-vs-rest ROC curves of every class on the test images (`scores`, one column per
+/// class of `classes`), with the micro and macro averages (scikit-learn's ROC example);
+/// returns their areas.
+fn roc_figure(
+    out: &std::path::Path,
+    truth: &[usize],
+    scores: &Array2<f64>,
+    classes: &[usize],
+    names: &[String],
+    model: &str,
+) -> anyhow::Result<[f64; 2]> {
+    use classify_metrics::{auc, roc_curve, roc_curve_macro, roc_curve_micro, CurveOptions};
+    use classify_plot::{LegendPosition, LineChart, Series};
+    let flat: Vec<f64> = scores.iter().copied().collect();
+    let micro = roc_curve_micro(truth, &flat, Some(classes), true)?;
+    let macro_ = roc_curve_macro(truth, &flat, Some(classes))?;
+    let areas = [auc(&micro.fpr, &micro.tpr)?, auc(&macro_.fpr, &macro_.tpr)?];
+    let mut chart = LineChart::new(
+        &format!("One-vs-rest ROC curves on the test images: {model}"),
+        "False positive rate",
+        "True positive rate (recall)",
+    );
+    for (c, &class) in classes.iter().enumerate() {
+        let positive: Vec<bool> = truth.iter().map(|&t| t == class).collect();
+        let roc = roc_curve(&positive, &scores.column(c).to_vec(), &CurveOptions::roc())?;
+        let name = names
+            .get(class)
+            .cloned()
+            .unwrap_or_else(|| class.to_string());
+        let area = auc(&roc.fpr, &roc.tpr)?;
+        chart.series.push(Series::new(
+            format!("{name} (AUC {area:.3})"),
+            roc.fpr,
+            roc.tpr,
+        ));
+    }
+    // The averages dashed, in black and dark grey: the ten classes take the ten colours.
+    for (label, x, y, color) in [
+        ("micro", micro.fpr, micro.tpr, [0, 0, 0]),
+        ("macro", macro_.fpr, macro_.tpr, [90, 90, 90]),
+    ] {
+        let area = if label == "micro" { areas[0] } else { areas[1] };
+        chart.series.push(Series {
+            dashed: true,
+            color: Some(color),
+            ..Series::new(format!("{label}-average (AUC {area:.3})"), x, y)
+        });
+    }
+    chart.diagonal = Some("Random classifier".into());
+    chart.legend = LegendPosition::LowerRight;
+    chart.x_range = Some((0.0, 1.0));
+    chart.y_range = Some((0.0, 1.0));
+    chart.write(out)?;
+    Ok(areas)
+}
+
 fn confusion_figure(
     out: &std::path::Path,
     y: &[usize],

@@ -11,14 +11,18 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use crate::error::{Error, Result};
 use crate::Format;
 
-/// matplotlib's default colour cycle (`tab10`).
-const PALETTE: [RGBColor; 6] = [
+/// matplotlib's default colour cycle (`tab10`): ten classes, ten colours.
+const PALETTE: [RGBColor; 10] = [
     RGBColor(0x1f, 0x77, 0xb4),
     RGBColor(0xff, 0x7f, 0x0e),
     RGBColor(0x2c, 0xa0, 0x2c),
     RGBColor(0xd6, 0x27, 0x28),
     RGBColor(0x94, 0x67, 0xbd),
     RGBColor(0x8c, 0x56, 0x4b),
+    RGBColor(0xe3, 0x77, 0xc2),
+    RGBColor(0x7f, 0x7f, 0x7f),
+    RGBColor(0xbc, 0xbd, 0x22),
+    RGBColor(0x17, 0xbe, 0xcf),
 ];
 
 const FONT: &str = "sans-serif";
@@ -88,6 +92,8 @@ pub struct Series {
     pub y: Vec<f64>,
     /// Draw dashed (a second quantity on the same axes, or a reference).
     pub dashed: bool,
+    /// The line's colour (red, green, blue); `None` takes the next of matplotlib's cycle.
+    pub color: Option<[u8; 3]>,
 }
 
 impl Series {
@@ -98,6 +104,7 @@ impl Series {
             x,
             y,
             dashed: false,
+            color: None,
         }
     }
 }
@@ -289,7 +296,9 @@ impl Figure for Lines<'_> {
                 });
         }
         for (i, s) in c.series.iter().enumerate() {
-            let color = PALETTE[i % PALETTE.len()];
+            let color = s
+                .color
+                .map_or(PALETTE[i % PALETTE.len()], |[r, g, b]| RGBColor(r, g, b));
             let points: Vec<(f64, f64)> =
                 s.x.iter()
                     .zip(&s.y)

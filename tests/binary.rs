@@ -248,3 +248,28 @@ fn multiclass_roc_figure() {
     .json();
     assert!(plain["test_roc_auc"].is_null());
 }
+
+/// `binary --figure roc-cv`: one ROC curve per fold, their mean and band, as SVG too.
+#[test]
+fn roc_curve_per_fold_figure() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("roc-cv.svg");
+    classify(
+        tmp.path(),
+        &[
+            "binary",
+            "--train",
+            "2000",
+            "--figure",
+            "roc-cv",
+            "--out",
+            out.to_str().unwrap(),
+            "--quiet",
+        ],
+    )
+    .ok();
+    let svg = std::fs::read_to_string(&out).unwrap();
+    for text in ["fold 1 (AUC", "fold 3 (AUC", "mean (AUC", "1 std. dev."] {
+        assert!(svg.contains(text), "{text}");
+    }
+}

@@ -209,6 +209,9 @@ pub enum BinaryFigure {
     Pr,
     /// ROC curve with the random classifier's diagonal and the chosen point.
     Roc,
+    /// The ROC curve of every fold's held-out images, their mean and ±1 standard
+    /// deviation (as scikit-learn's `RocCurveDisplay.from_cv_results`).
+    RocCv,
 }
 
 /// Figures of `classify multiclass --out`.

@@ -379,7 +379,7 @@ pub fn binary(
         draw(
             figure,
             out,
-            &y,
+            (&y, &splits),
             &scores,
             &pr,
             chosen.as_ref(),
@@ -504,7 +504,7 @@ pub fn binary(
 fn draw(
     figure: BinaryFigure,
     out: &std::path::Path,
-    y: &[usize],
+    (y, splits): (&[usize], &[Split]),
     scores: &[f64],
     pr: &classify_metrics::PrCurve,
     chosen: Option<&ThresholdPoint>,
@@ -519,6 +519,7 @@ fn draw(
             let point = chosen.map(|t| (figures::fpr_at(y, scores, t.threshold), t.recall));
             figures::roc_chart(&[(model, &roc)], point, target)
         }
+        BinaryFigure::RocCv => figures::roc_cv_chart(y, scores, splits, model)?,
     };
     chart.write(out)?;
     Ok(())

@@ -162,6 +162,81 @@ pub(crate) fn roc_chart(
     c
 }
 
+/// The ROC curve of each fold's held-out part (from the out-of-fold `scores`), and their
+/// mean true-positive rate at 100 evenly spaced false-positive rates (each fold's curve
+/// interpolated, starting from 0 and ending at 1) with ±1 standard deviation dashed — the
+/// picture of scikit-learn's cross-validated ROC example.
+pub(crate) fn roc_cv_chart(
+    y: &[usize],
+    scores: &[f64],
+    splits: &[Split],
+    model: &str,
+) -> anyhow::Result<LineChart> {
+    let mut c = LineChart::new(
+        &format!("ROC curve of each fold: {model}"),
+        "False positive rate",
+        "True positive rate (recall)",
+    );
+    let grid: Vec<f64> = (0..100).map(|i| i as f64 / 99.0).collect();
+    let mut tprs: Vec<Vec<f64>> = Vec::with_capacity(splits.len());
+    let mut areas = Vec::with_capacity(splits.len());
+    for (f, split) in splits.iter().enumerate() {
+        let yf: Vec<usize> = split.test.iter().map(|&i| y[i]).collect();
+        let sf: Vec<f64> = split.test.iter().map(|&i| scores[i]).collect();
+        let roc = classify_metrics::roc_curve(&yf, &sf, &classify_metrics::CurveOptions::roc())?;
+        let area = classify_metrics::auc(&roc.fpr, &roc.tpr)?;
+        let mut tpr: Vec<f64> = grid
+            .iter()
+            .map(|&x| classify_metrics::interp(x, &roc.fpr, &roc.tpr))
+            .collect();
+        tpr[0] = 0.0;
+        tprs.push(tpr);
+        areas.push(area);
+        c.series.push(Series::new(
+            format!("fold {} (AUC {area:.3})", f + 1),
+            roc.fpr,
+            roc.tpr,
+        ));
+    }
+    let k = tprs.len() as f64;
+    let mut mean: Vec<f64> = (0..grid.len())
+        .map(|j| tprs.iter().map(|t| t[j]).sum::<f64>() / k)
+        .collect();
+    if let Some(last) = mean.last_mut() {
+        *last = 1.0;
+    }
+    let std: Vec<f64> = (0..grid.len())
+        .map(|j| (tprs.iter().map(|t| (t[j] - mean[j]).powi(2)).sum::<f64>() / k).sqrt())
+        .collect();
+    let mean_area = areas.iter().sum::<f64>() / k;
+    let sd_area = (areas.iter().map(|a| (a - mean_area).powi(2)).sum::<f64>() / k).sqrt();
+    c.series.push(Series {
+        color: Some([0, 0, 0]),
+        ..Series::new(
+            format!("mean (AUC {mean_area:.3} ± {sd_area:.3})"),
+            grid.clone(),
+            mean.clone(),
+        )
+    });
+    for (sign, label) in [(1.0, "± 1 std. dev."), (-1.0, "")] {
+        let band: Vec<f64> = mean
+            .iter()
+            .zip(&std)
+            .map(|(m, s)| (m + sign * s).clamp(0.0, 1.0))
+            .collect();
+        c.series.push(Series {
+            dashed: true,
+            color: Some([120, 120, 120]),
+            ..Series::new(label, grid.clone(), band)
+        });
+    }
+    c.diagonal = Some("Random classifier".into());
+    c.legend = LegendPosition::LowerRight;
+    c.x_range = Some((0.0, 1.0));
+    c.y_range = Some((0.0, 1.0));
+    Ok(c)
+}
+
 /// The false positive rate of predicting positive at `score >= threshold`.
 pub(crate) fn fpr_at(y: &[usize], scores: &[f64], threshold: f64) -> f64 {
     let negatives = y.iter().filter(|&&v| v == 0).count().max(1);

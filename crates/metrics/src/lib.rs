@@ -91,7 +91,7 @@ pub use curves::{
 pub use error::{Error, Result};
 pub use label::{unique_labels, Label};
 pub use multiclass_curves::{
-    average_precision_score_multiclass, precision_recall_curve_micro, roc_curve_macro,
+    average_precision_score_multiclass, interp, precision_recall_curve_micro, roc_curve_macro,
     roc_curve_micro, MeanRocCurve,
 };
 pub use prf::{

@@ -91,16 +91,30 @@ pub fn roc_curve_macro<L: Label>(
         let column: Vec<f64> = (0..n).map(|i| scores[i * k + c]).collect();
         let roc = roc_from(&class, &column, None, true);
         for (t, &x) in tpr.iter_mut().zip(&fpr) {
-            *t += np_interp(x, &roc.fpr, &roc.tpr);
+            *t += interp(x, &roc.fpr, &roc.tpr);
         }
     }
     tpr.iter_mut().for_each(|t| *t /= k as f64);
     Ok(MeanRocCurve { fpr, tpr })
 }
 
-/// `np.interp(x, xp, fp)` for increasing `xp` (repeats allowed: the last of equal `xp`
-/// values is taken, as NumPy's binary search does), constant beyond the ends.
-fn np_interp(x: f64, xp: &[f64], fp: &[f64]) -> f64 {
+/// NumPy's `np.interp(x, xp, fp)` for one `x` and increasing `xp` (repeats allowed: the last
+/// of equal `xp` values is taken, as NumPy's binary search does): linear between the points,
+/// `fp`'s first or last value beyond the ends — what averaging curves on a common grid
+/// needs (macro ROC, threshold tuning, cross-validated ROC).
+///
+/// ```
+/// use classify_metrics::interp;
+///
+/// let (xp, fp) = ([0.0, 0.5, 0.5, 1.0], [0.0, 0.2, 0.6, 1.0]);
+/// assert_eq!(interp(0.25, &xp, &fp), 0.1);
+/// assert_eq!(interp(0.5, &xp, &fp), 0.6); // the last of the repeated 0.5
+/// assert_eq!(interp(2.0, &xp, &fp), 1.0);
+/// ```
+///
+/// # Panics
+/// If `xp` is empty or shorter than `fp`.
+pub fn interp(x: f64, xp: &[f64], fp: &[f64]) -> f64 {
     let last = xp.len() - 1;
     if x < xp[0] {
         return fp[0];

@@ -84,7 +84,7 @@ fn err(e: impl std::fmt::Display) -> String {
 /// One line of a chart.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Series {
-    /// Legend text.
+    /// Legend text (empty: no legend entry).
     pub label: String,
     /// x values.
     pub x: Vec<f64>,
@@ -135,7 +135,7 @@ pub struct Marker {
     pub x: f64,
     /// Position.
     pub y: f64,
-    /// Legend text.
+    /// Legend text (empty: no legend entry).
     pub label: String,
 }
 
@@ -315,8 +315,11 @@ impl Figure for Lines<'_> {
                     .draw_series(LineSeries::new(points, style))
                     .map_err(err)?
             };
-            anno.label(s.label.as_str())
-                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 22, y)], style));
+            // An unlabelled series (the second edge of a band) stays out of the legend.
+            if !s.label.is_empty() {
+                anno.label(s.label.as_str())
+                    .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 22, y)], style));
+            }
         }
         for (x, label) in &c.vlines {
             let color = RGBColor(60, 60, 60);

@@ -7,7 +7,8 @@ use classify_core::{
     Classifier, DecisionFunction, Error, Estimator, Features, PredictProba, Result,
 };
 use classify_metrics::{
-    balanced_accuracy_score, precision_recall_fscore_support, Average, PrfOptions, ZeroDivision,
+    balanced_accuracy_score, interp, precision_recall_fscore_support, Average, PrfOptions,
+    ZeroDivision,
 };
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -399,11 +400,7 @@ where
         let cv_scores: Vec<f64> = cv_thresholds
             .iter()
             .map(|&t| {
-                curves
-                    .iter()
-                    .map(|(th, sc)| np_interp(t, th, sc))
-                    .sum::<f64>()
-                    / curves.len() as f64
+                curves.iter().map(|(th, sc)| interp(t, th, sc)).sum::<f64>() / curves.len() as f64
             })
             .collect();
         let best =
@@ -445,19 +442,4 @@ fn linspace(start: f64, stop: f64, num: usize) -> Vec<f64> {
     let mut v: Vec<f64> = (0..num).map(|i| i as f64 * step + start).collect();
     v[num - 1] = stop;
     v
-}
-
-/// `np.interp(x, xp, fp)` for increasing `xp`: linear between the points, constant beyond
-/// the ends.
-fn np_interp(x: f64, xp: &[f64], fp: &[f64]) -> f64 {
-    let last = xp.len() - 1;
-    if x < xp[0] {
-        return fp[0];
-    }
-    if x >= xp[last] {
-        return fp[last];
-    }
-    let j = xp.partition_point(|&v| v <= x) - 1;
-    let slope = (fp[j + 1] - fp[j]) / (xp[j + 1] - xp[j]);
-    slope * (x - xp[j]) + fp[j]
 }

@@ -30,7 +30,8 @@ use serde::Serialize;
 use crate::args::Common;
 use crate::data::load;
 use crate::figures::{
-    fpr_at, multilabel_f1, per_fold_accuracy, pr_chart, rmse, roc_chart, threshold_chart,
+    fpr_at, multilabel_f1, per_fold_accuracy, pr_chart, rmse, roc_chart, roc_cv_chart,
+    threshold_chart,
 };
 use crate::output::{self, thousands};
 
@@ -223,6 +224,7 @@ pub fn report(common: &Common) -> anyhow::Result<()> {
         0.90,
     )
     .write(figure("roc.png"))?;
+    roc_cv_chart(&y5, &scores, &splits, "SGD")?.write(figure("roc-folds.png"))?;
     let cal = calibration_curve(&y5, &proba, None, 10, BinStrategy::Uniform)?;
     let mut chart = LineChart::new(
         "Calibration of the forest's probabilities",
@@ -563,6 +565,10 @@ figcaption {{ font-size: .9em; color: #555; }}
     ));
     html.push_str(&img("precision-recall.png", "Precision versus recall")?);
     html.push_str(&img("roc.png", "ROC curves")?);
+    html.push_str(&img(
+        "roc-folds.png",
+        "SGD's ROC curve on each fold's held-out images, their mean and ±1 std",
+    )?);
     html.push_str(&img("calibration.png", "Calibration of the forest")?);
     html.push_str("<h2>Ten classes</h2>");
     html.push_str(&format!(

@@ -154,8 +154,9 @@ fn crates_keep_their_layers() {
 }
 
 /// The naming rule of fitted types (README, architecture): an estimator named as
-/// scikit-learn's fits into its name without the `Classifier` / `Regression` suffix
-/// (`RandomForestClassifier` -> `RandomForest`), or with `Model` added where it has none
+/// scikit-learn's fits into its name without the `Classifier` / `ClassifierCV` / `Regression`
+/// suffix (`RandomForestClassifier` -> `RandomForest`, `TunedThresholdClassifierCV` ->
+/// `TunedThreshold`), or with `Model` added where it has none
 /// (`Svc` -> `SvcModel`, `OneVsRest` -> `OneVsRestModel`).
 #[test]
 fn fitted_types_follow_the_naming_rule() {
@@ -198,6 +199,7 @@ fn fitted_types_follow_the_naming_rule() {
                     let model: String = model.chars().take_while(|c| c.is_alphanumeric()).collect();
                     let expected = name
                         .strip_suffix("Classifier")
+                        .or_else(|| name.strip_suffix("ClassifierCV"))
                         .or_else(|| name.strip_suffix("Regression"))
                         .map_or_else(|| format!("{name}Model"), str::to_string);
                     assert_eq!(

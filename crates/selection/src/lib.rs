@@ -47,6 +47,6 @@ pub use split::{
     train_test_split, KFold, ShuffleSplit, Split, StratifiedKFold, StratifiedShuffleSplit, TestSize,
 };
 pub use threshold::{
-    Decision, FixedThresholdClassifier, Objective, Proba, Response, Thresholded, Tuned,
+    Decision, FixedThreshold, FixedThresholdClassifier, Objective, Proba, Response, TunedThreshold,
     TunedThresholdClassifierCV,
 };

@@ -56,7 +56,7 @@ impl<M: DecisionFunction> Response<M> for Decision {
 /// A fitted binary model that predicts the positive class where its score reaches
 /// `threshold` (`score >= threshold`, as scikit-learn).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Thresholded<M, R> {
+pub struct FixedThreshold<M, R> {
     /// The fitted model.
     pub model: M,
     /// Which of its scores the threshold applies to.
@@ -65,14 +65,14 @@ pub struct Thresholded<M, R> {
     pub threshold: f64,
 }
 
-impl<M: Classifier, R: Response<M>> Thresholded<M, R> {
+impl<M: Classifier, R: Response<M>> FixedThreshold<M, R> {
     /// The positive class's score of each row.
     pub fn scores(&self, x: Features<'_>) -> Result<Vec<f64>> {
         self.response.scores(&self.model, x)
     }
 }
 
-impl<M: Classifier, R: Response<M>> Classifier for Thresholded<M, R> {
+impl<M: Classifier, R: Response<M>> Classifier for FixedThreshold<M, R> {
     fn classes(&self) -> &[usize] {
         self.model.classes()
     }
@@ -137,7 +137,7 @@ where
     E: Estimator,
     R: Response<E::Model>,
 {
-    type Model = Thresholded<E::Model, R>;
+    type Model = FixedThreshold<E::Model, R>;
 
     fn validate(&self) -> Result<()> {
         if let Some(t) = self.threshold.filter(|t| t.is_nan()) {
@@ -152,7 +152,7 @@ where
         self.validate()?;
         let model = self.estimator.fit(x, y)?;
         binary_classes(model.classes())?;
-        Ok(Thresholded {
+        Ok(FixedThreshold {
             model,
             response: self.response,
             threshold: self
@@ -304,9 +304,9 @@ impl<E, R> TunedThresholdClassifierCV<E, R> {
 
 /// A fitted [`TunedThresholdClassifierCV`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Tuned<M, R> {
+pub struct TunedThreshold<M, R> {
     /// The estimator refitted on all the data, with the chosen threshold.
-    pub thresholded: Thresholded<M, R>,
+    pub thresholded: FixedThreshold<M, R>,
     /// The best mean objective over the folds.
     pub best_score: f64,
     /// The thresholds of the mean curve (scikit-learn's `cv_results_["thresholds"]`).
@@ -315,7 +315,7 @@ pub struct Tuned<M, R> {
     pub cv_scores: Vec<f64>,
 }
 
-impl<M: Classifier, R: Response<M>> Classifier for Tuned<M, R> {
+impl<M: Classifier, R: Response<M>> Classifier for TunedThreshold<M, R> {
     fn classes(&self) -> &[usize] {
         self.thresholded.classes()
     }
@@ -334,7 +334,7 @@ where
     E: Estimator,
     R: Response<E::Model>,
 {
-    type Model = Tuned<E::Model, R>;
+    type Model = TunedThreshold<E::Model, R>;
 
     fn validate(&self) -> Result<()> {
         classify_core::param::at_least("cv", self.cv, 2)?;
@@ -411,8 +411,8 @@ where
                 self.objective
             )));
         }
-        Ok(Tuned {
-            thresholded: Thresholded {
+        Ok(TunedThreshold {
+            thresholded: FixedThreshold {
                 model,
                 response: self.response,
                 threshold: cv_thresholds[best],

@@ -467,6 +467,9 @@ pub fn binary(
             target_precision * 100.0
         ),
     }
+    if report.tuned.is_none() && target.is_some() {
+        println!("the {} has no decision threshold to tune", report.model);
+    }
     if let Some(t) = &report.tuned {
         println!(
             "threshold tuned by {folds}-fold cross-validation for precision >= {:.0} %: {:.4} \

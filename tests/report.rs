@@ -24,10 +24,10 @@ fn report_writes_page_figures_and_numbers() {
         .iter()
         .map(|f| f.as_str().unwrap().to_string())
         .collect();
-    assert_eq!(figures.len(), 12);
+    assert_eq!(figures.len(), 13);
     let html = std::fs::read_to_string(out.join("index.html")).unwrap();
     // Self-contained: every figure embedded.
-    assert_eq!(html.matches("data:image/png;base64,").count(), 12);
+    assert_eq!(html.matches("data:image/png;base64,").count(), 13);
     for f in &figures {
         let png = std::fs::read(out.join(f)).unwrap();
         assert_eq!(&png[1..4], b"PNG", "{f}");

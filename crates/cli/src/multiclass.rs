@@ -317,7 +317,7 @@ pub fn multiclass(
 /// One-vs-rest ROC curves of every class on the test images (`scores`, one column per
 /// class of `classes`), with the micro and macro averages (scikit-learn's ROC example);
 /// returns their areas.
-fn roc_figure(
+pub(crate) fn roc_figure(
     out: &std::path::Path,
     truth: &[usize],
     scores: &Array2<f64>,

@@ -77,6 +77,8 @@ struct Forest {
 struct Multiclass {
     svc_train_images: usize,
     svc_test_accuracy: f64,
+    /// One-vs-rest ROC AUC of SVC's scores on the test images: micro, macro.
+    svc_test_roc_auc: [f64; 2],
     sgd_fold_accuracy: Vec<f64>,
     scaled_sgd_fold_accuracy: Vec<f64>,
     confusion_matrix: Vec<Vec<f64>>,
@@ -250,6 +252,16 @@ pub fn report(common: &Common) -> anyhow::Result<()> {
     let test_truth: Vec<usize> = data.test.target.iter().map(|&l| usize::from(l)).collect();
     let svc_pred = classify_models::Classifier::predict(&svc, (&data.test.data).into())?;
     let svc_test_accuracy = classify_metrics::accuracy_score(&test_truth, &svc_pred, None)?;
+    let svc_scores =
+        classify_models::DecisionFunction::decision_function(&svc, (&data.test.data).into())?;
+    let svc_test_roc_auc = crate::multiclass::roc_figure(
+        &figure("roc-classes.png"),
+        &test_truth,
+        &svc_scores,
+        classify_models::Classifier::classes(&svc),
+        &train.target_names,
+        &format!("SVC ({} images)", thousands(svc_n)),
+    )?;
     bar.inc(1);
 
     bar.set_message("ten classes: SGD, raw and scaled, 3-fold cross-validation");
@@ -346,6 +358,7 @@ pub fn report(common: &Common) -> anyhow::Result<()> {
     let multiclass = Multiclass {
         svc_train_images: svc_n,
         svc_test_accuracy,
+        svc_test_roc_auc,
         sgd_fold_accuracy: raw_acc,
         scaled_sgd_fold_accuracy: scaled_acc,
         confusion_matrix: cm.to_rows(),
@@ -583,6 +596,10 @@ figcaption {{ font-size: .9em; color: #555; }}
                 )
             ),
             (
+                "SVC one-vs-rest ROC AUC on the test images (micro, macro)",
+                list(&m.svc_test_roc_auc)
+            ),
+            (
                 "SGD accuracy per fold, raw pixels",
                 list(&m.sgd_fold_accuracy)
             ),
@@ -592,6 +609,10 @@ figcaption {{ font-size: .9em; color: #555; }}
             ),
         ])
     ));
+    html.push_str(&img(
+        "roc-classes.png",
+        "SVC's one-vs-rest ROC curve of each class on the test images, micro and macro averages",
+    )?);
     html.push_str(&img("folds.png", "Accuracy per fold, raw and scaled")?);
     html.push_str("<h2>Error analysis</h2>");
     html.push_str(&img("confusion.png", "Confusion matrix")?);

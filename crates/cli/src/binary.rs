@@ -420,6 +420,13 @@ pub fn binary(
     if common.json {
         return output::json(&report);
     }
+    print_text(&report, &cm, target.is_some());
+    Ok(())
+}
+
+/// The report as text on stdout.
+fn print_text(r: &BinaryReport, cm: &ConfusionMatrix<usize>, tuning_asked: bool) {
+    let (digit, folds, index) = (r.digit, r.folds, r.image.index);
     let fmt = |v: &[f64]| {
         v.iter()
             .map(|a| format!("{a:.4}"))
@@ -429,52 +436,52 @@ pub fn binary(
     println!(
         "{}-detector on {}: {} training images, {} positives ({:.1} %)",
         digit,
-        report.dataset,
-        thousands(report.n_train),
-        thousands(n_positive),
-        100.0 * n_positive as f64 / report.n_train as f64
+        r.dataset,
+        thousands(r.n_train),
+        thousands(r.n_positive),
+        100.0 * r.n_positive as f64 / r.n_train as f64
     );
     println!(
         "model: {}, {}-fold stratified cross-validation\n",
-        report.model, folds
+        r.model, folds
     );
     println!(
         "accuracy per fold      {}   (mean {:.4})",
-        fmt(&report.fold_accuracy),
-        report.mean_accuracy
+        fmt(&r.fold_accuracy),
+        r.mean_accuracy
     );
     println!(
         "dummy (most frequent)  {}   (mean {:.4})\n",
-        fmt(&report.dummy_fold_accuracy),
-        mean(&report.dummy_fold_accuracy)
+        fmt(&r.dummy_fold_accuracy),
+        mean(&r.dummy_fold_accuracy)
     );
     println!("out-of-fold confusion matrix (0 = not {digit}, 1 = {digit}):");
     print!("{cm}");
     println!(
         "\nprecision {:.4}   recall {:.4}   F1 {:.4}   ROC AUC {:.4}",
-        report.precision, report.recall, report.f1, report.roc_auc
+        r.precision, r.recall, r.f1, r.roc_auc
     );
-    match &report.threshold {
+    match &r.threshold {
         Some(t) => println!(
             "lowest threshold with precision >= {:.0} %: {:.4} (precision {:.4}, recall {:.4})",
-            target_precision * 100.0,
+            r.target_precision * 100.0,
             t.threshold,
             t.precision,
             t.recall
         ),
         None => println!(
             "no threshold reaches {:.0} % precision",
-            target_precision * 100.0
+            r.target_precision * 100.0
         ),
     }
-    if report.tuned.is_none() && target.is_some() {
-        println!("the {} has no decision threshold to tune", report.model);
+    if r.tuned.is_none() && tuning_asked {
+        println!("the {} has no decision threshold to tune", r.model);
     }
-    if let Some(t) = &report.tuned {
+    if let Some(t) = &r.tuned {
         println!(
             "threshold tuned by {folds}-fold cross-validation for precision >= {:.0} %: {:.4} \
              (cross-validated recall {:.4}); on the {} test images: precision {:.4}, recall {:.4}",
-            target_precision * 100.0,
+            r.target_precision * 100.0,
             t.threshold,
             t.cv_recall,
             thousands(t.test_images),
@@ -484,22 +491,21 @@ pub fn binary(
     }
     println!(
         "image {index} (label {}): {} (score {:.4}, {})",
-        report.image.label,
-        if report.image.predicted_positive {
+        r.image.label,
+        if r.image.predicted_positive {
             format!("a {digit}")
         } else {
             format!("not a {digit}")
         },
-        score,
-        score_from
+        r.image.score,
+        r.image.score_from
     );
-    if let Some(c) = &report.comparison {
+    if let Some(c) = &r.comparison {
         println!(
             "\ncompare {} on the same folds:\nprecision {:.4}   recall {:.4}   F1 {:.4}   ROC AUC {:.4}",
             c.model, c.precision, c.recall, c.f1, c.roc_auc
         );
     }
-    Ok(())
 }
 
 /// Draws the figure `--out` asks for from the out-of-fold scores.

@@ -24,6 +24,15 @@ fn binarized<L: Label>(
     Ok((k, positive))
 }
 
+/// Class `c`'s column of the binarised decisions and of the `k`-column scores.
+fn one_vs_rest(positive: &[bool], scores: &[f64], k: usize, c: usize) -> (Vec<bool>, Vec<f64>) {
+    let rows = positive.len() / k;
+    (
+        (0..rows).map(|i| positive[i * k + c]).collect(),
+        (0..rows).map(|i| scores[i * k + c]).collect(),
+    )
+}
+
 /// The micro-averaged ROC curve of multiclass scores (`n × k`, row-major, columns in the
 /// order of `labels`, or of the sorted labels of `y_true`): every sample–class pair is one
 /// binary decision, as scikit-learn's `roc_curve(label_binarize(y_true).ravel(),
@@ -70,14 +79,13 @@ pub fn roc_curve_macro<L: Label>(
     labels: Option<&[L]>,
 ) -> Result<MeanRocCurve> {
     let (k, positive) = binarized(y_true, scores, labels)?;
-    let n = y_true.len();
     const GRID: usize = 1000;
     let step = 1.0 / (GRID - 1) as f64;
     let mut fpr: Vec<f64> = (0..GRID).map(|i| i as f64 * step + 0.0).collect();
     fpr[GRID - 1] = 1.0;
     let mut tpr = vec![0.0; GRID];
     for c in 0..k {
-        let class: Vec<bool> = (0..n).map(|i| positive[i * k + c]).collect();
+        let (class, column) = one_vs_rest(&positive, scores, k, c);
         if !class.contains(&true) || !class.contains(&false) {
             return Err(Error::InvalidArgument(format!(
                 "class column {c} has {} samples: a ROC curve needs both positives and negatives",
@@ -88,7 +96,6 @@ pub fn roc_curve_macro<L: Label>(
                 }
             )));
         }
-        let column: Vec<f64> = (0..n).map(|i| scores[i * k + c]).collect();
         let roc = roc_from(&class, &column, None, true);
         for (t, &x) in tpr.iter_mut().zip(&fpr) {
             *t += interp(x, &roc.fpr, &roc.tpr);
@@ -159,11 +166,9 @@ pub fn average_precision_score_multiclass<L: Label>(
     average: Average,
 ) -> Result<f64> {
     let (k, positive) = binarized(y_true, scores, labels)?;
-    let n = y_true.len();
     let per_class = || {
         (0..k).map(|c| {
-            let class: Vec<bool> = (0..n).map(|i| positive[i * k + c]).collect();
-            let column: Vec<f64> = (0..n).map(|i| scores[i * k + c]).collect();
+            let (class, column) = one_vs_rest(&positive, scores, k, c);
             let support = class.iter().filter(|&&p| p).count() as f64;
             (average_precision_of(&class, &column, None), support)
         })

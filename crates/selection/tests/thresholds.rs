@@ -4,9 +4,9 @@
 //! probabilities of the SGD 5-detector (whose steps are scikit-learn's).
 
 use classify_core::{Classifier, Error, Estimator};
-use classify_models::{Loss, SgdClassifier};
+use classify_models::{Loss, Sgd, SgdClassifier};
 use classify_selection::{
-    Decision, FixedThresholdClassifier, Objective, Proba, TunedThresholdClassifierCV,
+    Decision, FixedThresholdClassifier, Objective, Proba, Response, TunedThresholdClassifierCV,
 };
 use ndarray::Array2;
 use serde_json::Value;
@@ -92,6 +92,65 @@ fn check_tuned<M: Classifier>(
     );
 }
 
+/// One fixture case with the response it names (`Proba` or `Decision`).
+fn check_case<R: Response<Sgd> + std::fmt::Debug>(
+    case: &Value,
+    sgd: SgdClassifier,
+    response: R,
+    (x, y): (&Array2<u8>, &[usize]),
+) {
+    if case["kind"] != "tuned" {
+        let threshold = case["threshold"].as_f64();
+        let pred = FixedThresholdClassifier {
+            estimator: sgd,
+            response,
+            threshold,
+        }
+        .fit(x.into(), y)
+        .unwrap()
+        .predict(x.into())
+        .unwrap();
+        assert_eq!(
+            pred,
+            labels(&case["predict"]),
+            "fixed {threshold:?} {}",
+            case["loss"]
+        );
+        return;
+    }
+    let cv = case["cv"].as_u64().unwrap() as usize;
+    let goal = objective(case["objective"].as_str().unwrap());
+    // Where scikit-learn's best is 0 under a minimum precision or recall, no threshold met
+    // the minimum (it returns a threshold anyway): an error here.
+    let unreachable = matches!(
+        goal,
+        Objective::RecallAtPrecision(_) | Objective::PrecisionAtRecall(_)
+    ) && case["best_score"].as_f64() == Some(0.0);
+    let fitted = TunedThresholdClassifierCV {
+        cv,
+        ..TunedThresholdClassifierCV::new(sgd, response)
+    }
+    .objective(goal)
+    .fit(x.into(), y);
+    if unreachable {
+        assert!(
+            matches!(&fitted, Err(Error::InvalidParameter(m)) if m.contains("minimum")),
+            "{fitted:?}"
+        );
+        return;
+    }
+    let t = fitted.unwrap();
+    check_tuned(
+        case,
+        t.thresholded.threshold,
+        t.best_score,
+        &t.cv_thresholds,
+        &t.cv_scores,
+        &t,
+        x,
+    );
+}
+
 #[test]
 fn thresholds_are_scikit_learns() {
     let doc: Value = serde_json::from_str(FIXTURE).unwrap();
@@ -105,93 +164,10 @@ fn thresholds_are_scikit_learns() {
             },
             ..Default::default()
         };
-        let proba = case["response"] == "predict_proba";
-        match case["kind"].as_str().unwrap() {
-            "tuned" => {
-                let cv = case["cv"].as_u64().unwrap() as usize;
-                let goal = objective(case["objective"].as_str().unwrap());
-                // Where scikit-learn's best is 0 under a minimum precision or recall, no
-                // threshold met the minimum (it returns a threshold anyway): an error here.
-                let unreachable = matches!(
-                    goal,
-                    Objective::RecallAtPrecision(_) | Objective::PrecisionAtRecall(_)
-                ) && case["best_score"].as_f64() == Some(0.0);
-                if proba {
-                    let fitted = TunedThresholdClassifierCV {
-                        cv,
-                        ..TunedThresholdClassifierCV::new(sgd, Proba)
-                    }
-                    .objective(goal)
-                    .fit((&x).into(), &y);
-                    if unreachable {
-                        assert!(
-                            matches!(&fitted, Err(Error::InvalidParameter(m)) if m.contains("minimum")),
-                            "{fitted:?}"
-                        );
-                        continue;
-                    }
-                    let t = fitted.unwrap();
-                    let th = t.thresholded.threshold;
-                    check_tuned(
-                        case,
-                        th,
-                        t.best_score,
-                        &t.cv_thresholds,
-                        &t.cv_scores,
-                        &t,
-                        &x,
-                    );
-                } else {
-                    assert!(!unreachable);
-                    let t = TunedThresholdClassifierCV {
-                        cv,
-                        ..TunedThresholdClassifierCV::new(sgd, Decision)
-                    }
-                    .objective(goal)
-                    .fit((&x).into(), &y)
-                    .unwrap();
-                    let th = t.thresholded.threshold;
-                    check_tuned(
-                        case,
-                        th,
-                        t.best_score,
-                        &t.cv_thresholds,
-                        &t.cv_scores,
-                        &t,
-                        &x,
-                    );
-                }
-            }
-            _ => {
-                let threshold = case["threshold"].as_f64();
-                let pred = if proba {
-                    FixedThresholdClassifier {
-                        estimator: sgd,
-                        response: Proba,
-                        threshold,
-                    }
-                    .fit((&x).into(), &y)
-                    .unwrap()
-                    .predict((&x).into())
-                    .unwrap()
-                } else {
-                    FixedThresholdClassifier {
-                        estimator: sgd,
-                        response: Decision,
-                        threshold,
-                    }
-                    .fit((&x).into(), &y)
-                    .unwrap()
-                    .predict((&x).into())
-                    .unwrap()
-                };
-                assert_eq!(
-                    pred,
-                    labels(&case["predict"]),
-                    "fixed {threshold:?} {}",
-                    case["loss"]
-                );
-            }
+        if case["response"] == "predict_proba" {
+            check_case(case, sgd, Proba, (&x, &y));
+        } else {
+            check_case(case, sgd, Decision, (&x, &y));
         }
     }
 }

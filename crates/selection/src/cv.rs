@@ -10,6 +10,7 @@ use rayon::prelude::*;
 
 use crate::error::{Error, Result};
 use crate::split::{KFold, Split, StratifiedKFold};
+use crate::threshold::Response;
 
 /// How to cut the folds.
 #[derive(Debug, Clone, PartialEq)]
@@ -158,6 +159,37 @@ where
 {
     let k = n_classes(y);
     out_of_fold(estimator, x, y, cv, k, |m, t| m.predict_proba(t))
+}
+
+/// Out-of-fold scores of the kind `response` names (scikit-learn's `cross_val_predict` with
+/// `method` set to the response): one column, the positive class's, for two classes; one per
+/// class otherwise.
+///
+/// ```
+/// use classify_models::RandomForestClassifier;
+/// use classify_selection::{cross_val_response, Cv, Proba};
+///
+/// let data = classify_datasets::mnist_sample().unwrap().train.head(300);
+/// let y: Vec<usize> = data.target.iter().map(|&d| usize::from(d == 5)).collect();
+/// let forest = RandomForestClassifier { n_estimators: 10, ..Default::default() };
+/// let p = cross_val_response(&forest, Proba, (&data.data).into(), &y, &Cv::Stratified(3))?;
+/// assert_eq!(p.dim(), (300, 1));
+/// # Ok::<(), classify_selection::Error>(())
+/// ```
+pub fn cross_val_response<E, R>(
+    estimator: &E,
+    response: R,
+    x: Features<'_>,
+    y: &[usize],
+    cv: &Cv,
+) -> Result<Array2<f64>>
+where
+    E: Estimator,
+    R: Response<E::Model>,
+{
+    let k = n_classes(y);
+    let cols = if k == 2 { 1 } else { k };
+    out_of_fold(estimator, x, y, cv, cols, |m, t| response.responses(m, t))
 }
 
 fn n_classes(y: &[usize]) -> usize {

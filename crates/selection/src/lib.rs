@@ -13,6 +13,9 @@
 //! - Decision thresholds as models: [`FixedThresholdClassifier`] and
 //!   [`TunedThresholdClassifierCV`] (the threshold that maximises an [`Objective`] across
 //!   folds), on probabilities ([`Proba`]) or decision values ([`Decision`]).
+//! - Calibrated probabilities: [`CalibratedClassifierCV`] (Platt's sigmoid, isotonic
+//!   regression or temperature scaling, fitted on held-out folds) and [`Calibrated::prefit`]
+//!   around a fitted model.
 //! - [`grid_search`] over a [`ParamGrid`] (scikit-learn's `GridSearchCV`: the same candidate
 //!   order, ranking and tie rule), every (candidate, fold) pair in parallel, with refit.
 //!
@@ -31,15 +34,20 @@
 //! # Ok::<(), classify_selection::Error>(())
 //! ```
 
+mod calibration;
 mod cv;
 mod error;
 mod grid;
 mod split;
 mod threshold;
 
+pub use calibration::{
+    to_logits, Calibrated, CalibratedClassifierCV, CalibratedPair, Calibrators,
+    IsotonicCalibration, Method, SigmoidCalibration, TemperatureScaling,
+};
 pub use cv::{
     cross_val_decision_function, cross_val_predict, cross_val_predict_multi,
-    cross_val_predict_proba, cross_val_score, Cv, Scoring,
+    cross_val_predict_proba, cross_val_response, cross_val_score, Cv, Scoring,
 };
 pub use error::{Error, Result};
 pub use grid::{grid_search, Candidate, GridSearch, ParamGrid, ParamValue, Params};

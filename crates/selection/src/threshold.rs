@@ -10,6 +10,7 @@ use classify_metrics::{
     balanced_accuracy_score, interp, precision_recall_fscore_support, Average, PrfOptions,
     ZeroDivision,
 };
+use ndarray::Array2;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -23,6 +24,11 @@ pub trait Response<M>: Copy + Send + Sync {
     /// The threshold scikit-learn's `threshold="auto"` takes: 0.5 for probabilities, 0 for
     /// decision values.
     fn default_threshold(&self) -> f64;
+    /// The scores as scikit-learn's `_get_response_values` gives them: one column (the
+    /// positive class's) for a binary model, one per class otherwise.
+    fn responses(&self, model: &M, x: Features<'_>) -> Result<Array2<f64>>;
+    /// Whether the scores are probabilities.
+    fn is_proba(&self) -> bool;
 }
 
 /// Probabilities of the positive class (`response_method="predict_proba"`).
@@ -41,6 +47,19 @@ impl<M: PredictProba> Response<M> for Proba {
     fn default_threshold(&self) -> f64 {
         0.5
     }
+
+    fn responses(&self, model: &M, x: Features<'_>) -> Result<Array2<f64>> {
+        let p = model.predict_proba(x)?;
+        Ok(if p.ncols() == 2 {
+            p.slice(ndarray::s![.., 1..]).to_owned()
+        } else {
+            p
+        })
+    }
+
+    fn is_proba(&self) -> bool {
+        true
+    }
 }
 
 impl<M: DecisionFunction> Response<M> for Decision {
@@ -50,6 +69,14 @@ impl<M: DecisionFunction> Response<M> for Decision {
 
     fn default_threshold(&self) -> f64 {
         0.0
+    }
+
+    fn responses(&self, model: &M, x: Features<'_>) -> Result<Array2<f64>> {
+        model.decision_function(x)
+    }
+
+    fn is_proba(&self) -> bool {
+        false
     }
 }
 

@@ -74,6 +74,11 @@ pub enum Command {
         /// precision) and checked on the test images.
         #[arg(long, value_name = "P")]
         target_precision: Option<f64>,
+        /// Also calibrate the model's probabilities (CalibratedClassifierCV on --cv inner
+        /// folds of each training part) and report the Brier score and log loss of the
+        /// out-of-fold probabilities before and after.
+        #[arg(long, value_enum, value_name = "METHOD")]
+        calibrate: Option<CalibrationMethod>,
         /// Which figure --out writes.
         #[arg(long, value_enum, default_value_t = BinaryFigure::Threshold)]
         figure: BinaryFigure,
@@ -212,6 +217,30 @@ pub enum BinaryFigure {
     /// The ROC curve of every fold's held-out images, their mean and ±1 standard
     /// deviation (as scikit-learn's `RocCurveDisplay.from_cv_results`).
     RocCv,
+    /// The reliability diagram of the out-of-fold probabilities (10 bins), before and after
+    /// --calibrate.
+    Calibration,
+}
+
+/// How `--calibrate` maps scores to probabilities.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CalibrationMethod {
+    /// Platt's sigmoid.
+    Sigmoid,
+    /// Isotonic regression.
+    Isotonic,
+    /// Temperature scaling.
+    Temperature,
+}
+
+impl From<CalibrationMethod> for classify_selection::Method {
+    fn from(m: CalibrationMethod) -> Self {
+        match m {
+            CalibrationMethod::Sigmoid => Self::Sigmoid,
+            CalibrationMethod::Isotonic => Self::Isotonic,
+            CalibrationMethod::Temperature => Self::Temperature,
+        }
+    }
 }
 
 /// Figures of `classify multiclass --out`.

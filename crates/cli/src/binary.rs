@@ -6,15 +6,14 @@ use classify_metrics::{
     ConfusionMatrix, CurveOptions, PrfOptions, ThresholdPoint,
 };
 use classify_models::{
-    Classifier, DecisionFunction, DummyClassifier, Estimator, Features, PredictProba,
-    RandomForestClassifier, SgdClassifier, SgdSolver, Svc,
+    Classifier, DummyClassifier, Estimator, Features, RandomForestClassifier, SgdClassifier,
+    SgdSolver, Svc,
 };
 use classify_preprocessing::Scaled;
 use classify_selection::{
-    cross_val_decision_function, cross_val_predict_proba, Cv, Decision, Objective, Proba, Response,
-    Split, StratifiedKFold, TunedThresholdClassifierCV,
+    cross_val_predict_proba, cross_val_response, CalibratedClassifierCV, Cv, Decision, Method,
+    Objective, Proba, Response, Split, StratifiedKFold, TunedThresholdClassifierCV,
 };
-use ndarray::Array2;
 use serde::Serialize;
 
 use crate::args::{BinaryFigure, Common, CvArgs, ModelName};
@@ -43,6 +42,8 @@ struct BinaryReport {
     /// With `--target-precision`: the threshold tuned by cross-validation, and what it gives
     /// on the test images.
     tuned: Option<TunedThreshold>,
+    /// With `--calibrate`: the out-of-fold probabilities' losses before and after.
+    calibration: Option<CalibrationReport>,
     image: ImagePrediction,
     /// SGD on the same folds, when another model was asked for.
     comparison: Option<Comparison>,
@@ -56,6 +57,35 @@ struct TunedThreshold {
     test_images: usize,
     test_precision: f64,
     test_recall: f64,
+}
+
+#[derive(Serialize)]
+struct CalibrationReport {
+    method: Method,
+    /// Brier score of the model's own out-of-fold probabilities (none for decision values).
+    brier_before: Option<f64>,
+    log_loss_before: Option<f64>,
+    brier_after: f64,
+    log_loss_after: f64,
+}
+
+/// The Brier score and log loss of out-of-fold probabilities before (`None` where the model
+/// gives decision values) and after calibration.
+fn calibration_report(
+    method: Method,
+    y: &[usize],
+    before: Option<&Vec<f64>>,
+    after: &[f64],
+) -> anyhow::Result<CalibrationReport> {
+    let brier = |p: &[f64]| classify_metrics::brier_score_loss(y, p, None, None);
+    let log_loss = |p: &[f64]| classify_metrics::log_loss(y, p, None, None);
+    Ok(CalibrationReport {
+        method,
+        brier_before: before.map(|p| brier(p)).transpose()?,
+        log_loss_before: before.map(|p| log_loss(p)).transpose()?,
+        brier_after: brier(after)?,
+        log_loss_after: log_loss(after)?,
+    })
 }
 
 #[derive(Serialize)]
@@ -117,146 +147,166 @@ pub(crate) fn model_name(cv: &CvArgs) -> String {
     }
 }
 
-/// Out-of-fold scores of the positive class (decision function, or probability for the dummy
-/// and the forest).
-fn oof_scores(
-    common: &Common,
-    cv: &CvArgs,
-    x: Features<'_>,
-    y: &[usize],
-    splits: &[Split],
-) -> anyhow::Result<Vec<f64>> {
-    let cvs = Cv::Splits(splits.to_vec());
-    let scores: Array2<f64> = match (cv.model, cv.scale) {
-        (ModelName::Sgd, false) => cross_val_decision_function(&sgd(common, cv), x, y, &cvs)?,
-        (ModelName::Sgd, true) => {
-            cross_val_decision_function(&Scaled::new(sgd(common, cv)), x, y, &cvs)?
-        }
-        (ModelName::Dummy, _) => {
-            cross_val_predict_proba(&DummyClassifier::most_frequent(), x, y, &cvs)?
-        }
-        (ModelName::Forest, false) => cross_val_predict_proba(&forest(common), x, y, &cvs)?,
-        (ModelName::Forest, true) => {
-            cross_val_predict_proba(&Scaled::new(forest(common)), x, y, &cvs)?
-        }
-        (ModelName::Svc, false) => cross_val_decision_function(&Svc::default(), x, y, &cvs)?,
-        (ModelName::Svc, true) => {
-            cross_val_decision_function(&Scaled::new(Svc::default()), x, y, &cvs)?
-        }
-    };
-    Ok(scores.column(scores.ncols() - 1).to_vec())
+/// Something to do with the estimator that `--model` and `--scale` name, whatever its type:
+/// [`with_model`] builds the estimator once and hands it over with the scores it is judged by.
+trait ModelTask {
+    type Output;
+    fn run<E, R>(self, estimator: E, response: R) -> anyhow::Result<Self::Output>
+    where
+        E: Estimator,
+        R: Response<E::Model>;
+}
+
+/// Runs `task` with the estimator `--model` and `--scale` name: decision values for SGD and
+/// SVC, probabilities for the dummy and the forest.
+fn with_model<T: ModelTask>(common: &Common, cv: &CvArgs, task: T) -> anyhow::Result<T::Output> {
+    match (cv.model, cv.scale) {
+        (ModelName::Sgd, false) => task.run(sgd(common, cv), Decision),
+        (ModelName::Sgd, true) => task.run(Scaled::new(sgd(common, cv)), Decision),
+        (ModelName::Dummy, _) => task.run(DummyClassifier::most_frequent(), Proba),
+        (ModelName::Forest, false) => task.run(forest(common), Proba),
+        (ModelName::Forest, true) => task.run(Scaled::new(forest(common)), Proba),
+        (ModelName::Svc, false) => task.run(Svc::default(), Decision),
+        (ModelName::Svc, true) => task.run(Scaled::new(Svc::default()), Decision),
+    }
+}
+
+/// Out-of-fold scores of the positive class, and whether they are probabilities.
+struct OutOfFold<'a> {
+    x: Features<'a>,
+    y: &'a [usize],
+    splits: &'a [Split],
+}
+
+impl ModelTask for OutOfFold<'_> {
+    type Output = (Vec<f64>, bool);
+
+    fn run<E, R>(self, estimator: E, response: R) -> anyhow::Result<Self::Output>
+    where
+        E: Estimator,
+        R: Response<E::Model>,
+    {
+        let cvs = Cv::Splits(self.splits.to_vec());
+        let scores = cross_val_response(&estimator, response, self.x, self.y, &cvs)?;
+        Ok((scores.column(0).to_vec(), response.is_proba()))
+    }
 }
 
 /// Fits on every training image and scores one image.
-fn score_one(
-    common: &Common,
-    cv: &CvArgs,
-    x: Features<'_>,
-    y: &[usize],
-    row: Features<'_>,
-) -> anyhow::Result<f64> {
-    Ok(match (cv.model, cv.scale) {
-        (ModelName::Sgd, false) => sgd(common, cv).fit(x, y)?.decision_function(row)?[[0, 0]],
-        (ModelName::Sgd, true) => Scaled::new(sgd(common, cv))
-            .fit(x, y)?
-            .decision_function(row)?[[0, 0]],
-        (ModelName::Dummy, _) => DummyClassifier::most_frequent()
-            .fit(x, y)?
-            .predict_proba(row)?[[0, 1]],
-        (ModelName::Forest, false) => forest(common).fit(x, y)?.predict_proba(row)?[[0, 1]],
-        (ModelName::Forest, true) => {
-            Scaled::new(forest(common)).fit(x, y)?.predict_proba(row)?[[0, 1]]
+struct ScoreOne<'a> {
+    x: Features<'a>,
+    y: &'a [usize],
+    row: Features<'a>,
+}
+
+impl ModelTask for ScoreOne<'_> {
+    type Output = f64;
+
+    fn run<E, R>(self, estimator: E, response: R) -> anyhow::Result<f64>
+    where
+        E: Estimator,
+        R: Response<E::Model>,
+    {
+        let model = estimator.fit(self.x, self.y)?;
+        Ok(response.scores(&model, self.row)?[0])
+    }
+}
+
+/// Tunes the threshold for the best cross-validated recall at precision `target`, refits on
+/// the training images and measures the result on the test images.
+struct Tune<'a> {
+    target: f64,
+    folds: usize,
+    train: (Features<'a>, &'a [usize]),
+    test: (Features<'a>, &'a [usize]),
+}
+
+impl ModelTask for Tune<'_> {
+    type Output = TunedThreshold;
+
+    fn run<E, R>(self, estimator: E, response: R) -> anyhow::Result<TunedThreshold>
+    where
+        E: Estimator,
+        R: Response<E::Model>,
+    {
+        let ((x, y), (xt, yt)) = (self.train, self.test);
+        let tuned = TunedThresholdClassifierCV {
+            cv: self.folds,
+            ..TunedThresholdClassifierCV::new(estimator, response)
         }
-        (ModelName::Svc, false) => Svc::default().fit(x, y)?.decision_function(row)?[[0, 0]],
-        (ModelName::Svc, true) => Scaled::new(Svc::default())
-            .fit(x, y)?
-            .decision_function(row)?[[0, 0]],
-    })
+        .objective(Objective::RecallAtPrecision(self.target))
+        .fit(x, y)?;
+        let pred = tuned.predict(xt)?;
+        let prf = precision_recall_fscore_support(yt, &pred, &PrfOptions::default())?;
+        Ok(TunedThreshold {
+            threshold: tuned.thresholded.threshold,
+            cv_recall: tuned.best_score,
+            test_images: yt.len(),
+            test_precision: prf.precision.values()[0],
+            test_recall: prf.recall.values()[0],
+        })
+    }
+}
+
+/// Out-of-fold probabilities of the positive class from the model calibrated by `method` on
+/// `folds` inner folds of each training part (`CalibratedClassifierCV`).
+struct Calibrate<'a> {
+    method: Method,
+    oof: OutOfFold<'a>,
+}
+
+impl ModelTask for Calibrate<'_> {
+    type Output = Vec<f64>;
+
+    fn run<E, R>(self, estimator: E, response: R) -> anyhow::Result<Vec<f64>>
+    where
+        E: Estimator,
+        R: Response<E::Model>,
+    {
+        let calibrated = CalibratedClassifierCV {
+            cv: self.oof.splits.len(),
+            ..CalibratedClassifierCV::new(estimator, response)
+        }
+        .method(self.method);
+        Ok(self.oof.run(calibrated, Proba)?.0)
+    }
 }
 
 fn mean(v: &[f64]) -> f64 {
     v.iter().sum::<f64>() / v.len().max(1) as f64
 }
 
-/// Tunes the threshold of `estimator` for the best cross-validated recall at precision
-/// `target`, refits it on the training images and measures it on the test images.
-fn tune<E, R>(
-    estimator: E,
-    response: R,
-    target: f64,
-    folds: usize,
-    (x, y): (Features<'_>, &[usize]),
-    (xt, yt): (Features<'_>, &[usize]),
-) -> anyhow::Result<TunedThreshold>
-where
-    E: Estimator,
-    R: Response<E::Model>,
-{
-    let tuned = TunedThresholdClassifierCV {
-        cv: folds,
-        ..TunedThresholdClassifierCV::new(estimator, response)
-    }
-    .objective(Objective::RecallAtPrecision(target))
-    .fit(x, y)?;
-    let pred = tuned.predict(xt)?;
-    let prf = precision_recall_fscore_support(yt, &pred, &PrfOptions::default())?;
-    Ok(TunedThreshold {
-        threshold: tuned.thresholded.threshold,
-        cv_recall: tuned.best_score,
-        test_images: yt.len(),
-        test_precision: prf.precision.values()[0],
-        test_recall: prf.recall.values()[0],
-    })
+/// What `classify binary` is asked for besides the model and folds.
+pub struct Options {
+    /// The class to detect.
+    pub digit: u8,
+    /// `--target-precision`.
+    pub target: Option<f64>,
+    /// `--calibrate`.
+    pub calibrate: Option<Method>,
+    /// Which figure `--out` writes.
+    pub figure: BinaryFigure,
 }
 
-/// [`tune`] for the model `--model` names (the dummy has no threshold to tune).
-fn tuned_threshold(
-    common: &Common,
-    cv: &CvArgs,
-    target: f64,
-    folds: usize,
-    train: (Features<'_>, &[usize]),
-    test: (Features<'_>, &[usize]),
-) -> anyhow::Result<Option<TunedThreshold>> {
-    Ok(Some(match (cv.model, cv.scale) {
-        (ModelName::Dummy, _) => return Ok(None),
-        (ModelName::Sgd, false) => tune(sgd(common, cv), Decision, target, folds, train, test)?,
-        (ModelName::Sgd, true) => {
-            let model = Scaled::new(sgd(common, cv));
-            tune(model, Decision, target, folds, train, test)?
-        }
-        (ModelName::Forest, false) => tune(forest(common), Proba, target, folds, train, test)?,
-        (ModelName::Forest, true) => tune(
-            Scaled::new(forest(common)),
-            Proba,
-            target,
-            folds,
-            train,
-            test,
-        )?,
-        (ModelName::Svc, false) => tune(Svc::default(), Decision, target, folds, train, test)?,
-        (ModelName::Svc, true) => tune(
-            Scaled::new(Svc::default()),
-            Decision,
-            target,
-            folds,
-            train,
-            test,
-        )?,
-    }))
-}
-
-pub fn binary(
-    common: &Common,
-    cv: &CvArgs,
-    digit: u8,
-    target: Option<f64>,
-    figure: BinaryFigure,
-) -> anyhow::Result<()> {
+pub fn binary(common: &Common, cv: &CvArgs, opts: Options) -> anyhow::Result<()> {
+    let Options {
+        digit,
+        target,
+        calibrate,
+        figure,
+    } = opts;
     figures::check_out(common)?;
     let target_precision = target.unwrap_or(0.9);
     if !(0.0..=1.0).contains(&target_precision) {
         anyhow::bail!("--target-precision {target_precision}: a precision is between 0 and 1");
+    }
+    let probabilities = decision_threshold(cv.model) == 0.5;
+    if figure == BinaryFigure::Calibration && !probabilities && calibrate.is_none() {
+        anyhow::bail!(
+            "--figure calibration: the {} gives decision values, not probabilities; add \
+             --calibrate sigmoid (or isotonic, temperature)",
+            model_name(cv)
+        );
     }
     let folds = common.folds(3)?;
     let data = load(common)?;
@@ -299,7 +349,12 @@ pub fn binary(
     );
     // One fit per fold gives everything: the scores, the predictions (score > 0, or p > 0.5),
     // and per-fold accuracy on each test part.
-    let scores = oof_scores(common, cv, x, &y, &splits)?;
+    let oof = || OutOfFold {
+        x,
+        y: &y,
+        splits: &splits,
+    };
+    let (scores, is_proba) = with_model(common, cv, oof())?;
     let threshold = decision_threshold(cv.model);
     let pred: Vec<usize> = scores.iter().map(|&s| usize::from(s > threshold)).collect();
     let fold_accuracy = per_fold_accuracy(&splits, &y, &pred)?;
@@ -331,7 +386,15 @@ pub fn binary(
         (scores[index], "out-of-fold")
     } else {
         (
-            score_one(common, cv, x, &y, one.into())?,
+            with_model(
+                common,
+                cv,
+                ScoreOne {
+                    x,
+                    y: &y,
+                    row: one.into(),
+                },
+            )?,
             "fitted on every training image",
         )
     };
@@ -343,7 +406,7 @@ pub fn binary(
             model: ModelName::Sgd,
             ..cv.clone()
         };
-        let s = oof_scores(common, &sgd_cv, x, &y, &splits)?;
+        let (s, _) = with_model(common, &sgd_cv, oof())?;
         let p: Vec<usize> = s.iter().map(|&v| usize::from(v > 0.0)).collect();
         let prf = precision_recall_fscore_support(&y, &p, &PrfOptions::default())?;
         Some(Comparison {
@@ -363,11 +426,31 @@ pub fn binary(
                 .iter()
                 .map(|&l| usize::from(l == digit))
                 .collect();
-            let test = ((&data.test.data).into(), yt.as_slice());
-            tuned_threshold(common, cv, p, folds, (x, &y), test)?
+            let tune = Tune {
+                target: p,
+                folds,
+                train: (x.reborrow(), &y),
+                test: ((&data.test.data).into(), &yt),
+            };
+            // The dummy's constant score has no threshold to tune.
+            (cv.model != ModelName::Dummy)
+                .then(|| with_model(common, cv, tune))
+                .transpose()?
         }
         None => None,
     };
+    let calibrated = match calibrate {
+        Some(method) => {
+            bar.set_message("calibrating the probabilities on inner folds");
+            Some(with_model(common, cv, Calibrate { method, oof: oof() })?)
+        }
+        None => None,
+    };
+    let calibration = calibrated
+        .as_ref()
+        .zip(calibrate)
+        .map(|(after, method)| calibration_report(method, &y, is_proba.then_some(&scores), after))
+        .transpose()?;
     bar.finish_and_clear();
 
     let cm: ConfusionMatrix<usize> = confusion_matrix(&y, &pred)?;
@@ -376,16 +459,15 @@ pub fn binary(
     let pr = precision_recall_curve(&y, &scores, &CurveOptions::pr())?;
     let chosen = pr.threshold_for_precision(target_precision);
     if let Some(out) = &common.out {
-        draw(
-            figure,
-            out,
-            (&y, &splits),
-            &scores,
-            &pr,
-            chosen.as_ref(),
-            target_precision,
-            &model_name(cv),
-        )?;
+        let curves = Curves {
+            scores: &scores,
+            is_proba,
+            calibrated: calibrated.as_deref().zip(calibrate),
+            pr: &pr,
+            chosen: chosen.as_ref(),
+            target: target_precision,
+        };
+        draw(figure, out, (&y, &splits), &curves, &model_name(cv))?;
         if !common.json {
             eprintln!("wrote {}", out.display());
         }
@@ -408,6 +490,7 @@ pub fn binary(
         target_precision,
         threshold: chosen,
         tuned,
+        calibration,
         image: ImagePrediction {
             index,
             label: train.target[index],
@@ -489,6 +572,19 @@ fn print_text(r: &BinaryReport, cm: &ConfusionMatrix<usize>, tuning_asked: bool)
             t.test_recall
         );
     }
+    if let Some(c) = &r.calibration {
+        let before = match (c.brier_before, c.log_loss_before) {
+            (Some(b), Some(l)) => format!("Brier score {b:.4}, log loss {l:.4}"),
+            _ => "decision values, no probabilities".to_string(),
+        };
+        println!(
+            "out-of-fold probabilities: before calibration {before}; after {} calibration \
+             Brier score {:.4}, log loss {:.4}",
+            method_name(c.method),
+            c.brier_after,
+            c.log_loss_after
+        );
+    }
     println!(
         "image {index} (label {}): {} (score {:.4}, {})",
         r.image.label,
@@ -508,28 +604,56 @@ fn print_text(r: &BinaryReport, cm: &ConfusionMatrix<usize>, tuning_asked: bool)
     }
 }
 
+/// The out-of-fold results the figures are drawn from.
+struct Curves<'a> {
+    scores: &'a [f64],
+    /// Whether `scores` are probabilities.
+    is_proba: bool,
+    /// With `--calibrate`: the calibrated out-of-fold probabilities, and how.
+    calibrated: Option<(&'a [f64], Method)>,
+    pr: &'a classify_metrics::PrCurve,
+    chosen: Option<&'a ThresholdPoint>,
+    target: f64,
+}
+
 /// Draws the figure `--out` asks for from the out-of-fold scores.
-#[allow(clippy::too_many_arguments)]
 fn draw(
     figure: BinaryFigure,
     out: &std::path::Path,
     (y, splits): (&[usize], &[Split]),
-    scores: &[f64],
-    pr: &classify_metrics::PrCurve,
-    chosen: Option<&ThresholdPoint>,
-    target: f64,
+    c: &Curves<'_>,
     model: &str,
 ) -> anyhow::Result<()> {
     let chart = match figure {
-        BinaryFigure::Threshold => figures::threshold_chart(pr, chosen, target, model),
-        BinaryFigure::Pr => figures::pr_chart(&[(model, pr)], chosen, target),
+        BinaryFigure::Threshold => figures::threshold_chart(c.pr, c.chosen, c.target, model),
+        BinaryFigure::Pr => figures::pr_chart(&[(model, c.pr)], c.chosen, c.target),
         BinaryFigure::Roc => {
-            let roc = classify_metrics::roc_curve(y, scores, &CurveOptions::roc())?;
-            let point = chosen.map(|t| (figures::fpr_at(y, scores, t.threshold), t.recall));
-            figures::roc_chart(&[(model, &roc)], point, target)
+            let roc = classify_metrics::roc_curve(y, c.scores, &CurveOptions::roc())?;
+            let point = c
+                .chosen
+                .map(|t| (figures::fpr_at(y, c.scores, t.threshold), t.recall));
+            figures::roc_chart(&[(model, &roc)], point, c.target)
         }
-        BinaryFigure::RocCv => figures::roc_cv_chart(y, scores, splits, model)?,
+        BinaryFigure::RocCv => figures::roc_cv_chart(y, c.scores, splits, model)?,
+        BinaryFigure::Calibration => {
+            let mut curves: Vec<(String, &[f64])> = Vec::new();
+            if c.is_proba {
+                curves.push((model.to_string(), c.scores));
+            }
+            if let Some((p, method)) = c.calibrated {
+                curves.push((format!("{model}, {} calibration", method_name(method)), p));
+            }
+            figures::calibration_chart(y, &curves)?
+        }
     };
     chart.write(out)?;
     Ok(())
+}
+
+fn method_name(m: Method) -> &'static str {
+    match m {
+        Method::Sigmoid => "sigmoid",
+        Method::Isotonic => "isotonic",
+        Method::Temperature => "temperature",
+    }
 }

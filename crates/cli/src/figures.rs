@@ -2,8 +2,8 @@
 //! they share with the numbers they print.
 
 use classify_metrics::{
-    accuracy_score, multilabel_precision_recall_fscore_support, Indicator, PrCurve, PrfOptions,
-    RocCurve, ThresholdPoint,
+    accuracy_score, calibration_curve, multilabel_precision_recall_fscore_support, BinStrategy,
+    Indicator, PrCurve, PrfOptions, RocCurve, ThresholdPoint,
 };
 use classify_plot::{LegendPosition, LineChart, Marker, Series};
 use classify_selection::Split;
@@ -160,6 +160,29 @@ pub(crate) fn roc_chart(
     c.x_range = Some((0.0, 1.0));
     c.y_range = Some((0.0, 1.0));
     c
+}
+
+/// Reliability diagrams (10 equal-width bins) of each `(name, probabilities)` of the positive
+/// class, against the diagonal of perfect calibration.
+pub(crate) fn calibration_chart(
+    y: &[usize],
+    curves: &[(String, &[f64])],
+) -> anyhow::Result<LineChart> {
+    let mut c = LineChart::new(
+        "Calibration of the probabilities",
+        "Mean predicted probability",
+        "Fraction of positives",
+    );
+    for (name, p) in curves {
+        let cal = calibration_curve(y, p, None, 10, BinStrategy::Uniform)?;
+        c.series
+            .push(Series::new(name.as_str(), cal.prob_pred, cal.prob_true));
+    }
+    c.diagonal = Some("Perfectly calibrated".into());
+    c.legend = LegendPosition::UpperLeft;
+    c.x_range = Some((0.0, 1.0));
+    c.y_range = Some((0.0, 1.0));
+    Ok(c)
 }
 
 /// The ROC curve of each fold's held-out part (from the out-of-fold `scores`), and their

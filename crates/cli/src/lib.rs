@@ -91,9 +91,19 @@ pub fn execute(cli: &Cli) -> anyhow::Result<()> {
         Command::Binary {
             digit,
             target_precision,
+            calibrate,
             figure,
             cv,
-        } => binary::binary(&cli.common, cv, *digit, *target_precision, *figure),
+        } => binary::binary(
+            &cli.common,
+            cv,
+            binary::Options {
+                digit: *digit,
+                target: *target_precision,
+                calibrate: calibrate.map(Into::into),
+                figure: *figure,
+            },
+        ),
         Command::Multiclass {
             cv,
             strategy,

@@ -6,22 +6,20 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use base64::Engine;
 use classify_metrics::{
-    calibration_curve, confusion_matrix, confusion_matrix_with, precision_recall_curve,
-    precision_recall_fscore_support, roc_auc_score, roc_curve, BinStrategy, ConfusionOptions,
-    CurveOptions, Normalize, PrfOptions, ThresholdPoint,
+    confusion_matrix, confusion_matrix_with, precision_recall_curve,
+    precision_recall_fscore_support, roc_auc_score, roc_curve, ConfusionOptions, CurveOptions,
+    Normalize, PrfOptions, ThresholdPoint,
 };
 use classify_models::{
     DummyClassifier, Estimator, Features, KNeighborsClassifier, MultiOutputClassifier,
     MultiOutputEstimator, RandomForestClassifier, SgdClassifier, Svc,
 };
-use classify_plot::{
-    BoxPlot, CellFormat, ConfusionMatrixPlot, DigitQuadrants, DigitStyle, LegendPosition,
-    LineChart, Series,
-};
+use classify_plot::{BoxPlot, CellFormat, ConfusionMatrixPlot, DigitQuadrants, DigitStyle};
 use classify_preprocessing::Scaled;
 use classify_selection::{
     cross_val_decision_function, cross_val_predict, cross_val_predict_multi,
-    cross_val_predict_proba, Cv, StratifiedKFold,
+    cross_val_predict_proba, cross_val_response, CalibratedClassifierCV, Cv, Method, Proba,
+    StratifiedKFold,
 };
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use ndarray::{Array2, Axis};
@@ -44,6 +42,8 @@ struct Results {
     class_counts: Vec<usize>,
     detector: Detector,
     forest: Forest,
+    /// The forest's out-of-fold probabilities, uncalibrated and calibrated.
+    forest_calibration: Vec<Calibration>,
     multiclass: Multiclass,
     multilabel: Multilabel,
     denoising: Denoising,
@@ -73,6 +73,22 @@ struct Forest {
     roc_auc: f64,
 }
 
+/// The losses of out-of-fold probabilities, uncalibrated (`method` "none") or calibrated.
+#[derive(Serialize)]
+struct Calibration {
+    method: &'static str,
+    brier_score: f64,
+    log_loss: f64,
+}
+
+fn loss_of(method: &'static str, y: &[usize], p: &[f64]) -> anyhow::Result<Calibration> {
+    Ok(Calibration {
+        method,
+        brier_score: classify_metrics::brier_score_loss(y, p, None, None)?,
+        log_loss: classify_metrics::log_loss(y, p, None, None)?,
+    })
+}
+
 #[derive(Serialize)]
 struct Multiclass {
     svc_train_images: usize,
@@ -99,7 +115,7 @@ struct Denoising {
 }
 
 /// Steps of the progress bar.
-const STEPS: u64 = 9;
+const STEPS: u64 = 10;
 
 fn bar(common: &Common) -> ProgressBar {
     let bar = ProgressBar::with_draw_target(Some(STEPS), ProgressDrawTarget::stderr());
@@ -227,20 +243,34 @@ pub fn report(common: &Common) -> anyhow::Result<()> {
     )
     .write(figure("roc.png"))?;
     roc_cv_chart(&y5, &scores, &splits, "SGD")?.write(figure("roc-folds.png"))?;
-    let cal = calibration_curve(&y5, &proba, None, 10, BinStrategy::Uniform)?;
-    let mut chart = LineChart::new(
-        "Calibration of the forest's probabilities",
-        "Mean predicted probability",
-        "Fraction of positives",
-    );
-    chart
-        .series
-        .push(Series::new("Random forest", cal.prob_pred, cal.prob_true));
-    chart.diagonal = Some("Perfectly calibrated".into());
-    chart.legend = LegendPosition::UpperLeft;
-    chart.x_range = Some((0.0, 1.0));
-    chart.y_range = Some((0.0, 1.0));
-    chart.write(figure("calibration.png"))?;
+    bar.inc(1);
+
+    // The forest's probabilities calibrated on 3 inner folds of each training part.
+    bar.set_message("the 5-detector: calibrating the forest");
+    let mut calibration = vec![loss_of("none", &y5, &proba)?];
+    let mut curves = vec![("Random forest".to_string(), proba.clone())];
+    for method in [Method::Sigmoid, Method::Isotonic] {
+        let calibrated = CalibratedClassifierCV {
+            cv: 3,
+            ..CalibratedClassifierCV::new(forest_params, Proba)
+        }
+        .method(method);
+        let p = cross_val_response(&calibrated, Proba, x, &y5, &cv)?
+            .column(0)
+            .to_vec();
+        let name = if method == Method::Sigmoid {
+            "sigmoid"
+        } else {
+            "isotonic"
+        };
+        calibration.push(loss_of(name, &y5, &p)?);
+        curves.push((format!("Random forest, {name} calibration"), p));
+    }
+    let curves: Vec<(String, &[f64])> = curves
+        .iter()
+        .map(|(n, p)| (n.clone(), p.as_slice()))
+        .collect();
+    crate::figures::calibration_chart(&y5, &curves)?.write(figure("calibration.png"))?;
     bar.inc(1);
 
     bar.set_message("ten classes: SVC (one-vs-one)");
@@ -427,6 +457,7 @@ pub fn report(common: &Common) -> anyhow::Result<()> {
         class_counts: train.class_counts(),
         detector,
         forest,
+        forest_calibration: calibration,
         multiclass,
         multilabel,
         denoising,
@@ -582,7 +613,28 @@ figcaption {{ font-size: .9em; color: #555; }}
         "roc-folds.png",
         "SGD's ROC curve on each fold's held-out images, their mean and ±1 std",
     )?);
-    html.push_str(&img("calibration.png", "Calibration of the forest")?);
+    html.push_str(&img(
+        "calibration.png",
+        "Calibration of the forest's out-of-fold probabilities, before and after",
+    )?);
+    let losses: Vec<(String, String)> = r
+        .forest_calibration
+        .iter()
+        .map(|c| {
+            (
+                format!("forest, calibration: {}", c.method),
+                format!(
+                    "Brier score {:.4}, log loss {:.4}",
+                    c.brier_score, c.log_loss
+                ),
+            )
+        })
+        .collect();
+    let losses: Vec<(&str, String)> = losses
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.clone()))
+        .collect();
+    html.push_str(&format!("<table>{}</table>", rows(&losses)));
     html.push_str("<h2>Ten classes</h2>");
     html.push_str(&format!(
         "<table>{}</table>",

@@ -24,10 +24,10 @@ fn report_writes_page_figures_and_numbers() {
         .iter()
         .map(|f| f.as_str().unwrap().to_string())
         .collect();
-    assert_eq!(figures.len(), 13);
+    assert_eq!(figures.len(), 14);
     let html = std::fs::read_to_string(out.join("index.html")).unwrap();
     // Self-contained: every figure embedded.
-    assert_eq!(html.matches("data:image/png;base64,").count(), 13);
+    assert_eq!(html.matches("data:image/png;base64,").count(), 14);
     for f in &figures {
         let png = std::fs::read(out.join(f)).unwrap();
         assert_eq!(&png[1..4], b"PNG", "{f}");
@@ -81,6 +81,10 @@ fn workflow_commands_draw_their_figures() {
             "figs/pr.png",
         ),
         (
+            vec!["binary", "--train", "1500", "--figure", "det"],
+            "figs/det.svg",
+        ),
+        (
             vec!["multiclass", "--train", "1500", "--normalize", "pred"],
             "figs/cm.png",
         ),
@@ -98,4 +102,6 @@ fn workflow_commands_draw_their_figures() {
     }
     let svg = std::fs::read_to_string(dir.join("figs/errors.svg")).unwrap();
     assert!(svg.contains("Errors (out of fold)"));
+    let det = std::fs::read_to_string(dir.join("figs/det.svg")).unwrap();
+    assert!(det.contains("False negative rate") && det.contains("\n95%\n"));
 }

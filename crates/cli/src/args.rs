@@ -220,6 +220,9 @@ pub enum BinaryFigure {
     /// The reliability diagram of the out-of-fold probabilities (10 bins), before and after
     /// --calibrate.
     Calibration,
+    /// The detection error tradeoff curve: false negative against false positive rate on
+    /// normal deviate scales (scikit-learn's DetCurveDisplay).
+    Det,
 }
 
 /// How `--calibrate` maps scores to probabilities.

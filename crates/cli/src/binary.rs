@@ -635,6 +635,7 @@ fn draw(
             figures::roc_chart(&[(model, &roc)], point, c.target)
         }
         BinaryFigure::RocCv => figures::roc_cv_chart(y, c.scores, splits, model)?,
+        BinaryFigure::Det => figures::det_chart(y, &[(model, c.scores)])?,
         BinaryFigure::Calibration => {
             let mut curves: Vec<(String, &[f64])> = Vec::new();
             if c.is_proba {

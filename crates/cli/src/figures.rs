@@ -2,8 +2,8 @@
 //! they share with the numbers they print.
 
 use classify_metrics::{
-    accuracy_score, calibration_curve, multilabel_precision_recall_fscore_support, BinStrategy,
-    Indicator, PrCurve, PrfOptions, RocCurve, ThresholdPoint,
+    accuracy_score, calibration_curve, det_curve, multilabel_precision_recall_fscore_support,
+    BinStrategy, CurveOptions, Indicator, PrCurve, PrfOptions, RocCurve, ThresholdPoint,
 };
 use classify_plot::{LegendPosition, LineChart, Marker, Series};
 use classify_selection::Split;
@@ -185,6 +185,18 @@ pub(crate) fn calibration_chart(
     Ok(c)
 }
 
+/// Detection error tradeoff curves of each `(name, scores)` (scikit-learn's
+/// `DetCurveDisplay`: false negative against false positive rate, both on the normal deviate
+/// scale).
+pub(crate) fn det_chart(y: &[usize], curves: &[(&str, &[f64])]) -> anyhow::Result<LineChart> {
+    let mut c = LineChart::det("DET curve");
+    for (name, scores) in curves {
+        let det = det_curve(y, scores, &CurveOptions::pr())?;
+        c.push_det(name, &det.fpr, &det.fnr);
+    }
+    Ok(c)
+}
+
 /// The ROC curve of each fold's held-out part (from the out-of-fold `scores`), and their
 /// mean true-positive rate at 100 evenly spaced false-positive rates (each fold's curve
 /// interpolated, starting from 0 and ending at 1) with ±1 standard deviation dashed — the
@@ -206,7 +218,7 @@ pub(crate) fn roc_cv_chart(
     for (f, split) in splits.iter().enumerate() {
         let yf: Vec<usize> = split.test.iter().map(|&i| y[i]).collect();
         let sf: Vec<f64> = split.test.iter().map(|&i| scores[i]).collect();
-        let roc = classify_metrics::roc_curve(&yf, &sf, &classify_metrics::CurveOptions::roc())?;
+        let roc = classify_metrics::roc_curve(&yf, &sf, &CurveOptions::roc())?;
         let area = classify_metrics::auc(&roc.fpr, &roc.tpr)?;
         let mut tpr: Vec<f64> = grid
             .iter()

@@ -243,6 +243,8 @@ pub fn report(common: &Common) -> anyhow::Result<()> {
     )
     .write(figure("roc.png"))?;
     roc_cv_chart(&y5, &scores, &splits, "SGD")?.write(figure("roc-folds.png"))?;
+    crate::figures::det_chart(&y5, &[("SGD", &scores), ("Random forest", &proba)])?
+        .write(figure("det.png"))?;
     bar.inc(1);
 
     // The forest's probabilities calibrated on 3 inner folds of each training part.
@@ -612,6 +614,10 @@ figcaption {{ font-size: .9em; color: #555; }}
     html.push_str(&img(
         "roc-folds.png",
         "SGD's ROC curve on each fold's held-out images, their mean and ±1 std",
+    )?);
+    html.push_str(&img(
+        "det.png",
+        "Detection error tradeoff: false negatives against false positives",
     )?);
     html.push_str(&img(
         "calibration.png",

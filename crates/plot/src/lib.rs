@@ -22,7 +22,8 @@ mod digits;
 mod error;
 
 pub use charts::{
-    BoxPlot, CellFormat, ConfusionMatrixPlot, LegendPosition, LineChart, Marker, Series,
+    normal_deviate, BoxPlot, CellFormat, ConfusionMatrixPlot, LegendPosition, LineChart, Marker,
+    Series,
 };
 pub use digits::{digit, digit_grid, DigitQuadrants, DigitStyle};
 pub use error::{Error, Result};

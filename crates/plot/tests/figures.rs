@@ -2,8 +2,8 @@
 //! `CLASSIFY_FIGURES=DIR` to keep them there and look at them.
 
 use classify_plot::{
-    BoxPlot, CellFormat, ConfusionMatrixPlot, DigitQuadrants, LegendPosition, LineChart, Marker,
-    Series,
+    normal_deviate, BoxPlot, CellFormat, ConfusionMatrixPlot, DigitQuadrants, LegendPosition,
+    LineChart, Marker, Series,
 };
 use ndarray::Array2;
 use sha2::Digest;
@@ -169,6 +169,53 @@ fn curves_boxes_matrices_and_quadrants() {
         scale: 2,
     };
     check(&dir, "errors", |path| quads.write(path));
+}
+
+/// `normal_deviate` is scipy's `norm.ppf` to 1e-8 (values from scipy 1.x), and the DET chart
+/// draws on its scale with its own tick labels.
+#[test]
+fn det_chart_on_the_normal_deviate_scale() {
+    for (p, scipy) in [
+        (1e-10, -6.361340902404056),
+        (0.001, -3.090232306167813),
+        (0.02, -2.053748910631823),
+        (0.2, -0.8416212335729142),
+        (0.5, 0.0),
+        (0.975, 1.959963984540054),
+        (0.999, 3.090232306167813),
+        (1.0 - 1e-12, 7.0344869100478356),
+    ] {
+        let ours = normal_deviate(p);
+        assert!(
+            (ours - scipy).abs() <= 1e-8 * scipy.abs().max(1.0),
+            "{p}: {ours} vs {scipy}"
+        );
+    }
+    assert_eq!(normal_deviate(0.0), f64::NEG_INFINITY);
+    assert_eq!(normal_deviate(1.0), f64::INFINITY);
+    assert!(normal_deviate(1.5).is_nan() && normal_deviate(f64::NAN).is_nan());
+    let (_keep, dir) = out_dir();
+    let mut det = LineChart::det("DET curves");
+    let fpr: Vec<f64> = (0..=40).map(|i| 1.0 - i as f64 / 40.0).collect();
+    let fnr: Vec<f64> = fpr.iter().map(|f| (1.0 - f).powi(3)).collect();
+    det.push_det("model", &fpr, &fnr);
+    let labels: Vec<&str> = det
+        .x_ticks
+        .as_ref()
+        .unwrap()
+        .iter()
+        .map(|(_, l)| l.as_str())
+        .collect();
+    assert_eq!(
+        labels,
+        ["0.1%", "1%", "5%", "20%", "50%", "80%", "95%", "99%", "99.9%"]
+    );
+    check(&dir, "det", |p| det.write(p));
+    let svg = std::fs::read_to_string(dir.join("det.svg")).unwrap();
+    // Ticks outside −3..3 (0.1 % and 99.9 %) are not shown, as matplotlib.
+    assert!(
+        svg.contains("\n99%\n") && !svg.contains("99.9%") && svg.contains("False negative rate")
+    );
 }
 
 #[test]

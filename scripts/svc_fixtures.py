@@ -6,8 +6,8 @@ digits, the first 100 test digits as queries, raw pixels), scikit-learn's SVC() 
 classes and for the 5-detector, and a linear and a polynomial kernel: gamma, number of
 support vectors, solver iterations per pair, intercepts, one-vs-one and one-vs-rest decision
 values, predictions; and with
-probability=True the probabilities (these depend on internal cross-validation folds, so
-the test compares them loosely).
+probability=True, random_state=0 the probabilities (libsvm's internal folds, which
+classify-models draws as scikit-learn seeds them).
 
     pip install scikit-learn==1.9.1 numpy
     python3 scripts/svc_fixtures.py

@@ -6,9 +6,6 @@ use classify_core::{
 };
 use classify_selection::{cross_val_predict, Cv};
 use ndarray::{s, Array2, ArrayView2};
-use rand::seq::SliceRandom;
-use rand::SeedableRng;
-use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
 use crate::multioutput::check_multi;
@@ -21,7 +18,8 @@ pub enum ChainOrder {
     Natural,
     /// This order (a permutation of the columns).
     Fixed(Vec<usize>),
-    /// A permutation drawn from this seed.
+    /// scikit-learn's `order="random"` with this `random_state`: NumPy's
+    /// `RandomState(seed).permutation` of the columns (a seed below 2³²).
     Random(u64),
 }
 
@@ -140,11 +138,10 @@ impl<E: Estimator> ClassifierChain<E> {
         let order = match &self.order {
             ChainOrder::Natural => (0..m).collect(),
             ChainOrder::Fixed(o) => o.clone(),
-            ChainOrder::Random(seed) => {
-                let mut o: Vec<usize> = (0..m).collect();
-                o.shuffle(&mut ChaCha8Rng::seed_from_u64(*seed));
-                o
-            }
+            // scikit-learn's `order="random"`: `RandomState(seed).permutation(m)`.
+            ChainOrder::Random(seed) => classify_random::RandomState::new(*seed)
+                .map_err(|e| Error::InvalidParameter(format!("chain order seed {seed}: {e}")))?
+                .permutation(m),
         };
         let mut sorted = order.clone();
         sorted.sort_unstable();

@@ -232,6 +232,21 @@ fn chain_with_cv_trains_on_out_of_fold_labels() {
         cv: None,
     };
     assert!(bad.fit_multi((&x).into(), labels.view()).is_err());
+    // order="random", random_state=42: NumPy's RandomState(42).permutation(4) = [1, 3, 0, 2].
+    let four = Array2::from_shape_fn((y.len(), 4), |(i, j)| usize::from((y[i] >> j) & 1 == 1));
+    let random = ClassifierChain {
+        estimator: KNeighborsClassifier::default(),
+        order: ChainOrder::Random(42),
+        cv: None,
+    }
+    .fit_multi((&x).into(), four.view())
+    .unwrap();
+    assert_eq!(random.order(), &[1, 3, 0, 2]);
+    let too_big = ClassifierChain {
+        order: ChainOrder::Random(1 << 32),
+        ..ClassifierChain::new(KNeighborsClassifier::default())
+    };
+    assert!(too_big.fit_multi((&x).into(), four.view()).is_err());
 }
 
 #[test]

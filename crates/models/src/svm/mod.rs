@@ -19,8 +19,6 @@ mod kernel;
 mod smo;
 
 use ndarray::{Array2, ArrayView2, Axis};
-use rand::{Rng, SeedableRng};
-use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -100,7 +98,8 @@ pub struct Svc {
     /// Fit Platt sigmoids on 5-fold internal cross-validation so that `predict_proba` works
     /// (five more fits per pair of classes, as scikit-learn's `probability=True`).
     pub probability: bool,
-    /// Seed of the internal cross-validation folds.
+    /// scikit-learn's `random_state`, from which the internal cross-validation folds are
+    /// drawn as scikit-learn draws them (below 2³²).
     pub random_state: u64,
     /// Budget of the kernel-row cache in megabytes (scikit-learn's `cache_size`), shared by
     /// the binary problems solved at the same time.
@@ -313,6 +312,9 @@ impl Estimator for Svc {
     fn validate(&self) -> Result<()> {
         param::positive("C", self.c)?;
         param::positive("tol", self.tol)?;
+        if self.probability {
+            libsvm_seed(self.random_state)?;
+        }
         // Megabytes.
         param::positive("cache_size", self.cache_size)
     }
@@ -345,19 +347,33 @@ impl Estimator for Svc {
             let pairs: Vec<(usize, usize)> = (0..k)
                 .flat_map(|i| (i + 1..k).map(move |j| (i, j)))
                 .collect();
+            let problem = |(i, j): (usize, usize)| -> (Vec<usize>, Vec<i8>) {
+                let rows: Vec<usize> = by_class[i].iter().chain(&by_class[j]).copied().collect();
+                let signs: Vec<i8> = (0..rows.len())
+                    .map(|r| if r < by_class[i].len() { 1 } else { -1 })
+                    .collect();
+                (rows, signs)
+            };
+            // The internal folds' shuffles come from one generator in pair order: drawn
+            // first, so that the pairs can then be solved in parallel.
+            let perms: Vec<Option<Vec<usize>>> = if self.probability {
+                let mut rng = LibsvmRng::new(libsvm_seed(self.random_state)?);
+                pairs
+                    .iter()
+                    .map(|&pair| Some(rng.probability_folds(&problem(pair).1)))
+                    .collect()
+            } else {
+                vec![None; pairs.len()]
+            };
             // Pairs in parallel; each is deterministic, so the model is too.
             let fitted: Vec<FittedPair> = pairs
                 .par_iter()
-                .map(|&(i, j)| {
-                    let rows: Vec<usize> =
-                        by_class[i].iter().chain(&by_class[j]).copied().collect();
-                    let signs: Vec<i8> = (0..rows.len())
-                        .map(|r| if r < by_class[i].len() { 1 } else { -1 })
-                        .collect();
-                    let platt = if self.probability {
-                        Some(self.platt(&kernel, &rows, &signs)?)
-                    } else {
-                        None
+                .zip(&perms)
+                .map(|(&pair, perm)| {
+                    let (rows, signs) = problem(pair);
+                    let platt = match perm {
+                        Some(perm) => Some(self.platt(&kernel, &rows, &signs, perm)?),
+                        None => None,
                     };
                     let sol = self.solve(&kernel, &rows, &signs);
                     let keep: Vec<usize> =
@@ -407,17 +423,16 @@ impl Estimator for Svc {
 
 impl Svc {
     /// libsvm's `svm_binary_svc_probability`: decision values from 5-fold cross-validation
-    /// (folds from a seeded shuffle), then Platt's sigmoid fitted to them. Each fold's
+    /// (the folds of the shuffle `perm`), then Platt's sigmoid fitted to them. Each fold's
     /// problem is laid out as libsvm's `svm_train` lays it out: the negative class first.
-    fn platt(&self, kernel: &Kernel<'_>, rows: &[usize], signs: &[i8]) -> Result<(f64, f64)> {
-        const FOLDS: usize = 5;
+    fn platt(
+        &self,
+        kernel: &Kernel<'_>,
+        rows: &[usize],
+        signs: &[i8],
+        perm: &[usize],
+    ) -> Result<(f64, f64)> {
         let l = rows.len();
-        let mut perm: Vec<usize> = (0..l).collect();
-        let mut rng = ChaCha8Rng::seed_from_u64(self.random_state);
-        for i in 0..l {
-            let j = i + rng.gen_range(0..l - i);
-            perm.swap(i, j);
-        }
         let mut dec = vec![0.0; l];
         for f in 0..FOLDS {
             let (begin, end) = (f * l / FOLDS, (f + 1) * l / FOLDS);
@@ -454,6 +469,65 @@ impl Svc {
         }
         let labels: Vec<bool> = signs.iter().map(|&s| s > 0).collect();
         Ok(sigmoid_train(&dec, &labels))
+    }
+}
+
+/// Folds of libsvm's probability cross-validation.
+const FOLDS: usize = 5;
+
+/// The seed scikit-learn hands libsvm: `RandomState(random_state).randint(2**31 - 1)`.
+fn libsvm_seed(random_state: u64) -> Result<u32> {
+    let draw = classify_random::RandomState::new(random_state)
+        .and_then(|mut rs| rs.randint(0, i64::from(i32::MAX)))
+        .map_err(|e| Error::InvalidParameter(format!("random_state {random_state}: {e}")))?;
+    Ok(u32::try_from(draw).expect("randint below 2^31"))
+}
+
+/// scikit-learn's libsvm generator (`newrand.h`): a 32-bit Mersenne Twister (`std::mt19937`,
+/// seeded as NumPy's `RandomState` seeds one) bounded by Lemire's method.
+struct LibsvmRng {
+    seed: u32,
+    mt: classify_random::RandomState,
+}
+
+impl LibsvmRng {
+    fn new(seed: u32) -> LibsvmRng {
+        let mt = classify_random::RandomState::new(seed).expect("a 32-bit seed");
+        LibsvmRng { seed, mt }
+    }
+
+    /// `bounded_rand_int(range)`: uniform in `0..range`.
+    fn below(&mut self, range: u32) -> u32 {
+        let mut m = u64::from(self.mt.next_u32()) * u64::from(range);
+        if (m as u32) < range {
+            let t = range.wrapping_neg() % range;
+            while (m as u32) < t {
+                m = u64::from(self.mt.next_u32()) * u64::from(range);
+            }
+        }
+        (m >> 32) as u32
+    }
+
+    /// The shuffle of one pair's rows (`signs`) for `svm_binary_svc_probability`. Every inner
+    /// `svm_train` of that function re-seeds the generator (`set_seed(random_seed)`), so
+    /// after a pair with any fold holding both classes the next pair draws from a fresh one.
+    fn probability_folds(&mut self, signs: &[i8]) -> Vec<usize> {
+        let l = signs.len();
+        let mut perm: Vec<usize> = (0..l).collect();
+        for i in 0..l {
+            let range = u32::try_from(l - i).expect("fewer than 2^32 rows");
+            let j = i + self.below(range) as usize;
+            perm.swap(i, j);
+        }
+        let inner_fit = (0..FOLDS).any(|f| {
+            let (begin, end) = (f * l / FOLDS, (f + 1) * l / FOLDS);
+            let train = || perm[..begin].iter().chain(&perm[end..]);
+            train().any(|&t| signs[t] > 0) && train().any(|&t| signs[t] < 0)
+        });
+        if inner_fit {
+            *self = LibsvmRng::new(self.seed);
+        }
+        perm
     }
 }
 

@@ -221,6 +221,13 @@ fn bad_input_is_a_typed_error() {
         .fit(x, &y)
         .unwrap_err();
     assert!(err.to_string().contains("not supported"), "{err}");
+    // The same for a prefit model.
+    let hinge = SgdClassifier::default().fit(x, &y).unwrap();
+    let err = Calibrated::prefit(hinge.clone(), Proba, Method::Isotonic, x, &y).unwrap_err();
+    assert!(err.to_string().contains("not supported"), "{err}");
+    // Labels the prefit model never saw.
+    let err = Calibrated::prefit(hinge, Decision, Method::Sigmoid, x, &vec![7; 200]).unwrap_err();
+    assert!(err.to_string().contains("unknown label 7"), "{err}");
     // Scores with NaN, and lengths that disagree.
     assert!(SigmoidCalibration::fit(&[0.0, f64::NAN], &[false, true]).is_err());
     assert!(IsotonicCalibration::fit(&[0.0, 1.0], &[0.0]).is_err());

@@ -88,6 +88,7 @@ mod huge;
 mod kernels;
 pub mod linear_model;
 pub mod neighbors;
+mod rand_r;
 pub mod svm;
 pub mod tree;
 

@@ -477,10 +477,7 @@ const FOLDS: usize = 5;
 
 /// The seed scikit-learn hands libsvm: `RandomState(random_state).randint(2**31 - 1)`.
 fn libsvm_seed(random_state: u64) -> Result<u32> {
-    let draw = classify_random::RandomState::new(random_state)
-        .and_then(|mut rs| rs.randint(0, i64::from(i32::MAX)))
-        .map_err(|e| Error::InvalidParameter(format!("random_state {random_state}: {e}")))?;
-    Ok(u32::try_from(draw).expect("randint below 2^31"))
+    crate::rand_r::first_randint(random_state, i32::MAX as u32)
 }
 
 /// scikit-learn's libsvm generator (`newrand.h`): a 32-bit Mersenne Twister (`std::mt19937`,

@@ -2,8 +2,6 @@
 //! features drawn per split, probabilities averaged over trees.
 
 use ndarray::Array2;
-use rand::{Rng, SeedableRng};
-use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -19,8 +17,11 @@ use classify_core::{check_targets, top_classes, Classifier, Estimator, PredictPr
 /// (100 trees, Gini, fully grown, `√n_features` features per split, bootstrap) with
 /// `random_state = 42`.
 ///
-/// Each tree gets its own seed, drawn in order from `random_state`, and trees are grown in
-/// parallel: the forest is the same for a seed whatever the number of threads.
+/// The draws are scikit-learn's: each tree's seed from NumPy's `RandomState(random_state)`,
+/// its bootstrap sample and its splitter's `our_rand_r` seed from that, the features of each
+/// split drawn as scikit-learn's best splitter draws them; the trees and `predict_proba` are
+/// scikit-learn's to the last bit (`scripts/forest_fixtures.py`).
+/// Trees are grown in parallel: the forest is the same whatever the number of threads.
 ///
 /// ```
 /// use classify_models::{Classifier, Estimator, PredictProba, RandomForestClassifier};
@@ -56,7 +57,8 @@ pub struct RandomForestClassifier {
     pub max_features: MaxFeatures,
     /// Each tree sees a bootstrap sample (`n` draws with replacement); otherwise every row.
     pub bootstrap: bool,
-    /// Seed of the bootstrap samples and feature draws.
+    /// scikit-learn's `random_state` (below 2³²): the trees' seeds, bootstrap samples and
+    /// feature draws are scikit-learn's for the same seed.
     pub random_state: u64,
 }
 
@@ -106,24 +108,37 @@ impl RandomForestClassifier {
         let cfg = Grow::new(&self.tree_params(), n_features)?;
         let (classes, yi) = encode_targets(y);
         let n = yi.len();
-        let mut rng = ChaCha8Rng::seed_from_u64(self.random_state);
-        let seeds: Vec<u64> = (0..self.n_estimators).map(|_| rng.gen()).collect();
+        // scikit-learn's seeds: one `randint(2**31 - 1)` per tree from
+        // `RandomState(random_state)` (`_set_random_states`).
+        let mut rng = crate::rand_r::numpy(self.random_state)?;
+        let seeds: Vec<u64> = (0..self.n_estimators)
+            .map(|_| rng.randint(0, i64::from(i32::MAX)).map(|s| s as u64))
+            .collect::<std::result::Result<_, _>>()
+            .map_err(|e| classify_core::Error::InvalidParameter(e.to_string()))?;
         let nc = classes.len();
         let trees = seeds
             .par_iter()
             .map(|&seed| {
-                let mut rng = ChaCha8Rng::seed_from_u64(seed);
                 let mut w = vec![0u32; n];
                 if self.bootstrap {
-                    for _ in 0..n {
-                        w[rng.gen_range(0..n)] += 1;
+                    // `_generate_sample_indices`: `RandomState(seed).randint(0, n, n)`,
+                    // counted into weights.
+                    let mut draws = vec![0i64; n];
+                    crate::rand_r::numpy(seed)?
+                        .randints(0, n as i64)
+                        .map_err(|e| classify_core::Error::InvalidParameter(e.to_string()))?
+                        .fill(&mut draws);
+                    for d in draws {
+                        w[d as usize] += 1;
                     }
                 } else {
                     w.fill(1);
                 }
-                grow(cols, &yi, &w, nc, cfg, rng.gen())
+                // The tree's splitter: `RandomState(seed).randint(0, RAND_R_MAX)` afresh.
+                let rand_r = crate::rand_r::first_randint(seed, crate::rand_r::RAND_R_MAX)?;
+                Ok(grow(cols, &yi, &w, nc, cfg, rand_r))
             })
-            .collect();
+            .collect::<Result<_>>()?;
         Ok(RandomForest {
             params: *self,
             classes,
@@ -167,6 +182,12 @@ impl RandomForest {
     /// The parameters it was fitted with.
     pub fn params(&self) -> &RandomForestClassifier {
         &self.params
+    }
+
+    /// Tree `tree`'s splits ([`DecisionTree::splits`](crate::DecisionTree::splits)), `None`
+    /// past the last tree.
+    pub fn tree_splits(&self, tree: usize) -> Option<Vec<Option<(usize, f64)>>> {
+        self.trees.get(tree).map(Tree::splits)
     }
 
     /// Number of trees.

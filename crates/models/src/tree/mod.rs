@@ -8,8 +8,6 @@
 //! integer counts, so they choose the same split.
 
 use ndarray::Array2;
-use rand::SeedableRng;
-use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
 use classify_core::param;
@@ -110,7 +108,8 @@ pub struct DecisionTreeClassifier {
     pub min_samples_leaf: usize,
     /// Features examined per split.
     pub max_features: MaxFeatures,
-    /// Seed of the feature draws.
+    /// scikit-learn's `random_state` (below 2³²): the feature draws are scikit-learn's for
+    /// the same seed.
     pub random_state: u64,
 }
 
@@ -153,8 +152,9 @@ pub struct DecisionTree {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub(crate) struct Tree {
     nodes: Vec<Node>,
-    /// Class fractions of each leaf, `n_classes` per leaf.
-    values: Vec<f32>,
+    /// Class fractions of each leaf, `n_classes` per leaf (`f64`, as scikit-learn's
+    /// `tree_.value`: the forest's mean is then scikit-learn's to the last bit).
+    values: Vec<f64>,
     /// Weighted impurity decrease per feature (unnormalised).
     importances: Vec<f64>,
     depth: usize,
@@ -163,7 +163,7 @@ pub(crate) struct Tree {
 impl Tree {
     /// The class distribution of the leaf that `row` falls into.
     #[inline]
-    pub(crate) fn leaf(&self, row: Row<'_>, n_classes: usize) -> &[f32] {
+    pub(crate) fn leaf(&self, row: Row<'_>, n_classes: usize) -> &[f64] {
         let mut i = 0usize;
         loop {
             let node = &self.nodes[i];
@@ -187,6 +187,14 @@ impl Tree {
 
     pub(crate) fn n_leaves(&self) -> usize {
         self.nodes.iter().filter(|n| n.feature == LEAF).count()
+    }
+
+    /// Each node's split, in node order; `None` for a leaf.
+    pub(crate) fn splits(&self) -> Vec<Option<(usize, f64)>> {
+        self.nodes
+            .iter()
+            .map(|n| (n.feature != LEAF).then_some((n.feature as usize, n.threshold)))
+            .collect()
     }
 
     /// Importances normalised to sum 1 (all zero for a single leaf).
@@ -362,26 +370,39 @@ struct Split {
     proxy: f64,
 }
 
-/// A node waiting to be grown: its samples `start..end`, depth, and parent with side.
-type Pending = (usize, usize, usize, Option<(usize, bool)>);
+/// A node waiting to be grown.
+#[derive(Debug, Clone, Copy)]
+struct Pending {
+    /// Its samples, `start..end`.
+    start: usize,
+    end: usize,
+    depth: usize,
+    /// The parent and whether this is its left child.
+    parent: Option<(usize, bool)>,
+    /// How many features are known to be constant here (scikit-learn's
+    /// `n_constant_features`, found by the ancestors).
+    n_constant: usize,
+}
 
 /// Grows one tree on `cols` where sample `s` has class `y[s]` and integer weight `w[s]`
-/// (bootstrap counts; samples of weight 0 are left out).
+/// (bootstrap counts; samples of weight 0 are left out), drawing features with
+/// scikit-learn's `our_rand_r` from `seed` (its splitter's `rand_r_state`).
 pub(crate) fn grow(
     cols: &Columns<'_>,
     y: &[u32],
     w: &[u32],
     n_classes: usize,
     cfg: Grow,
-    seed: u64,
+    seed: u32,
 ) -> Tree {
     let d = cols.n_features();
     let mut samples: Vec<u32> = (0..cols.n_samples() as u32)
         .filter(|&s| w[s as usize] > 0)
         .collect();
     let mut state = State {
-        rng: ChaCha8Rng::seed_from_u64(seed),
+        rand_r: seed,
         features: (0..d).collect(),
+        constant_features: vec![0; d],
         hist: vec![0; 2 * 256 * n_classes],
         node_bins: Vec::new(),
         values: Vec::new(),
@@ -406,7 +427,16 @@ pub(crate) fn grow(
         cfg,
         s: &mut state,
     }
-    .subtree(&mut samples, (0, n, 0, None));
+    .subtree(
+        &mut samples,
+        Pending {
+            start: 0,
+            end: n,
+            depth: 0,
+            parent: None,
+            n_constant: 0,
+        },
+    );
     state.tree
 }
 
@@ -443,14 +473,26 @@ impl Grower<'_, '_> {
         // (start, end, depth, parent and side)
         let mut stack: Vec<Pending> = vec![root];
         let mut counts = std::mem::take(&mut self.s.counts);
-        while let Some((start, end, depth, parent)) = stack.pop() {
+        while let Some(node) = stack.pop() {
+            let Pending {
+                start,
+                end,
+                depth,
+                parent,
+                n_constant,
+            } = node;
             let node_samples = &samples[start..end];
             let n_node = end - start;
             self.class_counts(node_samples, &mut counts);
             let leaf = self.is_leaf(&counts, n_node, depth);
             if !leaf && (LOCAL_MIN..=LOCAL_MAX).contains(&n_node) && self.cols.source.is_some() {
                 self.s.counts = counts;
-                self.local_subtree(&mut samples[start..end], (0, n_node, depth, parent));
+                let local = Pending {
+                    start: 0,
+                    end: n_node,
+                    ..node
+                };
+                self.local_subtree(&mut samples[start..end], local);
                 counts = std::mem::take(&mut self.s.counts);
                 continue;
             }
@@ -467,15 +509,22 @@ impl Grower<'_, '_> {
             let split = if leaf {
                 None
             } else {
-                self.best_split(node_samples, &counts)
+                self.best_split(node_samples, &counts, n_constant)
             };
             match split {
                 None => self.s.tree.push_leaf(&counts),
-                Some(split) => {
+                Some((split, n_constant)) => {
                     let mid = self.split_node(&mut samples[start..end], &counts, split);
                     // Right pushed first so the left subtree is grown (and numbered) first.
-                    stack.push((start + mid, end, depth + 1, Some((id, false))));
-                    stack.push((start, start + mid, depth + 1, Some((id, true))));
+                    let child = |start, end, left| Pending {
+                        start,
+                        end,
+                        depth: depth + 1,
+                        parent: Some((id, left)),
+                        n_constant,
+                    };
+                    stack.push(child(start + mid, end, false));
+                    stack.push(child(start, start + mid, true));
                 }
             }
         }
@@ -568,7 +617,7 @@ impl Tree {
         let total: u64 = counts.iter().sum();
         let at = self.values.len() as u32;
         self.values
-            .extend(counts.iter().map(|&c| (c as f64 / total as f64) as f32));
+            .extend(counts.iter().map(|&c| c as f64 / total as f64));
         self.nodes.push(Node {
             feature: LEAF,
             left: at,
@@ -615,9 +664,13 @@ fn impurity(criterion: Criterion, counts: &[u64], total: u64) -> f64 {
 
 /// What a tree carries from node to node: the feature draw, scratch buffers, the tree so far.
 struct State {
-    rng: ChaCha8Rng,
-    /// Feature order for the draws without replacement.
+    /// scikit-learn's splitter generator (`rand_r_state`).
+    rand_r: u32,
+    /// Feature order for the draws without replacement (scikit-learn's `features`, carried
+    /// from node to node).
     features: Vec<usize>,
+    /// The order of the features known to be constant (scikit-learn's `constant_features`).
+    constant_features: Vec<usize>,
     /// Per `u8` value and class, `(samples << 32) | weight`; two copies.
     hist: Vec<u64>,
     /// The node's samples' classes and histogram increments.
@@ -655,12 +708,19 @@ impl Grower<'_, '_> {
         }
     }
 
-    /// scikit-learn's draw: features in random order, at least `max_features` of them and
-    /// on until one is not constant in this node; the first best split wins ties.
-    fn best_split(&mut self, samples: &[u32], totals: &[u64]) -> Option<Split> {
+    /// scikit-learn's `node_split_best`: features drawn without replacement by
+    /// `rand_int` until `max_features` were visited and one of them varies, skipping the
+    /// `n_known` features the ancestors found constant (each draw among them costs a visit)
+    /// and setting aside those found constant here; the first best split wins ties. Returns
+    /// the split and how many features are known constant for the children.
+    fn best_split(
+        &mut self,
+        samples: &[u32],
+        totals: &[u64],
+        n_known: usize,
+    ) -> Option<(Split, usize)> {
         let d = self.s.features.len();
         let mut best: Option<Split> = None;
-        let mut found_varying = false;
         // Each sample's (class, packed increment), read by every feature's histogram.
         if matches!(self.cols.values, Values::U8(_)) && samples.len() >= HISTOGRAM_MIN {
             self.s.node_bins.clear();
@@ -669,24 +729,47 @@ impl Grower<'_, '_> {
                 (self.y[s], (1u64 << 32) | u64::from(self.w[s]))
             }));
         }
-        for i in 0..d {
-            // `i` features have been visited.
-            if i >= self.cfg.max_features && found_varying {
-                break;
+        let (mut f_i, mut n_visited, mut n_found, mut n_drawn) = (d, 0, 0, 0);
+        let mut n_total = n_known;
+        // features[..n_drawn]: drawn known constants; [n_drawn..n_known]: known constants not
+        // drawn yet; [n_known..n_total]: constants found here; [n_total..f_i]: not drawn yet;
+        // [f_i..]: drawn and varying.
+        while f_i > n_total && (n_visited < self.cfg.max_features || n_visited <= n_found + n_drawn)
+        {
+            n_visited += 1;
+            let mut f_j = crate::rand_r::rand_int(n_drawn, f_i - n_found, &mut self.s.rand_r);
+            if f_j < n_known {
+                self.s.features.swap(n_drawn, f_j);
+                n_drawn += 1;
+                continue;
             }
-            // A partial Fisher–Yates shuffle draws without replacement.
-            let j = rand::Rng::gen_range(&mut self.s.rng, i..d);
-            self.s.features.swap(i, j);
-            let f = self.s.features[i];
+            f_j += n_found;
+            let f = self.s.features[f_j];
             let (varying, split) = self.feature_split(f, samples, totals);
-            found_varying |= varying;
+            if !varying {
+                self.s.features.swap(f_j, n_total);
+                n_found += 1;
+                n_total += 1;
+                continue;
+            }
+            f_i -= 1;
+            self.s.features.swap(f_i, f_j);
             if let Some(s) = split {
                 if best.is_none_or(|b| s.proxy > b.proxy) {
                     best = Some(s);
                 }
             }
         }
-        best
+        // The known constants go back to their order for the siblings and children; the new
+        // ones are recorded after them.
+        let State {
+            features,
+            constant_features,
+            ..
+        } = &mut *self.s;
+        features[..n_known].copy_from_slice(&constant_features[..n_known]);
+        constant_features[n_known..n_total].copy_from_slice(&features[n_known..n_total]);
+        best.map(|b| (b, n_total))
     }
 
     /// Whether feature `f` varies in the node, and its best split.
@@ -839,6 +922,8 @@ impl Grower<'_, '_> {
         }
         let (wl, wr) = (wl as f64, wr as f64);
         Some(match self.cfg.criterion {
+            // scikit-learn's `proxy_impurity_improvement` of `Gini`, operation for operation
+            // (the same roundings break the same near-ties).
             Criterion::Gini => {
                 let (mut sl, mut sr) = (0.0, 0.0);
                 for (&l, &t) in self.s.left.iter().zip(totals) {
@@ -847,21 +932,27 @@ impl Grower<'_, '_> {
                     sl += l * l;
                     sr += r * r;
                 }
-                sl / wl + sr / wr
+                let gini_left = 1.0 - sl / (wl * wl);
+                let gini_right = 1.0 - sr / (wr * wr);
+                -wr * gini_right - wl * gini_left
             }
+            // `Entropy`'s, likewise: base-2 logarithms as `ln(x) / ln(2)`.
             Criterion::Entropy => {
-                let mut s = 0.0;
+                let log = |x: f64| x.ln() / 2f64.ln();
+                let (mut el, mut er) = (0.0, 0.0);
                 for (&l, &t) in self.s.left.iter().zip(totals) {
                     let r = (t - l) as f64;
                     let l = l as f64;
                     if l > 0.0 {
-                        s += l * (l / wl).ln();
+                        let p = l / wl;
+                        el -= p * log(p);
                     }
                     if r > 0.0 {
-                        s += r * (r / wr).ln();
+                        let p = r / wr;
+                        er -= p * log(p);
                     }
                 }
-                s
+                -wr * er - wl * el
             }
         })
     }
@@ -889,6 +980,8 @@ impl Estimator for DecisionTreeClassifier {
     fn validate(&self) -> Result<()> {
         param::at_least("min_samples_split", self.min_samples_split, 2)?;
         param::at_least("min_samples_leaf", self.min_samples_leaf, 1)?;
+        // NumPy's seeds are below 2^32.
+        crate::rand_r::numpy(self.random_state)?;
         if let Some(depth) = self.max_depth {
             param::at_least("max_depth", depth, 1)?;
         }
@@ -910,7 +1003,9 @@ impl Estimator for DecisionTreeClassifier {
             let (classes, yi) = encode_targets(y);
             let cols = Columns::new(x, None);
             let w = vec![1u32; yi.len()];
-            let tree = grow(&cols, &yi, &w, classes.len(), cfg, self.random_state);
+            // scikit-learn's splitter seed: `RandomState(random_state).randint(0, RAND_R_MAX)`.
+            let seed = crate::rand_r::first_randint(self.random_state, crate::rand_r::RAND_R_MAX)?;
+            let tree = grow(&cols, &yi, &w, classes.len(), cfg, seed);
             Ok(DecisionTree {
                 classes,
                 n_features: x.n_features(),
@@ -935,6 +1030,13 @@ impl DecisionTree {
     /// `feature_importances_`).
     pub fn feature_importances(&self) -> Vec<f64> {
         self.tree.normalised_importances()
+    }
+
+    /// Each node's split feature and threshold (a row goes left where its value is at most
+    /// the threshold), `None` for a leaf, nodes numbered as scikit-learn's `tree_` numbers
+    /// them (depth first, left first): its `tree_.feature` and `tree_.threshold`.
+    pub fn splits(&self) -> Vec<Option<(usize, f64)>> {
+        self.tree.splits()
     }
 }
 
@@ -971,7 +1073,7 @@ pub(crate) fn leaf_average(x: Features<'_>, trees: &[Tree], n_classes: usize) ->
     use rayon::prelude::*;
     let n = x.n_samples();
     let mut out = Array2::<f64>::zeros((n, n_classes));
-    let scale = 1.0 / trees.len() as f64;
+    let n_trees = trees.len() as f64;
     out.as_slice_mut()
         .expect("fresh array")
         .par_chunks_mut(n_classes.max(1) * 64)
@@ -981,11 +1083,12 @@ pub(crate) fn leaf_average(x: Features<'_>, trees: &[Tree], n_classes: usize) ->
                 let row = x.row(chunk * 64 + j);
                 for t in trees {
                     for (o, &v) in o.iter_mut().zip(t.leaf(row, n_classes)) {
-                        *o += f64::from(v);
+                        *o += v;
                     }
                 }
+                // Summed in tree order, then divided, as scikit-learn's forest.
                 for v in o.iter_mut() {
-                    *v *= scale;
+                    *v /= n_trees;
                 }
             }
         });
@@ -1053,10 +1156,9 @@ mod tests {
 
     #[test]
     fn histogram_and_sorting_paths_choose_the_same_splits() {
-        use rand::Rng;
-        let mut rng = ChaCha8Rng::seed_from_u64(3);
+        let mut rng = classify_random::RandomState::new(3).unwrap();
         let n = 3000;
-        let x = Array2::from_shape_fn((n, 12), |_| rng.gen_range(0..40u8) * 6);
+        let x = Array2::from_shape_fn((n, 12), |_| rng.randint(0, 40).unwrap() as u8 * 6);
         let y: Vec<usize> = (0..n)
             .map(|i| {
                 usize::from(x[[i, 0]] / 6 + x[[i, 3]] / 12 > 30) + usize::from(x[[i, 7]] > 200)

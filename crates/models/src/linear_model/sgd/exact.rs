@@ -1,6 +1,7 @@
 //! scikit-learn's `_plain_sgd64`, step for step: its seeds, its shuffles, its arithmetic in
 //! `f64` (the default solver, [`SgdSolver::ScikitLearn`](super::SgdSolver)).
 
+use crate::rand_r::our_rand_r;
 use classify_core::{Error, Features, Result, Row, Standardization};
 use classify_random::RandomState;
 use rayon::prelude::*;
@@ -187,17 +188,6 @@ const WSCALE_THRESHOLD: f64 = 1e-9;
 
 fn random_error(e: classify_random::Error) -> Error {
     Error::InvalidParameter(e.to_string())
-}
-
-/// scikit-learn's `our_rand_r`: xorshift32 (a zero state becomes 1), reduced below 2³¹.
-fn our_rand_r(seed: &mut u32) -> u32 {
-    if *seed == 0 {
-        *seed = 1;
-    }
-    *seed ^= *seed << 13;
-    *seed ^= *seed >> 17;
-    *seed ^= *seed << 5;
-    *seed % (1u32 << 31)
 }
 
 /// The shuffle of scikit-learn's sequential datasets: Fisher–Yates from the front with

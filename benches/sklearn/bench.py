@@ -309,7 +309,9 @@ def step_augment(data: pathlib.Path):
             shifted = [shift(im, [dy, dx], cval=0, mode="constant") for im in images]
             parts.append(np.array(shifted).reshape(len(x), -1))
         xa, ya = np.concatenate(parts), np.tile(y, len(parts))
-        order = np.random.default_rng(42).permutation(len(xa))
+        # The book's np.random.permutation after np.random.seed(42), as `classify augment`
+        # draws it: the same order, so the same neighbours on both sides.
+        order = np.random.RandomState(42).permutation(len(xa))
         augmented = knn().fit(xa[order], ya[order]).score(xt, yt)
         return {"test_accuracy": float(plain), "test_accuracy_augmented": float(augmented)}
 

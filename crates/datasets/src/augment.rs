@@ -1,9 +1,6 @@
 //! Image augmentation: one-pixel shifts (zero fill) and additive integer noise.
 
 use ndarray::{Array1, Array2, ArrayView2};
-use rand::seq::SliceRandom;
-use rand::SeedableRng;
-use rand_chacha::ChaCha8Rng;
 
 use crate::dataset::Dataset;
 use crate::error::{Error, Result};
@@ -61,7 +58,8 @@ pub fn shift_into(
 }
 
 /// The training set plus one shifted copy of every image per shift (5× for [`FOUR_SHIFTS`]),
-/// shuffled with `seed` (or in order: originals, then each shift, with `None`).
+/// shuffled by NumPy's `RandomState(seed).permutation` (the book's `np.random.permutation`
+/// after `np.random.seed(seed)`; in order — originals, then each shift — with `None`).
 pub fn augment_with_shifts(
     ds: &Dataset,
     shifts: &[(isize, isize)],
@@ -95,9 +93,12 @@ pub fn augment_with_shifts(
     let out = ds.with_rows(data, Array1::from_vec(target));
     match seed {
         None => Ok(out),
+        // The book's `np.random.permutation(len(X_train_augmented))` after
+        // `np.random.seed(seed)`.
         Some(seed) => {
-            let mut order: Vec<usize> = (0..out.n_samples()).collect();
-            order.shuffle(&mut ChaCha8Rng::seed_from_u64(seed));
+            let order = classify_random::RandomState::new(seed)
+                .map_err(|e| Error::InvalidArgument(format!("seed {seed}: {e}")))?
+                .permutation(out.n_samples());
             out.select(&order)
         }
     }
@@ -195,6 +196,12 @@ mod tests {
         assert_eq!(plain.data.row(20 + 3).to_vec(), left);
         assert_eq!(a.class_counts().iter().sum::<usize>(), 100);
         assert_eq!(a.class_counts(), plain.class_counts());
+        // NumPy 2.4.6: np.random.seed(7); np.random.permutation(100) starts 37, 26, 78, 91,
+        // 49, 15: row k of the shuffled set is that row of the unshuffled one.
+        for (k, from) in [37, 26, 78, 91, 49, 15].into_iter().enumerate() {
+            assert_eq!(a.data.row(k), plain.data.row(from));
+            assert_eq!(a.target[k], plain.target[from]);
+        }
     }
 
     #[test]

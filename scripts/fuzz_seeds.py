@@ -2,7 +2,8 @@
 """Write the seed corpora of the fuzz targets (fuzz/corpus/<target>/), all generated here:
 small IDX files (plain and gzip, valid and damaged), the preprocessing fixture's CSV files,
 hand-written e-mails (plain, multipart, HTML, quoted-printable, base64), a two-message
-SpamAssassin-style tar.bz2, and folders of IDX files for the import target.
+SpamAssassin-style tar.bz2, folders of IDX files for the import target, and model files of
+every kind (binary and JSON) made by `classify train` on the embedded sample.
 
     python3 scripts/fuzz_seeds.py
 """
@@ -13,6 +14,7 @@ import hashlib
 import io
 import pathlib
 import struct
+import subprocess
 import tarfile
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -70,4 +72,12 @@ put("spam_archive", "one", spam_tar([mails["plain"]]))
 
 put("import_folder", "complete", b"\xff".join([images, labels, images, labels]))
 put("import_folder", "gzip", b"\xff".join(gzip.compress(x, mtime=0) for x in [images, labels, images, labels]))
+(CORPUS / "model_file").mkdir(parents=True, exist_ok=True)
+for kind in ["knn", "forest", "sgd", "logistic", "svc"]:
+    for fmt in ["binary", "json"]:
+        out = CORPUS / "model_file" / f"{kind}-{fmt}"
+        subprocess.run(
+            ["cargo", "run", "--release", "--quiet", "--", "train", "--train", "150", "--model",
+             kind, "--format", fmt, "--save", str(out), "--json"],
+            cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
 print(f"seeds written under {CORPUS}")

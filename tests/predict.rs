@@ -6,7 +6,7 @@ use crate::util::classify;
 fn a_saved_model_reads_a_picture() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
-    let model = dir.join("models/forest.json");
+    let model = dir.join("models/forest.classify");
     let m = model.to_str().unwrap();
     let t = classify(
         dir,
@@ -46,6 +46,59 @@ fn a_saved_model_reads_a_picture() {
         right += usize::from(v["predicted"] == shown["label"]);
     }
     assert!(right >= 8, "{right} of 10 read right");
+    // The same model as JSON reads the same; the binary file is the smaller.
+    let json = dir.join("models/forest-model.json");
+    let j = json.to_str().unwrap();
+    let tj = classify(
+        dir,
+        &[
+            "train", "--model", "forest", "--train", "2000", "--save", j, "--format", "json",
+            "--json",
+        ],
+    )
+    .json();
+    assert!(tj["bytes"].as_u64() > t["bytes"].as_u64(), "{tj} vs {t}");
+    let png0 = dir.join("digit0.png");
+    let from_json = classify(
+        dir,
+        &["predict", "--model", j, png0.to_str().unwrap(), "--json"],
+    )
+    .json();
+    let from_binary = classify(
+        dir,
+        &["predict", "--model", m, png0.to_str().unwrap(), "--json"],
+    )
+    .json();
+    assert_eq!(from_json["probabilities"], from_binary["probabilities"]);
+    // A damaged binary file: cut short, or a byte changed.
+    let bytes = std::fs::read(&model).unwrap();
+    let cut = dir.join("cut.classify");
+    std::fs::write(&cut, &bytes[..bytes.len() / 2]).unwrap();
+    let e = classify(
+        dir,
+        &[
+            "predict",
+            "--model",
+            cut.to_str().unwrap(),
+            png0.to_str().unwrap(),
+        ],
+    );
+    assert!(e.err().contains("truncated"), "{}", e.stderr);
+    let mut changed = bytes.clone();
+    let last = changed.len() - 1;
+    changed[last] ^= 1;
+    let bad = dir.join("changed.classify");
+    std::fs::write(&bad, &changed).unwrap();
+    let e = classify(
+        dir,
+        &[
+            "predict",
+            "--model",
+            bad.to_str().unwrap(),
+            png0.to_str().unwrap(),
+        ],
+    );
+    assert!(e.err().contains("checksum mismatch"), "{}", e.stderr);
     // Bad inputs: not a model, not a PNG, a missing file.
     let junk = dir.join("junk.json");
     std::fs::write(&junk, "{\"format\": 1}").unwrap();
@@ -53,7 +106,7 @@ fn a_saved_model_reads_a_picture() {
     let p = png.to_str().unwrap();
     let e = classify(dir, &["predict", "--model", junk.to_str().unwrap(), p]);
     assert!(
-        e.err().contains("not a classify model file"),
+        e.err().contains("not a usable classify model file"),
         "{}",
         e.stderr
     );

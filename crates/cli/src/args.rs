@@ -96,15 +96,19 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = KnnWeights::Uniform)]
         weights: KnnWeights,
     },
-    /// Train a model on the training set, report its test accuracy, and save it as JSON for
-    /// `classify predict`.
+    /// Train a model on the training set, report its test accuracy, and save it for
+    /// `classify predict` (a checked binary file; --format json for one to read).
     Train {
         /// Which model.
         #[arg(long, value_enum, default_value_t = SavedKind::Knn)]
         model: SavedKind,
         /// Where to save it.
-        #[arg(long, value_name = "FILE", default_value = "model.json")]
+        #[arg(long, value_name = "FILE", default_value = "model.classify")]
         save: PathBuf,
+        /// The file's format: binary (header with magic, version, kind and CRC-32, then the
+        /// model as postcard bytes) or json.
+        #[arg(long, value_enum, default_value_t = crate::model_file::Format::Binary)]
+        format: crate::model_file::Format,
     },
     /// Classify your own picture (PNG, at least 28×28, dark ink on white or white on black)
     /// with a model saved by `classify train`; --out writes the prepared 28×28 image.

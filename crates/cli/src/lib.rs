@@ -19,6 +19,7 @@ mod binary;
 mod data;
 mod figures;
 mod knn;
+pub mod model_file;
 mod multiclass;
 mod multilabel;
 mod output;
@@ -136,7 +137,11 @@ pub fn execute(cli: &Cli) -> anyhow::Result<()> {
             tune::tune_knn(&cli.common, *search, cli.common.folds(5)?)
         }
         Command::Augment { k, weights } => tune::augment(&cli.common, *k, *weights),
-        Command::Train { model, save } => predict::train(&cli.common, *model, save),
+        Command::Train {
+            model,
+            save,
+            format,
+        } => predict::train(&cli.common, *model, save, *format),
         Command::Predict { model, image } => predict::predict(&cli.common, model, image),
     }
 }

@@ -1,64 +1,22 @@
-//! `classify train --save FILE` and `classify predict --model FILE IMAGE.png`: a model saved
-//! as JSON classifies a user's own picture, prepared the way MNIST digits were.
+//! `classify train --save FILE` and `classify predict --model FILE IMAGE.png`: a saved model
+//! ([`crate::model_file`]) classifies a user's own picture, prepared the way MNIST digits
+//! were.
 
 use std::path::Path;
 
 use anyhow::Context;
 use classify_models::{
-    Classifier, Estimator, Features, KNeighbors, KNeighborsClassifier, Logistic,
-    LogisticRegression, PredictProba, RandomForest, RandomForestClassifier, Sgd, SgdClassifier,
-    Svc, SvcModel,
+    Estimator, Features, KNeighborsClassifier, LogisticRegression, RandomForestClassifier,
+    SgdClassifier, Svc,
 };
-use classify_preprocessing::{Scaled, ScaledModel};
+use classify_preprocessing::Scaled;
 use ndarray::Array2;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::args::{Common, SavedKind};
 use crate::data::load;
+use crate::model_file::{self, Format, ModelFile, Saved, Trained};
 use crate::output::{self, spinner, thousands};
-
-/// A model file: what it is, what it was trained on, and the model.
-#[derive(Serialize, Deserialize)]
-struct ModelFile {
-    format: String,
-    dataset: String,
-    n_train: usize,
-    image_shape: [usize; 2],
-    model: Saved,
-}
-
-const FORMAT: &str = "classify-model/1";
-
-#[derive(Serialize, Deserialize)]
-#[serde(tag = "kind", content = "fitted", rename_all = "snake_case")]
-enum Saved {
-    Knn(KNeighbors),
-    Forest(RandomForest),
-    Sgd(Sgd),
-    Logistic(ScaledModel<Logistic>),
-    Svc(SvcModel),
-}
-
-impl Saved {
-    fn classifier(&self) -> &dyn Classifier {
-        match self {
-            Saved::Knn(m) => m,
-            Saved::Forest(m) => m,
-            Saved::Sgd(m) => m,
-            Saved::Logistic(m) => m,
-            Saved::Svc(m) => m,
-        }
-    }
-
-    fn proba(&self, x: Features<'_>) -> anyhow::Result<Option<Array2<f64>>> {
-        Ok(match self {
-            Saved::Knn(m) => Some(m.predict_proba(x)?),
-            Saved::Forest(m) => Some(m.predict_proba(x)?),
-            Saved::Logistic(m) => Some(m.predict_proba(x)?),
-            Saved::Sgd(_) | Saved::Svc(_) => None,
-        })
-    }
-}
 
 #[derive(Serialize)]
 struct TrainReport {
@@ -73,7 +31,7 @@ struct TrainReport {
     bytes: u64,
 }
 
-pub fn train(common: &Common, kind: SavedKind, save: &Path) -> anyhow::Result<()> {
+pub fn train(common: &Common, kind: SavedKind, save: &Path, format: Format) -> anyhow::Result<()> {
     let data = load(common)?;
     let y: Vec<usize> = data.train.target.iter().map(|&l| usize::from(l)).collect();
     let x: Features<'_> = (&data.train.data).into();
@@ -125,19 +83,22 @@ pub fn train(common: &Common, kind: SavedKind, save: &Path) -> anyhow::Result<()
     let test_accuracy = classify_metrics::accuracy_score(&truth, &pred, None)?;
     let [h, w] = data.train.image_shape.unwrap_or([28, 28]);
     let file = ModelFile {
-        format: FORMAT.into(),
-        dataset: data.name.clone(),
-        n_train: y.len(),
-        image_shape: [h, w],
+        trained: Trained {
+            dataset: data.name.clone(),
+            n_train: y.len(),
+            image_shape: [h, w],
+        },
         model,
     };
     bar.set_message("saving");
-    let bytes = serde_json::to_vec(&file)?;
+    let bytes = model_file::encode(&file, format)?;
     if let Some(dir) = save.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     }
     // Written whole to a temporary name first: an interrupted save leaves no half file.
-    let tmp = save.with_extension("json.part");
+    let mut tmp = save.as_os_str().to_owned();
+    tmp.push(".part");
+    let tmp = std::path::PathBuf::from(tmp);
     std::fs::write(&tmp, &bytes).with_context(|| format!("writing {}", tmp.display()))?;
     std::fs::rename(&tmp, save).with_context(|| format!("writing {}", save.display()))?;
     bar.finish_and_clear();
@@ -182,22 +143,15 @@ struct PredictReport {
 }
 
 pub fn predict(common: &Common, model_path: &Path, image: &Path) -> anyhow::Result<()> {
-    let text = std::fs::read(model_path)
+    let bytes = std::fs::read(model_path)
         .with_context(|| format!("reading the model {}", model_path.display()))?;
-    let file: ModelFile = serde_json::from_slice(&text).with_context(|| {
+    let file = model_file::decode(&bytes).with_context(|| {
         format!(
-            "{} is not a classify model file (make one with `classify train --save FILE`)",
+            "{}: not a usable classify model file (make one with `classify train --save FILE`)",
             model_path.display()
         )
     })?;
-    if file.format != FORMAT {
-        anyhow::bail!(
-            "{}: model format {:?}, this classify reads {FORMAT:?}",
-            model_path.display(),
-            file.format
-        );
-    }
-    let [h, w] = file.image_shape;
+    let [h, w] = file.trained.image_shape;
     let (gray, width, height) = read_gray(image)?;
     let (pixels, inverted) = mnist_style(&gray, width, height, h, w)?;
     let x = Array2::from_shape_vec((1, h * w), pixels)?;
@@ -211,7 +165,7 @@ pub fn predict(common: &Common, model_path: &Path, image: &Path) -> anyhow::Resu
     }
     let report = PredictReport {
         image: image.display().to_string(),
-        model_dataset: file.dataset,
+        model_dataset: file.trained.dataset,
         predicted,
         classes: file.model.classifier().classes().to_vec(),
         probabilities: proba,

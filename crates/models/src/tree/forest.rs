@@ -79,11 +79,42 @@ impl Default for RandomForestClassifier {
 
 /// A fitted random forest.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "RandomForestFile")]
 pub struct RandomForest {
     params: RandomForestClassifier,
     classes: Vec<usize>,
     n_features: usize,
     trees: Vec<Tree>,
+}
+
+/// What a (possibly edited) model file holds, checked before it becomes a [`RandomForest`].
+#[derive(Deserialize)]
+struct RandomForestFile {
+    params: RandomForestClassifier,
+    classes: Vec<usize>,
+    n_features: usize,
+    trees: Vec<Tree>,
+}
+
+impl TryFrom<RandomForestFile> for RandomForest {
+    type Error = classify_core::Error;
+
+    fn try_from(f: RandomForestFile) -> Result<RandomForest> {
+        if f.trees.is_empty() {
+            return Err(classify_core::Error::InvalidParameter(
+                "forest in a model file: no trees".into(),
+            ));
+        }
+        for t in &f.trees {
+            t.check(f.n_features, f.classes.len())?;
+        }
+        Ok(RandomForest {
+            params: f.params,
+            classes: f.classes,
+            n_features: f.n_features,
+            trees: f.trees,
+        })
+    }
 }
 
 impl RandomForestClassifier {

@@ -142,10 +142,32 @@ struct Node {
 
 /// A fitted decision tree.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "DecisionTreeFile")]
 pub struct DecisionTree {
     classes: Vec<usize>,
     n_features: usize,
     tree: Tree,
+}
+
+/// What a (possibly edited) model file holds, checked before it becomes a [`DecisionTree`].
+#[derive(Deserialize)]
+struct DecisionTreeFile {
+    classes: Vec<usize>,
+    n_features: usize,
+    tree: Tree,
+}
+
+impl TryFrom<DecisionTreeFile> for DecisionTree {
+    type Error = Error;
+
+    fn try_from(f: DecisionTreeFile) -> Result<DecisionTree> {
+        f.tree.check(f.n_features, f.classes.len())?;
+        Ok(DecisionTree {
+            classes: f.classes,
+            n_features: f.n_features,
+            tree: f.tree,
+        })
+    }
 }
 
 /// The fitted structure shared by trees and forests (classes live in the owner).
@@ -183,6 +205,47 @@ impl Tree {
                 node.right
             } as usize;
         }
+    }
+
+    /// Checks a deserialised tree: every child after its parent and inside the tree (so a
+    /// descent ends), every split feature below `n_features`, every leaf's `n_classes`
+    /// values inside `values`.
+    pub(crate) fn check(&self, n_features: usize, n_classes: usize) -> Result<()> {
+        let bad = |why: String| {
+            Err(Error::InvalidParameter(format!(
+                "tree in a model file: {why}"
+            )))
+        };
+        if self.nodes.is_empty() || n_classes == 0 || n_features == 0 {
+            return bad(format!(
+                "{} nodes, {n_classes} classes, {n_features} features",
+                self.nodes.len()
+            ));
+        }
+        if self.importances.len() != n_features {
+            return bad(format!(
+                "{} importances for {n_features} features",
+                self.importances.len()
+            ));
+        }
+        for (i, n) in self.nodes.iter().enumerate() {
+            if n.feature == LEAF {
+                if n.left as usize + n_classes > self.values.len() {
+                    return bad(format!("leaf {i} points past the leaf values"));
+                }
+            } else if n.feature as usize >= n_features {
+                return bad(format!(
+                    "node {i} splits on feature {} of {n_features}",
+                    n.feature
+                ));
+            } else {
+                let inside = |c: u32| (c as usize) > i && (c as usize) < self.nodes.len();
+                if !inside(n.left) || !inside(n.right) {
+                    return bad(format!("node {i} has children {} and {}", n.left, n.right));
+                }
+            }
+        }
+        Ok(())
     }
 
     pub(crate) fn n_leaves(&self) -> usize {

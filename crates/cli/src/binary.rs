@@ -1,6 +1,7 @@
 //! `classify binary`: a cross-validated binary detector.
 
 use anyhow::Context;
+use classify_datasets::TrainTest;
 use classify_metrics::{
     confusion_matrix, precision_recall_curve, precision_recall_fscore_support, roc_auc_score,
     ConfusionMatrix, CurveOptions, PrfOptions, ThresholdPoint,
@@ -295,50 +296,20 @@ pub fn binary(common: &Common, cv: &CvArgs, opts: Options) -> anyhow::Result<()>
         calibrate,
         figure,
     } = opts;
-    figures::check_out(common)?;
-    let target_precision = target.unwrap_or(0.9);
-    if !(0.0..=1.0).contains(&target_precision) {
-        anyhow::bail!("--target-precision {target_precision}: a precision is between 0 and 1");
-    }
-    let probabilities = decision_threshold(cv.model) == 0.5;
-    if figure == BinaryFigure::Calibration && !probabilities && calibrate.is_none() {
-        anyhow::bail!(
-            "--figure calibration: the {} gives decision values, not probabilities; add \
-             --calibrate sigmoid (or isotonic, temperature)",
-            model_name(cv)
-        );
-    }
+    let target_precision = check_options(common, cv, &opts)?;
     let folds = common.folds(3)?;
     let data = load(common)?;
     let train = &data.train;
-    if usize::from(digit) >= train.n_classes() {
-        anyhow::bail!(
-            "--digit {digit}: {} has classes 0 to {}",
-            data.name,
-            train.n_classes() - 1
-        );
-    }
     let y: Vec<usize> = train
         .target
         .iter()
         .map(|&l| usize::from(l == digit))
         .collect();
-    let n_positive: usize = y.iter().sum();
-    let n_negative = y.len() - n_positive;
+    check_data(&data, digit, common.index)?;
+    let (index, n_positive) = (common.index, y.iter().sum());
     let x: Features<'_> = (&train.data).into();
     let splits = StratifiedKFold::new(folds).split(&y)?;
-    // Every fold's training part must hold both classes, or a model fitted on one class
-    // would score the other with nothing to go on.
-    if n_positive < folds || n_negative < folds {
-        anyhow::bail!(
-            "--digit {digit}: the {} training images hold {n_positive} of digit {digit} and \
-             {n_negative} others; {}-fold cross-validation needs at least {} of each \
-             (use more images with --train, or fewer folds with --cv)",
-            y.len(),
-            folds,
-            folds
-        );
-    }
+    check_counts(&y, digit, folds)?;
     let bar = spinner(
         common,
         &format!(
@@ -359,42 +330,21 @@ pub fn binary(common: &Common, cv: &CvArgs, opts: Options) -> anyhow::Result<()>
     let pred: Vec<usize> = scores.iter().map(|&s| usize::from(s > threshold)).collect();
     let fold_accuracy = per_fold_accuracy(&splits, &y, &pred)?;
     bar.set_message("dummy baseline");
-    let dummy = cross_val_predict_proba(
-        &DummyClassifier::most_frequent(),
-        x,
-        &y,
-        &Cv::Splits(splits.clone()),
-    )?;
-    let dummy_pred: Vec<usize> = dummy
-        .column(1)
-        .iter()
-        .map(|&p| usize::from(p > 0.5))
-        .collect();
-    let dummy_fold_accuracy = per_fold_accuracy(&splits, &y, &dummy_pred)?;
+    let dummy_fold_accuracy = dummy_fold_accuracy(x, &y, &splits)?;
     bar.set_message("fitting on the whole training set");
-    let index = common.index;
-    if index >= train.n_samples() {
-        anyhow::bail!(
-            "--index {index} is out of range: {} training images",
-            train.n_samples()
-        );
-    }
-    let one = train.data.slice(ndarray::s![index..index + 1, ..]);
     // A forest refit on every image costs as much as another fold: its score for the image
     // is the out-of-fold one (from the fold that held the image out).
     let (score, score_from) = if cv.model == ModelName::Forest {
         (scores[index], "out-of-fold")
     } else {
+        let row = train.data.slice(ndarray::s![index..index + 1, ..]);
+        let task = ScoreOne {
+            x,
+            y: &y,
+            row: row.into(),
+        };
         (
-            with_model(
-                common,
-                cv,
-                ScoreOne {
-                    x,
-                    y: &y,
-                    row: one.into(),
-                },
-            )?,
+            with_model(common, cv, task)?,
             "fitted on every training image",
         )
     };
@@ -402,22 +352,10 @@ pub fn binary(common: &Common, cv: &CvArgs, opts: Options) -> anyhow::Result<()>
         None
     } else {
         bar.set_message("SGD on the same folds, for comparison");
-        let sgd_cv = CvArgs {
-            model: ModelName::Sgd,
-            ..cv.clone()
-        };
-        let (s, _) = with_model(common, &sgd_cv, oof())?;
-        let p: Vec<usize> = s.iter().map(|&v| usize::from(v > 0.0)).collect();
-        let prf = precision_recall_fscore_support(&y, &p, &PrfOptions::default())?;
-        Some(Comparison {
-            model: model_name(&sgd_cv),
-            precision: prf.precision.values()[0],
-            recall: prf.recall.values()[0],
-            f1: prf.fbeta.values()[0],
-            roc_auc: roc_auc_score(&y, &s, None).context("ROC AUC")?,
-        })
+        Some(sgd_comparison(common, cv, oof())?)
     };
-    let tuned = match target {
+    // The dummy's constant score has no threshold to tune.
+    let tuned = match target.filter(|_| cv.model != ModelName::Dummy) {
         Some(p) => {
             bar.set_message("tuning the threshold by cross-validation");
             let yt: Vec<usize> = data
@@ -432,20 +370,16 @@ pub fn binary(common: &Common, cv: &CvArgs, opts: Options) -> anyhow::Result<()>
                 train: (x.reborrow(), &y),
                 test: ((&data.test.data).into(), &yt),
             };
-            // The dummy's constant score has no threshold to tune.
-            (cv.model != ModelName::Dummy)
-                .then(|| with_model(common, cv, tune))
-                .transpose()?
+            Some(with_model(common, cv, tune)?)
         }
         None => None,
     };
-    let calibrated = match calibrate {
-        Some(method) => {
-            bar.set_message("calibrating the probabilities on inner folds");
-            Some(with_model(common, cv, Calibrate { method, oof: oof() })?)
-        }
-        None => None,
-    };
+    if calibrate.is_some() {
+        bar.set_message("calibrating the probabilities on inner folds");
+    }
+    let calibrated = calibrate
+        .map(|method| with_model(common, cv, Calibrate { method, oof: oof() }))
+        .transpose()?;
     let calibration = calibrated
         .as_ref()
         .zip(calibrate)
@@ -505,6 +439,95 @@ pub fn binary(common: &Common, cv: &CvArgs, opts: Options) -> anyhow::Result<()>
     }
     print_text(&report, &cm, target.is_some());
     Ok(())
+}
+
+/// Checks the options that need no data (figure format, target precision, a calibration
+/// figure of a model without probabilities); returns the target precision.
+fn check_options(common: &Common, cv: &CvArgs, opts: &Options) -> anyhow::Result<f64> {
+    figures::check_out(common)?;
+    let target_precision = opts.target.unwrap_or(0.9);
+    if !(0.0..=1.0).contains(&target_precision) {
+        anyhow::bail!("--target-precision {target_precision}: a precision is between 0 and 1");
+    }
+    let probabilities = decision_threshold(cv.model) == 0.5;
+    if opts.figure == BinaryFigure::Calibration && !probabilities && opts.calibrate.is_none() {
+        anyhow::bail!(
+            "--figure calibration: the {} gives decision values, not probabilities; add \
+             --calibrate sigmoid (or isotonic, temperature)",
+            model_name(cv)
+        );
+    }
+    Ok(target_precision)
+}
+
+/// Checks the digit and the image index against the loaded data.
+fn check_data(data: &TrainTest, digit: u8, index: usize) -> anyhow::Result<()> {
+    let train = &data.train;
+    if usize::from(digit) >= train.n_classes() {
+        anyhow::bail!(
+            "--digit {digit}: {} has classes 0 to {}",
+            data.name,
+            train.n_classes() - 1
+        );
+    }
+    if index >= train.n_samples() {
+        anyhow::bail!(
+            "--index {index} is out of range: {} training images",
+            train.n_samples()
+        );
+    }
+    Ok(())
+}
+
+/// Every fold's training part must hold both classes, or a model fitted on one class would
+/// score the other with nothing to go on.
+fn check_counts(y: &[usize], digit: u8, folds: usize) -> anyhow::Result<()> {
+    let n_positive: usize = y.iter().sum();
+    let n_negative = y.len() - n_positive;
+    if n_positive < folds || n_negative < folds {
+        anyhow::bail!(
+            "--digit {digit}: the {} training images hold {n_positive} of digit {digit} and \
+             {n_negative} others; {folds}-fold cross-validation needs at least {folds} of each \
+             (use more images with --train, or fewer folds with --cv)",
+            y.len(),
+        );
+    }
+    Ok(())
+}
+
+/// The most-frequent-class baseline's accuracy on each fold.
+fn dummy_fold_accuracy(x: Features<'_>, y: &[usize], splits: &[Split]) -> anyhow::Result<Vec<f64>> {
+    let dummy = cross_val_predict_proba(
+        &DummyClassifier::most_frequent(),
+        x,
+        y,
+        &Cv::Splits(splits.to_vec()),
+    )?;
+    let pred: Vec<usize> = dummy
+        .column(1)
+        .iter()
+        .map(|&p| usize::from(p > 0.5))
+        .collect();
+    per_fold_accuracy(splits, y, &pred)
+}
+
+/// SGD's out-of-fold scores on the same folds, summarised beside another model's.
+fn sgd_comparison(common: &Common, cv: &CvArgs, oof: OutOfFold<'_>) -> anyhow::Result<Comparison> {
+    let sgd_cv = CvArgs {
+        model: ModelName::Sgd,
+        ..cv.clone()
+    };
+    let y = oof.y;
+    let (s, _) = with_model(common, &sgd_cv, oof)?;
+    let p: Vec<usize> = s.iter().map(|&v| usize::from(v > 0.0)).collect();
+    let prf = precision_recall_fscore_support(y, &p, &PrfOptions::default())?;
+    Ok(Comparison {
+        model: model_name(&sgd_cv),
+        precision: prf.precision.values()[0],
+        recall: prf.recall.values()[0],
+        f1: prf.fbeta.values()[0],
+        roc_auc: roc_auc_score(y, &s, None).context("ROC AUC")?,
+    })
 }
 
 /// The report as text on stdout.

@@ -141,9 +141,7 @@ where
     E: Estimator,
     E::Model: DecisionFunction,
 {
-    let k = n_classes(y);
-    let cols = if k == 2 { 1 } else { k };
-    out_of_fold(estimator, x, y, cv, cols, |m, t| m.decision_function(t))
+    cross_val_response(estimator, crate::threshold::Decision, x, y, cv)
 }
 
 /// Out-of-fold class probabilities (`method="predict_proba"`), one column per class.

@@ -4,6 +4,7 @@ mod binary;
 mod cache_safety;
 mod data;
 mod estimators;
+mod forest;
 mod knn;
 mod linfa_traits;
 mod multilabel;

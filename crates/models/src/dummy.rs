@@ -88,6 +88,9 @@ impl Estimator for DummyClassifier {
         if y.is_empty() {
             return Err(Error::Empty("no samples"));
         }
+        if self.strategy == DummyStrategy::Uniform {
+            crate::rand_r::numpy(self.random_state)?;
+        }
         let (classes, index) = encode(y);
         let mut counts = vec![0usize; classes.len()];
         index.iter().for_each(|&i| counts[i] += 1);
@@ -127,7 +130,17 @@ impl Dummy {
             DummyStrategy::Constant(c) => {
                 vec![self.classes.binary_search(&c).unwrap_or(0); n]
             }
-            DummyStrategy::Uniform => (0..n).map(|_| rng.gen_range(0..k)).collect(),
+            // scikit-learn's `RandomState(random_state).randint(n_classes, size=n)`, afresh
+            // at every call (the seed was checked at fit time).
+            DummyStrategy::Uniform => {
+                let mut draws = vec![0i64; n];
+                if let Ok(mut rs) = crate::rand_r::numpy(self.params.random_state) {
+                    if let Ok(mut stream) = rs.randints(0, k as i64) {
+                        stream.fill(&mut draws);
+                    }
+                }
+                draws.into_iter().map(|d| d as usize).collect()
+            }
             DummyStrategy::Stratified => (0..n)
                 .map(|_| {
                     let u: f64 = rng.gen();
@@ -241,5 +254,14 @@ mod tests {
         .fit((&x).into(), &y)
         .unwrap();
         assert_eq!(u.predict_proba((&x).into()).unwrap()[[0, 0]], 1.0 / 3.0);
+        // scikit-learn 1.9.1: DummyClassifier(strategy="uniform", random_state=0) predicts
+        // [1, 3, 1, 3, 3, 7] here.
+        assert_eq!(u.predict((&x).into()).unwrap(), vec![1, 3, 1, 3, 3, 7]);
+        assert!(DummyClassifier {
+            strategy: DummyStrategy::Uniform,
+            random_state: 1 << 32,
+        }
+        .fit((&x).into(), &y)
+        .is_err());
     }
 }

@@ -106,6 +106,41 @@ fn knn(c: &mut Criterion) {
     group.finish();
 }
 
+/// Denoising as scikit-learn's side of `cargo xtask bench denoise` times it: the noisy arrays
+/// `classify denoise` draws (seed 42) already made, `KNeighborsClassifier(5)` fitted on the
+/// noisy training images with their clean pixels as 784 outputs, the first 1,000 noisy test
+/// images predicted, and the RMSE against their clean pixels.
+fn denoise(c: &mut Criterion) {
+    use classify::datasets::augment::add_noise;
+    let (x, _) = data();
+    let clean_test = test_images(1000);
+    let mut rs = classify::random::RandomState::new(42).expect("seed");
+    let noisy: ndarray::Array2<f32> = add_noise(x.view(), 100, &mut rs).expect("noise");
+    let noisy_test: ndarray::Array2<f32> =
+        add_noise(clean_test.view(), 100, &mut rs).expect("noise");
+    let params = KNeighborsClassifier {
+        n_neighbors: 5,
+        ..Default::default()
+    };
+    let mut group = c.benchmark_group("knn");
+    group.sample_size(10);
+    group.bench_function("denoise_1000", |b| {
+        b.iter(|| {
+            let model = params
+                .fit_multioutput((&noisy).into(), x.view())
+                .expect("fit");
+            let cleaned = model.predict((&noisy_test).into()).expect("predict");
+            let sq: f64 = cleaned
+                .iter()
+                .zip(&clean_test)
+                .map(|(&a, &b)| (a as f64 - f64::from(b)).powi(2))
+                .sum();
+            black_box((sq / cleaned.len() as f64).sqrt())
+        })
+    });
+    group.finish();
+}
+
 /// `cross_val_predict(RandomForestClassifier(), x, y == 5, cv=3, method="predict_proba")`:
 /// the forest alone (`classify binary --model forest` also runs SGD on the same folds).
 fn forest(c: &mut Criterion) {
@@ -158,5 +193,5 @@ fn knn_algorithm(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, sgd, knn, forest, knn_algorithm);
+criterion_group!(benches, sgd, knn, denoise, forest, knn_algorithm);
 criterion_main!(benches);

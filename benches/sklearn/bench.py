@@ -337,6 +337,7 @@ STEPS = {
     "svc-full": ("data", step_svc_full, True),
     "tune-knn": ("data", step_tune_knn, True),
     "denoise": ("args", step_denoise, True),
+    "denoise-knn": ("args", step_denoise, True),
     "multilabel": ("data", step_multilabel, True),
     "sgd-cv-multi": ("data", step_sgd_cv_multi, True),
     "augment": ("data", step_augment, True),

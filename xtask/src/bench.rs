@@ -32,7 +32,8 @@ struct Step {
     what: &'static str,
     /// Heavy: skipped unless named or `--all` is given (scikit-learn takes many minutes).
     heavy: bool,
-    /// Extra arguments for one untimed run first (to write inputs the Python side reads).
+    /// Arguments of one untimed `classify` run first (to write inputs the Python side
+    /// reads); empty for none. Steps with the same setup share one run.
     setup: &'static [&'static str],
 }
 
@@ -46,6 +47,15 @@ enum Ours {
     /// `fold_accuracy` to compare with scikit-learn's.
     Cli(&'static [&'static str]),
 }
+
+/// Writes the noisy arrays scikit-learn's denoising steps read.
+const DENOISE_SETUP: &[&str] = &[
+    "denoise",
+    "--test-images",
+    "1000",
+    "--save-noisy",
+    "target/bench-data/denoise",
+];
 
 const STEPS: &[Step] = &[
     Step {
@@ -198,9 +208,19 @@ const STEPS: &[Step] = &[
             "--out",
             "target/bench-data/denoise.png",
         ]),
-        what: "KNeighborsClassifier(5) fit on 60,000 noisy images with their clean pixels as 784 outputs, predict 1,000 noisy test images; both sides read the same noisy arrays (classify denoise)",
+        what: "KNeighborsClassifier(5) fit on 60,000 noisy images with their clean pixels as 784 outputs, predict 1,000 noisy test images (classify denoise: ours also loads the data and draws the noise, scikit-learn reads the noisy arrays ours wrote)",
         heavy: false,
-        setup: &["--save-noisy", "target/bench-data/denoise"],
+        setup: DENOISE_SETUP,
+    },
+    Step {
+        name: "denoise-knn",
+        ours: Ours::Criterion {
+            bench: "models",
+            id: "knn/denoise_1000",
+        },
+        what: "the same fit + predict + RMSE on both sides from the same noisy arrays already in memory (ours draws them with the same seed: the same numbers)",
+        heavy: false,
+        setup: DENOISE_SETUP,
     },
     Step {
         name: "multilabel",
@@ -358,19 +378,18 @@ fn cli_side<'s>(
     dataset: &str,
 ) -> anyhow::Result<std::collections::HashMap<&'s str, (f64, serde_json::Value)>> {
     let mut runs = std::collections::HashMap::new();
-    if steps.iter().any(|s| matches!(s.ours, Ours::Cli(_))) {
+    if steps
+        .iter()
+        .any(|s| matches!(s.ours, Ours::Cli(_)) || !s.setup.is_empty())
+    {
         status(cargo().args(["build", "--release", "--quiet", "--bin", "classify"]))?;
     }
-    for step in steps {
-        if let (Ours::Cli(args), false) = (&step.ours, step.setup.is_empty()) {
-            eprintln!(
-                "preparing {}: classify {} {}",
-                step.name,
-                args.join(" "),
-                step.setup.join(" ")
-            );
-            classify_json(args, step.setup, dataset)?;
-        }
+    let mut setups: Vec<&[&str]> = steps.iter().map(|s| s.setup).collect();
+    setups.retain(|s| !s.is_empty());
+    setups.dedup();
+    for setup in setups {
+        eprintln!("preparing: classify {}", setup.join(" "));
+        classify_json(setup, &[], dataset)?;
     }
     for step in steps {
         if let Ours::Cli(args) = step.ours {

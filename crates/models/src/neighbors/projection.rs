@@ -87,6 +87,13 @@ impl Value for u8 {
     }
 }
 
+impl Value for i16 {
+    #[inline]
+    fn f32(self) -> f32 {
+        f32::from(self)
+    }
+}
+
 impl Value for f32 {
     #[inline]
     fn f32(self) -> f32 {

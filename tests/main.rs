@@ -8,6 +8,7 @@ mod forest;
 mod knn;
 mod linfa_traits;
 mod multilabel;
+mod own_data;
 mod predict;
 mod report;
 mod sgd;

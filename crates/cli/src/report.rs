@@ -169,9 +169,12 @@ pub fn report(common: &Common) -> anyhow::Result<()> {
     )?;
     bar.inc(1);
 
-    // The 5-detector.
-    bar.set_message("the 5-detector: SGD, 3-fold cross-validation");
-    let digit = 5u8;
+    // The book's 5-detector; on datasets with fewer classes, a detector of the last class.
+    let n_classes = train.target_names.len();
+    let digit = n_classes.saturating_sub(1).min(5) as u8;
+    bar.set_message(format!(
+        "the {digit}-detector: SGD, 3-fold cross-validation"
+    ));
     let y5: Vec<usize> = y
         .iter()
         .map(|&c| usize::from(c == usize::from(digit)))
@@ -205,7 +208,9 @@ pub fn report(common: &Common) -> anyhow::Result<()> {
     };
     bar.inc(1);
 
-    bar.set_message("the 5-detector: random forest, 3-fold cross-validation");
+    bar.set_message(format!(
+        "the {digit}-detector: random forest, 3-fold cross-validation"
+    ));
     let forest_params = RandomForestClassifier {
         random_state: common.seed,
         ..Default::default()
@@ -248,7 +253,7 @@ pub fn report(common: &Common) -> anyhow::Result<()> {
     bar.inc(1);
 
     // The forest's probabilities calibrated on 3 inner folds of each training part.
-    bar.set_message("the 5-detector: calibrating the forest");
+    bar.set_message(format!("the {digit}-detector: calibrating the forest"));
     let mut calibration = vec![loss_of("none", &y5, &proba)?];
     let mut curves = vec![("Random forest".to_string(), proba.clone())];
     for method in [Method::Sigmoid, Method::Isotonic] {
@@ -359,8 +364,20 @@ pub fn report(common: &Common) -> anyhow::Result<()> {
         format: CellFormat::Percent,
     }
     .write(figure("confusion-errors.png"))?;
-    // Error analysis on the book's pair, 3 and 5.
-    let (a, b) = (3usize, 5usize);
+    // Error analysis on the book's pair, 3 and 5; with fewer classes, the pair most confused.
+    let (a, b) = if n_classes > 5 {
+        (3usize, 5usize)
+    } else {
+        let rows = cm.to_rows();
+        let pairs = (0..n_classes).flat_map(|a| (a + 1..n_classes).map(move |b| (a, b)));
+        pairs
+            .max_by(|&(a, b), &(c, d)| {
+                (rows[a][b] + rows[b][a])
+                    .total_cmp(&(rows[c][d] + rows[d][c]))
+                    .then((d, c).cmp(&(b, a)))
+            })
+            .unwrap_or((0, 1))
+    };
     let pick = |t: usize, p: usize| -> Array2<u8> {
         let rows: Vec<usize> = (0..y.len())
             .filter(|&i| y[i] == t && scaled[i] == p)

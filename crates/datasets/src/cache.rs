@@ -582,3 +582,77 @@ fn find_in_dir(dir: &Path, file: &FileInfo) -> Result<PathBuf> {
             looked_for: format!("{} or {}*idx*", exact.join(", "), file.role.prefix()),
         })
 }
+
+/// Loads an IDX folder given as a path (`--dataset ./digits8x8`): the four files laid out as
+/// MNIST's (`train-images-idx3-ubyte`, `train-labels-idx1-ubyte`, `t10k-images-idx3-ubyte`,
+/// `t10k-labels-idx1-ubyte`, gzipped or not, `.idx` spellings too), images of any height and
+/// width, any number of classes. Class names come from a `classes.txt` beside the files (one
+/// per line), else they are the labels `0`…`max`. Nothing is cached or written.
+pub fn load_idx_folder(dir: &Path) -> Result<TrainTest> {
+    if !dir.is_dir() {
+        return Err(Error::InvalidArgument(format!(
+            "{}: not a folder of IDX files",
+            dir.display()
+        )));
+    }
+    let layout = crate::catalogue::find("mnist")?;
+    let read = |role: Role| -> Result<IdxArray> {
+        let file = layout.file(role).ok_or_else(|| {
+            Error::InvalidArgument(format!("no {} in the MNIST layout", role.describe()))
+        })?;
+        idx::read_idx_file(find_in_dir(dir, file)?)
+    };
+    let (train_images, rest) = std::thread::scope(|s| {
+        let images = s.spawn(|| read(Role::TrainImages));
+        let rest = [Role::TrainLabels, Role::TestImages, Role::TestLabels].map(read);
+        (images.join().expect("reading a file does not panic"), rest)
+    });
+    let [train_labels, test_images, test_labels] = rest;
+    let (train_labels, test_labels) = (train_labels?, test_labels?);
+    let classes_file = dir.join("classes.txt");
+    let target_names: Vec<String> = if classes_file.is_file() {
+        let text =
+            std::fs::read_to_string(&classes_file).map_err(|e| Error::io(&classes_file, e))?;
+        let names: Vec<String> = text
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(String::from)
+            .collect();
+        if names.is_empty() {
+            return Err(Error::InvalidArgument(format!(
+                "{}: no class names (one per line)",
+                classes_file.display()
+            )));
+        }
+        names
+    } else {
+        let max = train_labels
+            .data
+            .iter()
+            .chain(&test_labels.data)
+            .max()
+            .copied()
+            .unwrap_or(0);
+        (0..=max).map(|c| c.to_string()).collect()
+    };
+    let description = format!("IDX files in {}", dir.display());
+    let part = |images: Result<IdxArray>, labels: IdxArray, what: &str| {
+        Dataset::from_idx(images?, labels, target_names.clone(), description.clone())
+            .map_err(|e| Error::InvalidArgument(format!("{}: {what}: {e}", dir.display())))
+    };
+    let train = part(train_images, train_labels, "training set")?;
+    let test = part(test_images, test_labels, "test set")?;
+    let name = dir
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("idx-folder")
+        .to_string();
+    Ok(TrainTest {
+        name,
+        train,
+        test,
+        source: dir.display().to_string(),
+        notes: Vec::new(),
+    })
+}

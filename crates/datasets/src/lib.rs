@@ -42,16 +42,26 @@ mod sample;
 pub mod spam;
 pub mod tabular;
 
-pub use cache::{Cache, FileOutcome, FileRecord, Progress, Verification};
+pub use cache::{load_idx_folder, Cache, FileOutcome, FileRecord, Progress, Verification};
 pub use catalogue::{DatasetInfo, FileInfo, Role, SAMPLE};
 pub use dataset::{Dataset, PartSummary, Summary, TrainTest};
 pub use error::{Error, Result};
 pub use sample::mnist_sample;
 
-/// Loads a dataset by name: the embedded sample (`mnist-sample`) or a cached catalogue dataset.
+/// Loads a dataset by name: the embedded sample (`mnist-sample`), a cached catalogue dataset,
+/// or a folder of IDX files given as a path ([`load_idx_folder`]): a name with a path
+/// separator or a leading `.` is a path; any other name is looked up in the catalogue first.
 pub fn load(name: &str, cache: &Cache) -> Result<TrainTest> {
     if name == SAMPLE || name == "sample" {
         return mnist_sample();
     }
-    cache.load(&catalogue::find(name)?)
+    let path = std::path::Path::new(name);
+    if name.contains(['/', std::path::MAIN_SEPARATOR]) || name.starts_with('.') {
+        return load_idx_folder(path);
+    }
+    match catalogue::find(name) {
+        Ok(info) => cache.load(&info),
+        Err(_) if path.is_dir() => load_idx_folder(path),
+        Err(e) => Err(e),
+    }
 }

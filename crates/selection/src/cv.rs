@@ -85,9 +85,10 @@ pub(crate) fn score_fold<E: Estimator>(
 ) -> Result<f64> {
     let model = fit_fold(estimator, x, y, split, fold)?;
     let test = x.select(&split.test);
-    let pred = model
-        .predict(test.view())
-        .map_err(|source| Error::Fold { fold, source })?;
+    let pred = model.predict(test.view()).map_err(|source| Error::Fold {
+        fold,
+        error: source,
+    })?;
     let truth: Vec<usize> = split.test.iter().map(|&i| y[i]).collect();
     score(scoring, &truth, &pred)
 }
@@ -224,7 +225,10 @@ fn fit_fold<E: Estimator>(
 ) -> Result<E::Model> {
     estimator
         .fit_rows(x, y, &split.train)
-        .map_err(|source| Error::Fold { fold, source })
+        .map_err(|source| Error::Fold {
+            fold,
+            error: source,
+        })
 }
 
 /// Fits each fold in parallel and writes `output(model, test rows)` into the test rows.
@@ -253,7 +257,10 @@ fn out_of_fold<E: Estimator>(
                 });
             }
             let test = x.select(&split.test);
-            let out = output(&model, test.view()).map_err(|source| Error::Fold { fold, source })?;
+            let out = output(&model, test.view()).map_err(|source| Error::Fold {
+                fold,
+                error: source,
+            })?;
             Ok((split.test.clone(), out))
         })
         .collect::<Result<_>>()?;
@@ -297,11 +304,17 @@ pub fn cross_val_predict_multi<E: MultiOutputEstimator>(
             let ty = y.select(ndarray::Axis(0), &split.train);
             let model = estimator
                 .fit_multi(train.view(), ty.view())
-                .map_err(|source| Error::Fold { fold, source })?;
+                .map_err(|source| Error::Fold {
+                    fold,
+                    error: source,
+                })?;
             let test = x.select(&split.test);
             let pred = model
                 .predict_multi(test.view())
-                .map_err(|source| Error::Fold { fold, source })?;
+                .map_err(|source| Error::Fold {
+                    fold,
+                    error: source,
+                })?;
             Ok((split.test.clone(), pred))
         })
         .collect::<Result<Vec<_>>>()?;

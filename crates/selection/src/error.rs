@@ -7,14 +7,15 @@ pub enum Error {
     /// The split cannot be made (too many folds, sizes out of range, ...).
     #[error("invalid split: {0}")]
     InvalidSplit(String),
-    /// Fitting or predicting on one fold failed.
-    #[error("fold {fold}: {source}")]
+    /// Fitting or predicting on one fold failed. The model's error is part of this one's
+    /// message and not its [`source`](std::error::Error::source), so that a chain printed
+    /// whole (`anyhow`'s `{:#}`) says it once.
+    #[error("fold {fold}: {error}")]
     Fold {
         /// The fold (0-based).
         fold: usize,
         /// What the model said.
-        #[source]
-        source: classify_core::Error,
+        error: classify_core::Error,
     },
     /// A fold's model does not know every class (its training part missed one).
     #[error("fold {fold}: the training part holds classes {fold_classes:?}, not all of {classes:?}; use fewer folds or stratified folds")]
@@ -30,7 +31,7 @@ pub enum Error {
     #[error("grid search: {0}")]
     InvalidGrid(String),
     /// Scoring failed.
-    #[error("scoring: {0}")]
+    #[error(transparent)]
     Metric(#[from] classify_metrics::Error),
     /// A model error outside any fold.
     #[error(transparent)]

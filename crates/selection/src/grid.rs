@@ -231,16 +231,21 @@ where
         .par_iter()
         .enumerate()
         .map(|(f, split)| {
-            let models = E::fit_rows_many(&estimators, x, y, &split.train)
-                .map_err(|source| Error::Fold { fold: f, source })?;
+            let models = E::fit_rows_many(&estimators, x, y, &split.train).map_err(|source| {
+                Error::Fold {
+                    fold: f,
+                    error: source,
+                }
+            })?;
             let test = x.select(&split.test);
             let truth: Vec<usize> = split.test.iter().map(|&i| y[i]).collect();
             models
                 .par_iter()
                 .map(|m| {
-                    let pred = m
-                        .predict(test.view())
-                        .map_err(|source| Error::Fold { fold: f, source })?;
+                    let pred = m.predict(test.view()).map_err(|source| Error::Fold {
+                        fold: f,
+                        error: source,
+                    })?;
                     score(scoring, &truth, &pred)
                 })
                 .collect::<Result<Vec<f64>>>()

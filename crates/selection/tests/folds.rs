@@ -282,6 +282,14 @@ fn single_class_folds_and_bad_splits_are_errors() {
     )
     .unwrap_err();
     assert!(err.to_string().contains("single class"), "{err}");
+    // Printed with its sources (as `anyhow`'s `{:#}` does), the reason appears once.
+    let mut chain = err.to_string();
+    let mut source = std::error::Error::source(&err);
+    while let Some(e) = source {
+        chain = format!("{chain}: {e}");
+        source = e.source();
+    }
+    assert_eq!(chain.matches("single class").count(), 1, "{chain}");
     assert!(cross_val_score(
         &SgdClassifier::default(),
         (&x).into(),

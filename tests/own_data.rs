@@ -76,6 +76,35 @@ fn the_workflow_runs_on_an_idx_folder_of_8x8_images_and_3_classes() {
     let report = run(&["report", "--out", &out("rep")]);
     assert_eq!(report["detector"]["digit"], 2);
     assert_eq!(report["figures"].as_array().unwrap().len(), 14);
+    // Registered in the cache under a name, then used by it.
+    let fetched = classify(
+        tmp.path(),
+        &[
+            "data", "fetch", "shapes", "--from", dataset, "--json", "--quiet",
+        ],
+    )
+    .json();
+    assert_eq!(fetched["files"].as_array().unwrap().len(), 4);
+    let by_name = classify(
+        tmp.path(),
+        &[
+            "knn",
+            "--dataset",
+            "shapes",
+            "--json",
+            "--quiet",
+            "--out",
+            &out("k2.png"),
+        ],
+    )
+    .json();
+    assert_eq!(by_name["test_accuracy"], 1.0);
+    let listed = classify(tmp.path(), &["data", "list", "--json"]).json();
+    assert!(listed["datasets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|d| d["name"] == "shapes" && d["cached"] == true));
     // A path that is not a folder of IDX files.
     let missing = tmp.path().join("nowhere");
     let err = classify(tmp.path(), &["knn", "--dataset", missing.to_str().unwrap()]);

@@ -219,7 +219,7 @@ fn list(common: &Common) -> anyhow::Result<()> {
         cached: true,
         files: vec![],
     }];
-    for info in catalogue::all() {
+    for info in catalogue::all().into_iter().chain(cache.registered()) {
         let status = cache.status(&info);
         rows.push(Listed {
             cached: status.iter().all(|(_, r)| r.is_some()),
@@ -258,7 +258,6 @@ fn fetch(common: &Common, name: &str, from: Option<&PathBuf>) -> anyhow::Result<
     if name == classify_datasets::spam::SPAM_DATASET {
         return fetch_spam(common, &cache, from);
     }
-    let info = catalogue::find(name)?;
     let bar = output::bytes_bar(common);
     let mut on_progress = |p: Progress| match p {
         Progress::Start { name, total } => {
@@ -269,12 +268,20 @@ fn fetch(common: &Common, name: &str, from: Option<&PathBuf>) -> anyhow::Result<
         Progress::Advance(n) => bar.inc(n),
         Progress::Finish => {}
     };
-    let outcomes = match from {
-        Some(dir) => cache.import(&info, dir, &mut on_progress),
-        None => download(&cache, &info, &mut on_progress),
+    // A name the catalogue does not know, with a folder: an IDX folder registered under it.
+    let fetched = match from {
+        Some(dir) if catalogue::find(name).is_err() => {
+            cache.register_idx_folder(name, dir, &mut on_progress)
+        }
+        Some(dir) => cache
+            .find(name)
+            .and_then(|info| Ok((info.clone(), cache.import(&info, dir, &mut on_progress)?))),
+        None => cache
+            .find(name)
+            .and_then(|info| Ok((info.clone(), download(&cache, &info, &mut on_progress)?))),
     };
     bar.finish_and_clear();
-    let outcomes = outcomes?;
+    let (info, outcomes) = fetched?;
     // Load once so the report says what the cache now holds.
     let data = cache.load(&info)?;
     if common.json {
@@ -326,8 +333,9 @@ fn download(
 }
 
 fn verify(common: &Common) -> anyhow::Result<()> {
-    let info = catalogue::find(&common.dataset)?;
-    let records = cache(common)?.verify(&info)?;
+    let cache = cache(common)?;
+    let info = cache.find(&common.dataset)?;
+    let records = cache.verify(&info)?;
     if common.json {
         return output::json(&records);
     }

@@ -17,7 +17,7 @@ use md5::Md5;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::catalogue::{DatasetInfo, FileInfo, Role};
+use crate::catalogue::{self, DatasetInfo, FileInfo, Role};
 use crate::dataset::{Dataset, TrainTest};
 use crate::error::{Error, Result};
 use crate::idx::{self, IdxArray};
@@ -545,6 +545,119 @@ impl Cache {
     }
 }
 
+/// What `dataset.json` holds for a dataset registered with [`Cache::register_idx_folder`].
+const REGISTRATION: &str = "dataset.json";
+
+impl Cache {
+    /// A dataset by name: the catalogue's, else one registered in this cache.
+    pub fn find(&self, name: &str) -> Result<DatasetInfo> {
+        let unknown = catalogue::find(name);
+        if unknown.is_ok() || !is_plain_name(name) {
+            return unknown;
+        }
+        let path = self.dataset_dir(name).join(REGISTRATION);
+        if !path.is_file() {
+            let mut known = catalogue::known_names();
+            known.extend(self.registered().into_iter().map(|d| d.name));
+            return Err(Error::UnknownDataset {
+                name: name.to_string(),
+                known: known.join(", "),
+            });
+        }
+        let text = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
+        serde_json::from_slice(&text).map_err(|e| Error::Corrupt {
+            path: path.clone(),
+            dataset: name.to_string(),
+            reason: format!("not a dataset registration: {e}"),
+        })
+    }
+
+    /// The datasets registered in this cache (readable registrations only), by name.
+    pub fn registered(&self) -> Vec<DatasetInfo> {
+        let Ok(entries) = std::fs::read_dir(&self.root) else {
+            return Vec::new();
+        };
+        let mut out: Vec<DatasetInfo> = entries
+            .filter_map(|e| e.ok())
+            .filter_map(|e| {
+                let text = std::fs::read(e.path().join(REGISTRATION)).ok()?;
+                serde_json::from_slice(&text).ok()
+            })
+            .collect();
+        out.sort_by(|a, b| a.name.cmp(&b.name));
+        out
+    }
+
+    /// Registers the IDX folder `dir` under `name` (`classify data fetch NAME --from DIR`):
+    /// the folder is checked as [`load_idx_folder`] checks it, its four files are stored
+    /// (gzipped) with the SHA-256 of their content pinned in the registration, so that
+    /// [`load`](Self::load) and [`verify`](Self::verify) re-check them as they do a catalogue
+    /// dataset's. `name` must be new (or registered before: its files are then replaced)
+    /// and plain: lowercase letters, digits, `-`, `_` or `.`, not starting with `.`.
+    pub fn register_idx_folder(
+        &self,
+        name: &str,
+        dir: &Path,
+        progress: &mut dyn FnMut(Progress),
+    ) -> Result<(DatasetInfo, Vec<FileOutcome>)> {
+        if !is_plain_name(name)
+            || catalogue::find(name).is_ok()
+            || name == catalogue::SAMPLE
+            || name == "sample"
+        {
+            return Err(Error::InvalidArgument(format!(
+                "{name:?} cannot name a registered dataset: use lowercase letters, digits, \
+                 '-', '_' or '.', and not a known dataset's name ({})",
+                catalogue::known_names().join(", ")
+            )));
+        }
+        let data = load_idx_folder(dir)?;
+        let layout = catalogue::find("mnist")?;
+        let mut files = Vec::new();
+        for file in &layout.files {
+            let path = find_in_dir(dir, file)?;
+            let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
+            let array = idx::read_idx_bytes(&bytes).map_err(|e| Error::File {
+                path: path.clone(),
+                source: Box::new(e),
+            })?;
+            files.push(FileInfo {
+                role: file.role,
+                name: file.name.clone(),
+                mirrors: Vec::new(),
+                items: array.dims[0],
+                payload_sha256: Some(payload_sha256(&array)),
+                gz_md5: None,
+                gz_size: None,
+            });
+        }
+        let info = DatasetInfo {
+            name: name.to_string(),
+            description: format!("IDX files imported from {}", dir.display()),
+            home: dir.display().to_string(),
+            licence: "as its source's".to_string(),
+            image_shape: data.train.image_shape.unwrap_or([0, 0]),
+            target_names: data.train.target_names,
+            files,
+        };
+        let outcomes = self.import(&info, dir, progress)?;
+        let path = self.dataset_dir(name).join(REGISTRATION);
+        let json = serde_json::to_vec_pretty(&info)
+            .map_err(|e| Error::InvalidArgument(format!("registration of {name}: {e}")))?;
+        write_atomically(&path, |f| Ok(f.write_all(&json)?))?;
+        Ok((info, outcomes))
+    }
+}
+
+/// Lowercase letters, digits, `-`, `_` and `.`, not first: a name that is no path.
+fn is_plain_name(name: &str) -> bool {
+    !name.is_empty()
+        && !name.starts_with('.')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "-_.".contains(c))
+}
+
 /// Finds the file for `file.role` in an import folder.
 fn find_in_dir(dir: &Path, file: &FileInfo) -> Result<PathBuf> {
     let plain = file.name.trim_end_matches(".gz").to_string();
@@ -595,7 +708,7 @@ pub fn load_idx_folder(dir: &Path) -> Result<TrainTest> {
             dir.display()
         )));
     }
-    let layout = crate::catalogue::find("mnist")?;
+    let layout = catalogue::find("mnist")?;
     let read = |role: Role| -> Result<IdxArray> {
         let file = layout.file(role).ok_or_else(|| {
             Error::InvalidArgument(format!("no {} in the MNIST layout", role.describe()))

@@ -50,7 +50,7 @@ impl Role {
 }
 
 /// One file of a dataset.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct FileInfo {
     /// What the file holds.
     pub role: Role,
@@ -69,7 +69,7 @@ pub struct FileInfo {
 }
 
 /// A dataset the cache can fetch, import and load.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DatasetInfo {
     /// Name used on the command line (`mnist`).
     pub name: String,

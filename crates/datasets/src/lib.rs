@@ -48,7 +48,8 @@ pub use dataset::{Dataset, PartSummary, Summary, TrainTest};
 pub use error::{Error, Result};
 pub use sample::mnist_sample;
 
-/// Loads a dataset by name: the embedded sample (`mnist-sample`), a cached catalogue dataset,
+/// Loads a dataset by name: the embedded sample (`mnist-sample`), a cached catalogue dataset
+/// or one registered in the cache ([`Cache::register_idx_folder`]),
 /// or a folder of IDX files given as a path ([`load_idx_folder`]): a name with a path
 /// separator or a leading `.` is a path; any other name is looked up in the catalogue first.
 pub fn load(name: &str, cache: &Cache) -> Result<TrainTest> {
@@ -59,7 +60,7 @@ pub fn load(name: &str, cache: &Cache) -> Result<TrainTest> {
     if name.contains(['/', std::path::MAIN_SEPARATOR]) || name.starts_with('.') {
         return load_idx_folder(path);
     }
-    match catalogue::find(name) {
+    match cache.find(name) {
         Ok(info) => cache.load(&info),
         Err(_) if path.is_dir() => load_idx_folder(path),
         Err(e) => Err(e),

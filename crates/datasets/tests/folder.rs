@@ -110,3 +110,56 @@ fn bad_folders_name_the_problem() {
     let err = load_idx_folder(tmp.path()).unwrap_err();
     assert!(err.to_string().contains("t10k-images.idx3-ubyte"), "{err}");
 }
+
+/// `classify data fetch NAME --from DIR`: the folder registered in the cache under a new
+/// name loads by that name, is listed, and `verify` re-hashes it against the SHA-256 pinned
+/// at registration (a file changed since is reported).
+#[test]
+fn a_registered_folder_loads_by_name_and_verifies() {
+    let tmp = tempfile::tempdir().unwrap();
+    let src = tmp.path().join("src");
+    std::fs::create_dir(&src).unwrap();
+    folder(&src, [8, 8], 3, 30, 9);
+    let cache = Cache::new(tmp.path().join("cache"));
+    let (info, outcomes) = cache
+        .register_idx_folder("shapes", &src, &mut |_| {})
+        .unwrap();
+    assert_eq!(outcomes.len(), 4);
+    assert_eq!(info.image_shape, [8, 8]);
+    assert_eq!(cache.find("shapes").unwrap(), info);
+    assert_eq!(
+        cache
+            .registered()
+            .iter()
+            .map(|d| &d.name)
+            .collect::<Vec<_>>(),
+        ["shapes"]
+    );
+    let by_name = load("shapes", &cache).unwrap();
+    assert_eq!(
+        by_name.train.data,
+        load_idx_folder(&src).unwrap().train.data
+    );
+    assert_eq!(cache.verify(&info).unwrap().len(), 4);
+    // Unknown names list the registered ones.
+    let err = cache.find("shapez").unwrap_err().to_string();
+    assert!(err.contains("shapes"), "{err}");
+    // Names that are paths, capitals or a catalogue dataset's are refused.
+    for bad in ["mnist", "Shapes", "../x", ".hidden", ""] {
+        assert!(
+            cache.register_idx_folder(bad, &src, &mut |_| {}).is_err(),
+            "{bad}"
+        );
+    }
+    // A stored file changed behind the cache's back.
+    let stored = cache
+        .dataset_dir("shapes")
+        .join("t10k-labels-idx1-ubyte.gz");
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    let mut other = Vec::new();
+    classify_datasets::idx::write_idx(&mut other, &[9], &[1; 9]).unwrap();
+    std::io::Write::write_all(&mut enc, &other).unwrap();
+    std::fs::write(&stored, enc.finish().unwrap()).unwrap();
+    let err = cache.verify(&info).unwrap_err().to_string();
+    assert!(err.contains("t10k-labels"), "{err}");
+}

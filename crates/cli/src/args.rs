@@ -445,12 +445,30 @@ pub enum DataCommand {
     Fetch {
         /// Dataset name (mnist, fashion-mnist, titanic, spamassassin).
         name: String,
-        /// Import from this folder instead of downloading.
+        /// Import from this folder instead of downloading. Under a new NAME: a folder of IDX
+        /// files laid out as MNIST's, or of images as train/<class>/*.png|jpg and test/<class>/...
         #[arg(long, value_name = "DIR")]
         from: Option<PathBuf>,
+        /// Images of a folder of images resized to HxW (e.g. 28x28; without it they must all
+        /// have one size).
+        #[arg(long, value_name = "HxW", value_parser = parse_size)]
+        size: Option<[usize; 2]>,
     },
     /// Re-hash every cached file of --dataset against the catalogue.
     Verify,
+}
+
+/// `HxW` (or `H×W`) as `[height, width]`.
+fn parse_size(s: &str) -> Result<[usize; 2], String> {
+    let (h, w) = s
+        .split_once(['x', '×'])
+        .ok_or_else(|| format!("{s:?}: expected HxW, such as 28x28"))?;
+    let side = |v: &str| {
+        v.trim()
+            .parse::<usize>()
+            .map_err(|_| format!("{s:?}: expected HxW, such as 28x28"))
+    };
+    Ok([side(h)?, side(w)?])
 }
 
 impl Common {

@@ -33,7 +33,7 @@ pub fn run(cmd: &DataCommand, common: &Common) -> anyhow::Result<()> {
         DataCommand::Show { test } => show(common, *test),
         DataCommand::Grid { count, per_row } => grid(common, *count, *per_row),
         DataCommand::List => list(common),
-        DataCommand::Fetch { name, from } => fetch(common, name, from.as_ref()),
+        DataCommand::Fetch { name, from, size } => fetch(common, name, from.as_ref(), *size),
         DataCommand::Verify => verify(common),
     }
 }
@@ -250,7 +250,12 @@ fn list(common: &Common) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn fetch(common: &Common, name: &str, from: Option<&PathBuf>) -> anyhow::Result<()> {
+fn fetch(
+    common: &Common,
+    name: &str,
+    from: Option<&PathBuf>,
+    size: Option<[usize; 2]>,
+) -> anyhow::Result<()> {
     let cache = cache(common)?;
     if let Some(info) = classify_datasets::tabular::tabular(name) {
         return fetch_tabular(common, &cache, info, from);
@@ -269,9 +274,17 @@ fn fetch(common: &Common, name: &str, from: Option<&PathBuf>) -> anyhow::Result<
         Progress::Finish => {}
     };
     // A name the catalogue does not know, with a folder: an IDX folder registered under it.
+    let images = from.is_some_and(|d| classify_datasets::image_folder::is_image_folder(d));
+    if size.is_some() && !(images && catalogue::find(name).is_err()) {
+        anyhow::bail!("--size applies to a folder of images imported under a new name");
+    }
     let fetched = match from {
         Some(dir) if catalogue::find(name).is_err() => {
-            cache.register_idx_folder(name, dir, &mut on_progress)
+            if images {
+                cache.register_image_folder(name, dir, size, &mut on_progress)
+            } else {
+                cache.register_idx_folder(name, dir, &mut on_progress)
+            }
         }
         Some(dir) => cache
             .find(name)

@@ -600,6 +600,52 @@ impl Cache {
         dir: &Path,
         progress: &mut dyn FnMut(Progress),
     ) -> Result<(DatasetInfo, Vec<FileOutcome>)> {
+        let description = format!("IDX files imported from {}", dir.display());
+        self.register(name, dir, (description, dir), progress)
+    }
+
+    /// Registers a folder of images laid out as torchvision's `ImageFolder` under `name`,
+    /// converted by [`image_folder`](crate::image_folder)'s rule (grey; `size` resizes, else
+    /// every image must have one size) and stored as IDX, as
+    /// [`register_idx_folder`](Self::register_idx_folder) stores an IDX folder.
+    pub fn register_image_folder(
+        &self,
+        name: &str,
+        dir: &Path,
+        size: Option<[usize; 2]>,
+        progress: &mut dyn FnMut(Progress),
+    ) -> Result<(DatasetInfo, Vec<FileOutcome>)> {
+        let folder = crate::image_folder::read(dir, size)?;
+        let staging =
+            tempfile::tempdir().map_err(|e| Error::io(Path::new("a temporary folder"), e))?;
+        let layout = catalogue::find("mnist")?;
+        for (role, array) in [
+            (Role::TrainImages, &folder.train_images),
+            (Role::TrainLabels, &folder.train_labels),
+            (Role::TestImages, &folder.test_images),
+            (Role::TestLabels, &folder.test_labels),
+        ] {
+            if let Some(file) = layout.file(role) {
+                let path = staging.path().join(file.name.trim_end_matches(".gz"));
+                idx::write_idx_file(&path, &array.dims, &array.data)?;
+            }
+        }
+        let classes = staging.path().join("classes.txt");
+        let names: String = folder.classes.iter().map(|c| format!("{c}\n")).collect();
+        std::fs::write(&classes, names).map_err(|e| Error::io(&classes, e))?;
+        let description = format!("images imported from {}", dir.display());
+        self.register(name, staging.path(), (description, dir), progress)
+    }
+
+    /// Registers the IDX folder `dir` (checked, stored, hashed) as `name`, described as
+    /// coming from `home`.
+    fn register(
+        &self,
+        name: &str,
+        dir: &Path,
+        (description, home): (String, &Path),
+        progress: &mut dyn FnMut(Progress),
+    ) -> Result<(DatasetInfo, Vec<FileOutcome>)> {
         if !is_plain_name(name)
             || catalogue::find(name).is_ok()
             || name == catalogue::SAMPLE
@@ -633,8 +679,8 @@ impl Cache {
         }
         let info = DatasetInfo {
             name: name.to_string(),
-            description: format!("IDX files imported from {}", dir.display()),
-            home: dir.display().to_string(),
+            description,
+            home: home.display().to_string(),
             licence: "as its source's".to_string(),
             image_shape: data.train.image_shape.unwrap_or([0, 0]),
             target_names: data.train.target_names,

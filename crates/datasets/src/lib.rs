@@ -38,6 +38,7 @@ mod dataset;
 mod download;
 mod error;
 pub mod idx;
+pub mod image_folder;
 mod sample;
 pub mod spam;
 pub mod tabular;

@@ -257,3 +257,22 @@ fn titanic_needs_its_verified_files() {
     assert!(e.err().contains("checksum mismatch"), "{}", e.stderr);
     assert!(!tmp.path().join("titanic/train.csv").exists());
 }
+
+/// `classify data info | head -1`: the reader leaves before the output is written; the
+/// command exits 0 without a panic message.
+#[test]
+fn a_reader_that_leaves_early_is_no_failure() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_classify"))
+        .args(["data", "info"])
+        .env("CLASSIFY_DATA", tmp.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}

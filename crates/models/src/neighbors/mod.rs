@@ -234,17 +234,97 @@ enum Train {
     /// `f64` rows that are not all `f32` numbers, searched by brute force in `f64` (those that
     /// are take the `f32` form: the same numbers).
     F64 { data: Vec<f64>, d: usize },
-    /// Large sets of floats that are all small integers (pixels with integer noise, counts),
-    /// pruned like `F32` but held as `i16`: half the bytes to read per candidate row and
-    /// exact integer dot products against integer queries (`max_abs` bounds every value, so
-    /// `Σ|q·x| ≤ max|q|·max_abs·d` is checked against `i32` lanes before a block uses them).
-    I16 {
-        rows: Vec<i16>,
-        norms: Vec<i64>,
-        max_abs: i64,
-        d: usize,
-        bound: Box<Bound>,
-    },
+    /// Large sets of floats that are all small integers (pixels with integer noise, counts).
+    I16(SmallInts),
+}
+
+/// Floats that are all small integers, pruned like [`Train::F32`] but held as `i16`: half the
+/// bytes to read per candidate row and exact integer dot products against integer queries
+/// (`max_abs` bounds every value, so `Σ|q·x| ≤ max|q|·max_abs·d` is checked against `i32`
+/// lanes before a block uses them).
+#[derive(Debug, Clone, PartialEq)]
+struct SmallInts {
+    /// Rows in tile order.
+    rows: Vec<i16>,
+    /// Their squared norms, exact.
+    norms: Vec<i64>,
+    max_abs: i64,
+    d: usize,
+    bound: Box<Bound>,
+}
+
+impl SmallInts {
+    /// The `i16` form of `data` (`d` values a row) under `bound`, or the bound back when
+    /// some value is not a small enough integer.
+    fn build(data: &[f32], d: usize, bound: Box<Bound>) -> Result<SmallInts, Box<Bound>> {
+        let Some((rows, max_abs)) = small_integers_in_tile_order(data, d, &bound.order) else {
+            return Err(bound);
+        };
+        let norms = rows
+            .par_chunks_exact(d.max(1))
+            .map(|r| r.iter().map(|&v| i64::from(v) * i64::from(v)).sum())
+            .collect();
+        Ok(SmallInts {
+            rows,
+            norms,
+            max_abs,
+            d,
+            bound,
+        })
+    }
+
+    fn row(&self, t: usize) -> &[i16] {
+        &self.rows[t * self.d..(t + 1) * self.d]
+    }
+
+    /// [`nearest_block`] of byte or `f32` queries. Keys are the bits of the exact squared
+    /// distance as an `f64`, as the `F32` form's: integer distances below 2⁵³ are exact
+    /// there, so both forms order and report the same numbers.
+    fn nearest(
+        &self,
+        x: Features<'_>,
+        projected: &Projected,
+        queries: &[usize],
+        k: usize,
+        scratch: &mut Scratch,
+    ) -> Vec<(Vec<u64>, Vec<usize>)> {
+        let q_rows = match x.select(queries) {
+            OwnedFeatures::U8(a) => a.mapv(f32::from),
+            OwnedFeatures::F32(a) => a,
+            OwnedFeatures::F64(_) => unreachable!("f64 queries take the brute-force arm"),
+        };
+        let small = small_integers(q_rows.as_slice().expect("standard layout"), self.d)
+            .filter(|&q_max| fits_i32_lanes(q_max, self.max_abs, self.d));
+        if small.is_none() {
+            // Fractional queries: every candidate measured exactly in `f64`.
+            return nearest_pruned(
+                &self.bound,
+                q_rows.view(),
+                projected,
+                queries,
+                k,
+                scratch,
+                |q: &[f32], _: &QueryNorms, t: usize, _| {
+                    Some(kernels::sq_dist(q, self.row(t)).to_bits())
+                },
+                f64::from_bits,
+            );
+        }
+        let q_ints = q_rows.mapv(|v| v as i16);
+        nearest_pruned(
+            &self.bound,
+            q_ints.view(),
+            projected,
+            queries,
+            k,
+            scratch,
+            |q: &[i16], qn: &QueryNorms, t: usize, _| {
+                let sq = qn.sq as i64 + self.norms[t] - 2 * kernels::dot_i16(q, self.row(t));
+                Some((sq as f64).to_bits())
+            },
+            f64::from_bits,
+        )
+    }
 }
 
 /// The nearest training rows of each query, nearest first.
@@ -395,24 +475,10 @@ impl Train {
                 let data = a.as_slice().expect("standard layout");
                 let bound = (n >= PRUNE_MIN_ROWS && d >= PRUNE_MIN_FEATURES)
                     .then(|| Box::new(Bound::fit(a.view(), PROJECTED_DIMS)));
-                let small = bound
-                    .as_ref()
-                    .and_then(|b| small_integers_in_tile_order(data, d, &b.order));
-                let bound = match (bound, small) {
-                    (Some(bound), Some((rows, max_abs))) => {
-                        let norms = rows
-                            .par_chunks_exact(d.max(1))
-                            .map(|r| r.iter().map(|&v| i64::from(v) * i64::from(v)).sum())
-                            .collect();
-                        return Train::I16 {
-                            rows,
-                            norms,
-                            max_abs,
-                            d,
-                            bound,
-                        };
-                    }
-                    (bound, _) => bound,
+                let bound = match bound.map(|b| SmallInts::build(data, d, b)) {
+                    Some(Ok(small)) => return Train::I16(small),
+                    Some(Err(bound)) => Some(bound),
+                    None => None,
                 };
                 let data = match &bound {
                     Some(b) => in_tile_order(data, d, &b.order, |v| v),
@@ -483,9 +549,9 @@ impl Train {
                 data: data.clone(),
                 n_features: *d,
             },
-            Train::I16 { rows, d, bound, .. } => TrainRows::F32 {
-                data: back(rows, *d, &bound.order, f32::from),
-                n_features: *d,
+            Train::I16(s) => TrainRows::F32 {
+                data: back(&s.rows, s.d, &s.bound.order, f32::from),
+                n_features: s.d,
             },
         }
     }
@@ -515,10 +581,8 @@ impl Train {
 
     fn n_features(&self) -> usize {
         match self {
-            Train::U8 { d, .. }
-            | Train::F32 { d, .. }
-            | Train::F64 { d, .. }
-            | Train::I16 { d, .. } => *d,
+            Train::U8 { d, .. } | Train::F32 { d, .. } | Train::F64 { d, .. } => *d,
+            Train::I16(s) => s.d,
         }
     }
 }
@@ -534,7 +598,8 @@ impl KNeighbors {
             Train::U8 {
                 pruned: Some(p), ..
             } => &p.bound,
-            Train::F32 { bound: Some(b), .. } | Train::I16 { bound: b, .. } => b,
+            Train::F32 { bound: Some(b), .. } => b,
+            Train::I16(s) => &s.bound,
             _ => return (None, all),
         };
         let projected = match x {
@@ -958,60 +1023,9 @@ fn nearest_block(
             // Float queries against integer training rows: compare as floats.
             return nearest_block(&train.as_floats(), x, None, queries, k, scratch);
         }
-        (
-            Train::I16 {
-                rows,
-                norms,
-                max_abs,
-                d,
-                bound,
-            },
-            _,
-        ) => {
-            let d = *d;
-            let row = |t: usize| &rows[t * d..(t + 1) * d];
+        (Train::I16(small), _) => {
             let projected = projected.expect("projected queries");
-            let q_rows = match x.select(queries) {
-                OwnedFeatures::U8(a) => a.mapv(f32::from),
-                OwnedFeatures::F32(a) => a,
-                OwnedFeatures::F64(_) => unreachable!("f64 queries take the brute-force arm"),
-            };
-            // Keys are the bits of the exact squared distance as an `f64`, as the `F32`
-            // form's: integer distances below 2⁵³ are exact there, so both forms order and
-            // report the same numbers.
-            return match small_integers(q_rows.as_slice().expect("standard layout"), d)
-                .filter(|&q_max| fits_i32_lanes(q_max, *max_abs, d))
-            {
-                Some(_) => {
-                    let q_ints = q_rows.mapv(|v| v as i16);
-                    nearest_pruned(
-                        bound,
-                        q_ints.view(),
-                        projected,
-                        queries,
-                        k,
-                        scratch,
-                        |q: &[i16], qn: &QueryNorms, t: usize, _| {
-                            let sq = qn.sq as i64 + norms[t] - 2 * kernels::dot_i16(q, row(t));
-                            Some((sq as f64).to_bits())
-                        },
-                        f64::from_bits,
-                    )
-                }
-                // Fractional queries: every candidate measured exactly in `f64`.
-                None => nearest_pruned(
-                    bound,
-                    q_rows.view(),
-                    projected,
-                    queries,
-                    k,
-                    scratch,
-                    |q: &[f32], _: &QueryNorms, t: usize, _| {
-                        Some(kernels::sq_dist(q, row(t)).to_bits())
-                    },
-                    f64::from_bits,
-                ),
-            };
+            return small.nearest(x, projected, queries, k, scratch);
         }
     }
     best.into_iter().map(TopK::into_sorted).collect()
@@ -1021,7 +1035,7 @@ fn nearest_block(
 /// training row measured exactly in `f64` against each query, ties to the lower index.
 fn brute_force_f64(train: &Train, x: Features<'_>, queries: &[usize], best: &mut [TopK]) {
     let float = match train {
-        Train::U8 { .. } | Train::I16 { .. } => Some(train.as_floats()),
+        Train::U8 { .. } | Train::I16(_) => Some(train.as_floats()),
         _ => None,
     };
     let (data, d, order): (FloatRows<'_>, usize, Option<&[u32]>) =
@@ -1032,7 +1046,7 @@ fn brute_force_f64(train: &Train, x: Features<'_>, queries: &[usize], best: &mut
                 bound.as_ref().map(|b| b.order.as_slice()),
             ),
             Train::F64 { data, d } => (FloatRows::F64(data), *d, None),
-            Train::U8 { .. } | Train::I16 { .. } => unreachable!("integers were widened"),
+            Train::U8 { .. } | Train::I16(_) => unreachable!("integers were widened"),
         };
     let n = data.len() / d.max(1);
     for (qi, &q) in queries.iter().enumerate() {
@@ -1065,7 +1079,7 @@ fn nearest_in_tree(
     let (rows, d): (FloatRows<'_>, usize) = match &float {
         Train::F32 { data, d, .. } => (FloatRows::F32(data), *d),
         Train::F64 { data, d } => (FloatRows::F64(data), *d),
-        Train::U8 { .. } | Train::I16 { .. } => unreachable!("as_floats widens integers"),
+        Train::U8 { .. } | Train::I16(_) => unreachable!("as_floats widens integers"),
     };
     let n_train = rows.len() / d.max(1);
     let points = Array2::from_shape_fn((n_train, d), |(t, j)| rows.get(t * d + j));
@@ -2067,7 +2081,7 @@ mod tests {
         let model = KNeighborsClassifier::default()
             .fit((&x).into(), &y)
             .unwrap();
-        assert!(matches!(&*model.train, Train::I16 { max_abs: 354, .. }));
+        assert!(matches!(&*model.train, Train::I16(s) if s.max_abs == 354));
         let bytes = s.test.data.slice(ndarray::s![..40, ..]).to_owned();
         let mut ints = bytes.mapv(f32::from);
         ints.iter_mut()

@@ -599,16 +599,19 @@ impl Cache {
 
     /// Registers a folder of images laid out as torchvision's `ImageFolder` under `name`,
     /// converted by [`image_folder`](crate::image_folder)'s rule (grey; `size` resizes, else
-    /// every image must have one size) and stored as IDX, as
+    /// every image must have one size), shuffled by `seed` ([`ImageFolder::shuffle`](crate::image_folder::ImageFolder::shuffle)) and
+    /// stored as IDX, as
     /// [`register_idx_folder`](Self::register_idx_folder) stores an IDX folder.
     pub fn register_image_folder(
         &self,
         name: &str,
         dir: &Path,
         size: Option<[usize; 2]>,
+        seed: u32,
         progress: &mut dyn FnMut(Progress),
     ) -> Result<(DatasetInfo, Vec<FileOutcome>)> {
-        let folder = crate::image_folder::read(dir, size)?;
+        let mut folder = crate::image_folder::read(dir, size)?;
+        folder.shuffle(seed);
         let staging =
             tempfile::tempdir().map_err(|e| Error::io(Path::new("a temporary folder"), e))?;
         let layout = catalogue::find("mnist")?;

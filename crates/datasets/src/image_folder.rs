@@ -7,7 +7,9 @@
 //! filter, the aspect ratio not kept; without `size` every image must already have the size
 //! of the first. Classes are the subfolders of `train`, sorted by name (as `ImageFolder`
 //! numbers them); `test` may not hold a class `train` lacks. Within a class, files are taken
-//! in name order; names starting with `.` are skipped.
+//! in name order; names starting with `.` are skipped. [`ImageFolder::shuffle`] then puts each
+//! part in a seeded random order (registration always does, as MNIST's files are not sorted
+//! by class: unshuffled folds and `--train N` would otherwise see one class).
 //!
 //! ```no_run
 //! let folder = classify_datasets::image_folder::read(
@@ -36,6 +38,26 @@ pub struct ImageFolder {
     pub test_images: IdxArray,
     /// Test labels.
     pub test_labels: IdxArray,
+}
+
+impl ImageFolder {
+    /// Reorders the training images, then the test images, by NumPy's
+    /// `RandomState(seed).permutation(n)` (one generator, training part first).
+    pub fn shuffle(&mut self, seed: u32) {
+        let mut rng = classify_random::RandomState::new(seed).expect("a u32 seed is in range");
+        for (images, labels) in [
+            (&mut self.train_images, &mut self.train_labels),
+            (&mut self.test_images, &mut self.test_labels),
+        ] {
+            let order = rng.permutation(labels.data.len());
+            let size = images.data.len() / order.len().max(1);
+            images.data = order
+                .iter()
+                .flat_map(|&i| images.data[i * size..(i + 1) * size].iter().copied())
+                .collect();
+            labels.data = order.iter().map(|&i| labels.data[i]).collect();
+        }
+    }
 }
 
 /// Whether `dir` looks like an image folder (it has a `train` subfolder whose entries are

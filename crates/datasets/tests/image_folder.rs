@@ -50,15 +50,20 @@ fn images_become_grey_idx_arrays_by_class_folder() {
     // Registered: loads by name as an 8 × 8, 2-class dataset.
     let cache = Cache::new(tmp.path().join("cache"));
     let (info, _) = cache
-        .register_image_folder("shapes", tmp.path(), Some([8, 8]), &mut |_| {})
+        .register_image_folder("shapes", tmp.path(), Some([8, 8]), 42, &mut |_| {})
         .unwrap();
     assert_eq!(info.target_names, ["circle", "square"]);
     let data = load("shapes", &cache).unwrap();
     assert_eq!(data.train.image_shape, Some([8, 8]));
-    assert_eq!(
-        data.train.data.as_slice().unwrap(),
-        &f.train_images.data[..]
-    );
+    // Stored in the order of NumPy's `RandomState(42).permutation(6)`: [0, 1, 5, 2, 4, 3].
+    let order = [0, 1, 5, 2, 4, 3];
+    let shuffled: Vec<u8> = order
+        .iter()
+        .flat_map(|&i| f.train_images.data[i * 64..(i + 1) * 64].to_vec())
+        .collect();
+    assert_eq!(data.train.data.as_slice().unwrap(), &shuffled[..]);
+    let labels: Vec<u8> = order.iter().map(|&i| f.train_labels.data[i]).collect();
+    assert_eq!(data.train.target.to_vec(), labels);
 }
 
 #[test]
@@ -70,7 +75,7 @@ fn bad_image_folders_name_the_file() {
         let err = read(tmp.path(), None).unwrap_err().to_string();
         assert!(err.contains(what), "{err}");
         assert!(cache
-            .register_image_folder("shapes", tmp.path(), None, &mut |_| {})
+            .register_image_folder("shapes", tmp.path(), None, 42, &mut |_| {})
             .is_err());
         assert!(
             !cache.dataset_dir("shapes").exists(),

@@ -37,6 +37,104 @@ fn shapes(dir: &Path, prefix: &str, n: usize) {
     .unwrap();
 }
 
+/// The shape of image `i`'s class (`i % 3`) at pixel (`r`, `c`) of an 8 × 8 grid.
+fn on(i: usize, r: usize, c: usize) -> bool {
+    match i % 3 {
+        0 => (2..6).contains(&r) && (2..6).contains(&c),
+        1 => (3..5).contains(&c),
+        _ => (3..5).contains(&r),
+    }
+}
+
+/// `train/<class>/*.png` and `test/<class>/*.png`: the three shapes drawn 16 × 16 in colour
+/// (dark ink on a light page would be the usual photo; these are light on dark, as the
+/// datasets), with deterministic noise; read back with `--size 8x8`.
+fn shape_pictures(dir: &Path, part: &str, n: usize) {
+    for i in 0..n {
+        let img = image::RgbImage::from_fn(16, 16, |x, y| {
+            let (r, c) = (y as usize / 2, x as usize / 2);
+            let v = u8::from(on(i, r, c)) * 190 + ((i * 131 + (r * 8 + c) * 71) % 60) as u8;
+            image::Rgb([v, v / 2 + 60, v])
+        });
+        let class = ["0-square", "1-vertical", "2-horizontal"][i % 3];
+        let path = dir.join(part).join(class).join(format!("{i:03}.png"));
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        img.save(path).unwrap();
+    }
+}
+
+/// Every workflow command of the README on `dataset` (300 training and 60 test images of
+/// three shapes), checked for what each must find on such easy data.
+fn workflow(tmp: &Path, dataset: &str, names: [&str; 3]) {
+    let run = |args: &[&str]| {
+        let mut all = args.to_vec();
+        all.extend(["--dataset", dataset, "--json", "--quiet"]);
+        classify(tmp, &all).json()
+    };
+    let out = |name: &str| tmp.join(name).to_str().unwrap().to_string();
+    let info = run(&["data", "info"]);
+    assert_eq!(info["image_shape"], serde_json::json!([8, 8]));
+    assert_eq!(info["n_features"], 64);
+    assert_eq!(info["target_names"], serde_json::json!(names));
+    run(&["data", "grid", "--count", "9", "--out", &out("grid.png")]);
+    let knn = run(&["knn", "--out", &out("knn.png")]);
+    assert_eq!(
+        (knn["n_train"].as_u64(), knn["n_test"].as_u64()),
+        (Some(300), Some(60))
+    );
+    assert_eq!(knn["test_accuracy"], 1.0);
+    // Without --digit, a dataset of fewer than six classes detects its last class.
+    let binary = run(&["binary", "--out", &out("b.png")]);
+    assert_eq!(
+        (binary["digit"].as_u64(), binary["n_positive"].as_u64()),
+        (Some(2), Some(100))
+    );
+    assert_eq!(binary["roc_auc"], 1.0);
+    let forest = run(&["binary", "--digit", "1", "--model", "forest"]);
+    assert_eq!(forest["roc_auc"], 1.0);
+    let multi = run(&["multiclass", "--out", &out("m.png")]);
+    assert_eq!(multi["test_accuracy"], 1.0);
+    let svc = run(&["multiclass", "--model", "svc", "--strategy", "ovr"]);
+    assert_eq!(svc["test_accuracy"], 1.0);
+    // "large" is the top 30 % of the classes: the last of three.
+    let multilabel = run(&["multilabel", "--chain", "svc"]);
+    assert_eq!(
+        multilabel["labels"],
+        serde_json::json!(["large (2)", "odd"])
+    );
+    assert_eq!(multilabel["f1_macro"], 1.0);
+    let denoise = run(&["denoise", "--test-images", "20", "--out", &out("d.png")]);
+    assert!(denoise["rmse_denoised"].as_f64() < denoise["rmse_noisy"].as_f64());
+    let augment = run(&["augment"]);
+    assert_eq!(augment["n_augmented"], 1500);
+    let tune = run(&["tune", "knn", "--cv", "3", "--out", &out("t.png")]);
+    assert_eq!(tune["best_score"], 1.0);
+    // A test image written as a picture and predicted by a saved model: taken as it is.
+    run(&[
+        "data",
+        "show",
+        "--test",
+        "--index",
+        "4",
+        "--out",
+        &out("four.png"),
+    ]);
+    run(&["train", "--model", "knn", "--save", &out("knn.classify")]);
+    let predicted = run(&["predict", "--model", &out("knn.classify"), &out("four.png")]);
+    assert_eq!(
+        (
+            predicted["predicted"].as_u64(),
+            predicted["preparation"].as_str()
+        ),
+        (Some(1), Some("as-is"))
+    );
+    // The report picks a detector of the last class and the most confused pair.
+    let report = run(&["report", "--out", &out("rep")]);
+    assert_eq!(report["detector"]["digit"], 2);
+    assert_eq!(report["figures"].as_array().unwrap().len(), 14);
+    assert!(tmp.join("rep/index.html").is_file());
+}
+
 #[test]
 fn the_workflow_runs_on_an_idx_folder_of_8x8_images_and_3_classes() {
     let tmp = tempfile::tempdir().unwrap();
@@ -46,36 +144,7 @@ fn the_workflow_runs_on_an_idx_folder_of_8x8_images_and_3_classes() {
     shapes(&data, "t10k", 60);
     std::fs::write(data.join("classes.txt"), "square\nvertical\nhorizontal\n").unwrap();
     let dataset = data.to_str().unwrap();
-    let run = |args: &[&str]| {
-        let mut all = args.to_vec();
-        all.extend(["--dataset", dataset, "--json", "--quiet"]);
-        classify(tmp.path(), &all).json()
-    };
-    let info = run(&["data", "info"]);
-    assert_eq!(info["image_shape"], serde_json::json!([8, 8]));
-    assert_eq!(info["n_features"], 64);
-    assert_eq!(
-        info["target_names"],
-        serde_json::json!(["square", "vertical", "horizontal"])
-    );
-    let out = |name: &str| tmp.path().join(name).to_str().unwrap().to_string();
-    let knn = run(&["knn", "--out", &out("knn.png")]);
-    assert_eq!(
-        (knn["n_train"].as_u64(), knn["n_test"].as_u64()),
-        (Some(300), Some(60))
-    );
-    assert_eq!(knn["test_accuracy"], 1.0);
-    let binary = run(&["binary", "--digit", "2", "--out", &out("b.png")]);
-    assert_eq!(binary["n_positive"], 100);
-    assert_eq!(binary["roc_auc"], 1.0);
-    let multi = run(&["multiclass", "--out", &out("m.png")]);
-    assert_eq!(multi["test_accuracy"], 1.0);
-    let tune = run(&["tune", "knn", "--cv", "3", "--out", &out("t.png")]);
-    assert!(tune.is_object(), "{tune}");
-    // The report picks a detector of the last class and the most confused pair.
-    let report = run(&["report", "--out", &out("rep")]);
-    assert_eq!(report["detector"]["digit"], 2);
-    assert_eq!(report["figures"].as_array().unwrap().len(), 14);
+    workflow(tmp.path(), dataset, ["square", "vertical", "horizontal"]);
     // Registered in the cache under a name, then used by it.
     let fetched = classify(
         tmp.path(),
@@ -87,15 +156,7 @@ fn the_workflow_runs_on_an_idx_folder_of_8x8_images_and_3_classes() {
     assert_eq!(fetched["files"].as_array().unwrap().len(), 4);
     let by_name = classify(
         tmp.path(),
-        &[
-            "knn",
-            "--dataset",
-            "shapes",
-            "--json",
-            "--quiet",
-            "--out",
-            &out("k2.png"),
-        ],
+        &["knn", "--dataset", "shapes", "--json", "--quiet"],
     )
     .json();
     assert_eq!(by_name["test_accuracy"], 1.0);
@@ -112,5 +173,35 @@ fn the_workflow_runs_on_an_idx_folder_of_8x8_images_and_3_classes() {
         err.err().contains("not a folder of IDX files"),
         "{}",
         err.stderr
+    );
+}
+
+#[test]
+fn the_workflow_runs_on_a_folder_of_images_imported_at_8x8() {
+    let tmp = tempfile::tempdir().unwrap();
+    let pictures = tmp.path().join("pictures");
+    shape_pictures(&pictures, "train", 300);
+    shape_pictures(&pictures, "test", 60);
+    let fetched = classify(
+        tmp.path(),
+        &[
+            "data",
+            "fetch",
+            "pics",
+            "--from",
+            pictures.to_str().unwrap(),
+            "--size",
+            "8x8",
+            "--json",
+            "--quiet",
+        ],
+    )
+    .json();
+    assert_eq!(fetched["files"].as_array().unwrap().len(), 4, "{fetched}");
+    // Class folders are numbered in sorted order of their names.
+    workflow(
+        tmp.path(),
+        "pics",
+        ["0-square", "1-vertical", "2-horizontal"],
     );
 }

@@ -5,6 +5,8 @@ use std::process::Command;
 
 /// What one run of the binary produced.
 pub struct Run {
+    /// The arguments it ran with, for failure messages.
+    pub args: String,
     pub code: i32,
     pub stdout: String,
     pub stderr: String,
@@ -16,8 +18,8 @@ impl Run {
     pub fn ok(&self) -> &str {
         assert_eq!(
             self.code, 0,
-            "stderr: {}\nstdout: {}",
-            self.stderr, self.stdout
+            "classify {}\nstderr: {}\nstdout: {}",
+            self.args, self.stderr, self.stdout
         );
         &self.stdout
     }
@@ -34,8 +36,8 @@ impl Run {
     pub fn err(&self) -> &str {
         assert_eq!(
             self.code, 1,
-            "stdout: {}\nstderr: {}",
-            self.stdout, self.stderr
+            "classify {}\nstdout: {}\nstderr: {}",
+            self.args, self.stdout, self.stderr
         );
         assert!(self.stderr.starts_with("error: "), "{}", self.stderr);
         &self.stderr
@@ -50,6 +52,7 @@ pub fn classify(data_dir: &Path, args: &[&str]) -> Run {
         .output()
         .expect("the classify binary runs");
     Run {
+        args: args.join(" "),
         code: out.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
         stderr: String::from_utf8_lossy(&out.stderr).into_owned(),

@@ -66,9 +66,10 @@ pub enum Command {
     /// dummy baseline, out-of-fold confusion matrix, precision, recall, F1, ROC AUC, and the
     /// threshold reaching 90 % precision.
     Binary {
-        /// The digit (class label) to detect.
-        #[arg(long, default_value_t = 5)]
-        digit: u8,
+        /// The digit (class label) to detect [default: 5, or the last class of a dataset
+        /// with fewer than six].
+        #[arg(long)]
+        digit: Option<u8>,
         /// Precision the threshold search aims for (default 0.90). Given, the threshold is
         /// also tuned by cross-validation (TunedThresholdClassifierCV: the best recall at that
         /// precision) and checked on the test images.

@@ -18,7 +18,7 @@ use classify_selection::{
 use serde::Serialize;
 
 use crate::args::{BinaryFigure, Common, CvArgs, ModelName};
-use crate::data::load;
+use crate::data::{default_detector, load};
 use crate::figures::{self, per_fold_accuracy};
 use crate::output::{self, spinner, thousands};
 
@@ -279,8 +279,8 @@ fn mean(v: &[f64]) -> f64 {
 
 /// What `classify binary` is asked for besides the model and folds.
 pub struct Options {
-    /// The class to detect.
-    pub digit: u8,
+    /// The class to detect (`None`: the dataset's default detector).
+    pub digit: Option<u8>,
     /// `--target-precision`.
     pub target: Option<f64>,
     /// `--calibrate`.
@@ -300,6 +300,7 @@ pub fn binary(common: &Common, cv: &CvArgs, opts: Options) -> anyhow::Result<()>
     let folds = common.folds(3)?;
     let data = load(common)?;
     let train = &data.train;
+    let digit = digit.unwrap_or_else(|| default_detector(train.n_classes()));
     let y: Vec<usize> = train
         .target
         .iter()

@@ -13,7 +13,7 @@ use ndarray::{Array2, ArrayView2, Axis};
 use serde::Serialize;
 
 use crate::args::{ChainModel, Common};
-use crate::data::load;
+use crate::data::{load, TwoLabels};
 use crate::figures::{self, rmse};
 use crate::output::{self, spinner, thousands};
 
@@ -22,7 +22,7 @@ struct MultilabelReport {
     dataset: String,
     n_train: usize,
     model: String,
-    labels: [&'static str; 2],
+    labels: [String; 2],
     image: LabelledImage,
     folds: usize,
     f1_macro: f64,
@@ -63,11 +63,9 @@ pub fn multilabel(common: &Common, k: usize, chain: Option<ChainModel>) -> anyho
             train.n_samples()
         );
     }
-    // Targets: large (7, 8, 9) and odd.
-    let y = Array2::from_shape_fn((train.n_samples(), 2), |(i, j)| {
-        let d = train.target[i];
-        usize::from(if j == 0 { d >= 7 } else { d % 2 == 1 })
-    });
+    let two = TwoLabels::new(train.n_classes());
+    let large = two.large_name(train.n_classes());
+    let y = two.targets(train.target.iter().map(|&d| usize::from(d)));
     let x: Features<'_> = (&train.data).into();
     let one = train.data.slice(ndarray::s![index..index + 1, ..]);
     let bar = spinner(
@@ -125,7 +123,7 @@ pub fn multilabel(common: &Common, k: usize, chain: Option<ChainModel>) -> anyho
         dataset: data.name.clone(),
         n_train: y.nrows(),
         model,
-        labels: ["large (7, 8, 9)", "odd"],
+        labels: [large.clone(), "odd".to_string()],
         image: LabelledImage {
             index,
             digit: train.target[index],
@@ -141,7 +139,7 @@ pub fn multilabel(common: &Common, k: usize, chain: Option<ChainModel>) -> anyho
         return output::json(&report);
     }
     println!(
-        "multilabel on {}: {} training images; labels: large (7, 8, 9), odd; model: {}",
+        "multilabel on {}: {} training images; labels: {large}, odd; model: {}",
         report.dataset,
         thousands(report.n_train),
         report.model

@@ -140,6 +140,17 @@ struct PredictReport {
     classes: Vec<usize>,
     probabilities: Option<Vec<f64>>,
     inverted: bool,
+    preparation: Preparation,
+}
+
+/// How the picture became an `h × w` input.
+#[derive(Clone, Copy, Serialize)]
+#[serde(rename_all = "kebab-case")]
+enum Preparation {
+    /// Already the model's size (or an exact enlargement of it): taken pixel for pixel.
+    AsIs,
+    /// Ink box scaled into the frame and centred by mass, as MNIST's digits were.
+    MnistStyle,
 }
 
 pub fn predict(common: &Common, model_path: &Path, image: &Path) -> anyhow::Result<()> {
@@ -153,7 +164,13 @@ pub fn predict(common: &Common, model_path: &Path, image: &Path) -> anyhow::Resu
     })?;
     let [h, w] = file.trained.image_shape;
     let (gray, width, height) = read_gray(image)?;
-    let (pixels, inverted) = mnist_style(&gray, width, height, h, w)?;
+    let (pixels, inverted, preparation) = match as_is(&gray, width, height, h, w) {
+        Some((pixels, inverted)) => (pixels, inverted, Preparation::AsIs),
+        None => {
+            let (pixels, inverted) = mnist_style(&gray, width, height, h, w)?;
+            (pixels, inverted, Preparation::MnistStyle)
+        }
+    };
     let x = Array2::from_shape_vec((1, h * w), pixels)?;
     let predicted = file.model.classifier().predict((&x).into())?[0];
     let proba = file.model.proba((&x).into())?.map(|p| p.row(0).to_vec());
@@ -170,6 +187,7 @@ pub fn predict(common: &Common, model_path: &Path, image: &Path) -> anyhow::Resu
         classes: file.model.classifier().classes().to_vec(),
         probabilities: proba,
         inverted,
+        preparation,
     };
     if common.json {
         return output::json(&report);
@@ -189,6 +207,9 @@ pub fn predict(common: &Common, model_path: &Path, image: &Path) -> anyhow::Resu
             .map(|(c, p)| format!("{c} ({:.1} %)", p * 100.0))
             .collect();
         println!("most likely: {}", top.join(", "));
+    }
+    if let Preparation::MnistStyle = report.preparation {
+        println!("(prepared MNIST-style: the ink's box scaled into the frame, centred by mass)");
     }
     Ok(())
 }
@@ -230,6 +251,52 @@ fn blend(v: u8, alpha: u8) -> u8 {
     ((u32::from(v) * a + 255 * (255 - a)) / 255) as u8
 }
 
+/// Whether the picture is light (its border averages above mid-grey): dark ink on a page, the
+/// reverse of the datasets' white ink on black.
+fn light_border(gray: &[u8], width: usize, height: usize) -> bool {
+    let border: Vec<u8> = (0..width)
+        .flat_map(|x| [gray[x], gray[(height - 1) * width + x]])
+        .chain((0..height).flat_map(|y| [gray[y * width], gray[y * width + width - 1]]))
+        .collect();
+    border.iter().map(|&v| u64::from(v)).sum::<u64>() / border.len() as u64 > 127
+}
+
+/// A picture of the model's `h × w` size, or an exact `k`-times enlargement of one (every
+/// `k × k` block one grey level, as `classify data show --out` writes), taken as it is: the
+/// dataset's own images were prepared by a rule we cannot know (scikit-learn's 8 × 8 digits
+/// fill their frame; MNIST's sit in a 20 × 20 box), so rescaling would change them. Inverted
+/// when dark on light. `None` for any other picture.
+fn as_is(gray: &[u8], width: usize, height: usize, h: usize, w: usize) -> Option<(Vec<u8>, bool)> {
+    if w == 0
+        || h == 0
+        || !width.is_multiple_of(w)
+        || !height.is_multiple_of(h)
+        || width / w != height / h
+    {
+        return None;
+    }
+    let k = width / w;
+    let mut out = Vec::with_capacity(h * w);
+    for y in 0..h {
+        for x in 0..w {
+            let v = gray[y * k * width + x * k];
+            let uniform = (0..k).all(|dy| {
+                let row = (y * k + dy) * width + x * k;
+                gray[row..row + k].iter().all(|&p| p == v)
+            });
+            if !uniform {
+                return None;
+            }
+            out.push(v);
+        }
+    }
+    let inverted = light_border(gray, width, height);
+    if inverted {
+        out.iter_mut().for_each(|v| *v = 255 - *v);
+    }
+    Some((out, inverted))
+}
+
 /// MNIST's preparation: white ink on black (inverted if the picture is dark on light), the
 /// ink's bounding box scaled to fit 20×20 keeping its aspect (area averaging), then placed in
 /// the `h × w` frame with its centre of mass at the centre.
@@ -244,11 +311,7 @@ fn mnist_style(
         anyhow::bail!("the image is {width}×{height}; it must be at least {w}×{h}");
     }
     // Dark ink on a light page (a photo, a drawing) is the usual case; MNIST is the reverse.
-    let border: Vec<u8> = (0..width)
-        .flat_map(|x| [gray[x], gray[(height - 1) * width + x]])
-        .chain((0..height).flat_map(|y| [gray[y * width], gray[y * width + width - 1]]))
-        .collect();
-    let inverted = border.iter().map(|&v| u64::from(v)).sum::<u64>() / border.len() as u64 > 127;
+    let inverted = light_border(gray, width, height);
     let ink: Vec<f64> = gray
         .iter()
         .map(|&v| f64::from(if inverted { 255 - v } else { v }))
@@ -352,5 +415,22 @@ mod tests {
         assert_eq!(rows.count(), 20);
         assert!(mnist_style(&[255; 100], 10, 10, 28, 28).is_err());
         assert!(mnist_style(&vec![255; 900], 30, 30, 28, 28).is_err());
+    }
+
+    #[test]
+    fn a_picture_of_the_model_size_or_an_exact_enlargement_is_taken_as_it_is() {
+        // An 8 × 4 image, white ink on black, and its 3× enlargement drawn dark on light.
+        let small: Vec<u8> = (0..32).map(|i| if i % 5 == 0 { 200 } else { 0 }).collect();
+        assert_eq!(as_is(&small, 4, 8, 8, 4), Some((small.clone(), false)));
+        let big: Vec<u8> = (0..12 * 24)
+            .map(|i| 255 - small[(i / 12 / 3) * 4 + (i % 12) / 3])
+            .collect();
+        assert_eq!(as_is(&big, 12, 24, 8, 4), Some((small.clone(), true)));
+        // Blocks that are not uniform, or another aspect: prepared MNIST-style instead.
+        let mut blurred = big.clone();
+        blurred[13] ^= 1;
+        assert_eq!(as_is(&blurred, 12, 24, 8, 4), None);
+        assert_eq!(as_is(&big, 24, 12, 8, 4), None);
+        assert_eq!(as_is(&small, 8, 4, 8, 8), None);
     }
 }

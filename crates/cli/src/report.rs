@@ -26,7 +26,7 @@ use ndarray::{Array2, Axis};
 use serde::Serialize;
 
 use crate::args::Common;
-use crate::data::load;
+use crate::data::{default_detector, load, TwoLabels};
 use crate::figures::{
     fpr_at, multilabel_f1, per_fold_accuracy, pr_chart, rmse, roc_chart, roc_cv_chart,
     threshold_chart,
@@ -103,6 +103,7 @@ struct Multiclass {
 
 #[derive(Serialize)]
 struct Multilabel {
+    labels: [String; 2],
     f1_macro: f64,
     f1_weighted: f64,
 }
@@ -171,7 +172,7 @@ pub fn report(common: &Common) -> anyhow::Result<()> {
 
     // The book's 5-detector; on datasets with fewer classes, a detector of the last class.
     let n_classes = train.target_names.len();
-    let digit = n_classes.saturating_sub(1).min(5) as u8;
+    let digit = default_detector(n_classes);
     bar.set_message(format!(
         "the {digit}-detector: SGD, 3-fold cross-validation"
     ));
@@ -416,9 +417,8 @@ pub fn report(common: &Common) -> anyhow::Result<()> {
     bar.inc(1);
 
     bar.set_message("multilabel: k-NN on (large, odd)");
-    let labels2 = Array2::from_shape_fn((y.len(), 2), |(i, j)| {
-        usize::from(if j == 0 { y[i] >= 7 } else { y[i] % 2 == 1 })
-    });
+    let two = TwoLabels::new(n_classes);
+    let labels2 = two.targets(y.iter().copied());
     let oof = cross_val_predict_multi(
         &KNeighborsClassifier::default(),
         x,
@@ -428,6 +428,7 @@ pub fn report(common: &Common) -> anyhow::Result<()> {
     let f1_of =
         |average| -> anyhow::Result<f64> { Ok(multilabel_f1(&labels2, &oof, Some(average))?[0]) };
     let multilabel = Multilabel {
+        labels: [two.large_name(n_classes), "odd".to_string()],
         f1_macro: f1_of(classify_metrics::Average::Macro)?,
         f1_weighted: f1_of(classify_metrics::Average::Weighted)?,
     };
@@ -701,7 +702,9 @@ figcaption {{ font-size: .9em; color: #555; }}
         ),
     )?);
     html.push_str(&format!(
-        "<h2>Multilabel and multi-output</h2><p>k-NN on two labels per image (large: 7, 8, 9; odd), 3-fold out of fold: macro F1 {:.4}, weighted F1 {:.4}.</p><p>Denoising: k-NN predicts all pixels of a clean image from a noisy one (noise 0–99 added). RMSE over {} test images: noisy {:.2}, cleaned {:.2}.</p>",
+        "<h2>Multilabel and multi-output</h2><p>k-NN on two labels per image ({}; {}), 3-fold out of fold: macro F1 {:.4}, weighted F1 {:.4}.</p><p>Denoising: k-NN predicts all pixels of a clean image from a noisy one (noise 0–99 added). RMSE over {} test images: noisy {:.2}, cleaned {:.2}.</p>",
+        r.multilabel.labels[0],
+        r.multilabel.labels[1],
         r.multilabel.f1_macro,
         r.multilabel.f1_weighted,
         r.denoising.test_images,

@@ -21,12 +21,11 @@ def write_idx(path: pathlib.Path, array: np.ndarray) -> None:
     header = struct.pack(">BBBB", 0, 0, 0x08, array.ndim) + b"".join(
         struct.pack(">I", d) for d in array.shape
     )
-    with gzip.open(path, "wb") as f:
+    with gzip.GzipFile(path, "wb", mtime=0) as f:
         f.write(header + array.astype(np.uint8).tobytes())
 
 
-def main() -> None:
-    out = pathlib.Path(sys.argv[1])
+def write_folder(out: pathlib.Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     digits = load_digits()
     images = (digits.images.astype(np.int64) * 255 // 16).astype(np.uint8)
@@ -37,6 +36,10 @@ def main() -> None:
     write_idx(out / "t10k-images-idx3-ubyte.gz", images[n_train:])
     write_idx(out / "t10k-labels-idx1-ubyte.gz", labels[n_train:])
     (out / "classes.txt").write_text("".join(f"{c}\n" for c in digits.target_names))
+
+
+def main() -> None:
+    write_folder(pathlib.Path(sys.argv[1]))
 
 
 if __name__ == "__main__":

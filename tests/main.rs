@@ -3,6 +3,7 @@
 mod binary;
 mod cache_safety;
 mod data;
+mod digits;
 mod estimators;
 mod forest;
 mod knn;

@@ -447,11 +447,13 @@ pub enum DataCommand {
         /// Dataset name (mnist, fashion-mnist, titanic, spamassassin).
         name: String,
         /// Import from this folder instead of downloading. Under a new NAME: a folder of IDX
-        /// files laid out as MNIST's, or of images as train/<class>/*.png|jpg and test/<class>/...
-        #[arg(long, value_name = "DIR")]
+        /// files laid out as MNIST's, of images as train/<class>/*.png|jpg and test/<class>/...,
+        /// or a CSV of pixels with a `label` column (a .csv file, or a folder with train.csv
+        /// and test.csv as Kaggle's digit-recognizer).
+        #[arg(long, value_name = "PATH")]
         from: Option<PathBuf>,
         /// Images of a folder of images resized to HxW (e.g. 28x28; without it they must all
-        /// have one size).
+        /// have one size); for a CSV of pixels, the image shape (without it: the square).
         #[arg(long, value_name = "HxW", value_parser = parse_size)]
         size: Option<[usize; 2]>,
     },

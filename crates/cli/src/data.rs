@@ -314,13 +314,19 @@ fn fetch(
     };
     // A name the catalogue does not know, with a folder: an IDX folder registered under it.
     let images = from.is_some_and(|d| classify_datasets::image_folder::is_image_folder(d));
-    if size.is_some() && !(images && catalogue::find(name).is_err()) {
-        anyhow::bail!("--size applies to a folder of images imported under a new name");
+    let pixels = from.is_some_and(|d| classify_datasets::pixel_csv::is_pixel_csv(d));
+    if size.is_some() && !((images || pixels) && catalogue::find(name).is_err()) {
+        anyhow::bail!(
+            "--size applies to a folder of images or a CSV of pixels imported under a new name"
+        );
     }
+    let seed = common.seed as u32;
     let fetched = match from {
         Some(dir) if catalogue::find(name).is_err() => {
             if images {
-                cache.register_image_folder(name, dir, size, common.seed as u32, &mut on_progress)
+                cache.register_image_folder(name, dir, size, seed, &mut on_progress)
+            } else if pixels {
+                cache.register_pixel_csv(name, dir, size, seed, &mut on_progress)
             } else {
                 cache.register_idx_folder(name, dir, &mut on_progress)
             }

@@ -20,7 +20,7 @@ use sha2::{Digest, Sha256};
 use crate::catalogue::{self, DatasetInfo, FileInfo, Role};
 use crate::dataset::{Dataset, TrainTest};
 use crate::error::{Error, Result};
-use crate::idx::{self, IdxArray};
+use crate::idx::{self, IdxArray, ImageSet};
 
 /// Environment variable that overrides the cache location.
 pub const ENV_VAR: &str = "CLASSIFY_DATA";
@@ -599,7 +599,7 @@ impl Cache {
 
     /// Registers a folder of images laid out as torchvision's `ImageFolder` under `name`,
     /// converted by [`image_folder`](crate::image_folder)'s rule (grey; `size` resizes, else
-    /// every image must have one size), shuffled by `seed` ([`ImageFolder::shuffle`](crate::image_folder::ImageFolder::shuffle)) and
+    /// every image must have one size), shuffled by `seed` ([`ImageSet::shuffle`](crate::idx::ImageSet::shuffle)) and
     /// stored as IDX, as
     /// [`register_idx_folder`](Self::register_idx_folder) stores an IDX folder.
     pub fn register_image_folder(
@@ -612,14 +612,43 @@ impl Cache {
     ) -> Result<(DatasetInfo, Vec<FileOutcome>)> {
         let mut folder = crate::image_folder::read(dir, size)?;
         folder.shuffle(seed);
+        let description = format!("images imported from {}", dir.display());
+        self.register_images(name, &folder, (description, dir), progress)
+    }
+
+    /// Registers a CSV of pixels (Kaggle's digit-recognizer layout) under `name`, read by
+    /// [`pixel_csv`](crate::pixel_csv)'s rule (`size` states the image shape; `seed` draws
+    /// the test rows when there is no labelled test file) and stored as IDX, as
+    /// [`register_idx_folder`](Self::register_idx_folder) stores an IDX folder.
+    pub fn register_pixel_csv(
+        &self,
+        name: &str,
+        path: &Path,
+        size: Option<[usize; 2]>,
+        seed: u32,
+        progress: &mut dyn FnMut(Progress),
+    ) -> Result<(DatasetInfo, Vec<FileOutcome>)> {
+        let set = crate::pixel_csv::read(path, size, seed)?;
+        let description = format!("pixels imported from {}", path.display());
+        self.register_images(name, &set, (description, path), progress)
+    }
+
+    /// Writes `set` as an IDX folder (and `classes.txt`) in a staging folder and registers it.
+    fn register_images(
+        &self,
+        name: &str,
+        set: &ImageSet,
+        home: (String, &Path),
+        progress: &mut dyn FnMut(Progress),
+    ) -> Result<(DatasetInfo, Vec<FileOutcome>)> {
         let staging =
             tempfile::tempdir().map_err(|e| Error::io(Path::new("a temporary folder"), e))?;
         let layout = catalogue::find("mnist")?;
         for (role, array) in [
-            (Role::TrainImages, &folder.train_images),
-            (Role::TrainLabels, &folder.train_labels),
-            (Role::TestImages, &folder.test_images),
-            (Role::TestLabels, &folder.test_labels),
+            (Role::TrainImages, &set.train_images),
+            (Role::TrainLabels, &set.train_labels),
+            (Role::TestImages, &set.test_images),
+            (Role::TestLabels, &set.test_labels),
         ] {
             if let Some(file) = layout.file(role) {
                 let path = staging.path().join(file.name.trim_end_matches(".gz"));
@@ -627,10 +656,9 @@ impl Cache {
             }
         }
         let classes = staging.path().join("classes.txt");
-        let names: String = folder.classes.iter().map(|c| format!("{c}\n")).collect();
+        let names: String = set.classes.iter().map(|c| format!("{c}\n")).collect();
         std::fs::write(&classes, names).map_err(|e| Error::io(&classes, e))?;
-        let description = format!("images imported from {}", dir.display());
-        self.register(name, staging.path(), (description, dir), progress)
+        self.register(name, staging.path(), home, progress)
     }
 
     /// Registers the IDX folder `dir` (checked, stored, hashed) as `name`, described as

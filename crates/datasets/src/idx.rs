@@ -36,6 +36,42 @@ pub struct IdxArray {
     pub data: Vec<u8>,
 }
 
+/// Images with labels in IDX arrays, a training and a test part, and the class names: what
+/// an image folder or a CSV of pixels is read into before the cache stores it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImageSet {
+    /// Class names, indexed by label.
+    pub classes: Vec<String>,
+    /// Training images, `n × height × width`.
+    pub train_images: IdxArray,
+    /// Training labels.
+    pub train_labels: IdxArray,
+    /// Test images.
+    pub test_images: IdxArray,
+    /// Test labels.
+    pub test_labels: IdxArray,
+}
+
+impl ImageSet {
+    /// Reorders the training images, then the test images, by NumPy's
+    /// `RandomState(seed).permutation(n)` (one generator, training part first).
+    pub fn shuffle(&mut self, seed: u32) {
+        let mut rng = classify_random::RandomState::new(seed).expect("a u32 seed is in range");
+        for (images, labels) in [
+            (&mut self.train_images, &mut self.train_labels),
+            (&mut self.test_images, &mut self.test_labels),
+        ] {
+            let order = rng.permutation(labels.data.len());
+            let size = images.data.len() / order.len().max(1);
+            images.data = order
+                .iter()
+                .flat_map(|&i| images.data[i * size..(i + 1) * size].iter().copied())
+                .collect();
+            labels.data = order.iter().map(|&i| labels.data[i]).collect();
+        }
+    }
+}
+
 /// A parsed IDX header.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IdxHeader {

@@ -7,7 +7,7 @@
 //! filter, the aspect ratio not kept; without `size` every image must already have the size
 //! of the first. Classes are the subfolders of `train`, sorted by name (as `ImageFolder`
 //! numbers them); `test` may not hold a class `train` lacks. Within a class, files are taken
-//! in name order; names starting with `.` are skipped. [`ImageFolder::shuffle`] then puts each
+//! in name order; names starting with `.` are skipped. [`ImageSet::shuffle`](crate::idx::ImageSet::shuffle) then puts each
 //! part in a seeded random order (registration always does, as MNIST's files are not sorted
 //! by class: unshuffled folds and `--train N` would otherwise see one class).
 //!
@@ -23,42 +23,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
-use crate::idx::IdxArray;
-
-/// An image folder read into IDX arrays.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ImageFolder {
-    /// Class names, indexed by label.
-    pub classes: Vec<String>,
-    /// Training images, `n × height × width`.
-    pub train_images: IdxArray,
-    /// Training labels.
-    pub train_labels: IdxArray,
-    /// Test images.
-    pub test_images: IdxArray,
-    /// Test labels.
-    pub test_labels: IdxArray,
-}
-
-impl ImageFolder {
-    /// Reorders the training images, then the test images, by NumPy's
-    /// `RandomState(seed).permutation(n)` (one generator, training part first).
-    pub fn shuffle(&mut self, seed: u32) {
-        let mut rng = classify_random::RandomState::new(seed).expect("a u32 seed is in range");
-        for (images, labels) in [
-            (&mut self.train_images, &mut self.train_labels),
-            (&mut self.test_images, &mut self.test_labels),
-        ] {
-            let order = rng.permutation(labels.data.len());
-            let size = images.data.len() / order.len().max(1);
-            images.data = order
-                .iter()
-                .flat_map(|&i| images.data[i * size..(i + 1) * size].iter().copied())
-                .collect();
-            labels.data = order.iter().map(|&i| labels.data[i]).collect();
-        }
-    }
-}
+use crate::idx::{IdxArray, ImageSet};
 
 /// Whether `dir` looks like an image folder (it has a `train` subfolder whose entries are
 /// folders).
@@ -78,7 +43,7 @@ pub fn is_image_folder(dir: &Path) -> bool {
 
 /// Reads `dir/train` and `dir/test` by the module's rule, resized to `size` (`[height,
 /// width]`) when given.
-pub fn read(dir: &Path, size: Option<[usize; 2]>) -> Result<ImageFolder> {
+pub fn read(dir: &Path, size: Option<[usize; 2]>) -> Result<ImageSet> {
     if size.is_some_and(|[h, w]| h == 0 || w == 0 || h > 4096 || w > 4096) {
         return Err(Error::InvalidArgument(
             "--size must be HxW with each side between 1 and 4096".into(),
@@ -105,7 +70,7 @@ pub fn read(dir: &Path, size: Option<[usize; 2]>) -> Result<ImageFolder> {
     let mut shape = size;
     let (train_images, train_labels) = read_part(&dir.join("train"), &classes, size, &mut shape)?;
     let (test_images, test_labels) = read_part(&dir.join("test"), &classes, size, &mut shape)?;
-    Ok(ImageFolder {
+    Ok(ImageSet {
         classes,
         train_images,
         train_labels,

@@ -39,6 +39,7 @@ mod download;
 mod error;
 pub mod idx;
 pub mod image_folder;
+pub mod pixel_csv;
 mod sample;
 pub mod spam;
 pub mod tabular;
@@ -59,7 +60,14 @@ pub fn load(name: &str, cache: &Cache) -> Result<TrainTest> {
     }
     let path = std::path::Path::new(name);
     if name.contains(['/', std::path::MAIN_SEPARATOR]) || name.starts_with('.') {
-        return load_idx_folder(path);
+        // A CSV of pixels is not parsed on every run: the cache stores it as IDX once.
+        return load_idx_folder(path).map_err(|e| match pixel_csv::is_pixel_csv(path) {
+            true => Error::InvalidArgument(format!(
+                "{name}: a CSV of pixels is imported once, then used by name: \
+                 classify data fetch NAME --from {name}, then --dataset NAME"
+            )),
+            false => e,
+        });
     }
     match cache.find(name) {
         Ok(info) => cache.load(&info),

@@ -14,5 +14,6 @@ mod predict;
 mod report;
 mod sgd;
 mod spam;
+mod tabular;
 mod tune;
 mod util;

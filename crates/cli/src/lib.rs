@@ -26,6 +26,7 @@ mod output;
 mod predict;
 mod report;
 mod spam;
+mod tabular;
 mod titanic;
 mod tune;
 
@@ -130,6 +131,7 @@ pub fn execute(cli: &Cli) -> anyhow::Result<()> {
         Command::Knn { k, weights } => knn::knn(&cli.common, *k, *weights),
         Command::Report => report::report(&cli.common),
         Command::Spam(args) => spam::spam(&cli.common, args),
+        Command::Tabular { label, drop } => tabular::tabular(&cli.common, label, drop),
         Command::Titanic { submission } => {
             titanic::titanic(&cli.common, cli.common.folds(10)?, submission)
         }

@@ -5,16 +5,14 @@
 use std::path::PathBuf;
 
 use anyhow::Context;
-use classify_models::{Gamma, RandomForestClassifier, Svc, SvcKernel};
-use classify_preprocessing::{
-    cross_val_accuracy, ColumnTransformer, Group, HandleUnknown, Impute, Pipeline, Step, Table,
-};
-use classify_selection::Cv;
+use classify_models::Gamma;
+use classify_preprocessing::{ColumnTransformer, Group, HandleUnknown, Impute, Step, Table};
 use serde::Serialize;
 
 use crate::args::Common;
 use crate::data::cache;
 use crate::output::{self, spinner};
+use crate::tabular::{compare, mean};
 
 #[derive(Serialize)]
 struct TitanicReport {
@@ -58,10 +56,6 @@ fn preparation() -> ColumnTransformer {
     }
 }
 
-fn mean(v: &[f64]) -> f64 {
-    v.iter().sum::<f64>() / v.len().max(1) as f64
-}
-
 pub fn titanic(common: &Common, folds: usize, submission: &PathBuf) -> anyhow::Result<()> {
     let files = cache(common)?.load_tabular(&classify_datasets::tabular::TITANIC)?;
     let table = |name: &str| -> anyhow::Result<Table> {
@@ -82,35 +76,20 @@ pub fn titanic(common: &Common, folds: usize, submission: &PathBuf) -> anyhow::R
         })
         .collect::<anyhow::Result<_>>()?;
     let bar = spinner(common, &format!("{folds}-fold cross-validation"));
-    let cv = Cv::Stratified(folds);
-    let forest = Pipeline {
-        prepare: preparation(),
-        model: RandomForestClassifier {
-            random_state: common.seed,
-            ..Default::default()
-        },
-    };
-    let forest_scores = cross_val_accuracy(&forest, &train, &y, &cv)?;
-    let svc = Pipeline {
-        prepare: preparation(),
-        model: Svc {
-            kernel: SvcKernel::Rbf { gamma: Gamma::Auto },
-            ..Default::default()
-        },
-    };
-    let svc_scores = cross_val_accuracy(&svc, &train, &y, &cv)?;
+    let compared = compare(common, &train, &y, preparation(), (folds, Gamma::Auto))?;
+    let (forest_scores, svc_scores) = (&compared.forest_scores, &compared.svc_scores);
     bar.set_message("fitting on all passengers, predicting the test set");
     // The better of the two in cross-validation writes the submission.
-    let (use_svc, submission_model) = if mean(&svc_scores) >= mean(&forest_scores) {
+    let (use_svc, submission_model) = if mean(svc_scores) >= mean(forest_scores) {
         (true, "SVC (RBF, gamma = auto)")
     } else {
         (false, "random forest (100 trees)")
     };
     let (pred, features) = if use_svc {
-        let m = svc.fit(&train, &y)?;
+        let m = compared.svc.fit(&train, &y)?;
         (m.predict(&test)?, m.prepare.feature_names().to_vec())
     } else {
-        let m = forest.fit(&train, &y)?;
+        let m = compared.forest.fit(&train, &y)?;
         (m.predict(&test)?, m.prepare.feature_names().to_vec())
     };
     let ids = test.column("PassengerId")?;
@@ -129,15 +108,7 @@ pub fn titanic(common: &Common, folds: usize, submission: &PathBuf) -> anyhow::R
     std::fs::rename(&tmp, submission)
         .with_context(|| format!("writing {}", submission.display()))?;
     if let Some(out) = &common.out {
-        classify_plot::BoxPlot {
-            title: format!("Titanic: {folds}-fold accuracy"),
-            y_label: "Accuracy".into(),
-            groups: vec![
-                ("random forest".into(), forest_scores.clone()),
-                ("SVC".into(), svc_scores.clone()),
-            ],
-        }
-        .write(out)?;
+        compared.box_plot(format!("Titanic: {folds}-fold accuracy"), out)?;
     }
     bar.finish_and_clear();
     let report = TitanicReport {
@@ -145,10 +116,10 @@ pub fn titanic(common: &Common, folds: usize, submission: &PathBuf) -> anyhow::R
         n_test: test.n_rows(),
         features,
         folds,
-        forest_mean_accuracy: mean(&forest_scores),
-        forest_fold_accuracy: forest_scores,
-        svc_mean_accuracy: mean(&svc_scores),
-        svc_fold_accuracy: svc_scores,
+        forest_mean_accuracy: mean(forest_scores),
+        forest_fold_accuracy: forest_scores.clone(),
+        svc_mean_accuracy: mean(svc_scores),
+        svc_fold_accuracy: svc_scores.clone(),
         submission: submission.display().to_string(),
         submission_model,
         predicted_survivors: pred.iter().sum(),

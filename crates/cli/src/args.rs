@@ -455,7 +455,8 @@ pub enum DataCommand {
     List,
     /// Fetch a dataset into the cache: download it, or import it from a folder.
     Fetch {
-        /// Dataset name (mnist, fashion-mnist, titanic, spamassassin).
+        /// Dataset name (mnist, fashion-mnist, titanic, spamassassin), a new name for --from,
+        /// or openml:<name or id> (as scikit-learn's fetch_openml; cached as openml-<name>).
         name: String,
         /// Import from this folder instead of downloading. Under a new NAME: a folder of IDX
         /// files laid out as MNIST's, of images as train/<class>/*.png|jpg and test/<class>/...,

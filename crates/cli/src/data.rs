@@ -321,8 +321,13 @@ fn fetch(
         );
     }
     let seed = common.seed as u32;
-    let fetched = match from {
-        Some(dir) if catalogue::find(name).is_err() => {
+    let openml = name.strip_prefix("openml:");
+    let fetched = match (from, openml) {
+        (None, Some(spec)) => fetch_openml(&cache, spec, seed, &mut on_progress),
+        (Some(_), Some(_)) => {
+            anyhow::bail!("{name}: OpenML datasets are downloaded; --from does not apply")
+        }
+        (Some(dir), None) if catalogue::find(name).is_err() => {
             if images {
                 cache.register_image_folder(name, dir, size, seed, &mut on_progress)
             } else if pixels {
@@ -331,10 +336,10 @@ fn fetch(
                 cache.register_idx_folder(name, dir, &mut on_progress)
             }
         }
-        Some(dir) => cache
+        (Some(dir), None) => cache
             .find(name)
             .and_then(|info| Ok((info.clone(), cache.import(&info, dir, &mut on_progress)?))),
-        None => cache
+        (None, None) => cache
             .find(name)
             .and_then(|info| Ok((info.clone(), download(&cache, &info, &mut on_progress)?))),
     };
@@ -376,6 +381,34 @@ fn download(
     progress: &mut dyn FnMut(Progress),
 ) -> classify_datasets::Result<Vec<classify_datasets::FileOutcome>> {
     cache.download(info, progress)
+}
+
+#[cfg(feature = "download")]
+fn fetch_openml(
+    cache: &Cache,
+    spec: &str,
+    seed: u32,
+    progress: &mut dyn FnMut(Progress),
+) -> classify_datasets::Result<(
+    classify_datasets::DatasetInfo,
+    Vec<classify_datasets::FileOutcome>,
+)> {
+    cache.fetch_openml(spec, seed, progress)
+}
+
+#[cfg(not(feature = "download"))]
+fn fetch_openml(
+    _: &Cache,
+    spec: &str,
+    _: u32,
+    _: &mut dyn FnMut(Progress),
+) -> classify_datasets::Result<(
+    classify_datasets::DatasetInfo,
+    Vec<classify_datasets::FileOutcome>,
+)> {
+    Err(classify_datasets::Error::InvalidArgument(format!(
+        "this build cannot download openml:{spec}"
+    )))
 }
 
 #[cfg(not(feature = "download"))]

@@ -633,8 +633,36 @@ impl Cache {
         self.register_images(name, &set, (description, path), progress)
     }
 
+    /// Fetches `openml:<name or id>` (`spec` without the prefix) from OpenML's API (or
+    /// `CLASSIFY_OPENML_URL`), checks the data file's MD5 against the description, converts it
+    /// by [`openml`](crate::openml)'s rule (`seed` draws the test rows of datasets that are not
+    /// 70,000 rows) and registers it as `openml-<name>`.
+    #[cfg(feature = "download")]
+    pub fn fetch_openml(
+        &self,
+        spec: &str,
+        seed: u32,
+        progress: &mut dyn FnMut(Progress),
+    ) -> Result<(DatasetInfo, Vec<FileOutcome>)> {
+        let base = std::env::var("CLASSIFY_OPENML_URL")
+            .unwrap_or_else(|_| crate::openml::OPENML.to_string());
+        self.fetch_openml_from(&base, spec, seed, progress)
+    }
+
+    /// [`fetch_openml`](Self::fetch_openml) from the API at `base` (a mirror, a test server).
+    #[cfg(feature = "download")]
+    pub fn fetch_openml_from(
+        &self,
+        base: &str,
+        spec: &str,
+        seed: u32,
+        progress: &mut dyn FnMut(Progress),
+    ) -> Result<(DatasetInfo, Vec<FileOutcome>)> {
+        crate::openml::fetch(self, base, spec, seed, progress)
+    }
+
     /// Writes `set` as an IDX folder (and `classes.txt`) in a staging folder and registers it.
-    fn register_images(
+    pub(crate) fn register_images(
         &self,
         name: &str,
         set: &ImageSet,

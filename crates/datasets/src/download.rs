@@ -7,7 +7,7 @@ use crate::catalogue::{DatasetInfo, FileInfo};
 use crate::error::{Error, Result};
 
 /// No catalogue file is larger than this; a server that claims more is refused.
-const MAX_DOWNLOAD: u64 = 1 << 30;
+pub(crate) const MAX_DOWNLOAD: u64 = 1 << 30;
 
 /// Downloads one file, trying each mirror until one serves content that passes the checks.
 pub(crate) fn fetch_file(
@@ -35,6 +35,21 @@ pub(crate) fn fetch_file(
 
 /// Fetches a URL into memory, refusing bodies larger than the file can be.
 fn get(url: &str, file: &FileInfo, progress: &mut dyn FnMut(Progress)) -> Result<Vec<u8>> {
+    let limit = file
+        .gz_size
+        .map_or(MAX_DOWNLOAD, |s| s.saturating_mul(4).min(MAX_DOWNLOAD));
+    get_bytes(url, &file.name, limit, progress)
+}
+
+/// Fetches a URL into memory (a gzip `Content-Encoding` undone), refusing bodies over
+/// `limit` bytes and bodies shorter than the `Content-Length` announced; `name` is what the
+/// progress bar shows.
+pub(crate) fn get_bytes(
+    url: &str,
+    name: &str,
+    limit: u64,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<Vec<u8>> {
     let agent = ureq::AgentBuilder::new()
         .timeout_connect(std::time::Duration::from_secs(20))
         .timeout_read(std::time::Duration::from_secs(60))
@@ -43,12 +58,12 @@ fn get(url: &str, file: &FileInfo, progress: &mut dyn FnMut(Progress)) -> Result
         .get(url)
         .call()
         .map_err(|e| Error::InvalidArgument(e.to_string()))?;
+    // With a gzip encoding, the length announced is the compressed body's.
+    let encoded = response.header("Content-Encoding").is_some();
     let total: Option<u64> = response
         .header("Content-Length")
-        .and_then(|v| v.parse().ok());
-    let limit = file
-        .gz_size
-        .map_or(MAX_DOWNLOAD, |s| s.saturating_mul(4).min(MAX_DOWNLOAD));
+        .and_then(|v| v.parse().ok())
+        .filter(|_| !encoded);
     if total.is_some_and(|t| t > limit) {
         return Err(Error::InvalidArgument(format!(
             "server announces {} bytes, more than this file can be ({limit})",
@@ -56,7 +71,7 @@ fn get(url: &str, file: &FileInfo, progress: &mut dyn FnMut(Progress)) -> Result
         )));
     }
     progress(Progress::Start {
-        name: file.name.clone(),
+        name: name.to_string(),
         total,
     });
     let mut reader = response.into_reader().take(limit + 1);

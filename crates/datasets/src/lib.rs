@@ -39,6 +39,7 @@ mod download;
 mod error;
 pub mod idx;
 pub mod image_folder;
+pub mod openml;
 pub mod pixel_csv;
 mod sample;
 pub mod spam;
@@ -57,6 +58,9 @@ pub use sample::mnist_sample;
 pub fn load(name: &str, cache: &Cache) -> Result<TrainTest> {
     if name == SAMPLE || name == "sample" {
         return mnist_sample();
+    }
+    if let Some(openml_name) = name.strip_prefix("openml:") {
+        return cache.load(&cache.find(&openml::cache_name(openml_name))?);
     }
     let path = std::path::Path::new(name);
     if name.contains(['/', std::path::MAIN_SEPARATOR]) || name.starts_with('.') {

@@ -243,3 +243,60 @@ fn the_workflow_runs_on_a_csv_of_pixels() {
     // One labelled file: a quarter of the rows drawn for the test set (train_test_split).
     workflow(tmp.path(), "csv-shapes", ["0", "1", "2"], 100);
 }
+
+/// Writes `n` 32 × 32 images of 26 classes (class `c`: a bright bar at row `c`, column
+/// `31 - c`, over deterministic noise), labels `i % 26`.
+fn letters(dir: &Path, prefix: &str, n: usize) {
+    let mut images = vec![0u8; n * 1024];
+    for (i, img) in images.chunks_exact_mut(1024).enumerate() {
+        let c = i % 26;
+        for (p, v) in img.iter_mut().enumerate() {
+            let (r, col) = (p / 32, p % 32);
+            let on = (r == c + 3 && (4..28).contains(&col)) || (col == 28 - c && r > 2);
+            *v = u8::from(on) * 200 + ((i * 131 + p * 71) % 40) as u8;
+        }
+    }
+    let labels: Vec<u8> = (0..n).map(|i| (i % 26) as u8).collect();
+    let name = |kind: &str, idx: &str| dir.join(format!("{prefix}-{kind}-{idx}-ubyte"));
+    write_idx_file(name("images", "idx3"), &[n, 32, 32], &images).unwrap();
+    write_idx_file(name("labels", "idx1"), &[n], &labels).unwrap();
+}
+
+#[test]
+fn the_workflow_runs_on_32x32_images_of_26_classes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("letters");
+    std::fs::create_dir(&data).unwrap();
+    letters(&data, "train", 520);
+    letters(&data, "t10k", 104);
+    let names: String = ('a'..='z').map(|c| format!("{c}\n")).collect();
+    std::fs::write(data.join("classes.txt"), names).unwrap();
+    let dataset = data.to_str().unwrap();
+    let run = |args: &[&str]| {
+        let mut all = args.to_vec();
+        all.extend(["--dataset", dataset, "--json", "--quiet"]);
+        classify(tmp.path(), &all).json()
+    };
+    let out = |name: &str| tmp.path().join(name).to_str().unwrap().to_string();
+    let info = run(&["data", "info"]);
+    assert_eq!(info["image_shape"], serde_json::json!([32, 32]));
+    assert_eq!(info["target_names"][25], "z");
+    assert_eq!(run(&["knn"])["test_accuracy"], 1.0);
+    // Six classes or more: the book's 5-detector.
+    let binary = run(&["binary"]);
+    assert_eq!(
+        (binary["digit"].as_u64(), binary["n_positive"].as_u64()),
+        (Some(5), Some(20))
+    );
+    // "large" is the top 30 %: classes 18 to 25 of 26.
+    let multilabel = run(&["multilabel"]);
+    assert_eq!(
+        multilabel["labels"][0],
+        "large (18, 19, 20, 21, 22, 23, 24, 25)"
+    );
+    let augment = run(&["augment"]);
+    assert_eq!(augment["n_augmented"], 2600);
+    let report = run(&["report", "--out", &out("rep")]);
+    assert_eq!(report["figures"].as_array().unwrap().len(), 14);
+    assert!(tmp.path().join("rep/index.html").is_file());
+}

@@ -53,6 +53,66 @@ pub struct ImageSet {
 }
 
 impl ImageSet {
+    /// A set of `h × w` images: pixels row after row with their labels, for each part.
+    pub(crate) fn new(
+        classes: Vec<String>,
+        [h, w]: [usize; 2],
+        (train_pixels, train_labels): (Vec<u8>, Vec<u8>),
+        (test_pixels, test_labels): (Vec<u8>, Vec<u8>),
+    ) -> ImageSet {
+        let images = |data: Vec<u8>, n: usize| IdxArray {
+            dims: vec![n, h, w],
+            data,
+        };
+        let labels = |data: Vec<u8>| IdxArray {
+            dims: vec![data.len()],
+            data,
+        };
+        ImageSet {
+            classes,
+            train_images: images(train_pixels, train_labels.len()),
+            train_labels: labels(train_labels),
+            test_images: images(test_pixels, test_labels.len()),
+            test_labels: labels(test_labels),
+        }
+    }
+
+    /// Labelled rows parted as scikit-learn's `train_test_split(X, y, test_size=0.25,
+    /// random_state=seed)` parts them: rows of NumPy's `RandomState(seed).permutation(n)`, the
+    /// first `ceil(n / 4)` test, the rest train, in that order.
+    pub(crate) fn split(
+        classes: Vec<String>,
+        shape: [usize; 2],
+        (pixels, labels): (&[u8], &[u8]),
+        seed: u32,
+    ) -> ImageSet {
+        let order = classify_random::RandomState::new(seed)
+            .expect("a u32 seed is in range")
+            .permutation(labels.len());
+        let n_test = labels.len().div_ceil(4);
+        let (test, train) = order.split_at(n_test);
+        ImageSet::take(classes, shape, (pixels, labels), train, test)
+    }
+
+    /// Rows `train` and rows `test` of labelled rows.
+    pub(crate) fn take(
+        classes: Vec<String>,
+        shape: [usize; 2],
+        (pixels, labels): (&[u8], &[u8]),
+        train: &[usize],
+        test: &[usize],
+    ) -> ImageSet {
+        let d = shape[0] * shape[1];
+        let part = |rows: &[usize]| -> (Vec<u8>, Vec<u8>) {
+            let px = rows
+                .iter()
+                .flat_map(|&i| pixels[i * d..(i + 1) * d].iter().copied())
+                .collect();
+            (px, rows.iter().map(|&i| labels[i]).collect())
+        };
+        ImageSet::new(classes, shape, part(train), part(test))
+    }
+
     /// Reorders the training images, then the test images, by NumPy's
     /// `RandomState(seed).permutation(n)` (one generator, training part first).
     pub fn shuffle(&mut self, seed: u32) {

@@ -34,7 +34,7 @@
 use std::borrow::Cow;
 
 use crate::error::{Error, Result};
-use crate::idx::{IdxArray, ImageSet};
+use crate::idx::ImageSet;
 
 /// Where OpenML's API is unless `CLASSIFY_OPENML_URL` says otherwise.
 pub const OPENML: &str = "https://www.openml.org";
@@ -282,45 +282,18 @@ pub fn images_from_arff(
             data.push(byte as u8);
         }
     }
-    let d = pixels.len();
-    let (train, test): (Vec<usize>, Vec<usize>) = if n == 70_000 {
-        ((0..60_000).collect(), (60_000..n).collect())
-    } else {
-        let order = classify_random::RandomState::new(seed)
-            .expect("a u32 seed is in range")
-            .permutation(n);
-        let n_test = n.div_ceil(4);
-        (order[n_test..].to_vec(), order[..n_test].to_vec())
-    };
-    if train.is_empty() || test.is_empty() {
+    if n < 2 {
         return Err(Error::InvalidArgument(format!(
             "{n} rows: too few for a training and a test part"
         )));
     }
-    let part = |rows: &[usize]| -> (IdxArray, IdxArray) {
-        let images = rows
-            .iter()
-            .flat_map(|&i| data[i * d..(i + 1) * d].iter().copied())
-            .collect();
-        (
-            IdxArray {
-                dims: vec![rows.len(), side, side],
-                data: images,
-            },
-            IdxArray {
-                dims: vec![rows.len()],
-                data: rows.iter().map(|&i| labels[i]).collect(),
-            },
-        )
-    };
-    let (train_images, train_labels) = part(&train);
-    let (test_images, test_labels) = part(&test);
-    Ok(ImageSet {
-        classes,
-        train_images,
-        train_labels,
-        test_images,
-        test_labels,
+    let shape = [side, side];
+    Ok(if n == 70_000 {
+        let (train, test): (Vec<usize>, Vec<usize>) =
+            ((0..60_000).collect(), (60_000..n).collect());
+        ImageSet::take(classes, shape, (&data, &labels), &train, &test)
+    } else {
+        ImageSet::split(classes, shape, (&data, &labels), seed)
     })
 }
 

@@ -27,7 +27,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
-use crate::idx::{IdxArray, ImageSet};
+use crate::idx::ImageSet;
 
 /// Whether `path` is a CSV of pixels this module reads: a `.csv` file, or a folder with a
 /// `train.csv`.
@@ -67,7 +67,16 @@ pub fn read(path: &Path, size: Option<[usize; 2]>, seed: u32) -> Result<ImageSet
         Some(p) => Some(read_file(p)?).filter(|t| t.labels.is_some()),
         None => None,
     };
-    let (train_px, train_y, test_px, test_y) = match test {
+    let n_classes = |labels: &[&[u8]]| {
+        let max = labels
+            .iter()
+            .flat_map(|l| l.iter())
+            .max()
+            .copied()
+            .unwrap_or(0);
+        (0..=max).map(|c| c.to_string()).collect::<Vec<String>>()
+    };
+    let set = match test {
         Some(test) => {
             if test.width != width {
                 return Err(Error::InvalidArgument(format!(
@@ -77,53 +86,24 @@ pub fn read(path: &Path, size: Option<[usize; 2]>, seed: u32) -> Result<ImageSet
                     train_path.display()
                 )));
             }
-            let labels = test.labels.unwrap_or_default();
-            (train.pixels, train_labels, test.pixels, labels)
+            let test_labels = test.labels.unwrap_or_default();
+            let classes = n_classes(&[&train_labels, &test_labels]);
+            let train = (train.pixels, train_labels);
+            ImageSet::new(classes, shape, train, (test.pixels, test_labels))
         }
-        None => split(&train.pixels, &train_labels, width, seed),
+        None => {
+            let classes = n_classes(&[&train_labels]);
+            ImageSet::split(classes, shape, (&train.pixels, &train_labels), seed)
+        }
     };
-    if train_y.is_empty() || test_y.is_empty() {
+    let (n_train, n_test) = (set.train_labels.data.len(), set.test_labels.data.len());
+    if n_train == 0 || n_test == 0 {
         return Err(Error::InvalidArgument(format!(
-            "{}: {} training and {} test rows; each part needs at least one",
+            "{}: {n_train} training and {n_test} test rows; each part needs at least one",
             path.display(),
-            train_y.len(),
-            test_y.len()
         )));
     }
-    let n_classes = usize::from(*train_y.iter().chain(&test_y).max().unwrap_or(&0)) + 1;
-    let images = |pixels: Vec<u8>, n: usize| IdxArray {
-        dims: vec![n, shape[0], shape[1]],
-        data: pixels,
-    };
-    let labels = |y: Vec<u8>| IdxArray {
-        dims: vec![y.len()],
-        data: y,
-    };
-    Ok(ImageSet {
-        classes: (0..n_classes).map(|c| c.to_string()).collect(),
-        train_images: images(train_px, train_y.len()),
-        train_labels: labels(train_y),
-        test_images: images(test_px, test_y.len()),
-        test_labels: labels(test_y),
-    })
-}
-
-/// `train_test_split(X, y, test_size=0.25, random_state=seed)`: rows of
-/// `RandomState(seed).permutation(n)`, the first `ceil(n / 4)` test.
-fn split(pixels: &[u8], y: &[u8], width: usize, seed: u32) -> (Vec<u8>, Vec<u8>, Vec<u8>, Vec<u8>) {
-    let mut rng = classify_random::RandomState::new(seed).expect("a u32 seed is in range");
-    let order = rng.permutation(y.len());
-    let n_test = y.len().div_ceil(4);
-    let take = |rows: &[usize]| -> (Vec<u8>, Vec<u8>) {
-        let px = rows
-            .iter()
-            .flat_map(|&i| pixels[i * width..(i + 1) * width].iter().copied())
-            .collect();
-        (px, rows.iter().map(|&i| y[i]).collect())
-    };
-    let (test_px, test_y) = take(&order[..n_test]);
-    let (train_px, train_y) = take(&order[n_test..]);
-    (train_px, train_y, test_px, test_y)
+    Ok(set)
 }
 
 /// The `[height, width]` of images of `n_pixels` pixels: `size`, or the square.

@@ -12,6 +12,7 @@ mod multilabel;
 mod own_data;
 mod predict;
 mod report;
+mod serve;
 mod sgd;
 mod spam;
 mod tabular;

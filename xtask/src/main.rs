@@ -7,9 +7,12 @@
 //!   same data, and prints each step's time on every side and the ratios.
 //! - `report-check`: builds `classify report` on the embedded sample, opens it in headless
 //!   Chromium, and checks the screenshot is not blank and every figure is on the page.
+//! - `serve-check`: starts `classify serve`, has headless Chromium draw a 7 stroke by stroke on
+//!   its page, and checks the page reads back the prediction 7.
 
 mod bench;
 mod report;
+mod serve;
 #[cfg(test)]
 mod tidy;
 
@@ -21,7 +24,8 @@ use anyhow::{bail, Context};
 pub(crate) const USAGE: &str = "usage:
   cargo xtask fetch <mnist|fashion-mnist> [--from DIR] [--data-dir DIR]
   cargo xtask bench [--quick] [--all] [--no-python] [--no-linfa] [--dataset NAME] [STEP...]
-  cargo xtask report-check";
+  cargo xtask report-check
+  cargo xtask serve-check";
 
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -29,6 +33,7 @@ fn main() -> anyhow::Result<()> {
         Some("fetch") => fetch(&args[1..]),
         Some("bench") => bench::run(&args[1..]),
         Some("report-check") => report::run(&args[1..]),
+        Some("serve-check") => serve::run(&args[1..]),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             Ok(())

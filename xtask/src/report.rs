@@ -10,7 +10,7 @@ use anyhow::{bail, Context};
 use crate::{cargo, project_root, status};
 
 /// Flags a sandboxed, offline machine needs (no background connections, no GPU).
-const CHROMIUM_FLAGS: &[&str] = &[
+pub(crate) const CHROMIUM_FLAGS: &[&str] = &[
     "--headless",
     "--no-sandbox",
     "--disable-gpu",
@@ -48,15 +48,7 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
         serde_json::from_slice(&std::fs::read(out.join("results.json"))?)?;
     let figures = results["figures"].as_array().map_or(0, Vec::len);
     let secs = results["seconds"].as_f64().unwrap_or(f64::NAN);
-    let chromium = ["chromium", "chromium-browser", "google-chrome"]
-        .into_iter()
-        .find(|c| {
-            Command::new(c)
-                .arg("--version")
-                .output()
-                .is_ok_and(|o| o.status.success())
-        })
-        .context("no Chromium found: install Debian's `chromium` package")?;
+    let chromium = chromium()?;
     let profile = out.join("chromium-profile");
     let page = format!("file://{}", out.join("index.html").display());
     let dom = Command::new(chromium)
@@ -103,8 +95,21 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The Chromium on this machine.
+pub(crate) fn chromium() -> anyhow::Result<&'static str> {
+    ["chromium", "chromium-browser", "google-chrome"]
+        .into_iter()
+        .find(|c| {
+            Command::new(c)
+                .arg("--version")
+                .output()
+                .is_ok_and(|o| o.status.success())
+        })
+        .context("no Chromium found: install Debian's `chromium` package")
+}
+
 /// Distinct colours and the share of non-white pixels of a PNG screenshot.
-fn inspect(path: &Path) -> anyhow::Result<(usize, f64)> {
+pub(crate) fn inspect(path: &Path) -> anyhow::Result<(usize, f64)> {
     let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
     let decoder = png::Decoder::new(std::io::Cursor::new(bytes));
     let mut reader = decoder.read_info()?;

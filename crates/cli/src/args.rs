@@ -141,6 +141,20 @@ pub enum Command {
         #[arg(long, value_name = "FILE", default_value = "submission.csv")]
         submission: PathBuf,
     },
+    /// A local web page to draw a digit on: the prepared image, the predicted class, the class
+    /// probabilities and the nearest training images of each drawing (without --model, a
+    /// k-NN trained on --dataset at start).
+    Serve {
+        /// A model saved by `classify train --save FILE`.
+        #[arg(long, value_name = "FILE")]
+        model: Option<PathBuf>,
+        /// The address to listen on (127.0.0.1: this machine only).
+        #[arg(long, default_value = "127.0.0.1")]
+        host: String,
+        /// The port (0: any free one; the URL is printed).
+        #[arg(long, default_value_t = 8000)]
+        port: u16,
+    },
     /// Any CSV table (--dataset FILE.csv) through the Titanic path: numbers imputed by median
     /// and scaled, text one-hot encoded; random forest against SVC by stratified
     /// cross-validation (default 5 folds).

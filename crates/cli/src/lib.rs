@@ -25,6 +25,7 @@ mod multilabel;
 mod output;
 mod predict;
 mod report;
+mod serve;
 mod spam;
 mod tabular;
 mod titanic;
@@ -131,6 +132,9 @@ pub fn execute(cli: &Cli) -> anyhow::Result<()> {
         Command::Knn { k, weights } => knn::knn(&cli.common, *k, *weights),
         Command::Report => report::report(&cli.common),
         Command::Spam(args) => spam::spam(&cli.common, args),
+        Command::Serve { model, host, port } => {
+            serve::serve(&cli.common, model.as_deref(), host, *port)
+        }
         Command::Tabular { label, drop } => tabular::tabular(&cli.common, label, drop),
         Command::Titanic { submission } => {
             titanic::titanic(&cli.common, cli.common.folds(10)?, submission)

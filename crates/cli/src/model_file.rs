@@ -52,6 +52,17 @@ pub enum Saved {
 }
 
 impl Saved {
+    /// What the model is, in words.
+    pub fn describe(&self) -> &'static str {
+        match self {
+            Saved::Knn(_) => "k-NN (k = 5)",
+            Saved::Forest(_) => "random forest (100 trees)",
+            Saved::Sgd(_) => "SGD (hinge loss)",
+            Saved::Logistic(_) => "standard scaling + logistic regression",
+            Saved::Svc(_) => "SVC (RBF kernel, one-vs-one)",
+        }
+    }
+
     /// The model as a classifier.
     pub fn classifier(&self) -> &dyn Classifier {
         match self {

@@ -31,6 +31,36 @@ struct TrainReport {
     bytes: u64,
 }
 
+/// A model of `kind` fitted on `x`, `y` (`seed` its `random_state`).
+pub fn fit_saved(
+    kind: SavedKind,
+    x: Features<'_>,
+    y: &[usize],
+    seed: u64,
+) -> anyhow::Result<Saved> {
+    Ok(match kind {
+        SavedKind::Knn => Saved::Knn(KNeighborsClassifier::default().fit(x, y)?),
+        SavedKind::Forest => Saved::Forest(
+            RandomForestClassifier {
+                random_state: seed,
+                ..Default::default()
+            }
+            .fit(x, y)?,
+        ),
+        SavedKind::Sgd => Saved::Sgd(
+            SgdClassifier {
+                random_state: seed,
+                ..Default::default()
+            }
+            .fit(x, y)?,
+        ),
+        SavedKind::Logistic => {
+            Saved::Logistic(Scaled::new(LogisticRegression::default()).fit(x, y)?)
+        }
+        SavedKind::Svc => Saved::Svc(Svc::default().fit(x, y)?),
+    })
+}
+
 pub fn train(common: &Common, kind: SavedKind, save: &Path, format: Format) -> anyhow::Result<()> {
     let data = load(common)?;
     let y: Vec<usize> = data.train.target.iter().map(|&l| usize::from(l)).collect();
@@ -40,40 +70,8 @@ pub fn train(common: &Common, kind: SavedKind, save: &Path, format: Format) -> a
         &format!("training on {} images", thousands(y.len())),
     );
     let start = std::time::Instant::now();
-    let (model, name) = match kind {
-        SavedKind::Knn => (
-            Saved::Knn(KNeighborsClassifier::default().fit(x, &y)?),
-            "k-NN (k = 5)",
-        ),
-        SavedKind::Forest => (
-            Saved::Forest(
-                RandomForestClassifier {
-                    random_state: common.seed,
-                    ..Default::default()
-                }
-                .fit(x, &y)?,
-            ),
-            "random forest (100 trees)",
-        ),
-        SavedKind::Sgd => (
-            Saved::Sgd(
-                SgdClassifier {
-                    random_state: common.seed,
-                    ..Default::default()
-                }
-                .fit(x, &y)?,
-            ),
-            "SGD (hinge loss)",
-        ),
-        SavedKind::Logistic => (
-            Saved::Logistic(Scaled::new(LogisticRegression::default()).fit(x, &y)?),
-            "standard scaling + logistic regression",
-        ),
-        SavedKind::Svc => (
-            Saved::Svc(Svc::default().fit(x, &y)?),
-            "SVC (RBF kernel, one-vs-one)",
-        ),
-    };
+    let model = fit_saved(kind, x, &y, common.seed)?;
+    let name = model.describe();
     let fit_seconds = start.elapsed().as_secs_f64();
     bar.set_message("scoring the test set");
     let start = std::time::Instant::now();
@@ -143,10 +141,42 @@ struct PredictReport {
     preparation: Preparation,
 }
 
+/// A picture made a model's input.
+pub struct Prepared {
+    /// `h × w` grey levels, white ink on black.
+    pub pixels: Vec<u8>,
+    /// Whether the picture was dark on light.
+    pub inverted: bool,
+    /// Which rule made it.
+    pub preparation: Preparation,
+}
+
+/// The grey picture (`width × height`) as an `h × w` input: as it is when it is that size
+/// or an exact enlargement ([`as_is`]), else MNIST-style ([`mnist_style`]).
+pub fn prepare(
+    gray: &[u8],
+    width: usize,
+    height: usize,
+    [h, w]: [usize; 2],
+) -> anyhow::Result<Prepared> {
+    let (pixels, inverted, preparation) = match as_is(gray, width, height, h, w) {
+        Some((pixels, inverted)) => (pixels, inverted, Preparation::AsIs),
+        None => {
+            let (pixels, inverted) = mnist_style(gray, width, height, h, w)?;
+            (pixels, inverted, Preparation::MnistStyle)
+        }
+    };
+    Ok(Prepared {
+        pixels,
+        inverted,
+        preparation,
+    })
+}
+
 /// How the picture became an `h × w` input.
 #[derive(Clone, Copy, Serialize)]
 #[serde(rename_all = "kebab-case")]
-enum Preparation {
+pub enum Preparation {
     /// Already the model's size (or an exact enlargement of it): taken pixel for pixel.
     AsIs,
     /// Ink box scaled into the frame and centred by mass, as MNIST's digits were.
@@ -163,14 +193,14 @@ pub fn predict(common: &Common, model_path: &Path, image: &Path) -> anyhow::Resu
         )
     })?;
     let [h, w] = file.trained.image_shape;
-    let (gray, width, height) = read_gray(image)?;
-    let (pixels, inverted, preparation) = match as_is(&gray, width, height, h, w) {
-        Some((pixels, inverted)) => (pixels, inverted, Preparation::AsIs),
-        None => {
-            let (pixels, inverted) = mnist_style(&gray, width, height, h, w)?;
-            (pixels, inverted, Preparation::MnistStyle)
-        }
-    };
+    let png = std::fs::read(image).with_context(|| format!("opening {}", image.display()))?;
+    let (gray, width, height) =
+        decode_png(&png).with_context(|| format!("{} is not a readable PNG", image.display()))?;
+    let Prepared {
+        pixels,
+        inverted,
+        preparation,
+    } = prepare(&gray, width, height, [h, w])?;
     let x = Array2::from_shape_vec((1, h * w), pixels)?;
     let predicted = file.model.classifier().predict((&x).into())?[0];
     let proba = file.model.proba((&x).into())?.map(|p| p.row(0).to_vec());
@@ -214,18 +244,17 @@ pub fn predict(common: &Common, model_path: &Path, image: &Path) -> anyhow::Resu
     Ok(())
 }
 
-/// The picture as 8-bit gray levels, with its width and height.
-fn read_gray(path: &Path) -> anyhow::Result<(Vec<u8>, usize, usize)> {
-    let f = std::fs::File::open(path).with_context(|| format!("opening {}", path.display()))?;
-    let mut decoder = png::Decoder::new(std::io::BufReader::new(f));
+/// A PNG's pixels as 8-bit grey levels (alpha over white), with its width and height.
+pub fn decode_png(bytes: &[u8]) -> anyhow::Result<(Vec<u8>, usize, usize)> {
+    let mut decoder = png::Decoder::new(bytes);
     decoder.set_transformations(png::Transformations::normalize_to_color8());
-    let mut reader = decoder
-        .read_info()
-        .with_context(|| format!("{} is not a readable PNG", path.display()))?;
+    let mut reader = decoder.read_info()?;
+    let (w, h) = (reader.info().width as usize, reader.info().height as usize);
+    if w == 0 || h == 0 || w * h > 16 << 20 {
+        anyhow::bail!("a {w}×{h} picture (at most 16 million pixels are read)");
+    }
     let mut buf = vec![0; reader.output_buffer_size()];
-    let info = reader
-        .next_frame(&mut buf)
-        .with_context(|| format!("decoding {}", path.display()))?;
+    let info = reader.next_frame(&mut buf)?;
     let (w, h) = (info.width as usize, info.height as usize);
     let channels = info.color_type.samples();
     let gray = buf[..info.buffer_size()]

@@ -312,37 +312,14 @@ fn fetch(
         Progress::Advance(n) => bar.inc(n),
         Progress::Finish => {}
     };
-    // A name the catalogue does not know, with a folder: an IDX folder registered under it.
-    let images = from.is_some_and(|d| classify_datasets::image_folder::is_image_folder(d));
-    let pixels = from.is_some_and(|d| classify_datasets::pixel_csv::is_pixel_csv(d));
-    if size.is_some() && !((images || pixels) && catalogue::find(name).is_err()) {
-        anyhow::bail!(
-            "--size applies to a folder of images or a CSV of pixels imported under a new name"
-        );
-    }
-    let seed = common.seed as u32;
-    let openml = name.strip_prefix("openml:");
-    let fetched = match (from, openml) {
-        (None, Some(spec)) => fetch_openml(&cache, spec, seed, &mut on_progress),
-        (Some(_), Some(_)) => {
-            anyhow::bail!("{name}: OpenML datasets are downloaded; --from does not apply")
-        }
-        (Some(dir), None) if catalogue::find(name).is_err() => {
-            if images {
-                cache.register_image_folder(name, dir, size, seed, &mut on_progress)
-            } else if pixels {
-                cache.register_pixel_csv(name, dir, size, seed, &mut on_progress)
-            } else {
-                cache.register_idx_folder(name, dir, &mut on_progress)
-            }
-        }
-        (Some(dir), None) => cache
-            .find(name)
-            .and_then(|info| Ok((info.clone(), cache.import(&info, dir, &mut on_progress)?))),
-        (None, None) => cache
-            .find(name)
-            .and_then(|info| Ok((info.clone(), download(&cache, &info, &mut on_progress)?))),
-    };
+    let fetched = fetch_into(
+        &cache,
+        name,
+        from,
+        size,
+        common.seed as u32,
+        &mut on_progress,
+    );
     bar.finish_and_clear();
     let (info, outcomes) = fetched?;
     // Load once so the report says what the cache now holds.
@@ -372,6 +349,52 @@ fn fetch(
         println!("note: {note}");
     }
     Ok(())
+}
+
+/// Fetches `name` into the cache: from OpenML (`openml:…`), by registering a folder or file
+/// under a new name, by importing a catalogue dataset from a folder, or by downloading it.
+fn fetch_into(
+    cache: &Cache,
+    name: &str,
+    from: Option<&PathBuf>,
+    size: Option<[usize; 2]>,
+    seed: u32,
+    on_progress: &mut dyn FnMut(Progress),
+) -> anyhow::Result<(
+    classify_datasets::DatasetInfo,
+    Vec<classify_datasets::FileOutcome>,
+)> {
+    // A name the catalogue does not know, with a folder: an IDX folder registered under it.
+    let images = from.is_some_and(|d| classify_datasets::image_folder::is_image_folder(d));
+    let pixels = from.is_some_and(|d| classify_datasets::pixel_csv::is_pixel_csv(d));
+    if size.is_some() && !((images || pixels) && catalogue::find(name).is_err()) {
+        anyhow::bail!(
+            "--size applies to a folder of images or a CSV of pixels imported under a new name"
+        );
+    }
+    let openml = name.strip_prefix("openml:");
+    let fetched = match (from, openml) {
+        (None, Some(spec)) => fetch_openml(cache, spec, seed, on_progress),
+        (Some(_), Some(_)) => {
+            anyhow::bail!("{name}: OpenML datasets are downloaded; --from does not apply")
+        }
+        (Some(dir), None) if catalogue::find(name).is_err() => {
+            if images {
+                cache.register_image_folder(name, dir, size, seed, on_progress)
+            } else if pixels {
+                cache.register_pixel_csv(name, dir, size, seed, on_progress)
+            } else {
+                cache.register_idx_folder(name, dir, on_progress)
+            }
+        }
+        (Some(dir), None) => cache
+            .find(name)
+            .and_then(|info| Ok((info.clone(), cache.import(&info, dir, on_progress)?))),
+        (None, None) => cache
+            .find(name)
+            .and_then(|info| Ok((info.clone(), download(cache, &info, on_progress)?))),
+    };
+    Ok(fetched?)
 }
 
 #[cfg(feature = "download")]

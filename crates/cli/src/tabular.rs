@@ -160,22 +160,22 @@ fn classes(column: &Column, label: &str) -> anyhow::Result<(Vec<usize>, Vec<Stri
     Ok((y, names))
 }
 
-pub fn tabular(common: &Common, label: &str, drop: &[String]) -> anyhow::Result<()> {
-    let folds = common.folds(5)?;
-    let table = read_table(common)?;
-    let column = table
-        .column(label)
-        .with_context(|| format!("--label {label}: columns are {}", table.names().join(", ")))?;
-    let (y, class_names) = classes(column, label)?;
+/// The preparation of every column but `label` and `drop`: numbers imputed by median and
+/// scaled, text by the most frequent value and one-hot encoded; with the two groups' columns.
+fn preparation(
+    table: &Table,
+    label: &str,
+    drop: &[String],
+) -> anyhow::Result<(ColumnTransformer, Vec<String>, Vec<String>)> {
     for d in drop {
         table.column(d).with_context(|| format!("--drop {d}"))?;
     }
-    let features = table
+    let (mut numeric, mut text) = (Vec::new(), Vec::new());
+    for name in table
         .names()
         .iter()
-        .filter(|n| *n != label && !drop.contains(n));
-    let (mut numeric, mut text) = (Vec::new(), Vec::new());
-    for name in features {
+        .filter(|n| *n != label && !drop.contains(n))
+    {
         match table.column(name)? {
             Column::Numeric(_) => numeric.push(name.clone()),
             Column::Text(_) => text.push(name.clone()),
@@ -202,14 +202,19 @@ pub fn tabular(common: &Common, label: &str, drop: &[String]) -> anyhow::Result<
             ],
         });
     }
+    Ok((ColumnTransformer { groups }, numeric, text))
+}
+
+pub fn tabular(common: &Common, label: &str, drop: &[String]) -> anyhow::Result<()> {
+    let folds = common.folds(5)?;
+    let table = read_table(common)?;
+    let column = table
+        .column(label)
+        .with_context(|| format!("--label {label}: columns are {}", table.names().join(", ")))?;
+    let (y, class_names) = classes(column, label)?;
+    let (prepare, numeric, text) = preparation(&table, label, drop)?;
     let bar = spinner(common, &format!("{folds}-fold cross-validation"));
-    let compared = compare(
-        common,
-        &table,
-        &y,
-        ColumnTransformer { groups },
-        (folds, Gamma::Scale),
-    )?;
+    let compared = compare(common, &table, &y, prepare, (folds, Gamma::Scale))?;
     let n_features = compared.forest.prepare.fit(&table)?.n_features();
     if let Some(out) = &common.out {
         compared.box_plot(format!("{}: {folds}-fold accuracy", common.dataset), out)?;

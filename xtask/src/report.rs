@@ -10,7 +10,7 @@ use anyhow::{bail, Context};
 use crate::{cargo, project_root, status};
 
 /// Flags a sandboxed, offline machine needs (no background connections, no GPU).
-pub(crate) const CHROMIUM_FLAGS: &[&str] = &[
+const CHROMIUM_FLAGS: &[&str] = &[
     "--headless",
     "--no-sandbox",
     "--disable-gpu",
@@ -48,40 +48,15 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
         serde_json::from_slice(&std::fs::read(out.join("results.json"))?)?;
     let figures = results["figures"].as_array().map_or(0, Vec::len);
     let secs = results["seconds"].as_f64().unwrap_or(f64::NAN);
-    let chromium = chromium()?;
-    let profile = out.join("chromium-profile");
+    let browser = Headless::new(&out.join("chromium-profile"), &[])?;
     let page = format!("file://{}", out.join("index.html").display());
-    let dom = Command::new(chromium)
-        .args(CHROMIUM_FLAGS)
-        .arg(format!("--user-data-dir={}", profile.display()))
-        .args(["--dump-dom", &page])
-        .output()
-        .context("running chromium --dump-dom")?;
-    if !dom.status.success() {
-        bail!(
-            "chromium could not load the page: {}",
-            String::from_utf8_lossy(&dom.stderr)
-        );
-    }
-    let dom = String::from_utf8_lossy(&dom.stdout);
+    let dom = browser.dump_dom(&page)?;
     let images = dom.matches("<img").count();
     if images != figures {
         bail!("the page shows {images} images, results.json lists {figures} figures");
     }
     let shot = out.join("screenshot.png");
-    let run = Command::new(chromium)
-        .args(CHROMIUM_FLAGS)
-        .arg(format!("--user-data-dir={}", profile.display()))
-        .arg(format!("--screenshot={}", shot.display()))
-        .args(["--window-size=1200,2400", &page])
-        .output()
-        .context("running chromium --screenshot")?;
-    if !run.status.success() {
-        bail!(
-            "chromium screenshot failed: {}",
-            String::from_utf8_lossy(&run.stderr)
-        );
-    }
+    browser.screenshot(&page, "1200,2400", &shot)?;
     let (colours, ink) = inspect(&shot)?;
     println!(
         "report: {secs:.1} s on the embedded sample, {figures} figures; Chromium rendered {images} images; \
@@ -95,17 +70,63 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The Chromium on this machine.
-pub(crate) fn chromium() -> anyhow::Result<&'static str> {
-    ["chromium", "chromium-browser", "google-chrome"]
-        .into_iter()
-        .find(|c| {
-            Command::new(c)
-                .arg("--version")
-                .output()
-                .is_ok_and(|o| o.status.success())
-        })
-        .context("no Chromium found: install Debian's `chromium` package")
+/// Headless Chromium with a profile folder and extra flags.
+pub(crate) struct Headless {
+    exe: &'static str,
+    flags: Vec<String>,
+}
+
+impl Headless {
+    /// The Chromium on this machine, its profile in `profile`.
+    pub(crate) fn new(profile: &Path, extra: &[&str]) -> anyhow::Result<Headless> {
+        let exe = ["chromium", "chromium-browser", "google-chrome"]
+            .into_iter()
+            .find(|c| {
+                Command::new(c)
+                    .arg("--version")
+                    .output()
+                    .is_ok_and(|o| o.status.success())
+            })
+            .context("no Chromium found: install Debian's `chromium` package")?;
+        let mut flags: Vec<String> = CHROMIUM_FLAGS.iter().map(|f| f.to_string()).collect();
+        flags.push(format!("--user-data-dir={}", profile.display()));
+        flags.extend(extra.iter().map(|f| f.to_string()));
+        Ok(Headless { exe, flags })
+    }
+
+    /// The page's DOM once its scripts ran.
+    pub(crate) fn dump_dom(&self, page: &str) -> anyhow::Result<String> {
+        let run = Command::new(self.exe)
+            .args(&self.flags)
+            .args(["--dump-dom", page])
+            .output()
+            .context("running chromium --dump-dom")?;
+        if !run.status.success() {
+            bail!(
+                "chromium could not load the page: {}",
+                String::from_utf8_lossy(&run.stderr)
+            );
+        }
+        Ok(String::from_utf8_lossy(&run.stdout).into_owned())
+    }
+
+    /// A screenshot of the page in a `size` ("width,height") window, written to `shot`.
+    pub(crate) fn screenshot(&self, page: &str, size: &str, shot: &Path) -> anyhow::Result<()> {
+        let run = Command::new(self.exe)
+            .args(&self.flags)
+            .arg(format!("--window-size={size}"))
+            .arg(format!("--screenshot={}", shot.display()))
+            .arg(page)
+            .output()
+            .context("running chromium --screenshot")?;
+        if !run.status.success() {
+            bail!(
+                "chromium screenshot failed: {}",
+                String::from_utf8_lossy(&run.stderr)
+            );
+        }
+        Ok(())
+    }
 }
 
 /// Distinct colours and the share of non-white pixels of a PNG screenshot.

@@ -8,7 +8,7 @@ use std::process::{Command, Stdio};
 
 use anyhow::{bail, Context};
 
-use crate::report::{chromium, inspect, CHROMIUM_FLAGS};
+use crate::report::{inspect, Headless};
 use crate::{cargo, project_root, status};
 
 /// Stops the server when the check ends, however it ends.
@@ -44,15 +44,12 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
         .find(|w| w.starts_with("http://"))
         .with_context(|| format!("classify serve printed no URL: {line:?}"))?
         .to_string();
-    let chromium = chromium()?;
     let page = format!("{url}?selftest");
-    let profile = format!("--user-data-dir={}", out.join("chromium-profile").display());
-    let dom = Command::new(chromium)
-        .args(CHROMIUM_FLAGS)
-        .args([&profile, "--virtual-time-budget=20000", "--dump-dom", &page])
-        .output()
-        .context("running chromium --dump-dom")?;
-    let dom = String::from_utf8_lossy(&dom.stdout);
+    let browser = Headless::new(
+        &out.join("chromium-profile"),
+        &["--virtual-time-budget=20000"],
+    )?;
+    let dom = browser.dump_dom(&page)?;
     if !dom.contains("<pre id=\"result\">predicted 7</pre>") {
         let result = dom
             .lines()
@@ -65,23 +62,7 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
         bail!("the page shows {neighbours} nearest training images, not 5");
     }
     let shot = out.join("screenshot.png");
-    let run = Command::new(chromium)
-        .args(CHROMIUM_FLAGS)
-        .args([
-            &profile,
-            "--virtual-time-budget=20000",
-            "--window-size=1000,700",
-        ])
-        .arg(format!("--screenshot={}", shot.display()))
-        .arg(&page)
-        .output()
-        .context("running chromium --screenshot")?;
-    if !run.status.success() {
-        bail!(
-            "chromium screenshot failed: {}",
-            String::from_utf8_lossy(&run.stderr)
-        );
-    }
+    browser.screenshot(&page, "1000,700", &shot)?;
     drop(server);
     let (colours, ink) = inspect(&shot)?;
     println!(

@@ -436,7 +436,7 @@ impl Cache {
                 ))
             })?;
             let path = dir.join(&file.name);
-            let array = idx::read_idx_file(&path).map_err(|e| Error::Corrupt {
+            let array = crate::plain::read(&path).map_err(|e| Error::Corrupt {
                 path: path.clone(),
                 dataset: info.name.clone(),
                 reason: e.cause_text(),

@@ -41,6 +41,7 @@ pub mod idx;
 pub mod image_folder;
 pub mod openml;
 pub mod pixel_csv;
+mod plain;
 mod sample;
 pub mod spam;
 pub mod tabular;

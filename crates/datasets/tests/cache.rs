@@ -140,6 +140,41 @@ fn import_then_load() {
     assert!(again.iter().all(|o| o.action == "already present"));
 }
 
+/// Loading keeps a decompressed copy of each file (`.plain/`) and reads it the next time;
+/// a copy that was edited, or that is older than its `.gz` file, is not used.
+#[test]
+fn decompressed_copies_are_used_only_while_they_match() {
+    let tmp = tempfile::tempdir().unwrap();
+    let fx = fixture(vec![]);
+    write_dir(&tmp.path().join("src"), &fx.files);
+    let cache = Cache::new(tmp.path().join("cache"));
+    cache
+        .import(&fx.info, &tmp.path().join("src"), &mut no_progress)
+        .unwrap();
+    let first = cache.load(&fx.info).unwrap();
+    let dir = cache.dataset_dir(&fx.info.name);
+    let copy = dir.join(".plain/train-images-idx3-ubyte");
+    assert!(copy.is_file());
+    assert_eq!(cache.load(&fx.info).unwrap().train.data, first.train.data);
+    // An edited copy fails its CRC-32: the `.gz` file is read and the copy written again.
+    let mut bytes = std::fs::read(&copy).unwrap();
+    let last = bytes.len() - 1;
+    bytes[last] ^= 0xff;
+    std::fs::write(&copy, &bytes).unwrap();
+    assert_eq!(cache.load(&fx.info).unwrap().train.data, first.train.data);
+    assert_ne!(std::fs::read(&copy).unwrap(), bytes);
+    // A `.gz` file replaced by other images: its new length or time outdates the copy.
+    let gz = dir.join("train-images-idx3-ubyte.gz");
+    let inverted: Vec<u8> = first.train.data.iter().map(|&v| 255 - v).collect();
+    std::fs::write(&gz, gzip(&idx_bytes(&[N_TRAIN, 28, 28], &inverted))).unwrap();
+    let reloaded = cache.load(&fx.info).unwrap();
+    assert_eq!(reloaded.train.data.as_slice().unwrap(), &inverted[..]);
+    // A cache that cannot hold the copies still loads.
+    std::fs::remove_dir_all(dir.join(".plain")).unwrap();
+    std::fs::write(dir.join(".plain"), b"a file in the way").unwrap();
+    assert_eq!(cache.load(&fx.info).unwrap().train.n_samples(), N_TRAIN);
+}
+
 #[test]
 fn plain_files_and_other_spellings_import() {
     let tmp = tempfile::tempdir().unwrap();

@@ -116,6 +116,17 @@ fn leftovers(dir: &Path) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// The fixture imported into a cache under `root`.
+fn imported(root: &Path) -> (Fixture, Cache) {
+    let fx = fixture(vec![]);
+    write_dir(&root.join("src"), &fx.files);
+    let cache = Cache::new(root.join("cache"));
+    cache
+        .import(&fx.info, &root.join("src"), &mut no_progress)
+        .unwrap();
+    (fx, cache)
+}
+
 #[test]
 fn import_then_load() {
     let tmp = tempfile::tempdir().unwrap();
@@ -145,12 +156,7 @@ fn import_then_load() {
 #[test]
 fn decompressed_copies_are_used_only_while_they_match() {
     let tmp = tempfile::tempdir().unwrap();
-    let fx = fixture(vec![]);
-    write_dir(&tmp.path().join("src"), &fx.files);
-    let cache = Cache::new(tmp.path().join("cache"));
-    cache
-        .import(&fx.info, &tmp.path().join("src"), &mut no_progress)
-        .unwrap();
+    let (fx, cache) = imported(tmp.path());
     let first = cache.load(&fx.info).unwrap();
     let dir = cache.dataset_dir(&fx.info.name);
     let copy = dir.join(".plain/train-images-idx3-ubyte");
@@ -252,12 +258,7 @@ fn mismatch_keeps_the_good_file_and_names_the_hash() {
 #[test]
 fn damaged_cache_is_reported_with_the_repair_command() {
     let tmp = tempfile::tempdir().unwrap();
-    let fx = fixture(vec![]);
-    write_dir(&tmp.path().join("src"), &fx.files);
-    let cache = Cache::new(tmp.path().join("cache"));
-    cache
-        .import(&fx.info, &tmp.path().join("src"), &mut no_progress)
-        .unwrap();
+    let (fx, cache) = imported(tmp.path());
     let path = cache.dataset_dir("tiny").join("train-images-idx3-ubyte.gz");
     let bytes = std::fs::read(&path).unwrap();
     std::fs::write(&path, &bytes[..bytes.len() / 2]).unwrap();

@@ -167,6 +167,22 @@ fn the_workflow_runs_on_an_idx_folder_of_8x8_images_and_3_classes() {
         .unwrap()
         .iter()
         .any(|d| d["name"] == "shapes" && d["cached"] == true));
+    // A registered dataset whose file went missing: imported again, not downloaded.
+    std::fs::remove_file(tmp.path().join("shapes/t10k-labels-idx1-ubyte.gz")).unwrap();
+    let gone = classify(tmp.path(), &["knn", "--dataset", "shapes"]);
+    assert!(
+        gone.err().contains("classify data fetch shapes --from DIR"),
+        "{}",
+        gone.stderr
+    );
+    let openml = classify(tmp.path(), &["knn", "--dataset", "openml:mnist_784"]);
+    assert!(
+        openml
+            .err()
+            .contains("fetch it with `classify data fetch openml:mnist_784`"),
+        "{}",
+        openml.stderr
+    );
     // A path that is not a folder of IDX files.
     let missing = tmp.path().join("nowhere");
     let err = classify(tmp.path(), &["knn", "--dataset", missing.to_str().unwrap()]);

@@ -418,6 +418,17 @@ impl Cache {
             .filter(|f| !dir.join(&f.name).is_file())
             .map(|f| f.name.as_str())
             .collect();
+        if !missing.is_empty() && dir.join(REGISTRATION).is_file() {
+            // Registered from a folder: there is nothing to download it from.
+            return Err(Error::InvalidArgument(format!(
+                "dataset {} is registered in the cache ({}) but {} is gone: import it again \
+                 with `classify data fetch {} --from DIR`",
+                info.name,
+                dir.display(),
+                missing.join(", "),
+                info.name
+            )));
+        }
         if !missing.is_empty() {
             return Err(Error::NotCached {
                 name: info.name.clone(),

@@ -61,7 +61,12 @@ pub fn load(name: &str, cache: &Cache) -> Result<TrainTest> {
         return mnist_sample();
     }
     if let Some(openml_name) = name.strip_prefix("openml:") {
-        return cache.load(&cache.find(&openml::cache_name(openml_name))?);
+        let info = cache.find(&openml::cache_name(openml_name)).map_err(|_| {
+            Error::InvalidArgument(format!(
+                "{name} is not in the cache: fetch it with `classify data fetch {name}`"
+            ))
+        })?;
+        return cache.load(&info);
     }
     let path = std::path::Path::new(name);
     if name.contains(['/', std::path::MAIN_SEPARATOR]) || name.starts_with('.') {

@@ -173,6 +173,28 @@ fn a_saved_model_is_served_and_a_bad_one_refused() {
         .unwrap();
     let about: serde_json::Value = serde_json::from_str(&about).unwrap();
     assert_eq!(about["model"], "SGD (hinge loss)");
+    // Its nearest training images come from an index of --dataset's images.
+    let picture = tmp.path().join("three.png");
+    classify(
+        tmp.path(),
+        &[
+            "data",
+            "show",
+            "--test",
+            "--index",
+            "3",
+            "--out",
+            picture.to_str().unwrap(),
+        ],
+    )
+    .ok();
+    let (status, answer) = post(
+        &format!("{}predict", server.url),
+        &std::fs::read(&picture).unwrap(),
+    );
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(answer["neighbours"].as_array().unwrap().len(), 5);
+    assert!(answer["probabilities"].is_null());
     let bad = tmp.path().join("bad.classify");
     std::fs::write(&bad, b"nothing").unwrap();
     let run = classify(tmp.path(), &["serve", "--model", bad.to_str().unwrap()]);

@@ -351,6 +351,12 @@ fn fetch(
     Ok(())
 }
 
+/// A dataset in the cache and what happened to each of its files.
+type Fetched = (
+    classify_datasets::DatasetInfo,
+    Vec<classify_datasets::FileOutcome>,
+);
+
 /// Fetches `name` into the cache: from OpenML (`openml:…`), by registering a folder or file
 /// under a new name, by importing a catalogue dataset from a folder, or by downloading it.
 fn fetch_into(
@@ -360,10 +366,7 @@ fn fetch_into(
     size: Option<[usize; 2]>,
     seed: u32,
     on_progress: &mut dyn FnMut(Progress),
-) -> anyhow::Result<(
-    classify_datasets::DatasetInfo,
-    Vec<classify_datasets::FileOutcome>,
-)> {
+) -> anyhow::Result<Fetched> {
     // A name the catalogue does not know, with a folder: an IDX folder registered under it.
     let images = from.is_some_and(|d| classify_datasets::image_folder::is_image_folder(d));
     let pixels = from.is_some_and(|d| classify_datasets::pixel_csv::is_pixel_csv(d));
@@ -412,10 +415,7 @@ fn fetch_openml(
     spec: &str,
     seed: u32,
     progress: &mut dyn FnMut(Progress),
-) -> classify_datasets::Result<(
-    classify_datasets::DatasetInfo,
-    Vec<classify_datasets::FileOutcome>,
-)> {
+) -> classify_datasets::Result<Fetched> {
     cache.fetch_openml(spec, seed, progress)
 }
 
@@ -425,10 +425,7 @@ fn fetch_openml(
     spec: &str,
     _: u32,
     _: &mut dyn FnMut(Progress),
-) -> classify_datasets::Result<(
-    classify_datasets::DatasetInfo,
-    Vec<classify_datasets::FileOutcome>,
-)> {
+) -> classify_datasets::Result<Fetched> {
     Err(classify_datasets::Error::InvalidArgument(format!(
         "this build cannot download openml:{spec}"
     )))

@@ -18,7 +18,7 @@ use tiny_http::{Header, Method, Request, Response, Server};
 
 use crate::args::{Common, SavedKind};
 use crate::data::load;
-use crate::model_file::{self, ModelFile, Trained};
+use crate::model_file::{self, ModelFile, Saved, Trained};
 use crate::output;
 use crate::predict::{decode_png, fit_saved, prepare, Prepared};
 
@@ -33,8 +33,18 @@ const WORKERS: usize = 4;
 struct State {
     file: ModelFile,
     class_names: Vec<String>,
-    /// A k-NN over the training images (same shape as the model's), for the nearest images.
-    nearest: Option<(KNeighbors, Array2<u8>, Vec<u8>)>,
+    /// What finds the nearest training images (none when their shape is not the model's).
+    nearest: Option<Nearest>,
+    /// The training images and labels of --dataset.
+    train: (Array2<u8>, Vec<u8>),
+}
+
+/// The search for the nearest training images.
+enum Nearest {
+    /// The served model, a k-NN trained on --dataset's images at start.
+    Model,
+    /// A k-NN index of --dataset's images, beside a model of another kind or origin.
+    Index(KNeighbors),
 }
 
 #[derive(Serialize)]
@@ -89,13 +99,17 @@ fn state(common: &Common, model: Option<&Path>) -> anyhow::Result<State> {
             }
         }
     };
-    // The nearest images come from --dataset when its images have the model's shape.
-    let nearest = if shape == file.trained.image_shape {
-        let y: Vec<usize> = data.train.target.iter().map(|&l| usize::from(l)).collect();
-        let index = KNeighborsClassifier::default().fit((&data.train.data).into(), &y)?;
-        Some((index, data.train.data.clone(), data.train.target.to_vec()))
-    } else {
+    // The nearest images come from --dataset when its images have the model's shape: searched
+    // by the model itself when it is the k-NN trained on them here, else by an index of them.
+    let nearest = if shape != file.trained.image_shape {
         None
+    } else if model.is_none() && matches!(file.model, Saved::Knn(_)) {
+        Some(Nearest::Model)
+    } else {
+        let y: Vec<usize> = data.train.target.iter().map(|&l| usize::from(l)).collect();
+        Some(Nearest::Index(
+            KNeighborsClassifier::default().fit((&data.train.data).into(), &y)?,
+        ))
     };
     let classes = file.model.classifier().classes().to_vec();
     let class_names = classes
@@ -112,6 +126,7 @@ fn state(common: &Common, model: Option<&Path>) -> anyhow::Result<State> {
         file,
         class_names,
         nearest,
+        train: (data.train.data, data.train.target.to_vec()),
     })
 }
 
@@ -225,8 +240,14 @@ fn predict(state: &State, png: &[u8]) -> anyhow::Result<Answer> {
     let predicted = model.classifier().predict(features)?[0];
     let classes = model.classifier().classes();
     let at = classes.iter().position(|&c| c == predicted).unwrap_or(0);
-    let neighbours = match &state.nearest {
-        Some((index, images, labels)) => {
+    let index = match (&state.nearest, model) {
+        (Some(Nearest::Model), Saved::Knn(m)) => Some(m),
+        (Some(Nearest::Index(m)), _) => Some(m),
+        _ => None,
+    };
+    let neighbours = match index {
+        Some(index) => {
+            let (images, labels) = &state.train;
             let found = index.kneighbors(features, 5)?;
             found
                 .indices

@@ -1,8 +1,6 @@
 //! A baseline that ignores the features (scikit-learn's `DummyClassifier`).
 
 use ndarray::Array2;
-use rand::{Rng, SeedableRng};
-use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
 use classify_core::{check_features, Features};
@@ -17,9 +15,11 @@ pub enum DummyStrategy {
     MostFrequent,
     /// Always the most frequent class; probabilities are the class frequencies.
     Prior,
-    /// Random classes drawn with the class frequencies.
+    /// Random classes drawn with the class frequencies (scikit-learn's draws:
+    /// `RandomState(random_state).multinomial(1, class_prior, size=n)`).
     Stratified,
-    /// Random classes, uniformly.
+    /// Random classes, uniformly (scikit-learn's draws:
+    /// `RandomState(random_state).randint(n_classes, size=n)`).
     Uniform,
     /// Always the given label.
     Constant(usize),
@@ -88,7 +88,10 @@ impl Estimator for DummyClassifier {
         if y.is_empty() {
             return Err(Error::Empty("no samples"));
         }
-        if self.strategy == DummyStrategy::Uniform {
+        if matches!(
+            self.strategy,
+            DummyStrategy::Uniform | DummyStrategy::Stratified
+        ) {
             crate::rand_r::numpy(self.random_state)?;
         }
         let (classes, index) = encode(y);
@@ -121,39 +124,30 @@ impl Dummy {
         best
     }
 
-    /// The class index predicted for each of `n` rows.
+    /// The class index predicted for each of `n` rows. The random strategies draw as
+    /// scikit-learn does, from a fresh `RandomState(random_state)` at every call (the seed
+    /// was checked at fit time, and the class prior sums to one).
     fn draw(&self, n: usize) -> Vec<usize> {
-        let mut rng = ChaCha8Rng::seed_from_u64(self.params.random_state);
         let k = self.classes.len();
-        match self.params.strategy {
-            DummyStrategy::MostFrequent | DummyStrategy::Prior => vec![self.most_frequent(); n],
-            DummyStrategy::Constant(c) => {
+        let rs = crate::rand_r::numpy(self.params.random_state);
+        match (self.params.strategy, rs) {
+            (DummyStrategy::MostFrequent | DummyStrategy::Prior, _) => {
+                vec![self.most_frequent(); n]
+            }
+            (DummyStrategy::Constant(c), _) => {
                 vec![self.classes.binary_search(&c).unwrap_or(0); n]
             }
-            // scikit-learn's `RandomState(random_state).randint(n_classes, size=n)`, afresh
-            // at every call (the seed was checked at fit time).
-            DummyStrategy::Uniform => {
+            (DummyStrategy::Uniform, Ok(mut rs)) => {
                 let mut draws = vec![0i64; n];
-                if let Ok(mut rs) = crate::rand_r::numpy(self.params.random_state) {
-                    if let Ok(mut stream) = rs.randints(0, k as i64) {
-                        stream.fill(&mut draws);
-                    }
+                if let Ok(mut stream) = rs.randints(0, k as i64) {
+                    stream.fill(&mut draws);
                 }
                 draws.into_iter().map(|d| d as usize).collect()
             }
-            DummyStrategy::Stratified => (0..n)
-                .map(|_| {
-                    let u: f64 = rng.gen();
-                    let mut acc = 0.0;
-                    for (i, &p) in self.class_prior.iter().enumerate() {
-                        acc += p;
-                        if u < acc {
-                            return i;
-                        }
-                    }
-                    k - 1
-                })
+            (DummyStrategy::Stratified, Ok(mut rs)) => (0..n)
+                .map(|_| rs.multinomial_one(&self.class_prior).unwrap_or(k - 1))
                 .collect(),
+            (_, Err(_)) => vec![0; n],
         }
     }
 }
@@ -231,9 +225,23 @@ mod tests {
         }
         .fit((&x).into(), &y)
         .unwrap();
-        let p = strat.predict((&x).into()).unwrap();
-        assert_eq!(p, strat.predict((&x).into()).unwrap());
-        assert!(p.iter().all(|c| [1, 3, 7].contains(c)));
+        // scikit-learn 1.9.1: DummyClassifier(strategy="stratified", random_state=1)
+        // predicts [3] * 6 here, and with random_state=42 [7, 1, 3, 3, 1, 3] (its one-hot
+        // probabilities on the same draws).
+        assert_eq!(strat.predict((&x).into()).unwrap(), vec![3; 6]);
+        let strat42 = DummyClassifier {
+            strategy: DummyStrategy::Stratified,
+            random_state: 42,
+        }
+        .fit((&x).into(), &y)
+        .unwrap();
+        assert_eq!(
+            strat42.predict((&x).into()).unwrap(),
+            vec![7, 1, 3, 3, 1, 3]
+        );
+        let p = strat42.predict_proba((&x).into()).unwrap();
+        assert_eq!(p.row(0).to_vec(), vec![0.0, 0.0, 1.0]);
+        assert_eq!(p.row(1).to_vec(), vec![1.0, 0.0, 0.0]);
         let c = DummyClassifier {
             strategy: DummyStrategy::Constant(7),
             random_state: 0,

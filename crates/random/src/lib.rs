@@ -5,7 +5,8 @@
 //! seeds (`scripts/random_fixtures.py`): integer seeding (`init_genrand`), `random_sample`
 //! (53-bit doubles from two 32-bit draws), `randint` (bounded integers by masked rejection,
 //! NumPy's legacy path), `permutation` and `shuffle` (Fisher–Yates from the end with
-//! `random_interval`). No dependencies.
+//! `random_interval`), and `multinomial(1, pvals)` (one trial: NumPy's chain of binomial draws
+//! by inversion). No dependencies.
 //!
 //! ```
 //! use classify_random::RandomState;
@@ -38,6 +39,9 @@ pub enum Error {
         /// The upper bound (excluded).
         high: i64,
     },
+    /// `multinomial` probabilities NumPy refuses: none, one outside `[0, 1]` or NaN, or the
+    /// first `d − 1` summing to more than `1 + 1e-12`.
+    Probabilities(String),
 }
 
 impl fmt::Display for Error {
@@ -47,6 +51,7 @@ impl fmt::Display for Error {
                 write!(f, "seed {s} is outside 0..2^32 (NumPy's RandomState range)")
             }
             Error::EmptyRange { low, high } => write!(f, "randint: low {low} >= high {high}"),
+            Error::Probabilities(why) => write!(f, "multinomial: {why}"),
         }
     }
 }
@@ -240,12 +245,101 @@ impl RandomState {
         Some(p)
     }
 
+    /// `multinomial(1, pvals)`: the index of the one outcome of a single trial (NumPy returns
+    /// a row of zeros with a one there). NumPy's legacy draw: for each outcome but the last a
+    /// binomial draw with probability `pvals[j] / remaining`, stopping at the first success;
+    /// each binomial of one trial drawn by NumPy's inversion (which may draw again).
+    ///
+    /// ```
+    /// use classify_random::RandomState;
+    ///
+    /// let mut rs = RandomState::new(42)?;
+    /// // np.random.RandomState(42).multinomial(1, [0.2, 0.3, 0.5], size=5).argmax(axis=1)
+    /// let v: Vec<usize> = (0..5).map(|_| rs.multinomial_one(&[0.2, 0.3, 0.5])).collect::<Result<_, _>>()?;
+    /// assert_eq!(v, [1, 2, 2, 1, 1]);
+    /// # Ok::<(), classify_random::Error>(())
+    /// ```
+    pub fn multinomial_one(&mut self, pvals: &[f64]) -> Result<usize, Error> {
+        check_probabilities(pvals)?;
+        let mut remaining = 1.0;
+        for (j, &p) in pvals[..pvals.len() - 1].iter().enumerate() {
+            if self.binomial_one(p / remaining) == 1 {
+                return Ok(j);
+            }
+            remaining -= p;
+        }
+        Ok(pvals.len() - 1)
+    }
+
+    /// `binomial(1, p)`: NumPy's `random_binomial` for one trial, which draws by inversion on
+    /// the smaller of `p` and `1 − p`.
+    fn binomial_one(&mut self, p: f64) -> i64 {
+        if p == 0.0 {
+            return 0;
+        }
+        if p <= 0.5 {
+            self.binomial_inversion_one(p)
+        } else {
+            1 - self.binomial_inversion_one(1.0 - p)
+        }
+    }
+
+    /// NumPy's `random_binomial_inversion` for `n = 1`: its search bound is then 1, so a
+    /// uniform draw past both outcomes starts the search again with a new draw.
+    fn binomial_inversion_one(&mut self, p: f64) -> i64 {
+        let q = 1.0 - p;
+        // `exp(n · log(q))` with n = 1, as NumPy computes it (not always `q` to the bit).
+        let qn = q.ln().exp();
+        let mut x = 0i64;
+        let mut px = qn;
+        let mut u = self.random_sample();
+        while u > px {
+            x += 1;
+            if x > 1 {
+                x = 0;
+                px = qn;
+                u = self.random_sample();
+            } else {
+                u -= px;
+                px = (p * px) / q;
+            }
+        }
+        x
+    }
+
     /// `permutation(n)`: `0..n` shuffled.
     pub fn permutation(&mut self, n: usize) -> Vec<usize> {
         let mut v: Vec<usize> = (0..n).collect();
         self.shuffle(&mut v);
         v
     }
+}
+
+/// NumPy's checks on `multinomial`'s probabilities (the last one is never read: NumPy
+/// gives it whatever is left).
+fn check_probabilities(pvals: &[f64]) -> Result<(), Error> {
+    let Some((_, head)) = pvals.split_last() else {
+        return Err(Error::Probabilities("no probabilities".into()));
+    };
+    if let Some(p) = pvals.iter().find(|p| !(0.0..=1.0).contains(*p)) {
+        return Err(Error::Probabilities(format!(
+            "probability {p} is outside [0, 1]"
+        )));
+    }
+    // NumPy's Kahan sum of all but the last.
+    let (mut sum, mut c) = (0.0f64, 0.0f64);
+    for &p in head {
+        let y = p - c;
+        let t = sum + y;
+        c = (t - sum) - y;
+        sum = t;
+    }
+    if sum > 1.0 + 1e-12 {
+        return Err(Error::Probabilities(format!(
+            "the probabilities before the last sum to {sum} > 1"
+        )));
+    }
+    Ok(())
 }
 
 /// MT19937's tempering of a state word.

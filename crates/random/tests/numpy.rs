@@ -85,6 +85,15 @@ fn every_numpy_draw_matches() {
                 .collect();
             assert_eq!(got, want, "seed {seed}: noise for {part}");
         }
+        // `multinomial(1, pvals, size=40)`, one row at a time from one generator.
+        for m in case["multinomial"].as_array().expect("multinomial") {
+            let pvals = floats(&m["pvals"]);
+            let mut rs = fresh();
+            let got: Vec<i128> = (0..40)
+                .map(|_| rs.multinomial_one(&pvals).unwrap() as i128)
+                .collect();
+            assert_eq!(got, ints(&m["index"]), "seed {seed}: multinomial {pvals:?}");
+        }
         // One generator through a mixed sequence of calls: the state carries over.
         let mut rs = fresh();
         for step in case["mixed"].as_array().expect("mixed") {
@@ -127,4 +136,23 @@ fn seeds_outside_numpys_range_and_empty_ranges_are_errors() {
         rs.randints(4, 5).unwrap().take(3).collect::<Vec<_>>(),
         [4, 4, 4]
     );
+}
+
+#[test]
+fn probabilities_numpy_refuses_are_errors() {
+    let mut rs = RandomState::new(0).unwrap();
+    for bad in [
+        &[][..],
+        &[0.5, -0.1, 0.6],
+        &[f64::NAN, 1.0],
+        &[0.7, 0.7, 0.0],
+        &[1.5],
+    ] {
+        assert!(
+            matches!(rs.multinomial_one(bad), Err(Error::Probabilities(_))),
+            "{bad:?}"
+        );
+    }
+    // The last probability is what is left, whatever is written there (as NumPy).
+    assert_eq!(rs.multinomial_one(&[0.0, 0.0, 0.2]).unwrap(), 2);
 }

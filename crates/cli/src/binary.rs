@@ -326,28 +326,33 @@ pub fn binary(common: &Common, cv: &CvArgs, opts: Options) -> anyhow::Result<()>
         y: &y,
         splits: &splits,
     };
-    let (scores, is_proba) = with_model(common, cv, oof())?;
+    // The refit on every image runs beside the folds (one core would otherwise idle while
+    // the last of three folds runs on two): `classify binary` on Fashion-MNIST 5.6 → 4.0 s.
+    // A forest refit on every image costs as much as another fold: its score for the image
+    // is the out-of-fold one (from the fold that held the image out).
+    let refit = || {
+        (cv.model != ModelName::Forest)
+            .then(|| {
+                let row = train.data.slice(ndarray::s![index..index + 1, ..]);
+                let task = ScoreOne {
+                    x,
+                    y: &y,
+                    row: row.into(),
+                };
+                with_model(common, cv, task)
+            })
+            .transpose()
+    };
+    let (out_of_fold, refitted) = rayon::join(|| with_model(common, cv, oof()), refit);
+    let ((scores, is_proba), refitted) = (out_of_fold?, refitted?);
     let threshold = decision_threshold(cv.model);
     let pred: Vec<usize> = scores.iter().map(|&s| usize::from(s > threshold)).collect();
     let fold_accuracy = per_fold_accuracy(&splits, &y, &pred)?;
     bar.set_message("dummy baseline");
     let dummy_fold_accuracy = dummy_fold_accuracy(x, &y, &splits)?;
-    bar.set_message("fitting on the whole training set");
-    // A forest refit on every image costs as much as another fold: its score for the image
-    // is the out-of-fold one (from the fold that held the image out).
-    let (score, score_from) = if cv.model == ModelName::Forest {
-        (scores[index], "out-of-fold")
-    } else {
-        let row = train.data.slice(ndarray::s![index..index + 1, ..]);
-        let task = ScoreOne {
-            x,
-            y: &y,
-            row: row.into(),
-        };
-        (
-            with_model(common, cv, task)?,
-            "fitted on every training image",
-        )
+    let (score, score_from) = match refitted {
+        Some(score) => (score, "fitted on every training image"),
+        None => (scores[index], "out-of-fold"),
     };
     let comparison = if cv.model == ModelName::Sgd {
         None

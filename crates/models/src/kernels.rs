@@ -50,34 +50,62 @@ pub(crate) fn axpy_centered(
 /// without this every row starts with cache and TLB misses (measured: 66 ms per epoch on
 /// 60,000 × 784 rows, against 3.6 ms in order).
 pub(crate) fn prefetch(x: Row<'_>) {
+    prefetch_row(x, Level::L1);
+}
+
+/// [`prefetch`] into the core's second-level cache only: a request there occupies none of the
+/// first level's few miss buffers, so it can be issued much further ahead. scikit-learn's
+/// SGD (one row after another, each depending on the last) on 60,000 × 784 Fashion-MNIST
+/// pixels: `classify binary` 3.9 → 3.4 s (medians of 3) with rows 32 ahead into L2 against 6
+/// ahead into L1.
+pub(crate) fn prefetch_l2(x: Row<'_>) {
+    prefetch_row(x, Level::L2);
+}
+
+/// Which cache a prefetch fills.
+#[derive(Clone, Copy)]
+enum Level {
+    L1,
+    L2,
+}
+
+fn prefetch_row(x: Row<'_>, level: Level) {
     match x {
-        Row::U8(r) => prefetch_slice(r),
-        Row::F32(r) => prefetch_slice(r),
-        Row::F64(r) => prefetch_slice(r),
+        Row::U8(r) => prefetch_slice_to(r, level),
+        Row::F32(r) => prefetch_slice_to(r, level),
+        Row::F64(r) => prefetch_slice_to(r, level),
     }
 }
 
 /// [`prefetch`] for any slice.
 pub(crate) fn prefetch_slice<T>(s: &[T]) {
+    prefetch_slice_to(s, Level::L1);
+}
+
+fn prefetch_slice_to<T>(s: &[T], level: Level) {
     // Only the address range is used; nothing is read through it.
-    prefetch_range(s.as_ptr().cast::<u8>(), size_of_val(s));
+    prefetch_range(s.as_ptr().cast::<u8>(), size_of_val(s), level);
 }
 
 #[allow(unsafe_code)]
-fn prefetch_range(ptr: *const u8, len: usize) {
+fn prefetch_range(ptr: *const u8, len: usize, level: Level) {
     #[cfg(target_arch = "x86_64")]
     {
-        use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
-        let mut off = 0;
-        while off < len {
+        use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0, _MM_HINT_T1};
+        for off in (0..len).step_by(64) {
             // SAFETY: a prefetch is a hint that never faults and has no visible effect; the
             // address lies inside a live slice of `len` bytes starting at `ptr`.
-            unsafe { _mm_prefetch::<_MM_HINT_T0>(ptr.add(off).cast::<i8>()) };
-            off += 64;
+            unsafe {
+                let at = ptr.add(off).cast::<i8>();
+                match level {
+                    Level::L1 => _mm_prefetch::<_MM_HINT_T0>(at),
+                    Level::L2 => _mm_prefetch::<_MM_HINT_T1>(at),
+                }
+            }
         }
     }
     #[cfg(not(target_arch = "x86_64"))]
-    let _ = (ptr, len);
+    let _ = (ptr, len, level);
 }
 
 /// `Σ x[j]²` of a row, in `f64`.

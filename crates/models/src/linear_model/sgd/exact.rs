@@ -6,8 +6,8 @@ use classify_core::{Error, Features, Result, Row, Standardization};
 use classify_random::RandomState;
 use rayon::prelude::*;
 
-use super::{Penalty, SgdClassifier, PREFETCH_AHEAD};
-use crate::kernels::prefetch;
+use super::{Penalty, SgdClassifier};
+use crate::kernels::prefetch_l2;
 
 /// The weights, intercept and epochs of each binary problem: one for two classes (the
 /// second class positive), one per class otherwise. `index[k]` is row `rows[k]`'s class.
@@ -116,8 +116,8 @@ fn plain_sgd(
             sklearn_shuffle(&mut order, shuffle_seed);
         }
         for (pos, &k) in order.iter().enumerate() {
-            if let Some(&ahead) = order.get(pos + PREFETCH_AHEAD) {
-                prefetch(x.row(rows[ahead as usize]));
+            if let Some(&ahead) = order.get(pos + PREFETCH_L2_AHEAD) {
+                prefetch_l2(x.row(rows[ahead as usize]));
             }
             let k = k as usize;
             let raw = x.row(rows[k]);
@@ -179,6 +179,8 @@ fn plain_sgd(
     Ok((w.w, intercept, epochs))
 }
 
+/// How many rows ahead (in shuffled order) to prefetch into L2 ([`prefetch_l2`]).
+const PREFETCH_L2_AHEAD: usize = 32;
 /// `np.iinfo(np.int32).max`: scikit-learn's bound for the seeds it draws.
 const MAX_INT: i64 = i32::MAX as i64;
 /// scikit-learn's clip on the loss gradient.

@@ -3,8 +3,9 @@
 use anyhow::Context;
 use classify_datasets::TrainTest;
 use classify_metrics::{
-    confusion_matrix, precision_recall_curve, precision_recall_fscore_support, roc_auc_score,
-    ConfusionMatrix, CurveOptions, PrfOptions, ThresholdPoint,
+    confusion_matrix, false_positive_rate_at, precision_recall_curve,
+    precision_recall_fscore_support, roc_auc_score, ConfusionMatrix, CurveOptions, PrfOptions,
+    ThresholdPoint,
 };
 use classify_models::{
     Classifier, DummyClassifier, Estimator, Features, RandomForestClassifier, SgdClassifier,
@@ -12,14 +13,15 @@ use classify_models::{
 };
 use classify_preprocessing::Scaled;
 use classify_selection::{
-    cross_val_predict_proba, cross_val_response, CalibratedClassifierCV, Cv, Decision, Method,
-    Objective, Proba, Response, Split, StratifiedKFold, TunedThresholdClassifierCV,
+    cross_val_predict_proba, cross_val_response, scores_per_fold, CalibratedClassifierCV, Cv,
+    Decision, Method, Objective, Proba, Response, Scoring, Split, StratifiedKFold,
+    TunedThresholdClassifierCV,
 };
 use serde::Serialize;
 
 use crate::args::{BinaryFigure, Common, CvArgs, ModelName};
 use crate::data::{default_detector, load};
-use crate::figures::{self, per_fold_accuracy};
+use crate::figures;
 use crate::output::{self, spinner, thousands};
 
 #[derive(Serialize)]
@@ -347,7 +349,7 @@ pub fn binary(common: &Common, cv: &CvArgs, opts: Options) -> anyhow::Result<()>
     let ((scores, is_proba), refitted) = (out_of_fold?, refitted?);
     let threshold = decision_threshold(cv.model);
     let pred: Vec<usize> = scores.iter().map(|&s| usize::from(s > threshold)).collect();
-    let fold_accuracy = per_fold_accuracy(&splits, &y, &pred)?;
+    let fold_accuracy = scores_per_fold(&splits, &y, &pred, Scoring::Accuracy)?;
     bar.set_message("dummy baseline");
     let dummy_fold_accuracy = dummy_fold_accuracy(x, &y, &splits)?;
     let (score, score_from) = match refitted {
@@ -514,7 +516,7 @@ fn dummy_fold_accuracy(x: Features<'_>, y: &[usize], splits: &[Split]) -> anyhow
         .iter()
         .map(|&p| usize::from(p > 0.5))
         .collect();
-    per_fold_accuracy(splits, y, &pred)
+    Ok(scores_per_fold(splits, y, &pred, Scoring::Accuracy)?)
 }
 
 /// SGD's out-of-fold scores on the same folds, summarised beside another model's.
@@ -660,7 +662,12 @@ fn draw(
             let roc = classify_metrics::roc_curve(y, c.scores, &CurveOptions::roc())?;
             let point = c
                 .chosen
-                .map(|t| (figures::fpr_at(y, c.scores, t.threshold), t.recall));
+                .map(|t| -> anyhow::Result<_> {
+                    let fpr =
+                        false_positive_rate_at(y, c.scores, t.threshold, &CurveOptions::roc())?;
+                    Ok((fpr, t.recall))
+                })
+                .transpose()?;
             figures::roc_chart(&[(model, &roc)], point, c.target)
         }
         BinaryFigure::RocCv => figures::roc_cv_chart(y, c.scores, splits, model)?,

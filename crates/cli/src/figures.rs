@@ -2,8 +2,9 @@
 //! they share with the numbers they print.
 
 use classify_metrics::{
-    accuracy_score, calibration_curve, det_curve, multilabel_precision_recall_fscore_support,
-    BinStrategy, CurveOptions, Indicator, PrCurve, PrfOptions, RocCurve, ThresholdPoint,
+    calibration_curve, det_curve, multilabel_precision_recall_fscore_support,
+    root_mean_squared_error, BinStrategy, CurveOptions, Indicator, PrCurve, PrfOptions, RocCurve,
+    ThresholdPoint,
 };
 use classify_plot::{LegendPosition, LineChart, Marker, Series};
 use classify_selection::Split;
@@ -15,22 +16,6 @@ pub(crate) fn check_out(common: &crate::args::Common) -> anyhow::Result<()> {
         classify_plot::Format::of(out)?;
     }
     Ok(())
-}
-
-/// Accuracy on each split's test rows of out-of-fold predictions `pred`.
-pub(crate) fn per_fold_accuracy(
-    splits: &[Split],
-    truth: &[usize],
-    pred: &[usize],
-) -> anyhow::Result<Vec<f64>> {
-    splits
-        .iter()
-        .map(|s| {
-            let t: Vec<usize> = s.test.iter().map(|&i| truth[i]).collect();
-            let p: Vec<usize> = s.test.iter().map(|&i| pred[i]).collect();
-            Ok(accuracy_score(&t, &p, None)?)
-        })
-        .collect()
 }
 
 /// Multilabel F1 of 0/1 label matrices (`None`: one value per label).
@@ -53,20 +38,22 @@ pub(crate) fn multilabel_f1(
 }
 
 /// RMSE between images and clean ones (values 0–255; noisy ones may exceed 255), over the
-/// pixels where `keep(clean value)` holds.
-pub(crate) fn rmse(
+/// pixels where `keep(clean value)` holds; `None` where no pixel does.
+pub(crate) fn pixel_rmse(
     a: ArrayView2<'_, f32>,
     clean: ArrayView2<'_, f32>,
     keep: impl Fn(f32) -> bool,
-) -> f64 {
-    let (mut se, mut n) = (0.0, 0usize);
-    for (&x, &y) in a.iter().zip(clean) {
-        if keep(y) {
-            se += (f64::from(x) - f64::from(y)).powi(2);
-            n += 1;
-        }
+) -> anyhow::Result<Option<f64>> {
+    let (kept, kept_clean): (Vec<f32>, Vec<f32>) = a
+        .iter()
+        .zip(clean)
+        .filter(|(_, &c)| keep(c))
+        .map(|(&x, &c)| (x, c))
+        .unzip();
+    if kept.is_empty() {
+        return Ok(None);
     }
-    (se / n.max(1) as f64).sqrt()
+    Ok(Some(root_mean_squared_error(&kept_clean, &kept)?))
 }
 
 /// Precision and recall against the threshold, the chosen threshold marked.
@@ -270,15 +257,4 @@ pub(crate) fn roc_cv_chart(
     c.x_range = Some((0.0, 1.0));
     c.y_range = Some((0.0, 1.0));
     Ok(c)
-}
-
-/// The false positive rate of predicting positive at `score >= threshold`.
-pub(crate) fn fpr_at(y: &[usize], scores: &[f64], threshold: f64) -> f64 {
-    let negatives = y.iter().filter(|&&v| v == 0).count().max(1);
-    scores
-        .iter()
-        .zip(y)
-        .filter(|(&s, &l)| l == 0 && s >= threshold)
-        .count() as f64
-        / negatives as f64
 }

@@ -7,13 +7,12 @@ use classify_models::{
 };
 use classify_multiclass::{OneVsOne, OneVsRest};
 use classify_preprocessing::Scaled;
-use classify_selection::{cross_val_predict, Cv, StratifiedKFold};
+use classify_selection::{cross_val_predict, scores_per_fold, Cv, Scoring, StratifiedKFold};
 use ndarray::Array2;
 use serde::Serialize;
 
 use crate::args::{Common, CvArgs, ModelName, MulticlassFigure, NormalizeArg, Strategy};
 use crate::data::load;
-use crate::figures::per_fold_accuracy;
 use crate::output::{self, spinner, thousands};
 
 #[derive(Serialize)]
@@ -218,7 +217,7 @@ pub fn multiclass(
         ),
     }?;
     bar.finish_and_clear();
-    let fold_accuracy = per_fold_accuracy(&splits, &y, &outcome.fold_pred)?;
+    let fold_accuracy = scores_per_fold(&splits, &y, &outcome.fold_pred, Scoring::Accuracy)?;
     let truth: Vec<usize> = data.test.target.iter().map(|&l| usize::from(l)).collect();
     let mut test_roc_auc = None;
     if let Some(out) = &common.out {

@@ -14,7 +14,7 @@ use serde::Serialize;
 
 use crate::args::{ChainModel, Common};
 use crate::data::{load, TwoLabels};
-use crate::figures::{self, rmse};
+use crate::figures::{self, pixel_rmse};
 use crate::output::{self, spinner, thousands};
 
 #[derive(Serialize)]
@@ -177,9 +177,10 @@ struct DenoiseReport {
     rmse_denoised: f64,
     psnr_noisy_db: f64,
     psnr_denoised_db: f64,
-    /// RMSE over the pixels that are blank in the clean images (where only noise can be).
-    rmse_background_noisy: f64,
-    rmse_background_denoised: f64,
+    /// RMSE over the pixels that are blank in the clean images (where only noise can be);
+    /// `null` when no pixel is.
+    rmse_background_noisy: Option<f64>,
+    rmse_background_denoised: Option<f64>,
     picture: String,
 }
 
@@ -249,10 +250,8 @@ pub fn denoise(
     let clean = test_clean.mapv(f32::from);
     let all = |_: f32| true;
     let blank = |v: f32| v == 0.0;
-    let (rmse_noisy, rmse_denoised) = (
-        rmse(xt.view(), clean.view(), all),
-        rmse(cleaned.view(), clean.view(), all),
-    );
+    let every = |a| pixel_rmse(a, clean.view(), all)?.context("no test pixels");
+    let (rmse_noisy, rmse_denoised) = (every(xt.view())?, every(cleaned.view())?);
     let out = common
         .out
         .clone()
@@ -284,8 +283,8 @@ pub fn denoise(
         rmse_denoised,
         psnr_noisy_db: psnr(rmse_noisy),
         psnr_denoised_db: psnr(rmse_denoised),
-        rmse_background_noisy: rmse(xt.view(), clean.view(), blank),
-        rmse_background_denoised: rmse(cleaned.view(), clean.view(), blank),
+        rmse_background_noisy: pixel_rmse(xt.view(), clean.view(), blank)?,
+        rmse_background_denoised: pixel_rmse(cleaned.view(), clean.view(), blank)?,
         picture: out.display().to_string(),
     };
     if common.json {
@@ -301,11 +300,16 @@ pub fn denoise(
         "RMSE: noisy {:.2} -> cleaned {:.2}   PSNR: {:.2} dB -> {:.2} dB",
         rmse_noisy, rmse_denoised, report.psnr_noisy_db, report.psnr_denoised_db
     );
-    println!(
-        "background (blank in the clean image): RMSE {:.2} -> {:.2}; the rest of the error is \
-         strokes drawn like a neighbour's rather than exactly like this digit's",
-        report.rmse_background_noisy, report.rmse_background_denoised
-    );
+    if let (Some(noisy), Some(denoised)) = (
+        report.rmse_background_noisy,
+        report.rmse_background_denoised,
+    ) {
+        println!(
+            "background (blank in the clean image): RMSE {noisy:.2} -> {denoised:.2}; the rest \
+             of the error is strokes drawn like a neighbour's rather than exactly like this \
+             digit's"
+        );
+    }
     println!(
         "test image {index}: noisy, cleaned and clean written to {}",
         report.picture

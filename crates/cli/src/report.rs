@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use base64::Engine;
 use classify_metrics::{
-    confusion_matrix, confusion_matrix_with, precision_recall_curve,
+    confusion_matrix, confusion_matrix_with, false_positive_rate_at, precision_recall_curve,
     precision_recall_fscore_support, roc_auc_score, roc_curve, ConfusionOptions, CurveOptions,
     Normalize, PrfOptions, ThresholdPoint,
 };
@@ -18,8 +18,8 @@ use classify_plot::{BoxPlot, CellFormat, ConfusionMatrixPlot, DigitQuadrants, Di
 use classify_preprocessing::Scaled;
 use classify_selection::{
     cross_val_decision_function, cross_val_predict, cross_val_predict_multi,
-    cross_val_predict_proba, cross_val_response, CalibratedClassifierCV, Cv, Method, Proba,
-    StratifiedKFold,
+    cross_val_predict_proba, cross_val_response, scores_per_fold, CalibratedClassifierCV, Cv,
+    Method, Proba, Scoring, StratifiedKFold,
 };
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use ndarray::{Array2, Axis};
@@ -28,8 +28,7 @@ use serde::Serialize;
 use crate::args::Common;
 use crate::data::{default_detector, load, TwoLabels};
 use crate::figures::{
-    fpr_at, multilabel_f1, per_fold_accuracy, pr_chart, rmse, roc_chart, roc_cv_chart,
-    threshold_chart,
+    multilabel_f1, pixel_rmse, pr_chart, roc_chart, roc_cv_chart, threshold_chart,
 };
 use crate::output::{self, thousands};
 
@@ -198,8 +197,8 @@ pub fn report(common: &Common) -> anyhow::Result<()> {
     let detector = Detector {
         digit,
         n_positive: y5.iter().sum(),
-        fold_accuracy: per_fold_accuracy(&splits, &y5, &pred)?,
-        dummy_fold_accuracy: per_fold_accuracy(&splits, &y5, &dummy)?,
+        fold_accuracy: scores_per_fold(&splits, &y5, &pred, Scoring::Accuracy)?,
+        dummy_fold_accuracy: scores_per_fold(&splits, &y5, &dummy, Scoring::Accuracy)?,
         confusion_matrix: confusion_matrix(&y5, &pred)?.to_rows(),
         precision,
         recall,
@@ -241,7 +240,11 @@ pub fn report(common: &Common) -> anyhow::Result<()> {
     .write(figure("precision-recall.png"))?;
     let point = chosen
         .as_ref()
-        .map(|t| (fpr_at(&y5, &scores, t.threshold), t.recall));
+        .map(|t| -> anyhow::Result<_> {
+            let fpr = false_positive_rate_at(&y5, &scores, t.threshold, &CurveOptions::roc())?;
+            Ok((fpr, t.recall))
+        })
+        .transpose()?;
     roc_chart(
         &[("SGD", &roc), ("Random forest", &forest_roc)],
         point,
@@ -308,8 +311,8 @@ pub fn report(common: &Common) -> anyhow::Result<()> {
     let raw = cross_val_predict(&sgd, x, &y, &mcv)?;
     let scaled = cross_val_predict(&Scaled::new(sgd), x, &y, &mcv)?;
     let (raw_acc, scaled_acc) = (
-        per_fold_accuracy(&msplits, &y, &raw)?,
-        per_fold_accuracy(&msplits, &y, &scaled)?,
+        scores_per_fold(&msplits, &y, &raw, Scoring::Accuracy)?,
+        scores_per_fold(&msplits, &y, &scaled, Scoring::Accuracy)?,
     );
     BoxPlot {
         title: "SGD accuracy per fold, ten classes".into(),
@@ -444,8 +447,9 @@ pub fn report(common: &Common) -> anyhow::Result<()> {
     let clean_f = clean.mapv(f32::from);
     let denoising = Denoising {
         test_images: m,
-        rmse_noisy: rmse(xtn.view(), clean_f.view(), |_| true),
-        rmse_denoised: rmse(cleaned.mapv(|v| v as f32).view(), clean_f.view(), |_| true),
+        rmse_noisy: pixel_rmse(xtn.view(), clean_f.view(), |_| true)?.context("no test pixels")?,
+        rmse_denoised: pixel_rmse(cleaned.mapv(|v| v as f32).view(), clean_f.view(), |_| true)?
+            .context("no test pixels")?,
     };
     let triples: Vec<Array2<u8>> = (0..m.min(4))
         .map(|i| {

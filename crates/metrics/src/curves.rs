@@ -301,6 +301,48 @@ pub fn roc_curve<L: Label>(
     ))
 }
 
+/// The false positive rate of deciding positive at `score >= threshold`: the (weighted)
+/// share of the negative samples scored at or above it — the ROC curve's `fpr` at that
+/// threshold, for a threshold chosen on another curve (a precision–recall curve's, a tuned
+/// one). NaN without negative samples, as the ROC curve's rates.
+///
+/// ```
+/// use classify_metrics::{false_positive_rate_at, CurveOptions};
+///
+/// let y = [0, 0, 0, 0, 1, 1];
+/// let scores = [0.1, 0.4, 0.6, 0.8, 0.7, 0.9];
+/// assert_eq!(false_positive_rate_at(&y, &scores, 0.6, &CurveOptions::roc())?, 0.5);
+/// # Ok::<(), classify_metrics::Error>(())
+/// ```
+pub fn false_positive_rate_at<L: Label>(
+    y_true: &[L],
+    scores: &[f64],
+    threshold: f64,
+    options: &CurveOptions<'_, L>,
+) -> Result<f64> {
+    let positive = positives(
+        y_true,
+        scores,
+        options.pos_label.as_ref(),
+        options.sample_weight,
+    )?;
+    let weight = |i: usize| options.sample_weight.map_or(1.0, |w| w[i]);
+    let (mut negatives, mut above) = (0.0, 0.0);
+    for (i, (&p, &s)) in positive.iter().zip(scores).enumerate() {
+        if !p {
+            negatives += weight(i);
+            if s >= threshold {
+                above += weight(i);
+            }
+        }
+    }
+    Ok(if negatives > 0.0 {
+        above / negatives
+    } else {
+        f64::NAN
+    })
+}
+
 pub(crate) fn roc_from(
     positive: &[bool],
     scores: &[f64],

@@ -10,9 +10,10 @@
 //! | correlation | [`matthews_corrcoef`] | `matthews_corrcoef` |
 //! | likelihood ratios | [`class_likelihood_ratios`] | `class_likelihood_ratios` |
 //! | precision, recall, F | [`precision_recall_fscore_support`], [`precision_score`], [`recall_score`], [`f1_score`], [`fbeta_score`], [`multilabel_precision_recall_fscore_support`] | the same names |
-//! | curves | [`roc_curve`], [`precision_recall_curve`], [`det_curve`], [`confusion_matrix_at_thresholds`], [`PrCurve::threshold_for_precision`] | `roc_curve`, `precision_recall_curve`, `det_curve` |
+//! | curves | [`roc_curve`], [`precision_recall_curve`], [`det_curve`], [`confusion_matrix_at_thresholds`], [`PrCurve::threshold_for_precision`], [`false_positive_rate_at`] | `roc_curve`, `precision_recall_curve`, `det_curve` |
 //! | multiclass curves | [`roc_curve_micro`], [`roc_curve_macro`], [`precision_recall_curve_micro`] | the ROC and PR examples' micro and macro averages |
 //! | areas | [`roc_auc_score`], [`roc_auc_score_multiclass`], [`average_precision_score`], [`average_precision_score_multiclass`], [`auc`] | the same names |
+//! | regression errors | [`mean_squared_error`], [`root_mean_squared_error`] | the same names (one output) |
 //! | calibration | [`calibration_curve`], [`fraction_positive_in`], [`brier_score_loss`], [`log_loss`] | `calibration_curve`, `brier_score_loss`, `log_loss` |
 //! | report | [`classification_report`] (`Display` prints scikit-learn's text) | `classification_report` |
 //!
@@ -73,6 +74,7 @@ mod label;
 mod multiclass_curves;
 mod numeric;
 mod prf;
+mod regression;
 mod report;
 
 pub use calibration::{
@@ -84,9 +86,9 @@ pub use confusion::{
 };
 pub use curves::{
     auc, average_precision_score, confusion_matrix_at_thresholds, det_curve,
-    precision_recall_curve, roc_auc_score, roc_auc_score_multiclass, roc_curve,
-    top_k_accuracy_score, CurveOptions, DetCurve, MultiClass, PrCurve, RocCurve, ThresholdCounts,
-    ThresholdPoint,
+    false_positive_rate_at, precision_recall_curve, roc_auc_score, roc_auc_score_multiclass,
+    roc_curve, top_k_accuracy_score, CurveOptions, DetCurve, MultiClass, PrCurve, RocCurve,
+    ThresholdCounts, ThresholdPoint,
 };
 pub use error::{Error, Result};
 pub use label::{unique_labels, Label};
@@ -99,4 +101,5 @@ pub use prf::{
     precision_recall_fscore_support, precision_score, recall_score, Average, Indicator, Prf,
     PrfOptions, Score, ZeroDivision,
 };
+pub use regression::{mean_squared_error, root_mean_squared_error};
 pub use report::{classification_report, Report, ReportOptions, ReportRow};

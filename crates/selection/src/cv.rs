@@ -74,6 +74,52 @@ pub fn cross_val_score<E: Estimator>(
         .collect()
 }
 
+/// The score of out-of-fold predictions on each split's test rows: what
+/// [`cross_val_score`] reports, from the predictions [`cross_val_predict`] (or any other
+/// out-of-fold response turned into labels) already made, without fitting again.
+///
+/// ```
+/// use classify_selection::{scores_per_fold, Scoring, Split};
+///
+/// let y = [0, 0, 1, 1];
+/// let pred = [0, 1, 1, 1];
+/// let splits = [
+///     Split { train: vec![2, 3], test: vec![0, 1] },
+///     Split { train: vec![0, 1], test: vec![2, 3] },
+/// ];
+/// assert_eq!(scores_per_fold(&splits, &y, &pred, Scoring::Accuracy)?, vec![0.5, 1.0]);
+/// # Ok::<(), classify_selection::Error>(())
+/// ```
+pub fn scores_per_fold(
+    splits: &[Split],
+    y_true: &[usize],
+    y_pred: &[usize],
+    scoring: Scoring,
+) -> Result<Vec<f64>> {
+    let n = y_true.len();
+    if y_pred.len() != n {
+        return Err(classify_metrics::Error::LengthMismatch {
+            what: "y_true and y_pred",
+            left: n,
+            right: y_pred.len(),
+        }
+        .into());
+    }
+    splits
+        .iter()
+        .map(|s| {
+            if let Some(&i) = s.test.iter().find(|&&i| i >= n) {
+                return Err(Error::InvalidSplit(format!(
+                    "test row {i} is outside the {n} samples"
+                )));
+            }
+            let truth: Vec<usize> = s.test.iter().map(|&i| y_true[i]).collect();
+            let pred: Vec<usize> = s.test.iter().map(|&i| y_pred[i]).collect();
+            score(scoring, &truth, &pred)
+        })
+        .collect()
+}
+
 /// Fits on a split's training rows and scores on its test rows.
 pub(crate) fn score_fold<E: Estimator>(
     estimator: &E,

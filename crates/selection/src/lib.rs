@@ -47,7 +47,7 @@ pub use calibration::{
 };
 pub use cv::{
     cross_val_decision_function, cross_val_predict, cross_val_predict_multi,
-    cross_val_predict_proba, cross_val_response, cross_val_score, Cv, Scoring,
+    cross_val_predict_proba, cross_val_response, cross_val_score, scores_per_fold, Cv, Scoring,
 };
 pub use error::{Error, Result};
 pub use grid::{grid_search, Candidate, GridSearch, ParamGrid, ParamValue, Params};

@@ -1,6 +1,7 @@
 //! `classify report`: the whole MNIST classification workflow, run end to end, written as one
 //! self-contained HTML page (figures embedded) and a machine-readable `results.json`.
 
+use std::cell::RefCell;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
@@ -31,6 +32,7 @@ use crate::figures::{
     multilabel_f1, pixel_rmse, pr_chart, roc_chart, roc_cv_chart, threshold_chart,
 };
 use crate::output::{self, thousands};
+use classify_datasets::TrainTest;
 
 /// Every number of the report.
 #[derive(Serialize)]
@@ -139,6 +141,47 @@ fn prf(y: &[usize], p: &[usize]) -> anyhow::Result<(f64, f64, f64)> {
     ))
 }
 
+/// What every section of the report reads: the training images and their classes, where
+/// figures go (each section's figure names are kept, in order, for the page), the bar.
+struct Ctx<'a> {
+    common: &'a Common,
+    data: &'a TrainTest,
+    x: Features<'a>,
+    y: &'a [usize],
+    shape: [usize; 2],
+    n_classes: usize,
+    out: &'a Path,
+    figures: RefCell<Vec<String>>,
+    bar: ProgressBar,
+}
+
+impl Ctx<'_> {
+    /// The path of figure `name`, recorded for the page.
+    fn figure(&self, name: &str) -> PathBuf {
+        self.figures.borrow_mut().push(name.to_string());
+        self.out.join(name)
+    }
+
+    /// Starts a step of the progress bar.
+    fn step(&self, message: impl Into<std::borrow::Cow<'static, str>>) {
+        self.bar.set_message(message);
+    }
+
+    fn sgd(&self) -> SgdClassifier {
+        SgdClassifier {
+            random_state: self.common.seed,
+            ..Default::default()
+        }
+    }
+
+    fn forest(&self) -> RandomForestClassifier {
+        RandomForestClassifier {
+            random_state: self.common.seed,
+            ..Default::default()
+        }
+    }
+}
+
 pub fn report(common: &Common) -> anyhow::Result<()> {
     let start = std::time::Instant::now();
     let data = load(common)?;
@@ -147,49 +190,108 @@ pub fn report(common: &Common) -> anyhow::Result<()> {
         .clone()
         .unwrap_or_else(|| PathBuf::from("report"));
     std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
-    let train = &data.train;
-    let y: Vec<usize> = train.target.iter().map(|&l| usize::from(l)).collect();
-    let x: Features<'_> = (&train.data).into();
-    let shape = train.image_shape.unwrap_or([28, 28]);
-    let mut figures: Vec<String> = Vec::new();
-    let mut figure = |name: &str| -> PathBuf {
-        figures.push(name.to_string());
-        out.join(name)
+    let y: Vec<usize> = data.train.target.iter().map(|&l| usize::from(l)).collect();
+    let ctx = Ctx {
+        common,
+        data: &data,
+        x: (&data.train.data).into(),
+        y: &y,
+        shape: data.train.image_shape.unwrap_or([28, 28]),
+        n_classes: data.train.target_names.len(),
+        out: &out,
+        figures: RefCell::new(Vec::new()),
+        bar: bar(common),
     };
-    let bar = bar(common);
+    data_tour(&ctx)?;
+    let (detector, sgd) = detector(&ctx)?;
+    let (forest, proba) = forest(&ctx, &sgd)?;
+    let forest_calibration = forest_calibration(&ctx, &sgd.y5, &sgd.cv, &proba)?;
+    let multiclass = multiclass(&ctx)?;
+    let multilabel = multilabel(&ctx)?;
+    let denoising = denoising(&ctx)?;
 
-    bar.set_message("the data");
+    ctx.step("writing the page");
+    let results = Results {
+        dataset: data.name.clone(),
+        n_train: data.train.n_samples(),
+        n_test: data.test.n_samples(),
+        class_counts: data.train.class_counts(),
+        detector,
+        forest,
+        forest_calibration,
+        multiclass,
+        multilabel,
+        denoising,
+        seconds: start.elapsed().as_secs_f64(),
+        figures: ctx.figures.take(),
+    };
+    let json = serde_json::to_string_pretty(&results)?;
+    write_atomic(&out.join("results.json"), json.as_bytes())?;
+    let html = page(&results, &out)?;
+    write_atomic(&out.join("index.html"), html.as_bytes())?;
+    ctx.bar.inc(1);
+    ctx.bar.finish_and_clear();
+    if common.json {
+        return output::json(&results);
+    }
+    println!(
+        "report on {} ({} training images) in {:.1} s: {} with {} figures, and results.json",
+        results.dataset,
+        thousands(results.n_train),
+        results.seconds,
+        out.join("index.html").display(),
+        results.figures.len()
+    );
+    Ok(())
+}
+
+/// The first training images as a grid.
+fn data_tour(ctx: &Ctx<'_>) -> anyhow::Result<()> {
+    ctx.step("the data");
+    let train = &ctx.data.train;
     let n_grid = train.n_samples().min(50);
     classify_plot::digit_grid(
         train.data.slice(ndarray::s![..n_grid, ..]),
-        shape,
+        ctx.shape,
         10,
-        figure("digits.png"),
+        ctx.figure("digits.png"),
         &DigitStyle::default(),
     )?;
-    bar.inc(1);
+    ctx.bar.inc(1);
+    Ok(())
+}
 
-    // The book's 5-detector; on datasets with fewer classes, a detector of the last class.
-    let n_classes = train.target_names.len();
-    let digit = default_detector(n_classes);
-    bar.set_message(format!(
+/// The detector's target, folds and SGD's out-of-fold scores, which the forest's section
+/// compares itself with.
+struct DetectorScores {
+    y5: Vec<usize>,
+    splits: Vec<classify_selection::Split>,
+    cv: Cv,
+    scores: Vec<f64>,
+    pr: classify_metrics::PrCurve,
+    roc: classify_metrics::RocCurve,
+    chosen: Option<ThresholdPoint>,
+}
+
+/// The book's 5-detector (on datasets with fewer classes, a detector of the last class):
+/// SGD's out-of-fold decision values on 3 stratified folds, against the dummy.
+fn detector(ctx: &Ctx<'_>) -> anyhow::Result<(Detector, DetectorScores)> {
+    let digit = default_detector(ctx.n_classes);
+    ctx.step(format!(
         "the {digit}-detector: SGD, 3-fold cross-validation"
     ));
-    let y5: Vec<usize> = y
+    let y5: Vec<usize> = ctx
+        .y
         .iter()
         .map(|&c| usize::from(c == usize::from(digit)))
         .collect();
     let splits = StratifiedKFold::new(3).split(&y5)?;
     let cv = Cv::Splits(splits.clone());
-    let sgd = SgdClassifier {
-        random_state: common.seed,
-        ..Default::default()
-    };
-    let scores = cross_val_decision_function(&sgd, x, &y5, &cv)?
+    let scores = cross_val_decision_function(&ctx.sgd(), ctx.x, &y5, &cv)?
         .column(0)
         .to_vec();
     let pred: Vec<usize> = scores.iter().map(|&s| usize::from(s > 0.0)).collect();
-    let dummy = cross_val_predict(&DummyClassifier::most_frequent(), x, &y5, &cv)?;
+    let dummy = cross_val_predict(&DummyClassifier::most_frequent(), ctx.x, &y5, &cv)?;
     let (precision, recall, f1) = prf(&y5, &pred)?;
     let pr = precision_recall_curve(&y5, &scores, &CurveOptions::pr())?;
     let roc = roc_curve(&y5, &scores, &CurveOptions::roc())?;
@@ -206,113 +308,137 @@ pub fn report(common: &Common) -> anyhow::Result<()> {
         roc_auc: roc_auc_score(&y5, &scores, None)?,
         threshold_90_precision: chosen,
     };
-    bar.inc(1);
+    ctx.bar.inc(1);
+    let sgd = DetectorScores {
+        y5,
+        splits,
+        cv,
+        scores,
+        pr,
+        roc,
+        chosen,
+    };
+    Ok((detector, sgd))
+}
 
-    bar.set_message(format!(
+/// The random forest on the detector's folds (out-of-fold probabilities), and the curves of
+/// both models; returns the forest's probabilities.
+fn forest(ctx: &Ctx<'_>, sgd: &DetectorScores) -> anyhow::Result<(Forest, Vec<f64>)> {
+    let digit = default_detector(ctx.n_classes);
+    ctx.step(format!(
         "the {digit}-detector: random forest, 3-fold cross-validation"
     ));
-    let forest_params = RandomForestClassifier {
-        random_state: common.seed,
-        ..Default::default()
-    };
-    let proba = cross_val_predict_proba(&forest_params, x, &y5, &cv)?
+    let y5 = &sgd.y5;
+    let proba = cross_val_predict_proba(&ctx.forest(), ctx.x, y5, &sgd.cv)?
         .column(1)
         .to_vec();
     let forest_pred: Vec<usize> = proba.iter().map(|&p| usize::from(p > 0.5)).collect();
-    let (fp, fr, ff) = prf(&y5, &forest_pred)?;
+    let (precision, recall, f1) = prf(y5, &forest_pred)?;
     let forest = Forest {
-        precision: fp,
-        recall: fr,
-        f1: ff,
-        roc_auc: roc_auc_score(&y5, &proba, None)?,
+        precision,
+        recall,
+        f1,
+        roc_auc: roc_auc_score(y5, &proba, None)?,
     };
-    let forest_pr = precision_recall_curve(&y5, &proba, &CurveOptions::pr())?;
-    let forest_roc = roc_curve(&y5, &proba, &CurveOptions::roc())?;
-    bar.inc(1);
-
-    bar.set_message("curves");
-    threshold_chart(&pr, chosen.as_ref(), 0.90, "SGD").write(figure("threshold.png"))?;
+    ctx.bar.inc(1);
+    ctx.step("curves");
+    let forest_pr = precision_recall_curve(y5, &proba, &CurveOptions::pr())?;
+    let forest_roc = roc_curve(y5, &proba, &CurveOptions::roc())?;
+    let chosen = sgd.chosen.as_ref();
+    threshold_chart(&sgd.pr, chosen, 0.90, "SGD").write(ctx.figure("threshold.png"))?;
     pr_chart(
-        &[("SGD", &pr), ("Random forest", &forest_pr)],
-        chosen.as_ref(),
+        &[("SGD", &sgd.pr), ("Random forest", &forest_pr)],
+        chosen,
         0.90,
     )
-    .write(figure("precision-recall.png"))?;
+    .write(ctx.figure("precision-recall.png"))?;
     let point = chosen
-        .as_ref()
         .map(|t| -> anyhow::Result<_> {
-            let fpr = false_positive_rate_at(&y5, &scores, t.threshold, &CurveOptions::roc())?;
+            let fpr = false_positive_rate_at(y5, &sgd.scores, t.threshold, &CurveOptions::roc())?;
             Ok((fpr, t.recall))
         })
         .transpose()?;
     roc_chart(
-        &[("SGD", &roc), ("Random forest", &forest_roc)],
+        &[("SGD", &sgd.roc), ("Random forest", &forest_roc)],
         point,
         0.90,
     )
-    .write(figure("roc.png"))?;
-    roc_cv_chart(&y5, &scores, &splits, "SGD")?.write(figure("roc-folds.png"))?;
-    crate::figures::det_chart(&y5, &[("SGD", &scores), ("Random forest", &proba)])?
-        .write(figure("det.png"))?;
-    bar.inc(1);
+    .write(ctx.figure("roc.png"))?;
+    roc_cv_chart(y5, &sgd.scores, &sgd.splits, "SGD")?.write(ctx.figure("roc-folds.png"))?;
+    crate::figures::det_chart(y5, &[("SGD", &sgd.scores), ("Random forest", &proba)])?
+        .write(ctx.figure("det.png"))?;
+    ctx.bar.inc(1);
+    Ok((forest, proba))
+}
 
-    // The forest's probabilities calibrated on 3 inner folds of each training part.
-    bar.set_message(format!("the {digit}-detector: calibrating the forest"));
-    let mut calibration = vec![loss_of("none", &y5, &proba)?];
-    let mut curves = vec![("Random forest".to_string(), proba.clone())];
-    for method in [Method::Sigmoid, Method::Isotonic] {
+/// The forest's probabilities calibrated on 3 inner folds of each training part (sigmoid,
+/// isotonic): their losses against the uncalibrated ones, and the reliability diagram.
+fn forest_calibration(
+    ctx: &Ctx<'_>,
+    y5: &[usize],
+    cv: &Cv,
+    proba: &[f64],
+) -> anyhow::Result<Vec<Calibration>> {
+    let digit = default_detector(ctx.n_classes);
+    ctx.step(format!("the {digit}-detector: calibrating the forest"));
+    let mut calibration = vec![loss_of("none", y5, proba)?];
+    let mut curves = vec![("Random forest".to_string(), proba.to_vec())];
+    for (method, name) in [(Method::Sigmoid, "sigmoid"), (Method::Isotonic, "isotonic")] {
         let calibrated = CalibratedClassifierCV {
             cv: 3,
-            ..CalibratedClassifierCV::new(forest_params, Proba)
+            ..CalibratedClassifierCV::new(ctx.forest(), Proba)
         }
         .method(method);
-        let p = cross_val_response(&calibrated, Proba, x, &y5, &cv)?
+        let p = cross_val_response(&calibrated, Proba, ctx.x, y5, cv)?
             .column(0)
             .to_vec();
-        let name = if method == Method::Sigmoid {
-            "sigmoid"
-        } else {
-            "isotonic"
-        };
-        calibration.push(loss_of(name, &y5, &p)?);
+        calibration.push(loss_of(name, y5, &p)?);
         curves.push((format!("Random forest, {name} calibration"), p));
     }
     let curves: Vec<(String, &[f64])> = curves
         .iter()
         .map(|(n, p)| (n.clone(), p.as_slice()))
         .collect();
-    crate::figures::calibration_chart(&y5, &curves)?.write(figure("calibration.png"))?;
-    bar.inc(1);
+    crate::figures::calibration_chart(y5, &curves)?.write(ctx.figure("calibration.png"))?;
+    ctx.bar.inc(1);
+    Ok(calibration)
+}
 
-    bar.set_message("ten classes: SVC (one-vs-one)");
+/// Ten classes: SVC on the first 2,000 images measured on the test set (with its one-vs-rest
+/// ROC curves), then SGD on raw and scaled pixels by 3-fold cross-validation, the scaled
+/// one's confusion matrices and its errors on the book's pair.
+fn multiclass(ctx: &Ctx<'_>) -> anyhow::Result<Multiclass> {
+    ctx.step("ten classes: SVC (one-vs-one)");
+    let (train, test) = (&ctx.data.train, &ctx.data.test);
     let svc_n = train.n_samples().min(2000);
     let svc = Svc::default().fit(
         train.data.slice(ndarray::s![..svc_n, ..]).into(),
-        &y[..svc_n],
+        &ctx.y[..svc_n],
     )?;
-    let test_truth: Vec<usize> = data.test.target.iter().map(|&l| usize::from(l)).collect();
-    let svc_pred = classify_models::Classifier::predict(&svc, (&data.test.data).into())?;
+    let test_truth: Vec<usize> = test.target.iter().map(|&l| usize::from(l)).collect();
+    let svc_pred = classify_models::Classifier::predict(&svc, (&test.data).into())?;
     let svc_test_accuracy = classify_metrics::accuracy_score(&test_truth, &svc_pred, None)?;
     let svc_scores =
-        classify_models::DecisionFunction::decision_function(&svc, (&data.test.data).into())?;
+        classify_models::DecisionFunction::decision_function(&svc, (&test.data).into())?;
     let svc_test_roc_auc = crate::multiclass::roc_figure(
-        &figure("roc-classes.png"),
+        &ctx.figure("roc-classes.png"),
         &test_truth,
         &svc_scores,
         classify_models::Classifier::classes(&svc),
         &train.target_names,
         &format!("SVC ({} images)", thousands(svc_n)),
     )?;
-    bar.inc(1);
+    ctx.bar.inc(1);
 
-    bar.set_message("ten classes: SGD, raw and scaled, 3-fold cross-validation");
-    let msplits = StratifiedKFold::new(3).split(&y)?;
+    ctx.step("ten classes: SGD, raw and scaled, 3-fold cross-validation");
+    let y = ctx.y;
+    let msplits = StratifiedKFold::new(3).split(y)?;
     let mcv = Cv::Splits(msplits.clone());
-    let raw = cross_val_predict(&sgd, x, &y, &mcv)?;
-    let scaled = cross_val_predict(&Scaled::new(sgd), x, &y, &mcv)?;
+    let raw = cross_val_predict(&ctx.sgd(), ctx.x, y, &mcv)?;
+    let scaled = cross_val_predict(&Scaled::new(ctx.sgd()), ctx.x, y, &mcv)?;
     let (raw_acc, scaled_acc) = (
-        scores_per_fold(&msplits, &y, &raw, Scoring::Accuracy)?,
-        scores_per_fold(&msplits, &y, &scaled, Scoring::Accuracy)?,
+        scores_per_fold(&msplits, y, &raw, Scoring::Accuracy)?,
+        scores_per_fold(&msplits, y, &scaled, Scoring::Accuracy)?,
     );
     BoxPlot {
         title: "SGD accuracy per fold, ten classes".into(),
@@ -322,72 +448,97 @@ pub fn report(common: &Common) -> anyhow::Result<()> {
             ("standard-scaled".into(), scaled_acc.clone()),
         ],
     }
-    .write(figure("folds.png"))?;
-    let labels: Vec<String> = train.target_names.clone();
-    let cm = confusion_matrix(&y, &scaled)?;
-    ConfusionMatrixPlot {
-        title: "Confusion matrix (scaled SGD, out of fold)".into(),
-        matrix: cm.to_rows(),
-        labels: labels.clone(),
-        format: CellFormat::Counts,
-    }
-    .write(figure("confusion.png"))?;
-    let normalised = confusion_matrix_with(
-        &y,
-        &scaled,
-        &ConfusionOptions {
-            normalize: Some(Normalize::True),
-            ..Default::default()
-        },
+    .write(ctx.figure("folds.png"))?;
+    let cm = confusion_figures(ctx, &scaled)?;
+    let pair = error_pair(&cm, ctx.n_classes);
+    error_quadrants(ctx, &scaled, pair)?;
+    ctx.bar.inc(1);
+    Ok(Multiclass {
+        svc_train_images: svc_n,
+        svc_test_accuracy,
+        svc_test_roc_auc,
+        sgd_fold_accuracy: raw_acc,
+        scaled_sgd_fold_accuracy: scaled_acc,
+        confusion_matrix: cm,
+        error_pair: pair.into(),
+    })
+}
+
+/// The out-of-fold confusion matrix of `pred` drawn three ways (counts, normalised by row,
+/// errors only); returns the counts.
+fn confusion_figures(ctx: &Ctx<'_>, pred: &[usize]) -> anyhow::Result<Vec<Vec<f64>>> {
+    let (y, labels) = (ctx.y, &ctx.data.train.target_names);
+    let cm = confusion_matrix(y, pred)?.to_rows();
+    let draw = |title: &str, matrix: Vec<Vec<f64>>, format, name: &str| {
+        ConfusionMatrixPlot {
+            title: title.into(),
+            matrix,
+            labels: labels.clone(),
+            format,
+        }
+        .write(ctx.figure(name))
+    };
+    draw(
+        "Confusion matrix (scaled SGD, out of fold)",
+        cm.clone(),
+        CellFormat::Counts,
+        "confusion.png",
     )?;
-    ConfusionMatrixPlot {
-        title: "Normalised by row (recall on the diagonal)".into(),
-        matrix: normalised.to_rows(),
-        labels: labels.clone(),
-        format: CellFormat::Percent,
-    }
-    .write(figure("confusion-normalised.png"))?;
+    let by_row = |sample_weight| {
+        confusion_matrix_with(
+            y,
+            pred,
+            &ConfusionOptions {
+                normalize: Some(Normalize::True),
+                sample_weight,
+                ..Default::default()
+            },
+        )
+    };
+    draw(
+        "Normalised by row (recall on the diagonal)",
+        by_row(None)?.to_rows(),
+        CellFormat::Percent,
+        "confusion-normalised.png",
+    )?;
     let error_weight: Vec<f64> = y
         .iter()
-        .zip(&scaled)
+        .zip(pred)
         .map(|(a, b)| f64::from(u8::from(a != b)))
         .collect();
-    let errors = confusion_matrix_with(
-        &y,
-        &scaled,
-        &ConfusionOptions {
-            normalize: Some(Normalize::True),
-            sample_weight: Some(&error_weight),
-            ..Default::default()
-        },
+    draw(
+        "Errors only, normalised by row",
+        by_row(Some(&error_weight))?.to_rows(),
+        CellFormat::Percent,
+        "confusion-errors.png",
     )?;
-    ConfusionMatrixPlot {
-        title: "Errors only, normalised by row".into(),
-        matrix: errors.to_rows(),
-        labels,
-        format: CellFormat::Percent,
+    Ok(cm)
+}
+
+/// The book's pair for error analysis, 3 and 5; with fewer classes, the pair most confused
+/// in `cm`.
+fn error_pair(cm: &[Vec<f64>], n_classes: usize) -> (usize, usize) {
+    if n_classes > 5 {
+        return (3, 5);
     }
-    .write(figure("confusion-errors.png"))?;
-    // Error analysis on the book's pair, 3 and 5; with fewer classes, the pair most confused.
-    let (a, b) = if n_classes > 5 {
-        (3usize, 5usize)
-    } else {
-        let rows = cm.to_rows();
-        let pairs = (0..n_classes).flat_map(|a| (a + 1..n_classes).map(move |b| (a, b)));
-        pairs
-            .max_by(|&(a, b), &(c, d)| {
-                (rows[a][b] + rows[b][a])
-                    .total_cmp(&(rows[c][d] + rows[d][c]))
-                    .then((d, c).cmp(&(b, a)))
-            })
-            .unwrap_or((0, 1))
-    };
+    let pairs = (0..n_classes).flat_map(|a| (a + 1..n_classes).map(move |b| (a, b)));
+    pairs
+        .max_by(|&(a, b), &(c, d)| {
+            (cm[a][b] + cm[b][a])
+                .total_cmp(&(cm[c][d] + cm[d][c]))
+                .then((d, c).cmp(&(b, a)))
+        })
+        .unwrap_or((0, 1))
+}
+
+/// Up to 25 images of each (true, predicted) combination of the pair, as four quadrants.
+fn error_quadrants(ctx: &Ctx<'_>, pred: &[usize], (a, b): (usize, usize)) -> anyhow::Result<()> {
     let pick = |t: usize, p: usize| -> Array2<u8> {
-        let rows: Vec<usize> = (0..y.len())
-            .filter(|&i| y[i] == t && scaled[i] == p)
+        let rows: Vec<usize> = (0..ctx.y.len())
+            .filter(|&i| ctx.y[i] == t && pred[i] == p)
             .take(25)
             .collect();
-        train.data.select(Axis(0), &rows)
+        ctx.data.train.data.select(Axis(0), &rows)
     };
     let quads = [pick(a, a), pick(a, b), pick(b, a), pick(b, b)];
     DigitQuadrants {
@@ -403,53 +554,56 @@ pub fn report(common: &Common) -> anyhow::Result<()> {
             format!("true {b}, predicted {a}"),
             format!("true {b}, predicted {b}"),
         ],
-        shape,
+        shape: ctx.shape,
         per_row: 5,
         scale: 3,
     }
-    .write(figure("errors-3-5.png"))?;
-    let multiclass = Multiclass {
-        svc_train_images: svc_n,
-        svc_test_accuracy,
-        svc_test_roc_auc,
-        sgd_fold_accuracy: raw_acc,
-        scaled_sgd_fold_accuracy: scaled_acc,
-        confusion_matrix: cm.to_rows(),
-        error_pair: [a, b],
-    };
-    bar.inc(1);
+    .write(ctx.figure("errors-3-5.png"))?;
+    Ok(())
+}
 
-    bar.set_message("multilabel: k-NN on (large, odd)");
-    let two = TwoLabels::new(n_classes);
-    let labels2 = two.targets(y.iter().copied());
+/// Two labels per image (large, odd) predicted by k-NN out of fold: macro and weighted F1.
+fn multilabel(ctx: &Ctx<'_>) -> anyhow::Result<Multilabel> {
+    ctx.step("multilabel: k-NN on (large, odd)");
+    let two = TwoLabels::new(ctx.n_classes);
+    let labels2 = two.targets(ctx.y.iter().copied());
     let oof = cross_val_predict_multi(
         &KNeighborsClassifier::default(),
-        x,
+        ctx.x,
         labels2.view(),
         &Cv::KFold(3),
     )?;
     let f1_of =
         |average| -> anyhow::Result<f64> { Ok(multilabel_f1(&labels2, &oof, Some(average))?[0]) };
     let multilabel = Multilabel {
-        labels: [two.large_name(n_classes), "odd".to_string()],
+        labels: [two.large_name(ctx.n_classes), "odd".to_string()],
         f1_macro: f1_of(classify_metrics::Average::Macro)?,
         f1_weighted: f1_of(classify_metrics::Average::Weighted)?,
     };
-    bar.inc(1);
+    ctx.bar.inc(1);
+    Ok(multilabel)
+}
 
-    bar.set_message("denoising: k-NN predicts every pixel");
-    let m = data.test.n_samples().min(100);
-    let clean = data.test.data.slice(ndarray::s![..m, ..]).to_owned();
-    let (xn, xtn) = crate::multilabel::noisy_pair(train.data.view(), clean.view(), common.seed)?;
+/// k-NN with one output per pixel cleans up to 100 noisy test images: RMSE before and after,
+/// and four of them as noisy / cleaned / clean triples.
+fn denoising(ctx: &Ctx<'_>) -> anyhow::Result<Denoising> {
+    ctx.step("denoising: k-NN predicts every pixel");
+    let (train, test) = (&ctx.data.train, &ctx.data.test);
+    let m = test.n_samples().min(100);
+    let clean = test.data.slice(ndarray::s![..m, ..]).to_owned();
+    let (xn, xtn) =
+        crate::multilabel::noisy_pair(train.data.view(), clean.view(), ctx.common.seed)?;
     let cleaned = KNeighborsClassifier::default()
         .fit_multi((&xn).into(), train.data.mapv(usize::from).view())?
         .predict_multi((&xtn).into())?;
     let clean_f = clean.mapv(f32::from);
+    let rmse = |a: ndarray::ArrayView2<'_, f32>| {
+        pixel_rmse(a, clean_f.view(), |_| true)?.context("no test pixels")
+    };
     let denoising = Denoising {
         test_images: m,
-        rmse_noisy: pixel_rmse(xtn.view(), clean_f.view(), |_| true)?.context("no test pixels")?,
-        rmse_denoised: pixel_rmse(cleaned.mapv(|v| v as f32).view(), clean_f.view(), |_| true)?
-            .context("no test pixels")?,
+        rmse_noisy: rmse(xtn.view())?,
+        rmse_denoised: rmse(cleaned.mapv(|v| v as f32).view())?,
     };
     let triples: Vec<Array2<u8>> = (0..m.min(4))
         .map(|i| {
@@ -466,46 +620,13 @@ pub fn report(common: &Common) -> anyhow::Result<()> {
     let views: Vec<_> = triples.iter().map(|t| t.view()).collect();
     classify_plot::digit_grid(
         ndarray::concatenate(Axis(0), &views)?.view(),
-        shape,
+        ctx.shape,
         3,
-        figure("denoising.png"),
+        ctx.figure("denoising.png"),
         &DigitStyle::default(),
     )?;
-    bar.inc(1);
-
-    bar.set_message("writing the page");
-    let results = Results {
-        dataset: data.name.clone(),
-        n_train: train.n_samples(),
-        n_test: data.test.n_samples(),
-        class_counts: train.class_counts(),
-        detector,
-        forest,
-        forest_calibration: calibration,
-        multiclass,
-        multilabel,
-        denoising,
-        seconds: start.elapsed().as_secs_f64(),
-        figures: figures.clone(),
-    };
-    let json = serde_json::to_string_pretty(&results)?;
-    write_atomic(&out.join("results.json"), json.as_bytes())?;
-    let html = page(&results, &out)?;
-    write_atomic(&out.join("index.html"), html.as_bytes())?;
-    bar.inc(1);
-    bar.finish_and_clear();
-    if common.json {
-        return output::json(&results);
-    }
-    println!(
-        "report on {} ({} training images) in {:.1} s: {} with {} figures, and results.json",
-        results.dataset,
-        thousands(results.n_train),
-        results.seconds,
-        out.join("index.html").display(),
-        results.figures.len()
-    );
-    Ok(())
+    ctx.bar.inc(1);
+    Ok(denoising)
 }
 
 /// Writes `bytes` to a temporary name, then renames it over `path`.
@@ -534,37 +655,61 @@ fn list(v: &[f64]) -> String {
 }
 
 /// The HTML page, every figure embedded as a data URI.
-fn page(r: &Results, dir: &Path) -> anyhow::Result<String> {
-    let img = |name: &str, alt: &str| -> anyhow::Result<String> {
-        let bytes = std::fs::read(dir.join(name)).with_context(|| format!("reading {name}"))?;
-        Ok(format!(
+/// The HTML page being written: figures are read from `dir` and embedded.
+struct Page<'a> {
+    dir: &'a Path,
+    html: String,
+}
+
+impl Page<'_> {
+    fn push(&mut self, html: &str) {
+        self.html.push_str(html);
+    }
+
+    /// Figure `name` embedded, captioned `alt`.
+    fn img(&mut self, name: &str, alt: &str) -> anyhow::Result<()> {
+        let bytes =
+            std::fs::read(self.dir.join(name)).with_context(|| format!("reading {name}"))?;
+        self.html.push_str(&format!(
             "<figure><img alt=\"{}\" src=\"data:image/png;base64,{}\"><figcaption>{}</figcaption></figure>",
             esc(alt),
             base64::engine::general_purpose::STANDARD.encode(bytes),
             esc(alt)
-        ))
+        ));
+        Ok(())
+    }
+
+    /// A table of (heading, value) rows.
+    fn table<K: AsRef<str>>(&mut self, pairs: &[(K, String)]) {
+        self.html
+            .push_str(&format!("<table>{}</table>", rows(pairs)));
+    }
+}
+
+fn rows<K: AsRef<str>>(pairs: &[(K, String)]) -> String {
+    pairs
+        .iter()
+        .map(|(k, v)| format!("<tr><th>{}</th><td>{}</td></tr>", esc(k.as_ref()), esc(v)))
+        .collect()
+}
+
+fn page(r: &Results, dir: &Path) -> anyhow::Result<String> {
+    let mut p = Page {
+        dir,
+        html: String::new(),
     };
-    let d = &r.detector;
-    let f = &r.forest;
-    let m = &r.multiclass;
-    let rows = |pairs: &[(&str, String)]| -> String {
-        pairs
-            .iter()
-            .map(|(k, v)| format!("<tr><th>{}</th><td>{}</td></tr>", esc(k), esc(v)))
-            .collect::<String>()
-    };
-    let threshold = match &d.threshold_90_precision {
-        Some(t) => format!(
-            "{:.2} (precision {}, recall {})",
-            t.threshold,
-            pct(t.precision),
-            pct(t.recall)
-        ),
-        None => "no threshold reaches 90 % precision".into(),
-    };
-    let cm = &d.confusion_matrix;
-    let mut html = String::new();
-    html.push_str(&format!(
+    page_head(&mut p, r)?;
+    detector_section(&mut p, &r.detector)?;
+    forest_section(&mut p, r)?;
+    ten_classes_section(&mut p, &r.multiclass)?;
+    multi_section(&mut p, r)?;
+    p.push("</body></html>\n");
+    Ok(p.html)
+}
+
+/// The page's head, title and the data section.
+fn page_head(p: &mut Page<'_>, r: &Results) -> anyhow::Result<()> {
+    p.push(&format!(
         r#"<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>classify report: {ds}</title>
 <style>
@@ -582,8 +727,8 @@ figcaption {{ font-size: .9em; color: #555; }}
         n_test = thousands(r.n_test),
         secs = r.seconds
     ));
-    html.push_str("<h2>The data</h2>");
-    html.push_str(&format!(
+    p.push("<h2>The data</h2>");
+    p.push(&format!(
         "<p>Training images per class: {}.</p>",
         r.class_counts
             .iter()
@@ -592,59 +737,69 @@ figcaption {{ font-size: .9em; color: #555; }}
             .collect::<Vec<_>>()
             .join(", ")
     ));
-    html.push_str(&img("digits.png", "The first training images")?);
-    html.push_str(&format!(
-        "<h2>A binary classifier: is it a {}?</h2><p>An SGD linear classifier (hinge loss), judged by 3-fold stratified cross-validation, against a baseline that always says \"not a {}\".</p><table>{}</table>",
-        d.digit,
-        d.digit,
-        rows(&[
-            ("positives", thousands(d.n_positive)),
-            ("accuracy per fold (SGD)", list(&d.fold_accuracy)),
-            ("accuracy per fold (dummy)", list(&d.dummy_fold_accuracy)),
-            (
-                "confusion matrix (out of fold)",
-                format!(
-                    "TN {} · FP {} · FN {} · TP {}",
-                    cm[0][0], cm[0][1], cm[1][0], cm[1][1]
-                ),
-            ),
-            ("precision", pct(d.precision)),
-            ("recall", pct(d.recall)),
-            ("F1", format!("{:.4}", d.f1)),
-            ("ROC AUC", format!("{:.4}", d.roc_auc)),
-            ("threshold for 90 % precision", threshold),
-        ])
+    p.img("digits.png", "The first training images")
+}
+
+fn detector_section(p: &mut Page<'_>, d: &Detector) -> anyhow::Result<()> {
+    let threshold = match &d.threshold_90_precision {
+        Some(t) => format!(
+            "{:.2} (precision {}, recall {})",
+            t.threshold,
+            pct(t.precision),
+            pct(t.recall)
+        ),
+        None => "no threshold reaches 90 % precision".into(),
+    };
+    let cm = &d.confusion_matrix;
+    p.push(&format!(
+        "<h2>A binary classifier: is it a {}?</h2><p>An SGD linear classifier (hinge loss), judged by 3-fold stratified cross-validation, against a baseline that always says \"not a {}\".</p>",
+        d.digit, d.digit,
     ));
-    html.push_str(&img(
-        "threshold.png",
-        "Precision and recall versus the threshold",
-    )?);
-    html.push_str("<h2>SGD against a random forest</h2>");
-    html.push_str(&format!(
-        "<table>{}</table>",
-        rows(&[
-            (
-                "random forest (100 trees): precision / recall / F1",
-                format!("{} / {} / {:.4}", pct(f.precision), pct(f.recall), f.f1)
+    p.table(&[
+        ("positives", thousands(d.n_positive)),
+        ("accuracy per fold (SGD)", list(&d.fold_accuracy)),
+        ("accuracy per fold (dummy)", list(&d.dummy_fold_accuracy)),
+        (
+            "confusion matrix (out of fold)",
+            format!(
+                "TN {} · FP {} · FN {} · TP {}",
+                cm[0][0], cm[0][1], cm[1][0], cm[1][1]
             ),
-            ("random forest ROC AUC", format!("{:.4}", f.roc_auc)),
-            ("SGD ROC AUC", format!("{:.4}", d.roc_auc)),
-        ])
-    ));
-    html.push_str(&img("precision-recall.png", "Precision versus recall")?);
-    html.push_str(&img("roc.png", "ROC curves")?);
-    html.push_str(&img(
+        ),
+        ("precision", pct(d.precision)),
+        ("recall", pct(d.recall)),
+        ("F1", format!("{:.4}", d.f1)),
+        ("ROC AUC", format!("{:.4}", d.roc_auc)),
+        ("threshold for 90 % precision", threshold),
+    ]);
+    p.img("threshold.png", "Precision and recall versus the threshold")
+}
+
+fn forest_section(p: &mut Page<'_>, r: &Results) -> anyhow::Result<()> {
+    let (d, f) = (&r.detector, &r.forest);
+    p.push("<h2>SGD against a random forest</h2>");
+    p.table(&[
+        (
+            "random forest (100 trees): precision / recall / F1",
+            format!("{} / {} / {:.4}", pct(f.precision), pct(f.recall), f.f1),
+        ),
+        ("random forest ROC AUC", format!("{:.4}", f.roc_auc)),
+        ("SGD ROC AUC", format!("{:.4}", d.roc_auc)),
+    ]);
+    p.img("precision-recall.png", "Precision versus recall")?;
+    p.img("roc.png", "ROC curves")?;
+    p.img(
         "roc-folds.png",
         "SGD's ROC curve on each fold's held-out images, their mean and ±1 std",
-    )?);
-    html.push_str(&img(
+    )?;
+    p.img(
         "det.png",
         "Detection error tradeoff: false negatives against false positives",
-    )?);
-    html.push_str(&img(
+    )?;
+    p.img(
         "calibration.png",
         "Calibration of the forest's out-of-fold probabilities, before and after",
-    )?);
+    )?;
     let losses: Vec<(String, String)> = r
         .forest_calibration
         .iter()
@@ -658,54 +813,54 @@ figcaption {{ font-size: .9em; color: #555; }}
             )
         })
         .collect();
-    let losses: Vec<(&str, String)> = losses
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.clone()))
-        .collect();
-    html.push_str(&format!("<table>{}</table>", rows(&losses)));
-    html.push_str("<h2>Ten classes</h2>");
-    html.push_str(&format!(
-        "<table>{}</table>",
-        rows(&[
-            (
-                "SVC (RBF, one-vs-one) test accuracy",
-                format!(
-                    "{} (trained on {} images)",
-                    pct(m.svc_test_accuracy),
-                    thousands(m.svc_train_images)
-                )
+    p.table(&losses);
+    Ok(())
+}
+
+fn ten_classes_section(p: &mut Page<'_>, m: &Multiclass) -> anyhow::Result<()> {
+    p.push("<h2>Ten classes</h2>");
+    p.table(&[
+        (
+            "SVC (RBF, one-vs-one) test accuracy",
+            format!(
+                "{} (trained on {} images)",
+                pct(m.svc_test_accuracy),
+                thousands(m.svc_train_images)
             ),
-            (
-                "SVC one-vs-rest ROC AUC on the test images (micro, macro)",
-                list(&m.svc_test_roc_auc)
-            ),
-            (
-                "SGD accuracy per fold, raw pixels",
-                list(&m.sgd_fold_accuracy)
-            ),
-            (
-                "SGD accuracy per fold, standard-scaled",
-                list(&m.scaled_sgd_fold_accuracy)
-            ),
-        ])
-    ));
-    html.push_str(&img(
+        ),
+        (
+            "SVC one-vs-rest ROC AUC on the test images (micro, macro)",
+            list(&m.svc_test_roc_auc),
+        ),
+        (
+            "SGD accuracy per fold, raw pixels",
+            list(&m.sgd_fold_accuracy),
+        ),
+        (
+            "SGD accuracy per fold, standard-scaled",
+            list(&m.scaled_sgd_fold_accuracy),
+        ),
+    ]);
+    p.img(
         "roc-classes.png",
         "SVC's one-vs-rest ROC curve of each class on the test images, micro and macro averages",
-    )?);
-    html.push_str(&img("folds.png", "Accuracy per fold, raw and scaled")?);
-    html.push_str("<h2>Error analysis</h2>");
-    html.push_str(&img("confusion.png", "Confusion matrix")?);
-    html.push_str(&img("confusion-normalised.png", "Normalised by row")?);
-    html.push_str(&img("confusion-errors.png", "Errors only")?);
-    html.push_str(&img(
+    )?;
+    p.img("folds.png", "Accuracy per fold, raw and scaled")?;
+    p.push("<h2>Error analysis</h2>");
+    p.img("confusion.png", "Confusion matrix")?;
+    p.img("confusion-normalised.png", "Normalised by row")?;
+    p.img("confusion-errors.png", "Errors only")?;
+    p.img(
         "errors-3-5.png",
         &format!(
             "{}s and {}s, right and wrong",
             m.error_pair[0], m.error_pair[1]
         ),
-    )?);
-    html.push_str(&format!(
+    )
+}
+
+fn multi_section(p: &mut Page<'_>, r: &Results) -> anyhow::Result<()> {
+    p.push(&format!(
         "<h2>Multilabel and multi-output</h2><p>k-NN on two labels per image ({}; {}), 3-fold out of fold: macro F1 {:.4}, weighted F1 {:.4}.</p><p>Denoising: k-NN predicts all pixels of a clean image from a noisy one (noise 0–99 added). RMSE over {} test images: noisy {:.2}, cleaned {:.2}.</p>",
         r.multilabel.labels[0],
         r.multilabel.labels[1],
@@ -715,7 +870,5 @@ figcaption {{ font-size: .9em; color: #555; }}
         r.denoising.rmse_noisy,
         r.denoising.rmse_denoised
     ));
-    html.push_str(&img("denoising.png", "Noisy, cleaned, clean")?);
-    html.push_str("</body></html>\n");
-    Ok(html)
+    p.img("denoising.png", "Noisy, cleaned, clean")
 }

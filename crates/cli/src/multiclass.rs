@@ -14,6 +14,7 @@ use serde::Serialize;
 use crate::args::{Common, CvArgs, ModelName, MulticlassFigure, NormalizeArg, Strategy};
 use crate::data::load;
 use crate::output::{self, spinner, thousands};
+use classify_datasets::TrainTest;
 
 #[derive(Serialize)]
 struct MulticlassReport {
@@ -162,101 +163,17 @@ pub fn multiclass(
             thousands(y.len())
         ),
     );
-    // The fast solver unless `--solver scikit-learn`: ten one-vs-rest problems share each
-    // pass over the rows (measured on 20,000 Fashion-MNIST images, 3-fold CV + fit: 3.3 s
-    // against 6.5 s with scikit-learn's steps; standardised, 10,000: 3.2 s against 7.4 s).
-    let sgd = SgdClassifier {
-        random_state: common.seed,
-        solver: cv.sgd_solver(SgdSolver::Fast),
-        ..Default::default()
-    };
-    let svc = Svc::default();
-    let forest = RandomForestClassifier {
-        random_state: common.seed,
-        ..Default::default()
-    };
-    let k = data.train.n_classes();
-    let (scale, d) = (cv.scale, "decision function");
-    let outcome = match (cv.model, strategy) {
-        (ModelName::Sgd, None) => scaled!(scale, sgd, &input, df, d, |m| m.coef.nrows()),
-        (ModelName::Svc, None) => scaled!(scale, svc, &input, df, d, |m| m.n_pairs()),
-        (ModelName::Sgd, Some(Strategy::Ovr)) => {
-            scaled!(scale, OneVsRest::new(sgd), &input, df, d, |m| m
-                .estimators()
-                .len())
-        }
-        (ModelName::Sgd, Some(Strategy::Ovo)) => {
-            scaled!(scale, OneVsOne::new(sgd), &input, df, d, |m| m
-                .estimators()
-                .len())
-        }
-        (ModelName::Svc, Some(Strategy::Ovr)) => {
-            scaled!(scale, OneVsRest::new(svc), &input, df, d, |m| m
-                .estimators()
-                .len())
-        }
-        (ModelName::Svc, Some(Strategy::Ovo)) => {
-            scaled!(scale, OneVsOne::new(svc), &input, df, d, |m| m
-                .estimators()
-                .len())
-        }
-        (ModelName::Forest, None) => {
-            scaled!(scale, forest, &input, proba, "probability", |m| m.n_trees())
-        }
-        (ModelName::Dummy, None) => {
-            let dummy = DummyClassifier::most_frequent();
-            scaled!(scale, dummy, &input, proba, "probability", |_m| 1)
-        }
-        (ModelName::Forest | ModelName::Dummy, Some(_)) => anyhow::bail!(
-            "--strategy needs a model with decision scores (sgd, svc); the {} is multiclass as it is",
-            if cv.model == ModelName::Forest {
-                "forest"
-            } else {
-                "dummy"
-            }
-        ),
-    }?;
+    let outcome = fit_and_score(common, cv, strategy, &input)?;
     bar.finish_and_clear();
     let fold_accuracy = scores_per_fold(&splits, &y, &outcome.fold_pred, Scoring::Accuracy)?;
     let truth: Vec<usize> = data.test.target.iter().map(|&l| usize::from(l)).collect();
-    let mut test_roc_auc = None;
-    if let Some(out) = &common.out {
-        match &outcome.test_scores {
-            Some(scores) => {
-                test_roc_auc = Some(roc_figure(
-                    out,
-                    &truth,
-                    scores,
-                    &outcome.classes,
-                    &data.train.target_names,
-                    &crate::binary::model_name(cv),
-                )?)
-            }
-            None => confusion_figure(
-                out,
-                &y,
-                &outcome.fold_pred,
-                &data.train.target_names,
-                figure.normalize,
-                figure.errors_only,
-            )?,
-        }
-        if !common.json {
-            eprintln!("wrote {}", out.display());
-        }
-    }
+    let test_roc_auc = draw(common, cv, &figure, &data, &y, &outcome)?;
     let report = MulticlassReport {
         dataset: data.name.clone(),
         n_train: y.len(),
         n_test: truth.len(),
         model: crate::binary::model_name(cv),
-        strategy: match (strategy, cv.model) {
-            (Some(Strategy::Ovr), _) => "one-vs-rest",
-            (Some(Strategy::Ovo), _) => "one-vs-one",
-            (None, ModelName::Svc) => "native (one-vs-one)",
-            (None, ModelName::Sgd) => "native (one-vs-rest)",
-            (None, _) => "native",
-        },
+        strategy: strategy_name(strategy, cv.model),
         classes: outcome.classes,
         n_estimators: outcome.n_estimators,
         folds,
@@ -275,8 +192,128 @@ pub fn multiclass(
     if common.json {
         return output::json(&report);
     }
+    print_text(&report);
+    Ok(())
+}
+
+/// Cross-validates, fits and scores the model `--model`, `--scale` and `--strategy` name.
+fn fit_and_score(
+    common: &Common,
+    cv: &CvArgs,
+    strategy: Option<Strategy>,
+    input: &Inputs<'_>,
+) -> anyhow::Result<Outcome> {
+    // The fast solver unless `--solver scikit-learn`: ten one-vs-rest problems share each
+    // pass over the rows (measured on 20,000 Fashion-MNIST images, 3-fold CV + fit: 3.3 s
+    // against 6.5 s with scikit-learn's steps; standardised, 10,000: 3.2 s against 7.4 s).
+    let sgd = SgdClassifier {
+        random_state: common.seed,
+        solver: cv.sgd_solver(SgdSolver::Fast),
+        ..Default::default()
+    };
+    let svc = Svc::default();
+    let forest = RandomForestClassifier {
+        random_state: common.seed,
+        ..Default::default()
+    };
+    let (scale, d) = (cv.scale, "decision function");
+    match (cv.model, strategy) {
+        (ModelName::Sgd, None) => scaled!(scale, sgd, input, df, d, |m| m.coef.nrows()),
+        (ModelName::Svc, None) => scaled!(scale, svc, input, df, d, |m| m.n_pairs()),
+        (ModelName::Sgd, Some(Strategy::Ovr)) => {
+            scaled!(scale, OneVsRest::new(sgd), input, df, d, |m| m
+                .estimators()
+                .len())
+        }
+        (ModelName::Sgd, Some(Strategy::Ovo)) => {
+            scaled!(scale, OneVsOne::new(sgd), input, df, d, |m| m
+                .estimators()
+                .len())
+        }
+        (ModelName::Svc, Some(Strategy::Ovr)) => {
+            scaled!(scale, OneVsRest::new(svc), input, df, d, |m| m
+                .estimators()
+                .len())
+        }
+        (ModelName::Svc, Some(Strategy::Ovo)) => {
+            scaled!(scale, OneVsOne::new(svc), input, df, d, |m| m
+                .estimators()
+                .len())
+        }
+        (ModelName::Forest, None) => {
+            scaled!(scale, forest, input, proba, "probability", |m| m.n_trees())
+        }
+        (ModelName::Dummy, None) => {
+            let dummy = DummyClassifier::most_frequent();
+            scaled!(scale, dummy, input, proba, "probability", |_m| 1)
+        }
+        (ModelName::Forest | ModelName::Dummy, Some(_)) => anyhow::bail!(
+            "--strategy needs a model with decision scores (sgd, svc); the {} is multiclass as it is",
+            if cv.model == ModelName::Forest {
+                "forest"
+            } else {
+                "dummy"
+            }
+        ),
+    }
+}
+
+/// The figure `--out` asks for: the test images' one-vs-rest ROC curves (returning their
+/// micro and macro areas) or the out-of-fold confusion matrix.
+fn draw(
+    common: &Common,
+    cv: &CvArgs,
+    figure: &Figure,
+    data: &TrainTest,
+    y: &[usize],
+    outcome: &Outcome,
+) -> anyhow::Result<Option<[f64; 2]>> {
+    let Some(out) = &common.out else {
+        return Ok(None);
+    };
+    let mut test_roc_auc = None;
+    match &outcome.test_scores {
+        Some(scores) => {
+            let truth: Vec<usize> = data.test.target.iter().map(|&l| usize::from(l)).collect();
+            test_roc_auc = Some(roc_figure(
+                out,
+                &truth,
+                scores,
+                &outcome.classes,
+                &data.train.target_names,
+                &crate::binary::model_name(cv),
+            )?)
+        }
+        None => confusion_figure(
+            out,
+            y,
+            &outcome.fold_pred,
+            &data.train.target_names,
+            figure.normalize,
+            figure.errors_only,
+        )?,
+    }
+    if !common.json {
+        eprintln!("wrote {}", out.display());
+    }
+    Ok(test_roc_auc)
+}
+
+/// How the model handles ten classes, in words.
+fn strategy_name(strategy: Option<Strategy>, model: ModelName) -> &'static str {
+    match (strategy, model) {
+        (Some(Strategy::Ovr), _) => "one-vs-rest",
+        (Some(Strategy::Ovo), _) => "one-vs-one",
+        (None, ModelName::Svc) => "native (one-vs-one)",
+        (None, ModelName::Sgd) => "native (one-vs-rest)",
+        (None, _) => "native",
+    }
+}
+
+fn print_text(report: &MulticlassReport) {
     println!(
-        "{k} classes of {}: {} training images; model: {}, strategy: {} ({} fitted estimators)",
+        "{} classes of {}: {} training images; model: {}, strategy: {} ({} fitted estimators)",
+        report.classes.len(),
         report.dataset,
         thousands(report.n_train),
         report.model,
@@ -307,12 +344,8 @@ pub fn multiclass(
     for (c, s) in report.classes.iter().zip(&e.scores) {
         println!("  {c}: {s:>8.4}");
     }
-    Ok(())
 }
 
-/// scikit-learn's `ConfusionMatrixDisplay.from_predictions` of the out-of-fold predictions:
-/// counts, or percentages when normalised; with `errors_only`, correct predictions weigh
-/// nothing (the book's `sample_weight = (y_pred != y)`).
 /// One-vs-rest ROC curves of every class on the test images (`scores`, one column per
 /// class of `classes`), with the micro and macro averages (scikit-learn's ROC example);
 /// returns their areas.
@@ -369,6 +402,9 @@ pub(crate) fn roc_figure(
     Ok(areas)
 }
 
+/// scikit-learn's `ConfusionMatrixDisplay.from_predictions` of the out-of-fold predictions:
+/// counts, or percentages when normalised; with `errors_only`, correct predictions weigh
+/// nothing (the book's `sample_weight = (y_pred != y)`).
 fn confusion_figure(
     out: &std::path::Path,
     y: &[usize],

@@ -23,6 +23,7 @@ use crate::args::{BinaryFigure, Common, CvArgs, ModelName};
 use crate::data::{default_detector, load};
 use crate::figures;
 use crate::output::{self, spinner, thousands};
+use indicatif::ProgressBar;
 
 #[derive(Serialize)]
 struct BinaryReport {
@@ -292,133 +293,64 @@ pub struct Options {
 }
 
 pub fn binary(common: &Common, cv: &CvArgs, opts: Options) -> anyhow::Result<()> {
-    let Options {
-        digit,
-        target,
-        calibrate,
-        figure,
-    } = opts;
     let target_precision = check_options(common, cv, &opts)?;
-    let folds = common.folds(3)?;
-    let data = load(common)?;
-    let train = &data.train;
-    let digit = digit.unwrap_or_else(|| default_detector(train.n_classes()));
-    let y: Vec<usize> = train
-        .target
-        .iter()
-        .map(|&l| usize::from(l == digit))
-        .collect();
-    check_data(&data, digit, common.index)?;
-    let (index, n_positive) = (common.index, y.iter().sum());
-    let x: Features<'_> = (&train.data).into();
-    let splits = StratifiedKFold::new(folds).split(&y)?;
-    check_counts(&y, digit, folds)?;
+    let (data, digit, y, splits) = prepare(common, opts.digit)?;
+    let (train, index, folds) = (&data.train, common.index, splits.len());
+    let job = Job {
+        common,
+        cv,
+        x: (&train.data).into(),
+        y: &y,
+        splits: &splits,
+        folds,
+    };
     let bar = spinner(
         common,
         &format!(
-            "cross-validating {} folds on {} images",
-            folds,
+            "cross-validating {folds} folds on {} images",
             thousands(y.len())
         ),
     );
-    // One fit per fold gives everything: the scores, the predictions (score > 0, or p > 0.5),
-    // and per-fold accuracy on each test part.
-    let oof = || OutOfFold {
-        x,
-        y: &y,
-        splits: &splits,
-    };
-    // The refit on every image runs beside the folds (one core would otherwise idle while
-    // the last of three folds runs on two): `classify binary` on Fashion-MNIST 5.6 → 4.0 s.
-    // A forest refit on every image costs as much as another fold: its score for the image
-    // is the out-of-fold one (from the fold that held the image out).
-    let refit = || {
-        (cv.model != ModelName::Forest)
-            .then(|| {
-                let row = train.data.slice(ndarray::s![index..index + 1, ..]);
-                let task = ScoreOne {
-                    x,
-                    y: &y,
-                    row: row.into(),
-                };
-                with_model(common, cv, task)
-            })
-            .transpose()
-    };
-    let (out_of_fold, refitted) = rayon::join(|| with_model(common, cv, oof()), refit);
-    let ((scores, is_proba), refitted) = (out_of_fold?, refitted?);
+    let row = train.data.slice(ndarray::s![index..index + 1, ..]);
+    let ((scores, is_proba), refitted) = job.scores_and_refit(row.into())?;
     let threshold = decision_threshold(cv.model);
     let pred: Vec<usize> = scores.iter().map(|&s| usize::from(s > threshold)).collect();
     let fold_accuracy = scores_per_fold(&splits, &y, &pred, Scoring::Accuracy)?;
     bar.set_message("dummy baseline");
-    let dummy_fold_accuracy = dummy_fold_accuracy(x, &y, &splits)?;
+    let dummy_fold_accuracy = dummy_fold_accuracy(job.x, &y, &splits)?;
     let (score, score_from) = match refitted {
         Some(score) => (score, "fitted on every training image"),
         None => (scores[index], "out-of-fold"),
     };
-    let comparison = if cv.model == ModelName::Sgd {
-        None
-    } else {
-        bar.set_message("SGD on the same folds, for comparison");
-        Some(sgd_comparison(common, cv, oof())?)
-    };
-    // The dummy's constant score has no threshold to tune.
-    let tuned = match target.filter(|_| cv.model != ModelName::Dummy) {
-        Some(p) => {
-            bar.set_message("tuning the threshold by cross-validation");
-            let yt: Vec<usize> = data
-                .test
-                .target
-                .iter()
-                .map(|&l| usize::from(l == digit))
-                .collect();
-            let tune = Tune {
-                target: p,
-                folds,
-                train: (x.reborrow(), &y),
-                test: ((&data.test.data).into(), &yt),
-            };
-            Some(with_model(common, cv, tune)?)
-        }
-        None => None,
-    };
-    if calibrate.is_some() {
-        bar.set_message("calibrating the probabilities on inner folds");
-    }
-    let calibrated = calibrate
-        .map(|method| with_model(common, cv, Calibrate { method, oof: oof() }))
-        .transpose()?;
+    let comparison = job.comparison(&bar)?;
+    let test_y = detector_target(&data.test.target, digit);
+    let tuned = job.tune(&bar, opts.target, ((&data.test.data).into(), &test_y))?;
+    let calibrated = job.calibrate(&bar, opts.calibrate)?;
     let calibration = calibrated
         .as_ref()
-        .zip(calibrate)
+        .zip(opts.calibrate)
         .map(|(after, method)| calibration_report(method, &y, is_proba.then_some(&scores), after))
         .transpose()?;
     bar.finish_and_clear();
 
     let cm: ConfusionMatrix<usize> = confusion_matrix(&y, &pred)?;
     let prf = precision_recall_fscore_support(&y, &pred, &PrfOptions::default())?;
-    let roc_auc = roc_auc_score(&y, &scores, None).context("ROC AUC")?;
     let pr = precision_recall_curve(&y, &scores, &CurveOptions::pr())?;
     let chosen = pr.threshold_for_precision(target_precision);
-    if let Some(out) = &common.out {
-        let curves = Curves {
-            scores: &scores,
-            is_proba,
-            calibrated: calibrated.as_deref().zip(calibrate),
-            pr: &pr,
-            chosen: chosen.as_ref(),
-            target: target_precision,
-        };
-        draw(figure, out, (&y, &splits), &curves, &model_name(cv))?;
-        if !common.json {
-            eprintln!("wrote {}", out.display());
-        }
-    }
+    let curves = Curves {
+        scores: &scores,
+        is_proba,
+        calibrated: calibrated.as_deref().zip(opts.calibrate),
+        pr: &pr,
+        chosen: chosen.as_ref(),
+        target: target_precision,
+    };
+    write_figure(common, opts.figure, (&y, &splits), &curves, &model_name(cv))?;
     let report = BinaryReport {
         dataset: data.name.clone(),
         digit,
         n_train: y.len(),
-        n_positive,
+        n_positive: y.iter().sum(),
         model: model_name(cv),
         folds,
         mean_accuracy: mean(&fold_accuracy),
@@ -428,7 +360,7 @@ pub fn binary(common: &Common, cv: &CvArgs, opts: Options) -> anyhow::Result<()>
         precision: prf.precision.values()[0],
         recall: prf.recall.values()[0],
         f1: prf.fbeta.values()[0],
-        roc_auc,
+        roc_auc: roc_auc_score(&y, &scores, None).context("ROC AUC")?,
         target_precision,
         threshold: chosen,
         tuned,
@@ -445,7 +377,145 @@ pub fn binary(common: &Common, cv: &CvArgs, opts: Options) -> anyhow::Result<()>
     if common.json {
         return output::json(&report);
     }
-    print_text(&report, &cm, target.is_some());
+    print_text(&report, &cm, opts.target.is_some());
+    Ok(())
+}
+
+/// The data, the detected digit (`--digit`, else the default detector), its 0/1 target and
+/// the stratified folds, each checked.
+fn prepare(
+    common: &Common,
+    digit: Option<u8>,
+) -> anyhow::Result<(TrainTest, u8, Vec<usize>, Vec<Split>)> {
+    let folds = common.folds(3)?;
+    let data = load(common)?;
+    let digit = digit.unwrap_or_else(|| default_detector(data.train.n_classes()));
+    let y = detector_target(&data.train.target, digit);
+    check_data(&data, digit, common.index)?;
+    let splits = StratifiedKFold::new(folds).split(&y)?;
+    check_counts(&y, digit, folds)?;
+    Ok((data, digit, y, splits))
+}
+
+/// 1 where the label is `digit`, 0 elsewhere.
+fn detector_target<'l>(labels: impl IntoIterator<Item = &'l u8>, digit: u8) -> Vec<usize> {
+    labels
+        .into_iter()
+        .map(|&l| usize::from(l == digit))
+        .collect()
+}
+
+/// The detector's training images, target and folds, and the model flags: what every
+/// step of `classify binary` runs on.
+struct Job<'a> {
+    common: &'a Common,
+    cv: &'a CvArgs,
+    x: Features<'a>,
+    y: &'a [usize],
+    splits: &'a [Split],
+    folds: usize,
+}
+
+impl<'a> Job<'a> {
+    /// One fit per fold gives everything: the scores, the predictions (score > 0, or
+    /// p > 0.5), and per-fold accuracy on each test part.
+    fn oof(&self) -> OutOfFold<'a> {
+        OutOfFold {
+            x: self.x,
+            y: self.y,
+            splits: self.splits,
+        }
+    }
+
+    /// The out-of-fold scores (and whether they are probabilities), and the score of `row`
+    /// by the model refitted on every image — which runs beside the folds (one core would
+    /// otherwise idle while the last of three folds runs on two): `classify binary` on
+    /// Fashion-MNIST 5.6 → 4.0 s. A forest refit on every image costs as much as another
+    /// fold: none is made (the image's score is then its out-of-fold one).
+    fn scores_and_refit(
+        &self,
+        row: Features<'a>,
+    ) -> anyhow::Result<((Vec<f64>, bool), Option<f64>)> {
+        let refit = || {
+            (self.cv.model != ModelName::Forest)
+                .then(|| {
+                    let task = ScoreOne {
+                        x: self.x,
+                        y: self.y,
+                        row,
+                    };
+                    with_model(self.common, self.cv, task)
+                })
+                .transpose()
+        };
+        let (out_of_fold, refitted) =
+            rayon::join(|| with_model(self.common, self.cv, self.oof()), refit);
+        Ok((out_of_fold?, refitted?))
+    }
+
+    /// SGD on the same folds, when the model is another one.
+    fn comparison(&self, bar: &ProgressBar) -> anyhow::Result<Option<Comparison>> {
+        if self.cv.model == ModelName::Sgd {
+            return Ok(None);
+        }
+        bar.set_message("SGD on the same folds, for comparison");
+        Ok(Some(sgd_comparison(self.common, self.cv, self.oof())?))
+    }
+
+    /// With `--target-precision`: the threshold tuned by cross-validation, measured on the
+    /// test images (the dummy's constant score has no threshold to tune).
+    fn tune(
+        &self,
+        bar: &ProgressBar,
+        target: Option<f64>,
+        test: (Features<'a>, &'a [usize]),
+    ) -> anyhow::Result<Option<TunedThreshold>> {
+        let Some(target) = target.filter(|_| self.cv.model != ModelName::Dummy) else {
+            return Ok(None);
+        };
+        bar.set_message("tuning the threshold by cross-validation");
+        let tune = Tune {
+            target,
+            folds: self.folds,
+            train: (self.x, self.y),
+            test,
+        };
+        Ok(Some(with_model(self.common, self.cv, tune)?))
+    }
+
+    /// With `--calibrate`: out-of-fold probabilities calibrated on inner folds.
+    fn calibrate(
+        &self,
+        bar: &ProgressBar,
+        method: Option<Method>,
+    ) -> anyhow::Result<Option<Vec<f64>>> {
+        let Some(method) = method else {
+            return Ok(None);
+        };
+        bar.set_message("calibrating the probabilities on inner folds");
+        let task = Calibrate {
+            method,
+            oof: self.oof(),
+        };
+        Ok(Some(with_model(self.common, self.cv, task)?))
+    }
+}
+
+/// The figure `--out` asks for.
+fn write_figure(
+    common: &Common,
+    figure: BinaryFigure,
+    folds: (&[usize], &[Split]),
+    curves: &Curves<'_>,
+    model: &str,
+) -> anyhow::Result<()> {
+    let Some(out) = &common.out else {
+        return Ok(());
+    };
+    draw(figure, out, folds, curves, model)?;
+    if !common.json {
+        eprintln!("wrote {}", out.display());
+    }
     Ok(())
 }
 
@@ -575,6 +645,29 @@ fn print_text(r: &BinaryReport, cm: &ConfusionMatrix<usize>, tuning_asked: bool)
         "\nprecision {:.4}   recall {:.4}   F1 {:.4}   ROC AUC {:.4}",
         r.precision, r.recall, r.f1, r.roc_auc
     );
+    print_thresholds(r, tuning_asked);
+    println!(
+        "image {index} (label {}): {} (score {:.4}, {})",
+        r.image.label,
+        if r.image.predicted_positive {
+            format!("a {digit}")
+        } else {
+            format!("not a {digit}")
+        },
+        r.image.score,
+        r.image.score_from
+    );
+    if let Some(c) = &r.comparison {
+        println!(
+            "\ncompare {} on the same folds:\nprecision {:.4}   recall {:.4}   F1 {:.4}   ROC AUC {:.4}",
+            c.model, c.precision, c.recall, c.f1, c.roc_auc
+        );
+    }
+}
+
+/// The threshold for the target precision, the tuned one and the calibration, as text.
+fn print_thresholds(r: &BinaryReport, tuning_asked: bool) {
+    let folds = r.folds;
     match &r.threshold {
         Some(t) => println!(
             "lowest threshold with precision >= {:.0} %: {:.4} (precision {:.4}, recall {:.4})",
@@ -614,23 +707,6 @@ fn print_text(r: &BinaryReport, cm: &ConfusionMatrix<usize>, tuning_asked: bool)
             method_name(c.method),
             c.brier_after,
             c.log_loss_after
-        );
-    }
-    println!(
-        "image {index} (label {}): {} (score {:.4}, {})",
-        r.image.label,
-        if r.image.predicted_positive {
-            format!("a {digit}")
-        } else {
-            format!("not a {digit}")
-        },
-        r.image.score,
-        r.image.score_from
-    );
-    if let Some(c) = &r.comparison {
-        println!(
-            "\ncompare {} on the same folds:\nprecision {:.4}   recall {:.4}   F1 {:.4}   ROC AUC {:.4}",
-            c.model, c.precision, c.recall, c.f1, c.roc_auc
         );
     }
 }

@@ -381,12 +381,15 @@ pub fn binary(common: &Common, cv: &CvArgs, opts: Options) -> anyhow::Result<()>
     Ok(())
 }
 
+/// What [`prepare`] gives: the data, the digit, its target and the folds.
+type Prepared = (TrainTest, u8, Vec<usize>, Vec<Split>);
+
 /// The data, the detected digit (`--digit`, else the default detector), its 0/1 target and
 /// the stratified folds, each checked.
 fn prepare(
     common: &Common,
     digit: Option<u8>,
-) -> anyhow::Result<(TrainTest, u8, Vec<usize>, Vec<Split>)> {
+) -> anyhow::Result<Prepared> {
     let folds = common.folds(3)?;
     let data = load(common)?;
     let digit = digit.unwrap_or_else(|| default_detector(data.train.n_classes()));

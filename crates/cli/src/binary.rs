@@ -183,7 +183,7 @@ struct OutOfFold<'a> {
 }
 
 impl ModelTask for OutOfFold<'_> {
-    type Output = (Vec<f64>, bool);
+    type Output = Scored;
 
     fn run<E, R>(self, estimator: E, response: R) -> anyhow::Result<Self::Output>
     where
@@ -381,6 +381,9 @@ pub fn binary(common: &Common, cv: &CvArgs, opts: Options) -> anyhow::Result<()>
     Ok(())
 }
 
+/// Out-of-fold scores of the positive class, and whether they are probabilities.
+type Scored = (Vec<f64>, bool);
+
 /// What [`prepare`] gives: the data, the digit, its target and the folds.
 type Prepared = (TrainTest, u8, Vec<usize>, Vec<Split>);
 
@@ -438,7 +441,7 @@ impl<'a> Job<'a> {
     fn scores_and_refit(
         &self,
         row: Features<'a>,
-    ) -> anyhow::Result<((Vec<f64>, bool), Option<f64>)> {
+    ) -> anyhow::Result<(Scored, Option<f64>)> {
         let refit = || {
             (self.cv.model != ModelName::Forest)
                 .then(|| {

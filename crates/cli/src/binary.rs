@@ -389,10 +389,7 @@ type Prepared = (TrainTest, u8, Vec<usize>, Vec<Split>);
 
 /// The data, the detected digit (`--digit`, else the default detector), its 0/1 target and
 /// the stratified folds, each checked.
-fn prepare(
-    common: &Common,
-    digit: Option<u8>,
-) -> anyhow::Result<Prepared> {
+fn prepare(common: &Common, digit: Option<u8>) -> anyhow::Result<Prepared> {
     let folds = common.folds(3)?;
     let data = load(common)?;
     let digit = digit.unwrap_or_else(|| default_detector(data.train.n_classes()));
@@ -438,10 +435,7 @@ impl<'a> Job<'a> {
     /// otherwise idle while the last of three folds runs on two): `classify binary` on
     /// Fashion-MNIST 5.6 → 4.0 s. A forest refit on every image costs as much as another
     /// fold: none is made (the image's score is then its out-of-fold one).
-    fn scores_and_refit(
-        &self,
-        row: Features<'a>,
-    ) -> anyhow::Result<(Scored, Option<f64>)> {
+    fn scores_and_refit(&self, row: Features<'a>) -> anyhow::Result<(Scored, Option<f64>)> {
         let refit = || {
             (self.cv.model != ModelName::Forest)
                 .then(|| {

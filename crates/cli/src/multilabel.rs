@@ -40,13 +40,16 @@ struct LabelledImage {
 
 /// Out-of-fold predictions (`folds` unshuffled folds, as scikit-learn for multilabel
 /// targets), a fit on everything, and the prediction for one row.
+/// Out-of-fold label predictions, and the labels of one image by the model fitted on all.
+type Multilabelled = (Array2<usize>, Vec<usize>);
+
 fn run<E: MultiOutputEstimator>(
     est: &E,
     x: Features<'_>,
     y: ArrayView2<'_, usize>,
     row: Features<'_>,
     folds: usize,
-) -> anyhow::Result<(Array2<usize>, Vec<usize>)> {
+) -> anyhow::Result<Multilabelled> {
     let oof = cross_val_predict_multi(est, x, y, &Cv::KFold(folds))?;
     let model = est.fit_multi(x, y)?;
     Ok((oof, model.predict_multi(row)?.row(0).to_vec()))
@@ -75,48 +78,7 @@ pub fn multilabel(common: &Common, k: usize, chain: Option<ChainModel>) -> anyho
             thousands(y.nrows())
         ),
     );
-    let (model, (oof, predicted)) = match chain {
-        None => (
-            format!("k-NN (k = {k}), both labels at once"),
-            run(
-                &KNeighborsClassifier {
-                    n_neighbors: k,
-                    ..Default::default()
-                },
-                x,
-                y.view(),
-                one.into(),
-                folds,
-            )?,
-        ),
-        Some(ChainModel::Svc) => (
-            "classifier chain of SVC (cv = 3)".to_string(),
-            run(&chained(Svc::default()), x, y.view(), one.into(), folds)?,
-        ),
-        Some(ChainModel::Logistic) => (
-            "classifier chain of scaled logistic regression (cv = 3)".to_string(),
-            run(
-                &chained(Scaled::new(LogisticRegression::default())),
-                x,
-                y.view(),
-                one.into(),
-                folds,
-            )?,
-        ),
-        Some(ChainModel::Sgd) => (
-            "classifier chain of SGD (cv = 3)".to_string(),
-            run(
-                &chained(SgdClassifier {
-                    random_state: common.seed,
-                    ..Default::default()
-                }),
-                x,
-                y.view(),
-                one.into(),
-                folds,
-            )?,
-        ),
-    };
+    let (model, (oof, predicted)) = chosen(common, k, chain, x, y.view(), one.into(), folds)?;
     bar.finish_and_clear();
     let f1 = |average| figures::multilabel_f1(&y, &oof, average);
     let report = MultilabelReport {
@@ -138,6 +100,67 @@ pub fn multilabel(common: &Common, k: usize, chain: Option<ChainModel>) -> anyho
     if common.json {
         return output::json(&report);
     }
+    print_multilabel(&report);
+    Ok(())
+}
+
+/// The model `--chain` names (k-NN with both labels at once without it), cross-validated on
+/// `x`, `y`; its name, out-of-fold predictions and the labels it gives `one`.
+fn chosen(
+    common: &Common,
+    k: usize,
+    chain: Option<ChainModel>,
+    x: Features<'_>,
+    y: ArrayView2<'_, usize>,
+    one: Features<'_>,
+    folds: usize,
+) -> anyhow::Result<(String, Multilabelled)> {
+    Ok(match chain {
+        None => (
+            format!("k-NN (k = {k}), both labels at once"),
+            run(
+                &KNeighborsClassifier {
+                    n_neighbors: k,
+                    ..Default::default()
+                },
+                x,
+                y,
+                one,
+                folds,
+            )?,
+        ),
+        Some(ChainModel::Svc) => (
+            "classifier chain of SVC (cv = 3)".to_string(),
+            run(&chained(Svc::default()), x, y, one, folds)?,
+        ),
+        Some(ChainModel::Logistic) => (
+            "classifier chain of scaled logistic regression (cv = 3)".to_string(),
+            run(
+                &chained(Scaled::new(LogisticRegression::default())),
+                x,
+                y,
+                one,
+                folds,
+            )?,
+        ),
+        Some(ChainModel::Sgd) => (
+            "classifier chain of SGD (cv = 3)".to_string(),
+            run(
+                &chained(SgdClassifier {
+                    random_state: common.seed,
+                    ..Default::default()
+                }),
+                x,
+                y,
+                one,
+                folds,
+            )?,
+        ),
+    })
+}
+
+fn print_multilabel(report: &MultilabelReport) {
+    let large = &report.labels[0];
     println!(
         "multilabel on {}: {} training images; labels: {large}, odd; model: {}",
         report.dataset,
@@ -163,7 +186,6 @@ pub fn multilabel(common: &Common, k: usize, chain: Option<ChainModel>) -> anyho
         report.f1_per_label[0],
         report.f1_per_label[1]
     );
-    Ok(())
 }
 
 #[derive(Serialize)]
@@ -230,14 +252,7 @@ pub fn denoise(
     let test_clean = test.data.slice(ndarray::s![..m, ..]).to_owned();
     let (x, xt) = noisy_pair(train.data.view(), test_clean.view(), common.seed)?;
     if let Some(dir) = save_noisy {
-        if dir.exists() && !dir.is_dir() {
-            anyhow::bail!("--save-noisy {}: a file, not a folder", dir.display());
-        }
-        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-        for (name, a) in [("noisy-train.npy", &x), ("noisy-test.npy", &xt)] {
-            let path = dir.join(name);
-            write_npy_u16(&path, a).with_context(|| format!("writing {}", path.display()))?;
-        }
+        save_noisy_arrays(dir, &x, &xt)?;
     }
     // The clean pixels are the targets, as they are (`u8`).
     let model = KNeighborsClassifier {
@@ -256,23 +271,12 @@ pub fn denoise(
         .out
         .clone()
         .unwrap_or_else(|| std::path::PathBuf::from("denoise.png"));
-    let triple = ndarray::stack(
-        Axis(0),
-        &[
-            xt.row(index).mapv(|v| v.min(255.0) as u8).view(),
-            cleaned.row(index).mapv(|v| v as u8).view(),
-            test_clean.row(index),
-        ],
-    )?;
-    let shape = test.image_shape.unwrap_or([28, 28]);
-    classify_plot::digit_grid(
-        triple.view(),
-        shape,
-        3,
+    write_triple(
         &out,
-        &classify_plot::DigitStyle::default(),
-    )
-    .with_context(|| format!("writing {}", out.display()))?;
+        test.image_shape,
+        [xt.row(index), cleaned.row(index)],
+        test_clean.row(index),
+    )?;
     let report = DenoiseReport {
         dataset: data.name.clone(),
         n_train: train.n_samples(),
@@ -290,20 +294,63 @@ pub fn denoise(
     if common.json {
         return output::json(&report);
     }
+    print_denoise(&report, index);
+    Ok(())
+}
+
+/// `--save-noisy DIR`: the noisy training and test images as NumPy files.
+fn save_noisy_arrays(
+    dir: &std::path::Path,
+    x: &Array2<f32>,
+    xt: &Array2<f32>,
+) -> anyhow::Result<()> {
+    if dir.exists() && !dir.is_dir() {
+        anyhow::bail!("--save-noisy {}: a file, not a folder", dir.display());
+    }
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    for (name, a) in [("noisy-train.npy", x), ("noisy-test.npy", xt)] {
+        let path = dir.join(name);
+        write_npy_u16(&path, a).with_context(|| format!("writing {}", path.display()))?;
+    }
+    Ok(())
+}
+
+/// One test image noisy, cleaned and clean, side by side, written to `out`.
+fn write_triple(
+    out: &std::path::Path,
+    shape: Option<[usize; 2]>,
+    [noisy, cleaned]: [ndarray::ArrayView1<'_, f32>; 2],
+    clean: ndarray::ArrayView1<'_, u8>,
+) -> anyhow::Result<()> {
+    let (noisy, cleaned) = (
+        noisy.mapv(|v| v.min(255.0) as u8),
+        cleaned.mapv(|v| v as u8),
+    );
+    let triple = ndarray::stack(Axis(0), &[noisy.view(), cleaned.view(), clean.view()])?;
+    classify_plot::digit_grid(
+        triple.view(),
+        shape.unwrap_or([28, 28]),
+        3,
+        out,
+        &classify_plot::DigitStyle::default(),
+    )
+    .with_context(|| format!("writing {}", out.display()))?;
+    Ok(())
+}
+
+fn print_denoise(r: &DenoiseReport, index: usize) {
     println!(
-        "denoising {} on {}: k-NN (k = {k}) maps noisy pixels to clean ones, {} training pairs",
-        thousands(m),
-        report.dataset,
-        thousands(report.n_train)
+        "denoising {} on {}: k-NN (k = {}) maps noisy pixels to clean ones, {} training pairs",
+        thousands(r.n_test),
+        r.dataset,
+        r.k,
+        thousands(r.n_train)
     );
     println!(
         "RMSE: noisy {:.2} -> cleaned {:.2}   PSNR: {:.2} dB -> {:.2} dB",
-        rmse_noisy, rmse_denoised, report.psnr_noisy_db, report.psnr_denoised_db
+        r.rmse_noisy, r.rmse_denoised, r.psnr_noisy_db, r.psnr_denoised_db
     );
-    if let (Some(noisy), Some(denoised)) = (
-        report.rmse_background_noisy,
-        report.rmse_background_denoised,
-    ) {
+    if let (Some(noisy), Some(denoised)) = (r.rmse_background_noisy, r.rmse_background_denoised) {
         println!(
             "background (blank in the clean image): RMSE {noisy:.2} -> {denoised:.2}; the rest \
              of the error is strokes drawn like a neighbour's rather than exactly like this \
@@ -312,9 +359,8 @@ pub fn denoise(
     }
     println!(
         "test image {index}: noisy, cleaned and clean written to {}",
-        report.picture
+        r.picture
     );
-    Ok(())
 }
 
 /// Writes `a` (whole numbers in `0..=65535`) as a NumPy `.npy` file (format 1.0,

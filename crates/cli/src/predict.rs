@@ -90,15 +90,7 @@ pub fn train(common: &Common, kind: SavedKind, save: &Path, format: Format) -> a
     };
     bar.set_message("saving");
     let bytes = model_file::encode(&file, format)?;
-    if let Some(dir) = save.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-    }
-    // Written whole to a temporary name first: an interrupted save leaves no half file.
-    let mut tmp = save.as_os_str().to_owned();
-    tmp.push(".part");
-    let tmp = std::path::PathBuf::from(tmp);
-    std::fs::write(&tmp, &bytes).with_context(|| format!("writing {}", tmp.display()))?;
-    std::fs::rename(&tmp, save).with_context(|| format!("writing {}", save.display()))?;
+    output::write_atomic(save, &bytes)?;
     bar.finish_and_clear();
     let report = TrainReport {
         dataset: data.name.clone(),

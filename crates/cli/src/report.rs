@@ -226,9 +226,9 @@ pub fn report(common: &Common) -> anyhow::Result<()> {
         figures: ctx.figures.take(),
     };
     let json = serde_json::to_string_pretty(&results)?;
-    write_atomic(&out.join("results.json"), json.as_bytes())?;
+    output::write_atomic(&out.join("results.json"), json.as_bytes())?;
     let html = page(&results, &out)?;
-    write_atomic(&out.join("index.html"), html.as_bytes())?;
+    output::write_atomic(&out.join("index.html"), html.as_bytes())?;
     ctx.bar.inc(1);
     ctx.bar.finish_and_clear();
     if common.json {
@@ -627,14 +627,6 @@ fn denoising(ctx: &Ctx<'_>) -> anyhow::Result<Denoising> {
     )?;
     ctx.bar.inc(1);
     Ok(denoising)
-}
-
-/// Writes `bytes` to a temporary name, then renames it over `path`.
-fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    let tmp = path.with_extension("part");
-    std::fs::write(&tmp, bytes).with_context(|| format!("writing {}", tmp.display()))?;
-    std::fs::rename(&tmp, path).with_context(|| format!("writing {}", path.display()))?;
-    Ok(())
 }
 
 fn esc(s: &str) -> String {

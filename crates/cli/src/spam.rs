@@ -5,9 +5,10 @@
 use classify_metrics::{accuracy_score, precision_recall_fscore_support, PrfOptions};
 use classify_models::{Csr, LogisticRegression};
 use classify_preprocessing::{email_to_words, EmailOptions, Vocabulary};
-use classify_selection::{train_test_split, StratifiedKFold, TestSize};
+use classify_selection::{train_test_split, Split, StratifiedKFold, TestSize};
 use rayon::prelude::*;
 use serde::Serialize;
+use std::collections::HashMap;
 
 use crate::args::{Common, SpamArgs};
 use crate::data::cache;
@@ -74,22 +75,8 @@ pub fn spam(common: &Common, args: &SpamArgs) -> anyhow::Result<()> {
     bar.set_message(format!(
         "{n_folds}-fold cross-validation of logistic regression"
     ));
-    // The vocabulary is learned inside each fold too, so no test word leaks in.
     let folds = StratifiedKFold::new(n_folds).split(&y_train)?;
-    let fold_accuracy: Vec<f64> = folds
-        .par_iter()
-        .map(|f| -> anyhow::Result<f64> {
-            let fit_docs: Vec<_> = f.train.iter().map(|&r| train_docs[r].clone()).collect();
-            let held: Vec<_> = f.test.iter().map(|&r| train_docs[r].clone()).collect();
-            let vocab = Vocabulary::fit(&fit_docs, args.vocabulary)?;
-            let x = vocab.transform(&fit_docs, !args.counts)?;
-            let yt: Vec<usize> = f.train.iter().map(|&r| y_train[r]).collect();
-            let m = model().fit_sparse(&x, &yt)?;
-            let pred = m.predict_sparse(&vocab.transform(&held, !args.counts)?)?;
-            let truth: Vec<usize> = f.test.iter().map(|&r| y_train[r]).collect();
-            Ok(accuracy_score(&truth, &pred, None)?)
-        })
-        .collect::<anyhow::Result<_>>()?;
+    let fold_accuracy = cross_validate(args, &folds, &train_docs, &y_train)?;
     bar.set_message("fitting on the training e-mails, scoring the test e-mails");
     let vocab = Vocabulary::fit(&train_docs, args.vocabulary)?;
     let x_train: Csr = vocab.transform(&train_docs, !args.counts)?;
@@ -115,6 +102,35 @@ pub fn spam(common: &Common, args: &SpamArgs) -> anyhow::Result<()> {
     if common.json {
         return output::json(&report);
     }
+    print_text(&report);
+    Ok(())
+}
+
+/// Accuracy of logistic regression on each fold of the training e-mails; the vocabulary is
+/// learned inside each fold, so no held-out word leaks in.
+fn cross_validate(
+    args: &SpamArgs,
+    folds: &[Split],
+    train_docs: &[HashMap<String, u32>],
+    y_train: &[usize],
+) -> anyhow::Result<Vec<f64>> {
+    folds
+        .par_iter()
+        .map(|f| -> anyhow::Result<f64> {
+            let fit_docs: Vec<_> = f.train.iter().map(|&r| train_docs[r].clone()).collect();
+            let held: Vec<_> = f.test.iter().map(|&r| train_docs[r].clone()).collect();
+            let vocab = Vocabulary::fit(&fit_docs, args.vocabulary)?;
+            let x = vocab.transform(&fit_docs, !args.counts)?;
+            let yt: Vec<usize> = f.train.iter().map(|&r| y_train[r]).collect();
+            let m = model().fit_sparse(&x, &yt)?;
+            let pred = m.predict_sparse(&vocab.transform(&held, !args.counts)?)?;
+            let truth: Vec<usize> = f.test.iter().map(|&r| y_train[r]).collect();
+            Ok(accuracy_score(&truth, &pred, None)?)
+        })
+        .collect()
+}
+
+fn print_text(report: &SpamReport) {
     println!(
         "spam filter: {} e-mails ({} spam); {} to train, {} to test; vocabulary of {} words",
         thousands(report.n_emails),
@@ -137,9 +153,8 @@ pub fn spam(common: &Common, args: &SpamArgs) -> anyhow::Result<()> {
     );
     println!(
         "test: precision {:.2} %, recall {:.2} %, accuracy {:.4}",
-        test_precision * 100.0,
-        test_recall * 100.0,
+        report.test_precision * 100.0,
+        report.test_recall * 100.0,
         report.test_accuracy
     );
-    Ok(())
 }

@@ -2,7 +2,7 @@
 //! imputation, scaling, one-hot encoding), random forest and SVC with 10-fold
 //! cross-validation, a box plot, and a Kaggle submission.
 
-use std::path::PathBuf;
+use std::path::Path;
 
 use anyhow::Context;
 use classify_models::Gamma;
@@ -56,25 +56,8 @@ fn preparation() -> ColumnTransformer {
     }
 }
 
-pub fn titanic(common: &Common, folds: usize, submission: &PathBuf) -> anyhow::Result<()> {
-    let files = cache(common)?.load_tabular(&classify_datasets::tabular::TITANIC)?;
-    let table = |name: &str| -> anyhow::Result<Table> {
-        let bytes = &files
-            .iter()
-            .find(|(n, _)| n == name)
-            .with_context(|| format!("{name} is not part of the titanic dataset"))?
-            .1;
-        Table::from_csv(bytes.as_slice()).with_context(|| format!("reading {name}"))
-    };
-    let (train, test) = (table("train.csv")?, table("test.csv")?);
-    let survived = train.column("Survived")?;
-    let y: Vec<usize> = (0..train.n_rows())
-        .map(|i| match survived.text_at(i).as_deref() {
-            Some("1") => Ok(1),
-            Some("0") => Ok(0),
-            other => anyhow::bail!("train.csv row {}: Survived is {other:?}", i + 1),
-        })
-        .collect::<anyhow::Result<_>>()?;
+pub fn titanic(common: &Common, folds: usize, submission: &Path) -> anyhow::Result<()> {
+    let (train, test, y) = read_titanic(common)?;
     let bar = spinner(common, &format!("{folds}-fold cross-validation"));
     let compared = compare(common, &train, &y, preparation(), (folds, Gamma::Auto))?;
     let (forest_scores, svc_scores) = (&compared.forest_scores, &compared.svc_scores);
@@ -92,21 +75,7 @@ pub fn titanic(common: &Common, folds: usize, submission: &PathBuf) -> anyhow::R
         let m = compared.forest.fit(&train, &y)?;
         (m.predict(&test)?, m.prepare.feature_names().to_vec())
     };
-    let ids = test.column("PassengerId")?;
-    let mut csv = String::from("PassengerId,Survived\n");
-    for (i, p) in pred.iter().enumerate() {
-        let id = ids
-            .text_at(i)
-            .with_context(|| format!("test.csv row {} has no PassengerId", i + 1))?;
-        csv.push_str(&format!("{},{p}\n", id.trim_end_matches(".0")));
-    }
-    if let Some(dir) = submission.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-    }
-    let tmp = submission.with_extension("csv.part");
-    std::fs::write(&tmp, csv).with_context(|| format!("writing {}", tmp.display()))?;
-    std::fs::rename(&tmp, submission)
-        .with_context(|| format!("writing {}", submission.display()))?;
+    write_submission(submission, &test, &pred)?;
     if let Some(out) = &common.out {
         compared.box_plot(format!("Titanic: {folds}-fold accuracy"), out)?;
     }
@@ -143,4 +112,40 @@ pub fn titanic(common: &Common, folds: usize, submission: &PathBuf) -> anyhow::R
         report.submission_model, report.submission, report.predicted_survivors, report.n_test
     );
     Ok(())
+}
+
+/// Kaggle's two tables and the training passengers' `Survived` (0 or 1).
+fn read_titanic(common: &Common) -> anyhow::Result<(Table, Table, Vec<usize>)> {
+    let files = cache(common)?.load_tabular(&classify_datasets::tabular::TITANIC)?;
+    let table = |name: &str| -> anyhow::Result<Table> {
+        let bytes = &files
+            .iter()
+            .find(|(n, _)| n == name)
+            .with_context(|| format!("{name} is not part of the titanic dataset"))?
+            .1;
+        Table::from_csv(bytes.as_slice()).with_context(|| format!("reading {name}"))
+    };
+    let (train, test) = (table("train.csv")?, table("test.csv")?);
+    let survived = train.column("Survived")?;
+    let y: Vec<usize> = (0..train.n_rows())
+        .map(|i| match survived.text_at(i).as_deref() {
+            Some("1") => Ok(1),
+            Some("0") => Ok(0),
+            other => anyhow::bail!("train.csv row {}: Survived is {other:?}", i + 1),
+        })
+        .collect::<anyhow::Result<_>>()?;
+    Ok((train, test, y))
+}
+
+/// Kaggle's submission: `PassengerId,Survived`, one row per test passenger.
+fn write_submission(path: &Path, test: &Table, pred: &[usize]) -> anyhow::Result<()> {
+    let ids = test.column("PassengerId")?;
+    let mut csv = String::from("PassengerId,Survived\n");
+    for (i, p) in pred.iter().enumerate() {
+        let id = ids
+            .text_at(i)
+            .with_context(|| format!("test.csv row {} has no PassengerId", i + 1))?;
+        csv.push_str(&format!("{},{p}\n", id.trim_end_matches(".0")));
+    }
+    output::write_atomic(path, csv.as_bytes())
 }

@@ -304,24 +304,16 @@ pub fn binary(common: &Common, cv: &CvArgs, opts: Options) -> anyhow::Result<()>
         splits: &splits,
         folds,
     };
-    let bar = spinner(
-        common,
-        &format!(
-            "cross-validating {folds} folds on {} images",
-            thousands(y.len())
-        ),
-    );
-    let row = train.data.slice(ndarray::s![index..index + 1, ..]);
-    let ((scores, is_proba), refitted) = job.scores_and_refit(row.into())?;
+    let bar = job.spinner();
+    let ((scores, is_proba), refitted) = job.scores_and_refit(index)?;
     let threshold = decision_threshold(cv.model);
     let pred: Vec<usize> = scores.iter().map(|&s| usize::from(s > threshold)).collect();
     let fold_accuracy = scores_per_fold(&splits, &y, &pred, Scoring::Accuracy)?;
     bar.set_message("dummy baseline");
     let dummy_fold_accuracy = dummy_fold_accuracy(job.x, &y, &splits)?;
-    let (score, score_from) = match refitted {
-        Some(score) => (score, "fitted on every training image"),
-        None => (scores[index], "out-of-fold"),
-    };
+    let (score, score_from) = refitted.map_or((scores[index], "out-of-fold"), |s| {
+        (s, "fitted on every training image")
+    });
     let comparison = job.comparison(&bar)?;
     let test_y = detector_target(&data.test.target, digit);
     let tuned = job.tune(&bar, opts.target, ((&data.test.data).into(), &test_y))?;
@@ -332,7 +324,6 @@ pub fn binary(common: &Common, cv: &CvArgs, opts: Options) -> anyhow::Result<()>
         .map(|(after, method)| calibration_report(method, &y, is_proba.then_some(&scores), after))
         .transpose()?;
     bar.finish_and_clear();
-
     let cm: ConfusionMatrix<usize> = confusion_matrix(&y, &pred)?;
     let prf = precision_recall_fscore_support(&y, &pred, &PrfOptions::default())?;
     let pr = precision_recall_curve(&y, &scores, &CurveOptions::pr())?;
@@ -420,6 +411,12 @@ struct Job<'a> {
 }
 
 impl<'a> Job<'a> {
+    fn spinner(&self) -> ProgressBar {
+        let n = thousands(self.y.len());
+        let message = format!("cross-validating {} folds on {n} images", self.folds);
+        spinner(self.common, &message)
+    }
+
     /// One fit per fold gives everything: the scores, the predictions (score > 0, or
     /// p > 0.5), and per-fold accuracy on each test part.
     fn oof(&self) -> OutOfFold<'a> {
@@ -430,17 +427,19 @@ impl<'a> Job<'a> {
         }
     }
 
-    /// The out-of-fold scores (and whether they are probabilities), and the score of `row`
-    /// by the model refitted on every image — which runs beside the folds (one core would
+    /// The out-of-fold scores (and whether they are probabilities), and the score of image
+    /// `index` by the model refitted on every image — which runs beside the folds (one core would
     /// otherwise idle while the last of three folds runs on two): `classify binary` on
     /// Fashion-MNIST 5.6 → 4.0 s. A forest refit on every image costs as much as another
     /// fold: none is made (the image's score is then its out-of-fold one).
-    fn scores_and_refit(&self, row: Features<'a>) -> anyhow::Result<(Scored, Option<f64>)> {
+    fn scores_and_refit(&self, index: usize) -> anyhow::Result<(Scored, Option<f64>)> {
+        let row = self.x.select(&[index]);
+        let row = row.view();
         let refit = || {
             (self.cv.model != ModelName::Forest)
                 .then(|| {
                     let task = ScoreOne {
-                        x: self.x,
+                        x: self.x.reborrow(),
                         y: self.y,
                         row,
                     };

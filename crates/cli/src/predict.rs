@@ -318,29 +318,10 @@ fn as_is(gray: &[u8], width: usize, height: usize, h: usize, w: usize) -> Option
     Some((out, inverted))
 }
 
-/// MNIST's preparation: white ink on black (inverted if the picture is dark on light), the
-/// ink's bounding box scaled to fit 20×20 keeping its aspect (area averaging), then placed in
-/// the `h × w` frame with its centre of mass at the centre.
-fn mnist_style(
-    gray: &[u8],
-    width: usize,
-    height: usize,
-    h: usize,
-    w: usize,
-) -> anyhow::Result<(Vec<u8>, bool)> {
-    if width < w || height < h {
-        anyhow::bail!("the image is {width}×{height}; it must be at least {w}×{h}");
-    }
-    // Dark ink on a light page (a photo, a drawing) is the usual case; MNIST is the reverse.
-    let inverted = light_border(gray, width, height);
-    let ink: Vec<f64> = gray
-        .iter()
-        .map(|&v| f64::from(if inverted { 255 - v } else { v }))
-        .collect();
-    let threshold = 0.2 * ink.iter().cloned().fold(0.0, f64::max);
-    if threshold == 0.0 {
-        anyhow::bail!("the image is blank");
-    }
+/// The smallest box `[x0, y0, x1, y1]` (inclusive) around the pixels above `threshold`
+/// (rows of `width` pixels; at least one is above it).
+fn ink_bounds(ink: &[f64], width: usize, threshold: f64) -> [usize; 4] {
+    let height = ink.len() / width;
     let (mut x0, mut y0, mut x1, mut y1) = (width, height, 0, 0);
     for y in 0..height {
         for x in 0..width {
@@ -352,14 +333,18 @@ fn mnist_style(
             }
         }
     }
-    let (bw, bh) = (x1 - x0 + 1, y1 - y0 + 1);
-    let box_side = (h.min(w) as f64 * 20.0 / 28.0).round();
-    let scale = box_side / bw.max(bh) as f64;
-    let (tw, th) = (
-        ((bw as f64 * scale).round() as usize).max(1),
-        ((bh as f64 * scale).round() as usize).max(1),
-    );
-    // Area-averaging resample of the box to tw × th.
+    [x0, y0, x1, y1]
+}
+
+/// The box `[x0, y0, x1, y1]` of `ink` (rows of `width` pixels) resampled to `tw × th` by
+/// area averaging (`scale` target pixels per source pixel).
+fn resample(
+    ink: &[f64],
+    width: usize,
+    [x0, y0, x1, y1]: [usize; 4],
+    scale: f64,
+    (tw, th): (usize, usize),
+) -> Vec<f64> {
     let mut small = vec![0f64; tw * th];
     for (ty, row) in small.chunks_exact_mut(tw).enumerate() {
         let (sy0, sy1) = (ty as f64 / scale, (ty + 1) as f64 / scale);
@@ -384,6 +369,41 @@ fn mnist_style(
             *out = if area > 0.0 { sum / area } else { 0.0 };
         }
     }
+    small
+}
+
+/// MNIST's preparation: white ink on black (inverted if the picture is dark on light), the
+/// ink's bounding box scaled to fit 20×20 keeping its aspect (area averaging), then placed in
+/// the `h × w` frame with its centre of mass at the centre.
+fn mnist_style(
+    gray: &[u8],
+    width: usize,
+    height: usize,
+    h: usize,
+    w: usize,
+) -> anyhow::Result<(Vec<u8>, bool)> {
+    if width < w || height < h {
+        anyhow::bail!("the image is {width}×{height}; it must be at least {w}×{h}");
+    }
+    // Dark ink on a light page (a photo, a drawing) is the usual case; MNIST is the reverse.
+    let inverted = light_border(gray, width, height);
+    let ink: Vec<f64> = gray
+        .iter()
+        .map(|&v| f64::from(if inverted { 255 - v } else { v }))
+        .collect();
+    let threshold = 0.2 * ink.iter().cloned().fold(0.0, f64::max);
+    if threshold == 0.0 {
+        anyhow::bail!("the image is blank");
+    }
+    let [x0, y0, x1, y1] = ink_bounds(&ink, width, threshold);
+    let (bw, bh) = (x1 - x0 + 1, y1 - y0 + 1);
+    let box_side = (h.min(w) as f64 * 20.0 / 28.0).round();
+    let scale = box_side / bw.max(bh) as f64;
+    let (tw, th) = (
+        ((bw as f64 * scale).round() as usize).max(1),
+        ((bh as f64 * scale).round() as usize).max(1),
+    );
+    let small = resample(&ink, width, [x0, y0, x1, y1], scale, (tw, th));
     // Centre of mass to the frame's centre.
     let mass: f64 = small.iter().sum();
     let (mut cx, mut cy) = (0.0, 0.0);

@@ -98,13 +98,19 @@ pub fn tune_knn(common: &Common, search: usize, folds: usize) -> anyhow::Result<
     if common.json {
         return output::json(&report);
     }
+    print_tune(&report);
+    Ok(())
+}
+
+fn print_tune(r: &TuneReport) {
     println!(
-        "grid search on {} of {}: {}-fold cross-validation ({search_seconds:.1} s)",
-        thousands(n),
-        report.dataset,
-        folds
+        "grid search on {} of {}: {}-fold cross-validation ({:.1} s)",
+        thousands(r.search_images),
+        r.dataset,
+        r.folds,
+        r.search_seconds
     );
-    for c in &report.candidates {
+    for c in &r.candidates {
         println!(
             "  {:<32} mean {:.4}  std {:.4}  rank {}",
             c.params.to_string(),
@@ -114,13 +120,13 @@ pub fn tune_knn(common: &Common, search: usize, folds: usize) -> anyhow::Result<
         );
     }
     println!(
-        "best: {} (mean {:.4}); refitted on {} images: test accuracy {:.4} ({refit_seconds:.1} s)",
-        report.best_params,
-        report.best_score,
-        thousands(report.n_train),
-        report.test_accuracy
+        "best: {} (mean {:.4}); refitted on {} images: test accuracy {:.4} ({:.1} s)",
+        r.best_params,
+        r.best_score,
+        thousands(r.n_train),
+        r.test_accuracy,
+        r.refit_seconds
     );
-    Ok(())
 }
 
 #[derive(Serialize)]

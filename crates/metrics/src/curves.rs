@@ -253,6 +253,20 @@ fn binary_counts(positive: &[bool], scores: &[f64], weights: Option<&[f64]>) -> 
     counts
 }
 
+/// [`positives`] with the positive label and weights of `options`.
+fn positives_of<L: Label>(
+    y_true: &[L],
+    scores: &[f64],
+    options: &CurveOptions<'_, L>,
+) -> Result<Vec<bool>> {
+    positives(
+        y_true,
+        scores,
+        options.pos_label.as_ref(),
+        options.sample_weight,
+    )
+}
+
 /// Which samples are positive, checking the inputs on the way.
 fn positives<L: Label>(
     y_true: &[L],
@@ -287,12 +301,7 @@ pub fn roc_curve<L: Label>(
     scores: &[f64],
     options: &CurveOptions<'_, L>,
 ) -> Result<RocCurve> {
-    let positive = positives(
-        y_true,
-        scores,
-        options.pos_label.as_ref(),
-        options.sample_weight,
-    )?;
+    let positive = positives_of(y_true, scores, options)?;
     Ok(roc_from(
         &positive,
         scores,
@@ -320,12 +329,7 @@ pub fn false_positive_rate_at<L: Label>(
     threshold: f64,
     options: &CurveOptions<'_, L>,
 ) -> Result<f64> {
-    let positive = positives(
-        y_true,
-        scores,
-        options.pos_label.as_ref(),
-        options.sample_weight,
-    )?;
+    let positive = positives_of(y_true, scores, options)?;
     let weight = |i: usize| options.sample_weight.map_or(1.0, |w| w[i]);
     let (mut negatives, mut above) = (0.0, 0.0);
     for (i, (&p, &s)) in positive.iter().zip(scores).enumerate() {
@@ -382,12 +386,7 @@ pub fn confusion_matrix_at_thresholds<L: Label>(
     scores: &[f64],
     options: &CurveOptions<'_, L>,
 ) -> Result<ThresholdCounts> {
-    let positive = positives(
-        y_true,
-        scores,
-        options.pos_label.as_ref(),
-        options.sample_weight,
-    )?;
+    let positive = positives_of(y_true, scores, options)?;
     let Counts {
         fps,
         tps,
@@ -530,12 +529,7 @@ pub fn det_curve<L: Label>(
     scores: &[f64],
     options: &CurveOptions<'_, L>,
 ) -> Result<DetCurve> {
-    let positive = positives(
-        y_true,
-        scores,
-        options.pos_label.as_ref(),
-        options.sample_weight,
-    )?;
+    let positive = positives_of(y_true, scores, options)?;
     let counts = binary_counts(&positive, scores, options.sample_weight);
     // A first point at +∞, where nothing is predicted positive.
     let mut fps: Vec<f64> = std::iter::once(0.0).chain(counts.fps).collect();
@@ -582,12 +576,7 @@ pub fn precision_recall_curve<L: Label>(
     scores: &[f64],
     options: &CurveOptions<'_, L>,
 ) -> Result<PrCurve> {
-    let positive = positives(
-        y_true,
-        scores,
-        options.pos_label.as_ref(),
-        options.sample_weight,
-    )?;
+    let positive = positives_of(y_true, scores, options)?;
     Ok(pr_from(
         &positive,
         scores,

@@ -307,11 +307,8 @@ pub fn binary(common: &Common, cv: &CvArgs, opts: Options) -> anyhow::Result<()>
     let bar = job.spinner();
     let ((scores, is_proba), refitted) = job.scores_and_refit(index)?;
     let threshold = decision_threshold(cv.model);
-    let pred: Vec<usize> = scores.iter().map(|&s| usize::from(s > threshold)).collect();
-    let fold_accuracy = scores_per_fold(&splits, &y, &pred, Scoring::Accuracy)?;
-    bar.set_message("dummy baseline");
-    let dummy_fold_accuracy = dummy_fold_accuracy(job.x, &y, &splits)?;
-    let (score, score_from) = refitted.map_or((scores[index], "out-of-fold"), |s| {
+    let detected = Detected::new(&job, scores, target_precision)?;
+    let (score, score_from) = refitted.map_or((detected.scores[index], "out-of-fold"), |s| {
         (s, "fitted on every training image")
     });
     let comparison = job.comparison(&bar)?;
@@ -321,19 +318,18 @@ pub fn binary(common: &Common, cv: &CvArgs, opts: Options) -> anyhow::Result<()>
     let calibration = calibrated
         .as_ref()
         .zip(opts.calibrate)
-        .map(|(after, method)| calibration_report(method, &y, is_proba.then_some(&scores), after))
+        .map(|(after, method)| {
+            calibration_report(method, &y, is_proba.then_some(&detected.scores), after)
+        })
         .transpose()?;
     bar.finish_and_clear();
-    let cm: ConfusionMatrix<usize> = confusion_matrix(&y, &pred)?;
-    let prf = precision_recall_fscore_support(&y, &pred, &PrfOptions::default())?;
-    let pr = precision_recall_curve(&y, &scores, &CurveOptions::pr())?;
-    let chosen = pr.threshold_for_precision(target_precision);
+    let d = &detected;
     let curves = Curves {
-        scores: &scores,
+        scores: &d.scores,
         is_proba,
         calibrated: calibrated.as_deref().zip(opts.calibrate),
-        pr: &pr,
-        chosen: chosen.as_ref(),
+        pr: &d.pr,
+        chosen: d.chosen.as_ref(),
         target: target_precision,
     };
     write_figure(common, opts.figure, (&y, &splits), &curves, &model_name(cv))?;
@@ -344,16 +340,16 @@ pub fn binary(common: &Common, cv: &CvArgs, opts: Options) -> anyhow::Result<()>
         n_positive: y.iter().sum(),
         model: model_name(cv),
         folds,
-        mean_accuracy: mean(&fold_accuracy),
-        fold_accuracy,
-        dummy_fold_accuracy,
-        confusion_matrix: cm.to_rows(),
-        precision: prf.precision.values()[0],
-        recall: prf.recall.values()[0],
-        f1: prf.fbeta.values()[0],
-        roc_auc: roc_auc_score(&y, &scores, None).context("ROC AUC")?,
+        mean_accuracy: mean(&d.fold_accuracy),
+        fold_accuracy: d.fold_accuracy.clone(),
+        dummy_fold_accuracy: d.dummy_fold_accuracy.clone(),
+        confusion_matrix: d.cm.to_rows(),
+        precision: d.precision,
+        recall: d.recall,
+        f1: d.f1,
+        roc_auc: d.roc_auc,
         target_precision,
-        threshold: chosen,
+        threshold: d.chosen,
         tuned,
         calibration,
         image: ImagePrediction {
@@ -368,8 +364,73 @@ pub fn binary(common: &Common, cv: &CvArgs, opts: Options) -> anyhow::Result<()>
     if common.json {
         return output::json(&report);
     }
-    print_text(&report, &cm, opts.target.is_some());
+    print_text(&report, &detected.cm, opts.target.is_some());
     Ok(())
+}
+
+/// What out-of-fold scores of the detector give: the numbers `classify binary` prints and
+/// the report's detector section shows (computed in one place for both).
+pub(crate) struct Detected {
+    pub(crate) scores: Vec<f64>,
+    pub(crate) fold_accuracy: Vec<f64>,
+    pub(crate) dummy_fold_accuracy: Vec<f64>,
+    pub(crate) cm: ConfusionMatrix<usize>,
+    pub(crate) precision: f64,
+    pub(crate) recall: f64,
+    pub(crate) f1: f64,
+    pub(crate) roc_auc: f64,
+    pub(crate) pr: classify_metrics::PrCurve,
+    /// The lowest threshold reaching the target precision.
+    pub(crate) chosen: Option<ThresholdPoint>,
+}
+
+impl Detected {
+    /// From the out-of-fold `scores` of `job`'s model on its folds (positive above the
+    /// model's threshold), with the dummy's fold accuracies beside them.
+    fn new(job: &Job<'_>, scores: Vec<f64>, target_precision: f64) -> anyhow::Result<Detected> {
+        let (y, splits) = (job.y, job.splits);
+        let threshold = decision_threshold(job.cv.model);
+        let pred: Vec<usize> = scores.iter().map(|&s| usize::from(s > threshold)).collect();
+        let prf = precision_recall_fscore_support(y, &pred, &PrfOptions::default())?;
+        let pr = precision_recall_curve(y, &scores, &CurveOptions::pr())?;
+        Ok(Detected {
+            fold_accuracy: scores_per_fold(splits, y, &pred, Scoring::Accuracy)?,
+            dummy_fold_accuracy: dummy_fold_accuracy(job.x, y, splits)?,
+            cm: confusion_matrix(y, &pred)?,
+            precision: prf.precision.values()[0],
+            recall: prf.recall.values()[0],
+            f1: prf.fbeta.values()[0],
+            roc_auc: roc_auc_score(y, &scores, None).context("ROC AUC")?,
+            chosen: pr.threshold_for_precision(target_precision),
+            pr,
+            scores,
+        })
+    }
+
+    /// The book's SGD detector on `splits` of `x`, `y` (no refit): the report's section.
+    pub(crate) fn sgd(
+        common: &Common,
+        x: Features<'_>,
+        y: &[usize],
+        splits: &[Split],
+        target_precision: f64,
+    ) -> anyhow::Result<Detected> {
+        let cv = CvArgs {
+            model: ModelName::Sgd,
+            scale: false,
+            solver: None,
+        };
+        let job = Job {
+            common,
+            cv: &cv,
+            x: x.reborrow(),
+            y,
+            splits,
+            folds: splits.len(),
+        };
+        let (scores, _) = with_model(common, &cv, job.oof())?;
+        Detected::new(&job, scores, target_precision)
+    }
 }
 
 /// Out-of-fold scores of the positive class, and whether they are probabilities.

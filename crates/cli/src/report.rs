@@ -12,15 +12,14 @@ use classify_metrics::{
     Normalize, PrfOptions, ThresholdPoint,
 };
 use classify_models::{
-    DummyClassifier, Estimator, Features, KNeighborsClassifier, MultiOutputClassifier,
-    MultiOutputEstimator, RandomForestClassifier, SgdClassifier, Svc,
+    Estimator, Features, KNeighborsClassifier, MultiOutputClassifier, MultiOutputEstimator,
+    RandomForestClassifier, SgdClassifier, Svc,
 };
 use classify_plot::{BoxPlot, CellFormat, ConfusionMatrixPlot, DigitQuadrants, DigitStyle};
 use classify_preprocessing::Scaled;
 use classify_selection::{
-    cross_val_decision_function, cross_val_predict, cross_val_predict_multi,
-    cross_val_predict_proba, cross_val_response, scores_per_fold, CalibratedClassifierCV, Cv,
-    Method, Proba, Scoring, StratifiedKFold,
+    cross_val_predict, cross_val_predict_multi, cross_val_predict_proba, cross_val_response,
+    scores_per_fold, CalibratedClassifierCV, Cv, Method, Proba, Scoring, StratifiedKFold,
 };
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use ndarray::{Array2, Axis};
@@ -287,36 +286,29 @@ fn detector(ctx: &Ctx<'_>) -> anyhow::Result<(Detector, DetectorScores)> {
         .collect();
     let splits = StratifiedKFold::new(3).split(&y5)?;
     let cv = Cv::Splits(splits.clone());
-    let scores = cross_val_decision_function(&ctx.sgd(), ctx.x, &y5, &cv)?
-        .column(0)
-        .to_vec();
-    let pred: Vec<usize> = scores.iter().map(|&s| usize::from(s > 0.0)).collect();
-    let dummy = cross_val_predict(&DummyClassifier::most_frequent(), ctx.x, &y5, &cv)?;
-    let (precision, recall, f1) = prf(&y5, &pred)?;
-    let pr = precision_recall_curve(&y5, &scores, &CurveOptions::pr())?;
-    let roc = roc_curve(&y5, &scores, &CurveOptions::roc())?;
-    let chosen = pr.threshold_for_precision(0.90);
+    let d = crate::binary::Detected::sgd(ctx.common, ctx.x, &y5, &splits, 0.90)?;
+    let roc = roc_curve(&y5, &d.scores, &CurveOptions::roc())?;
     let detector = Detector {
         digit,
         n_positive: y5.iter().sum(),
-        fold_accuracy: scores_per_fold(&splits, &y5, &pred, Scoring::Accuracy)?,
-        dummy_fold_accuracy: scores_per_fold(&splits, &y5, &dummy, Scoring::Accuracy)?,
-        confusion_matrix: confusion_matrix(&y5, &pred)?.to_rows(),
-        precision,
-        recall,
-        f1,
-        roc_auc: roc_auc_score(&y5, &scores, None)?,
-        threshold_90_precision: chosen,
+        fold_accuracy: d.fold_accuracy,
+        dummy_fold_accuracy: d.dummy_fold_accuracy,
+        confusion_matrix: d.cm.to_rows(),
+        precision: d.precision,
+        recall: d.recall,
+        f1: d.f1,
+        roc_auc: d.roc_auc,
+        threshold_90_precision: d.chosen,
     };
     ctx.bar.inc(1);
     let sgd = DetectorScores {
         y5,
         splits,
         cv,
-        scores,
-        pr,
+        scores: d.scores,
+        pr: d.pr,
         roc,
-        chosen,
+        chosen: d.chosen,
     };
     Ok((detector, sgd))
 }

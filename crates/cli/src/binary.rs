@@ -33,14 +33,9 @@ struct BinaryReport {
     n_positive: usize,
     model: String,
     folds: usize,
-    fold_accuracy: Vec<f64>,
     mean_accuracy: f64,
-    dummy_fold_accuracy: Vec<f64>,
-    confusion_matrix: Vec<Vec<f64>>,
-    precision: f64,
-    recall: f64,
-    f1: f64,
-    roc_auc: f64,
+    #[serde(flatten)]
+    summary: Summary,
     target_precision: f64,
     threshold: Option<ThresholdPoint>,
     /// With `--target-precision`: the threshold tuned by cross-validation, and what it gives
@@ -51,6 +46,19 @@ struct BinaryReport {
     image: ImagePrediction,
     /// SGD on the same folds, when another model was asked for.
     comparison: Option<Comparison>,
+}
+
+/// The detector's out-of-fold numbers, as `classify binary --json` and the report's
+/// `results.json` both give them.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct Summary {
+    pub(crate) fold_accuracy: Vec<f64>,
+    pub(crate) dummy_fold_accuracy: Vec<f64>,
+    pub(crate) confusion_matrix: Vec<Vec<f64>>,
+    pub(crate) precision: f64,
+    pub(crate) recall: f64,
+    pub(crate) f1: f64,
+    pub(crate) roc_auc: f64,
 }
 
 #[derive(Serialize)]
@@ -340,14 +348,8 @@ pub fn binary(common: &Common, cv: &CvArgs, opts: Options) -> anyhow::Result<()>
         n_positive: y.iter().sum(),
         model: model_name(cv),
         folds,
-        mean_accuracy: mean(&d.fold_accuracy),
-        fold_accuracy: d.fold_accuracy.clone(),
-        dummy_fold_accuracy: d.dummy_fold_accuracy.clone(),
-        confusion_matrix: d.cm.to_rows(),
-        precision: d.precision,
-        recall: d.recall,
-        f1: d.f1,
-        roc_auc: d.roc_auc,
+        mean_accuracy: mean(&d.summary.fold_accuracy),
+        summary: d.summary.clone(),
         target_precision,
         threshold: d.chosen,
         tuned,
@@ -372,13 +374,8 @@ pub fn binary(common: &Common, cv: &CvArgs, opts: Options) -> anyhow::Result<()>
 /// the report's detector section shows (computed in one place for both).
 pub(crate) struct Detected {
     pub(crate) scores: Vec<f64>,
-    pub(crate) fold_accuracy: Vec<f64>,
-    pub(crate) dummy_fold_accuracy: Vec<f64>,
+    pub(crate) summary: Summary,
     pub(crate) cm: ConfusionMatrix<usize>,
-    pub(crate) precision: f64,
-    pub(crate) recall: f64,
-    pub(crate) f1: f64,
-    pub(crate) roc_auc: f64,
     pub(crate) pr: classify_metrics::PrCurve,
     /// The lowest threshold reaching the target precision.
     pub(crate) chosen: Option<ThresholdPoint>,
@@ -393,14 +390,18 @@ impl Detected {
         let pred: Vec<usize> = scores.iter().map(|&s| usize::from(s > threshold)).collect();
         let prf = precision_recall_fscore_support(y, &pred, &PrfOptions::default())?;
         let pr = precision_recall_curve(y, &scores, &CurveOptions::pr())?;
+        let cm = confusion_matrix(y, &pred)?;
         Ok(Detected {
-            fold_accuracy: scores_per_fold(splits, y, &pred, Scoring::Accuracy)?,
-            dummy_fold_accuracy: dummy_fold_accuracy(job.x, y, splits)?,
-            cm: confusion_matrix(y, &pred)?,
-            precision: prf.precision.values()[0],
-            recall: prf.recall.values()[0],
-            f1: prf.fbeta.values()[0],
-            roc_auc: roc_auc_score(y, &scores, None).context("ROC AUC")?,
+            summary: Summary {
+                fold_accuracy: scores_per_fold(splits, y, &pred, Scoring::Accuracy)?,
+                dummy_fold_accuracy: dummy_fold_accuracy(job.x, y, splits)?,
+                confusion_matrix: cm.to_rows(),
+                precision: prf.precision.values()[0],
+                recall: prf.recall.values()[0],
+                f1: prf.fbeta.values()[0],
+                roc_auc: roc_auc_score(y, &scores, None).context("ROC AUC")?,
+            },
+            cm,
             chosen: pr.threshold_for_precision(target_precision),
             pr,
             scores,
@@ -669,7 +670,8 @@ fn sgd_comparison(common: &Common, cv: &CvArgs, oof: OutOfFold<'_>) -> anyhow::R
 }
 
 /// The report as text on stdout.
-fn print_text(r: &BinaryReport, cm: &ConfusionMatrix<usize>, tuning_asked: bool) {
+fn print_text(report: &BinaryReport, cm: &ConfusionMatrix<usize>, tuning_asked: bool) {
+    let (r, q) = (report, &report.summary);
     let (digit, folds, index) = (r.digit, r.folds, r.image.index);
     let fmt = |v: &[f64]| {
         v.iter()
@@ -691,19 +693,19 @@ fn print_text(r: &BinaryReport, cm: &ConfusionMatrix<usize>, tuning_asked: bool)
     );
     println!(
         "accuracy per fold      {}   (mean {:.4})",
-        fmt(&r.fold_accuracy),
+        fmt(&q.fold_accuracy),
         r.mean_accuracy
     );
     println!(
         "dummy (most frequent)  {}   (mean {:.4})\n",
-        fmt(&r.dummy_fold_accuracy),
-        mean(&r.dummy_fold_accuracy)
+        fmt(&q.dummy_fold_accuracy),
+        mean(&q.dummy_fold_accuracy)
     );
     println!("out-of-fold confusion matrix (0 = not {digit}, 1 = {digit}):");
     print!("{cm}");
     println!(
         "\nprecision {:.4}   recall {:.4}   F1 {:.4}   ROC AUC {:.4}",
-        r.precision, r.recall, r.f1, r.roc_auc
+        q.precision, q.recall, q.f1, q.roc_auc
     );
     print_thresholds(r, tuning_asked);
     println!(

@@ -55,13 +55,8 @@ struct Results {
 struct Detector {
     digit: u8,
     n_positive: usize,
-    fold_accuracy: Vec<f64>,
-    dummy_fold_accuracy: Vec<f64>,
-    confusion_matrix: Vec<Vec<f64>>,
-    precision: f64,
-    recall: f64,
-    f1: f64,
-    roc_auc: f64,
+    #[serde(flatten)]
+    summary: crate::binary::Summary,
     threshold_90_precision: Option<ThresholdPoint>,
 }
 
@@ -291,13 +286,7 @@ fn detector(ctx: &Ctx<'_>) -> anyhow::Result<(Detector, DetectorScores)> {
     let detector = Detector {
         digit,
         n_positive: y5.iter().sum(),
-        fold_accuracy: d.fold_accuracy,
-        dummy_fold_accuracy: d.dummy_fold_accuracy,
-        confusion_matrix: d.cm.to_rows(),
-        precision: d.precision,
-        recall: d.recall,
-        f1: d.f1,
-        roc_auc: d.roc_auc,
+        summary: d.summary,
         threshold_90_precision: d.chosen,
     };
     ctx.bar.inc(1);
@@ -724,8 +713,9 @@ figcaption {{ font-size: .9em; color: #555; }}
     p.img("digits.png", "The first training images")
 }
 
-fn detector_section(p: &mut Page<'_>, d: &Detector) -> anyhow::Result<()> {
-    let threshold = match &d.threshold_90_precision {
+fn detector_section(p: &mut Page<'_>, detector: &Detector) -> anyhow::Result<()> {
+    let d = &detector.summary;
+    let threshold = match &detector.threshold_90_precision {
         Some(t) => format!(
             "{:.2} (precision {}, recall {})",
             t.threshold,
@@ -737,10 +727,10 @@ fn detector_section(p: &mut Page<'_>, d: &Detector) -> anyhow::Result<()> {
     let cm = &d.confusion_matrix;
     p.push(&format!(
         "<h2>A binary classifier: is it a {}?</h2><p>An SGD linear classifier (hinge loss), judged by 3-fold stratified cross-validation, against a baseline that always says \"not a {}\".</p>",
-        d.digit, d.digit,
+        detector.digit, detector.digit,
     ));
     p.table(&[
-        ("positives", thousands(d.n_positive)),
+        ("positives", thousands(detector.n_positive)),
         ("accuracy per fold (SGD)", list(&d.fold_accuracy)),
         ("accuracy per fold (dummy)", list(&d.dummy_fold_accuracy)),
         (
@@ -768,7 +758,7 @@ fn forest_section(p: &mut Page<'_>, r: &Results) -> anyhow::Result<()> {
             format!("{} / {} / {:.4}", pct(f.precision), pct(f.recall), f.f1),
         ),
         ("random forest ROC AUC", format!("{:.4}", f.roc_auc)),
-        ("SGD ROC AUC", format!("{:.4}", d.roc_auc)),
+        ("SGD ROC AUC", format!("{:.4}", d.summary.roc_auc)),
     ]);
     p.img("precision-recall.png", "Precision versus recall")?;
     p.img("roc.png", "ROC curves")?;

@@ -78,7 +78,11 @@ fn bad_tables_and_labels_are_refused_with_the_reason() {
     let ragged = write("ragged.csv", "x,label\n1,a\n2\n");
     for (file, extra, expected) in [
         (&one_class, &[][..], "a single class"),
-        (&no_label, &[], "--label label: columns are x, y"),
+        (
+            &no_label,
+            &[],
+            r#"--label label: table: no column "label" (columns: ["x", "y"])"#,
+        ),
         (&empty_label, &[], "row 2: no label"),
         (&ragged, &[], "ragged.csv: CSV: record 2"),
         (&no_label, &["--label", "y", "--drop", "z"], "--drop z"),

@@ -178,12 +178,8 @@ pub enum Preparation {
 pub fn predict(common: &Common, model_path: &Path, image: &Path) -> anyhow::Result<()> {
     let bytes = std::fs::read(model_path)
         .with_context(|| format!("reading the model {}", model_path.display()))?;
-    let file = model_file::decode(&bytes).with_context(|| {
-        format!(
-            "{}: not a usable classify model file (make one with `classify train --save FILE`)",
-            model_path.display()
-        )
-    })?;
+    let file = model_file::decode(&bytes)
+        .with_context(|| format!("{}: not a usable classify model file", model_path.display()))?;
     let [h, w] = file.trained.image_shape;
     let png = std::fs::read(image).with_context(|| format!("opening {}", image.display()))?;
     let (gray, width, height) =

@@ -208,16 +208,21 @@ fn preparation(
 pub fn tabular(common: &Common, label: &str, drop: &[String]) -> anyhow::Result<()> {
     let folds = common.folds(5)?;
     let table = read_table(common)?;
+    // The table's error names the columns there are.
     let column = table
         .column(label)
-        .with_context(|| format!("--label {label}: columns are {}", table.names().join(", ")))?;
+        .with_context(|| format!("--label {label}"))?;
     let (y, class_names) = classes(column, label)?;
     let (prepare, numeric, text) = preparation(&table, label, drop)?;
     let bar = spinner(common, &format!("{folds}-fold cross-validation"));
     let compared = compare(common, &table, &y, prepare, (folds, Gamma::Scale))?;
     let n_features = compared.forest.prepare.fit(&table)?.n_features();
     if let Some(out) = &common.out {
-        compared.box_plot(format!("{}: {folds}-fold accuracy", common.dataset), out)?;
+        // The table's name, not its whole path, titles the figure.
+        let name = Path::new(&common.dataset)
+            .file_stem()
+            .map_or(common.dataset.clone(), |s| s.to_string_lossy().into_owned());
+        compared.box_plot(format!("{name}: {folds}-fold accuracy"), out)?;
     }
     bar.finish_and_clear();
     let report = TabularReport {

@@ -38,11 +38,11 @@ struct LabelledImage {
     predicted: Vec<usize>,
 }
 
-/// Out-of-fold predictions (`folds` unshuffled folds, as scikit-learn for multilabel
-/// targets), a fit on everything, and the prediction for one row.
 /// Out-of-fold label predictions, and the labels of one image by the model fitted on all.
 type Multilabelled = (Array2<usize>, Vec<usize>);
 
+/// Out-of-fold predictions (`folds` unshuffled folds, as scikit-learn for multilabel
+/// targets), a fit on everything, and the prediction for one row.
 fn run<E: MultiOutputEstimator>(
     est: &E,
     x: Features<'_>,

@@ -220,6 +220,34 @@ pub(crate) fn noisy_pair(
     Ok((x, add_noise(test, 100, &mut rs)?))
 }
 
+/// k-NN (`k` neighbours) with one output per pixel, fitted on the noisy training images
+/// `x` with their clean pixels `y` as targets, as they are (`u8`); the cleaned `noisy` images.
+/// `classify denoise` and the report's denoising section both clean images so.
+pub(crate) fn clean_pixels(
+    k: usize,
+    x: &Array2<f32>,
+    y: ArrayView2<'_, u8>,
+    noisy: &Array2<f32>,
+) -> anyhow::Result<Array2<f32>> {
+    let model = KNeighborsClassifier {
+        n_neighbors: k,
+        ..Default::default()
+    }
+    .fit_multioutput(x.into(), y)?;
+    Ok(model.predict(noisy.into())?.mapv(|v| v as f32))
+}
+
+/// The RMSE of the noisy and of the cleaned images against the clean ones, over every pixel.
+pub(crate) fn rmse_before_after(
+    noisy: &Array2<f32>,
+    cleaned: &Array2<f32>,
+    clean: &Array2<f32>,
+) -> anyhow::Result<[f64; 2]> {
+    let every =
+        |a: &Array2<f32>| pixel_rmse(a.view(), clean.view(), |_| true)?.context("no test pixels");
+    Ok([every(noisy)?, every(cleaned)?])
+}
+
 fn psnr(rmse: f64) -> f64 {
     20.0 * (255.0 / rmse).log10()
 }
@@ -254,19 +282,11 @@ pub fn denoise(
     if let Some(dir) = save_noisy {
         save_noisy_arrays(dir, &x, &xt)?;
     }
-    // The clean pixels are the targets, as they are (`u8`).
-    let model = KNeighborsClassifier {
-        n_neighbors: k,
-        ..Default::default()
-    }
-    .fit_multioutput((&x).into(), train.data.view())?;
-    let cleaned = model.predict((&xt).into())?.mapv(|v| v as f32);
+    let cleaned = clean_pixels(k, &x, train.data.view(), &xt)?;
     bar.finish_and_clear();
     let clean = test_clean.mapv(f32::from);
-    let all = |_: f32| true;
     let blank = |v: f32| v == 0.0;
-    let every = |a| pixel_rmse(a, clean.view(), all)?.context("no test pixels");
-    let (rmse_noisy, rmse_denoised) = (every(xt.view())?, every(cleaned.view())?);
+    let [rmse_noisy, rmse_denoised] = rmse_before_after(&xt, &cleaned, &clean)?;
     let out = common
         .out
         .clone()
@@ -322,13 +342,8 @@ fn write_triple(
     [noisy, cleaned]: [ndarray::ArrayView1<'_, f32>; 2],
     clean: ndarray::ArrayView1<'_, u8>,
 ) -> anyhow::Result<()> {
-    let (noisy, cleaned) = (
-        noisy.mapv(|v| v.min(255.0) as u8),
-        cleaned.mapv(|v| v as u8),
-    );
-    let triple = ndarray::stack(Axis(0), &[noisy.view(), cleaned.view(), clean.view()])?;
     classify_plot::digit_grid(
-        triple.view(),
+        triple(noisy, cleaned, clean)?.view(),
         shape.unwrap_or([28, 28]),
         3,
         out,
@@ -336,6 +351,22 @@ fn write_triple(
     )
     .with_context(|| format!("writing {}", out.display()))?;
     Ok(())
+}
+
+/// One image noisy (clipped to 255), cleaned and clean, as three rows of pixels.
+pub(crate) fn triple(
+    noisy: ndarray::ArrayView1<'_, f32>,
+    cleaned: ndarray::ArrayView1<'_, f32>,
+    clean: ndarray::ArrayView1<'_, u8>,
+) -> anyhow::Result<Array2<u8>> {
+    let (noisy, cleaned) = (
+        noisy.mapv(|v| v.min(255.0) as u8),
+        cleaned.mapv(|v| v as u8),
+    );
+    Ok(ndarray::stack(
+        Axis(0),
+        &[noisy.view(), cleaned.view(), clean.view()],
+    )?)
 }
 
 fn print_denoise(r: &DenoiseReport, index: usize) {

@@ -12,8 +12,7 @@ use classify_metrics::{
     Normalize, PrfOptions, ThresholdPoint,
 };
 use classify_models::{
-    Estimator, Features, KNeighborsClassifier, MultiOutputClassifier, MultiOutputEstimator,
-    RandomForestClassifier, SgdClassifier, Svc,
+    Estimator, Features, KNeighborsClassifier, RandomForestClassifier, SgdClassifier, Svc,
 };
 use classify_plot::{BoxPlot, CellFormat, ConfusionMatrixPlot, DigitQuadrants, DigitStyle};
 use classify_preprocessing::Scaled;
@@ -27,9 +26,7 @@ use serde::Serialize;
 
 use crate::args::Common;
 use crate::data::{default_detector, load, TwoLabels};
-use crate::figures::{
-    multilabel_f1, pixel_rmse, pr_chart, roc_chart, roc_cv_chart, threshold_chart,
-};
+use crate::figures::{multilabel_f1, pr_chart, roc_chart, roc_cv_chart, threshold_chart};
 use crate::output::{self, thousands};
 use classify_datasets::TrainTest;
 
@@ -574,30 +571,17 @@ fn denoising(ctx: &Ctx<'_>) -> anyhow::Result<Denoising> {
     let clean = test.data.slice(ndarray::s![..m, ..]).to_owned();
     let (xn, xtn) =
         crate::multilabel::noisy_pair(train.data.view(), clean.view(), ctx.common.seed)?;
-    let cleaned = KNeighborsClassifier::default()
-        .fit_multi((&xn).into(), train.data.mapv(usize::from).view())?
-        .predict_multi((&xtn).into())?;
-    let clean_f = clean.mapv(f32::from);
-    let rmse = |a: ndarray::ArrayView2<'_, f32>| {
-        pixel_rmse(a, clean_f.view(), |_| true)?.context("no test pixels")
-    };
+    let cleaned = crate::multilabel::clean_pixels(5, &xn, train.data.view(), &xtn)?;
+    let [rmse_noisy, rmse_denoised] =
+        crate::multilabel::rmse_before_after(&xtn, &cleaned, &clean.mapv(f32::from))?;
     let denoising = Denoising {
         test_images: m,
-        rmse_noisy: rmse(xtn.view())?,
-        rmse_denoised: rmse(cleaned.mapv(|v| v as f32).view())?,
+        rmse_noisy,
+        rmse_denoised,
     };
     let triples: Vec<Array2<u8>> = (0..m.min(4))
-        .map(|i| {
-            ndarray::stack(
-                Axis(0),
-                &[
-                    xtn.row(i).mapv(|v| v.min(255.0) as u8).view(),
-                    cleaned.row(i).mapv(|v| v as u8).view(),
-                    clean.row(i),
-                ],
-            )
-        })
-        .collect::<Result<_, _>>()?;
+        .map(|i| crate::multilabel::triple(xtn.row(i), cleaned.row(i), clean.row(i)))
+        .collect::<anyhow::Result<_>>()?;
     let views: Vec<_> = triples.iter().map(|t| t.view()).collect();
     classify_plot::digit_grid(
         ndarray::concatenate(Axis(0), &views)?.view(),

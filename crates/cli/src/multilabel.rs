@@ -25,9 +25,8 @@ struct MultilabelReport {
     labels: [String; 2],
     image: LabelledImage,
     folds: usize,
-    f1_macro: f64,
-    f1_weighted: f64,
-    f1_per_label: Vec<f64>,
+    #[serde(flatten)]
+    f1: LabelF1,
 }
 
 #[derive(Serialize)]
@@ -36,6 +35,26 @@ struct LabelledImage {
     digit: u8,
     truth: Vec<usize>,
     predicted: Vec<usize>,
+}
+
+/// F1 of predicted labels against the true ones: macro, weighted and per label (what
+/// `classify multilabel` reports and the report's multilabel section shows).
+#[derive(Serialize)]
+pub(crate) struct LabelF1 {
+    pub(crate) f1_macro: f64,
+    pub(crate) f1_weighted: f64,
+    pub(crate) f1_per_label: Vec<f64>,
+}
+
+impl LabelF1 {
+    pub(crate) fn of(truth: &Array2<usize>, pred: &Array2<usize>) -> anyhow::Result<LabelF1> {
+        let f1 = |average| figures::multilabel_f1(truth, pred, average);
+        Ok(LabelF1 {
+            f1_macro: f1(Some(Average::Macro))?[0],
+            f1_weighted: f1(Some(Average::Weighted))?[0],
+            f1_per_label: f1(None)?,
+        })
+    }
 }
 
 /// Out-of-fold label predictions, and the labels of one image by the model fitted on all.
@@ -80,7 +99,6 @@ pub fn multilabel(common: &Common, k: usize, chain: Option<ChainModel>) -> anyho
     );
     let (model, (oof, predicted)) = chosen(common, k, chain, x, y.view(), one.into(), folds)?;
     bar.finish_and_clear();
-    let f1 = |average| figures::multilabel_f1(&y, &oof, average);
     let report = MultilabelReport {
         dataset: data.name.clone(),
         n_train: y.nrows(),
@@ -93,9 +111,7 @@ pub fn multilabel(common: &Common, k: usize, chain: Option<ChainModel>) -> anyho
             predicted,
         },
         folds,
-        f1_macro: f1(Some(Average::Macro))?[0],
-        f1_weighted: f1(Some(Average::Weighted))?[0],
-        f1_per_label: f1(None)?,
+        f1: LabelF1::of(&y, &oof)?,
     };
     if common.json {
         return output::json(&report);
@@ -181,10 +197,10 @@ fn print_multilabel(report: &MultilabelReport) {
     println!(
         "{}-fold out-of-fold F1: macro {:.4}, weighted {:.4} (large {:.4}, odd {:.4})",
         report.folds,
-        report.f1_macro,
-        report.f1_weighted,
-        report.f1_per_label[0],
-        report.f1_per_label[1]
+        report.f1.f1_macro,
+        report.f1.f1_weighted,
+        report.f1.f1_per_label[0],
+        report.f1.f1_per_label[1]
     );
 }
 

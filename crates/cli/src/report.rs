@@ -26,7 +26,7 @@ use serde::Serialize;
 
 use crate::args::Common;
 use crate::data::{default_detector, load, TwoLabels};
-use crate::figures::{multilabel_f1, pr_chart, roc_chart, roc_cv_chart, threshold_chart};
+use crate::figures::{pr_chart, roc_chart, roc_cv_chart, threshold_chart};
 use crate::output::{self, thousands};
 use classify_datasets::TrainTest;
 
@@ -551,12 +551,11 @@ fn multilabel(ctx: &Ctx<'_>) -> anyhow::Result<Multilabel> {
         labels2.view(),
         &Cv::KFold(3),
     )?;
-    let f1_of =
-        |average| -> anyhow::Result<f64> { Ok(multilabel_f1(&labels2, &oof, Some(average))?[0]) };
+    let f1 = crate::multilabel::LabelF1::of(&labels2, &oof)?;
     let multilabel = Multilabel {
         labels: [two.large_name(ctx.n_classes), "odd".to_string()],
-        f1_macro: f1_of(classify_metrics::Average::Macro)?,
-        f1_weighted: f1_of(classify_metrics::Average::Weighted)?,
+        f1_macro: f1.f1_macro,
+        f1_weighted: f1.f1_weighted,
     };
     ctx.bar.inc(1);
     Ok(multilabel)

@@ -67,24 +67,21 @@ fn get_status(url: &str) -> u16 {
     }
 }
 
+/// Test image 3 of the embedded sample written as `three.png` in `dir`, and what
+/// `classify data show --json` said about it.
+fn test_three(dir: &std::path::Path) -> (std::path::PathBuf, serde_json::Value) {
+    let picture = dir.join("three.png");
+    let args = ["data", "show", "--test", "--index", "3", "--out"];
+    let mut args: Vec<&str> = args.to_vec();
+    args.extend([picture.to_str().unwrap(), "--json"]);
+    let shown = classify(dir, &args).json();
+    (picture, shown)
+}
+
 #[test]
 fn the_page_predicts_posted_pictures_and_refuses_bad_requests() {
     let tmp = tempfile::tempdir().unwrap();
-    let picture = tmp.path().join("three.png");
-    let shown = classify(
-        tmp.path(),
-        &[
-            "data",
-            "show",
-            "--test",
-            "--index",
-            "3",
-            "--out",
-            picture.to_str().unwrap(),
-            "--json",
-        ],
-    )
-    .json();
+    let (picture, shown) = test_three(tmp.path());
     let server = start(tmp.path(), &[]);
     let page = agent()
         .get(&server.url)
@@ -174,20 +171,7 @@ fn a_saved_model_is_served_and_a_bad_one_refused() {
     let about: serde_json::Value = serde_json::from_str(&about).unwrap();
     assert_eq!(about["model"], "SGD (hinge loss)");
     // Its nearest training images come from an index of --dataset's images.
-    let picture = tmp.path().join("three.png");
-    classify(
-        tmp.path(),
-        &[
-            "data",
-            "show",
-            "--test",
-            "--index",
-            "3",
-            "--out",
-            picture.to_str().unwrap(),
-        ],
-    )
-    .ok();
+    let (picture, _) = test_three(tmp.path());
     let (status, answer) = post(
         &format!("{}predict", server.url),
         &std::fs::read(&picture).unwrap(),

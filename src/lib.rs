@@ -12,6 +12,7 @@
 //!   column transformer, pipelines, e-mail words.
 //! - [`plot`]: figures as PNG and SVG.
 //! - [`random`]: NumPy's legacy `RandomState`, bit for bit.
+//! - [`workflow`]: the chapter's steps as functions returning serialisable results.
 //! - [`cli`]: the `classify` command line.
 //!
 //! ```
@@ -30,3 +31,4 @@ pub use classify_plot as plot;
 pub use classify_preprocessing as preprocessing;
 pub use classify_random as random;
 pub use classify_selection as selection;
+pub use classify_workflow as workflow;

@@ -235,6 +235,26 @@ pub enum ModelName {
     Svc,
 }
 
+impl From<ModelName> for classify_workflow::ModelKind {
+    fn from(m: ModelName) -> Self {
+        match m {
+            ModelName::Sgd => Self::Sgd,
+            ModelName::Dummy => Self::Dummy,
+            ModelName::Forest => Self::Forest,
+            ModelName::Svc => Self::Svc,
+        }
+    }
+}
+
+impl From<Strategy> for classify_workflow::Strategy {
+    fn from(s: Strategy) -> Self {
+        match s {
+            Strategy::Ovr => Self::OneVsRest,
+            Strategy::Ovo => Self::OneVsOne,
+        }
+    }
+}
+
 /// Figures of `classify binary --out`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum BinaryFigure {
@@ -391,6 +411,23 @@ pub enum SolverArg {
 }
 
 impl CvArgs {
+    /// The model these flags name, with SGD's solver `--solver` or else `default`, and
+    /// `strategy` around it.
+    pub fn model(
+        &self,
+        common: &Common,
+        default: classify_models::SgdSolver,
+        strategy: Option<Strategy>,
+    ) -> classify_workflow::Model {
+        classify_workflow::Model {
+            kind: self.model.into(),
+            scale: self.scale,
+            strategy: strategy.map(Into::into),
+            solver: self.sgd_solver(default),
+            seed: common.seed,
+        }
+    }
+
     /// The SGD solver: the one asked for, else `default`.
     pub fn sgd_solver(&self, default: classify_models::SgdSolver) -> classify_models::SgdSolver {
         match self.solver {

@@ -27,12 +27,6 @@ pub fn load(common: &Common) -> anyhow::Result<TrainTest> {
     Ok(data)
 }
 
-/// The class a binary detector looks for when `--digit` is not given: the book's 5, or the
-/// last class of a dataset with fewer than six.
-pub fn default_detector(n_classes: usize) -> u8 {
-    n_classes.saturating_sub(1).min(5) as u8
-}
-
 /// The two labels of the multilabel step: "large" (the top 30 % of the classes: 7, 8, 9 of ten;
 /// 2 of three) and "odd".
 pub struct TwoLabels {

@@ -80,8 +80,19 @@ where
         {
             0
         }
+        // A workflow option that does not fit the data: named as the flag that set it.
         Err(e) => {
-            eprintln!("error: {e:#}");
+            match e.downcast_ref::<classify_workflow::Error>() {
+                Some(classify_workflow::Error::Option {
+                    option,
+                    value,
+                    reason,
+                }) => eprintln!("error: --{option} {value}: {reason}"),
+                Some(classify_workflow::Error::Index { index, n, of }) => {
+                    eprintln!("error: --index {index} is out of range: {n} {of}")
+                }
+                _ => eprintln!("error: {e:#}"),
+            }
             1
         }
     }

@@ -15,17 +15,16 @@ pub fn json<T: Serialize>(value: &T) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// `12345` → `12,345`.
-pub fn thousands(n: usize) -> String {
-    let s = n.to_string();
-    let mut out = String::with_capacity(s.len() + s.len() / 3);
-    for (i, ch) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(ch);
+pub use classify_workflow::thousands;
+
+/// A progress bar as the workflow steps' [`Progress`](classify_workflow::Progress): each
+/// step's message shown on it.
+pub struct Steps<'a>(pub &'a ProgressBar);
+
+impl classify_workflow::Progress for Steps<'_> {
+    fn step(&self, message: &str) {
+        self.0.set_message(message.to_string());
     }
-    out
 }
 
 /// A spinner with a message on stderr, hidden with --quiet or --json.

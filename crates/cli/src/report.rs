@@ -25,10 +25,11 @@ use ndarray::{Array2, Axis};
 use serde::Serialize;
 
 use crate::args::Common;
-use crate::data::{default_detector, load, TwoLabels};
+use crate::data::{load, TwoLabels};
 use crate::figures::{pr_chart, roc_chart, roc_cv_chart, threshold_chart};
 use crate::output::{self, thousands};
 use classify_datasets::TrainTest;
+use classify_workflow::{default_digit, DetectorOptions, Model, ModelKind};
 
 /// Every number of the report.
 #[derive(Serialize)]
@@ -53,7 +54,7 @@ struct Detector {
     digit: u8,
     n_positive: usize,
     #[serde(flatten)]
-    summary: crate::binary::Summary,
+    summary: classify_workflow::Summary,
     threshold_90_precision: Option<ThresholdPoint>,
 }
 
@@ -265,36 +266,35 @@ struct DetectorScores {
 }
 
 /// The book's 5-detector (on datasets with fewer classes, a detector of the last class):
-/// SGD's out-of-fold decision values on 3 stratified folds, against the dummy.
+/// SGD's out-of-fold decision values on 3 stratified folds, against the dummy — the
+/// workflow's detector step, as `classify binary` runs it.
 fn detector(ctx: &Ctx<'_>) -> anyhow::Result<(Detector, DetectorScores)> {
-    let digit = default_detector(ctx.n_classes);
+    let digit = default_digit(ctx.n_classes);
     ctx.step(format!(
         "the {digit}-detector: SGD, 3-fold cross-validation"
     ));
-    let y5: Vec<usize> = ctx
-        .y
-        .iter()
-        .map(|&c| usize::from(c == usize::from(digit)))
-        .collect();
-    let splits = StratifiedKFold::new(3).split(&y5)?;
-    let cv = Cv::Splits(splits.clone());
-    let d = crate::binary::Detected::sgd(ctx.common, ctx.x, &y5, &splits, 0.90)?;
-    let roc = roc_curve(&y5, &d.scores, &CurveOptions::roc())?;
+    let model = Model {
+        seed: ctx.common.seed,
+        ..Model::new(ModelKind::Sgd)
+    };
+    let d = classify_workflow::detector(ctx.data, &DetectorOptions::new(model), &())?;
+    let oof = d.out_of_fold;
+    let roc = roc_curve(&oof.y, &oof.scores, &CurveOptions::roc())?;
     let detector = Detector {
         digit,
-        n_positive: y5.iter().sum(),
+        n_positive: d.n_positive,
         summary: d.summary,
-        threshold_90_precision: d.chosen,
+        threshold_90_precision: d.threshold,
     };
     ctx.bar.inc(1);
     let sgd = DetectorScores {
-        y5,
-        splits,
-        cv,
-        scores: d.scores,
-        pr: d.pr,
+        cv: Cv::Splits(oof.splits.clone()),
+        y5: oof.y,
+        splits: oof.splits,
+        scores: oof.scores,
+        pr: oof.pr,
         roc,
-        chosen: d.chosen,
+        chosen: d.threshold,
     };
     Ok((detector, sgd))
 }
@@ -302,7 +302,7 @@ fn detector(ctx: &Ctx<'_>) -> anyhow::Result<(Detector, DetectorScores)> {
 /// The random forest on the detector's folds (out-of-fold probabilities), and the curves of
 /// both models; returns the forest's probabilities.
 fn forest(ctx: &Ctx<'_>, sgd: &DetectorScores) -> anyhow::Result<(Forest, Vec<f64>)> {
-    let digit = default_detector(ctx.n_classes);
+    let digit = default_digit(ctx.n_classes);
     ctx.step(format!(
         "the {digit}-detector: random forest, 3-fold cross-validation"
     ));
@@ -357,7 +357,7 @@ fn forest_calibration(
     cv: &Cv,
     proba: &[f64],
 ) -> anyhow::Result<Vec<Calibration>> {
-    let digit = default_detector(ctx.n_classes);
+    let digit = default_digit(ctx.n_classes);
     ctx.step(format!("the {digit}-detector: calibrating the forest"));
     let mut calibration = vec![loss_of("none", y5, proba)?];
     let mut curves = vec![("Random forest".to_string(), proba.to_vec())];

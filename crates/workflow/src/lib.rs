@@ -1,0 +1,50 @@
+//! The steps of the MNIST classification workflow as library functions: each takes the data
+//! and its options and returns a serialisable result, which the `classify` command line
+//! prints (or emits as JSON) and `classify report` composes into one page. Nothing here
+//! prints, parses flags or draws: progress goes to a [`Progress`] the caller chooses.
+//!
+//! The model every step trains is one value, [`Model`]: the estimator ([`ModelKind`]),
+//! standard scaling in front of it, a multiclass [`Strategy`] around it, SGD's solver and
+//! the seed.
+//!
+//! ```
+//! use classify_workflow::{detector, DetectorOptions, Model, ModelKind};
+//!
+//! let mut data = classify_datasets::mnist_sample()?;
+//! data.train = data.train.head(2000);
+//! let five = detector(&data, &DetectorOptions::new(Model::new(ModelKind::Sgd)), &())?;
+//! println!("{}", serde_json::to_string_pretty(&five)?);
+//! assert_eq!(five.folds, 3);
+//! assert!(five.summary.precision > 0.5);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+mod detector;
+mod error;
+mod model;
+mod multiclass;
+mod progress;
+
+pub use detector::{
+    default_digit, detector, detector_target, CalibrationReport, Comparison, Detector,
+    DetectorOptions, ImagePrediction, OutOfFold, Summary, TunedThreshold,
+};
+pub use error::{Error, Result};
+pub use model::{Model, ModelKind, ModelTask, Strategy};
+pub use multiclass::{
+    multiclass, one_vs_rest_auc, Explained, Multiclass, MulticlassOptions, Predictions,
+};
+pub use progress::Progress;
+
+/// `12345` → `12,345`.
+pub fn thousands(n: usize) -> String {
+    let s = n.to_string();
+    let mut out = String::with_capacity(s.len() + s.len() / 3);
+    for (i, ch) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
+}

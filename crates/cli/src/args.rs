@@ -337,6 +337,23 @@ pub enum ChainModel {
     Sgd,
 }
 
+impl ChainModel {
+    /// The model each link of the chain is: SVC, scaled logistic regression, or SGD.
+    pub fn model(self, common: &Common) -> classify_workflow::Model {
+        use classify_workflow::{Model, ModelKind};
+        let (kind, scale) = match self {
+            ChainModel::Svc => (ModelKind::Svc, false),
+            ChainModel::Logistic => (ModelKind::Logistic, true),
+            ChainModel::Sgd => (ModelKind::Sgd, false),
+        };
+        Model {
+            scale,
+            seed: common.seed,
+            ..Model::new(kind)
+        }
+    }
+}
+
 /// Models that `classify train` can save.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum SavedKind {

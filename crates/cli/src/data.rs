@@ -27,39 +27,6 @@ pub fn load(common: &Common) -> anyhow::Result<TrainTest> {
     Ok(data)
 }
 
-/// The two labels of the multilabel step: "large" (the top 30 % of the classes: 7, 8, 9 of ten;
-/// 2 of three) and "odd".
-pub struct TwoLabels {
-    /// The smallest large class.
-    pub large_from: usize,
-}
-
-impl TwoLabels {
-    /// The labels for a dataset of `n_classes` classes.
-    pub fn new(n_classes: usize) -> TwoLabels {
-        TwoLabels {
-            large_from: n_classes - (3 * n_classes).div_ceil(10),
-        }
-    }
-
-    /// One row (large, odd) of 0/1 per class label.
-    pub fn targets(&self, labels: impl IntoIterator<Item = usize>) -> ndarray::Array2<usize> {
-        let labels: Vec<usize> = labels.into_iter().collect();
-        ndarray::Array2::from_shape_fn((labels.len(), 2), |(i, j)| match j {
-            0 => usize::from(labels[i] >= self.large_from),
-            _ => labels[i] % 2,
-        })
-    }
-
-    /// "large (7, 8, 9)" for ten classes.
-    pub fn large_name(&self, n_classes: usize) -> String {
-        let classes: Vec<String> = (self.large_from..n_classes)
-            .map(|c| c.to_string())
-            .collect();
-        format!("large ({})", classes.join(", "))
-    }
-}
-
 pub fn run(cmd: &DataCommand, common: &Common) -> anyhow::Result<()> {
     match cmd {
         DataCommand::Info => info(common),

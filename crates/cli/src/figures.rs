@@ -1,14 +1,10 @@
-//! The charts several commands draw (`binary --out`, `report`), and the small computations
-//! they share with the numbers they print.
+//! The charts several commands draw (`binary --out`, `report`).
 
 use classify_metrics::{
-    calibration_curve, det_curve, multilabel_precision_recall_fscore_support,
-    root_mean_squared_error, BinStrategy, CurveOptions, Indicator, PrCurve, PrfOptions, RocCurve,
-    ThresholdPoint,
+    calibration_curve, det_curve, BinStrategy, CurveOptions, PrCurve, RocCurve, ThresholdPoint,
 };
 use classify_plot::{LegendPosition, LineChart, Marker, Series};
 use classify_selection::Split;
-use ndarray::{Array2, ArrayView2};
 
 /// Fails early when `--out` names a format figures cannot be written in, before any work.
 pub(crate) fn check_out(common: &crate::args::Common) -> anyhow::Result<()> {
@@ -16,44 +12,6 @@ pub(crate) fn check_out(common: &crate::args::Common) -> anyhow::Result<()> {
         classify_plot::Format::of(out)?;
     }
     Ok(())
-}
-
-/// Multilabel F1 of 0/1 label matrices (`None`: one value per label).
-pub(crate) fn multilabel_f1(
-    truth: &Array2<usize>,
-    pred: &Array2<usize>,
-    average: Option<classify_metrics::Average>,
-) -> anyhow::Result<Vec<f64>> {
-    let to_u8 = |a: &Array2<usize>| a.iter().map(|&v| v as u8).collect::<Vec<u8>>();
-    let (t, p) = (to_u8(truth), to_u8(pred));
-    let prf = multilabel_precision_recall_fscore_support(
-        Indicator::new(&t, truth.ncols())?,
-        Indicator::new(&p, pred.ncols())?,
-        &PrfOptions {
-            average,
-            ..PrfOptions::default()
-        },
-    )?;
-    Ok(prf.fbeta.values().to_vec())
-}
-
-/// RMSE between images and clean ones (values 0–255; noisy ones may exceed 255), over the
-/// pixels where `keep(clean value)` holds; `None` where no pixel does.
-pub(crate) fn pixel_rmse(
-    a: ArrayView2<'_, f32>,
-    clean: ArrayView2<'_, f32>,
-    keep: impl Fn(f32) -> bool,
-) -> anyhow::Result<Option<f64>> {
-    let (kept, kept_clean): (Vec<f32>, Vec<f32>) = a
-        .iter()
-        .zip(clean)
-        .filter(|(_, &c)| keep(c))
-        .map(|(&x, &c)| (x, c))
-        .unzip();
-    if kept.is_empty() {
-        return Ok(None);
-    }
-    Ok(Some(root_mean_squared_error(&kept_clean, &kept)?))
 }
 
 /// Precision and recall against the threshold, the chosen threshold marked.

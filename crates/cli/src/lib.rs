@@ -134,7 +134,10 @@ pub fn execute(cli: &Cli) -> anyhow::Result<()> {
                 errors_only: *errors_only,
             },
         ),
-        Command::Multilabel { k, chain } => multilabel::multilabel(&cli.common, *k, *chain),
+        Command::Multilabel { k, chain } => {
+            let chain = chain.map(|c| c.model(&cli.common));
+            multilabel::multilabel(&cli.common, *k, chain)
+        }
         Command::Denoise {
             k,
             test_images,

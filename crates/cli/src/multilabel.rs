@@ -1,118 +1,28 @@
-//! `classify multilabel` and `classify denoise`: several targets per image.
+//! `classify multilabel` and `classify denoise`: several targets per image, printed from
+//! [`classify_workflow::multilabel`] and [`classify_workflow::denoise`].
 
 use anyhow::Context;
-use classify_metrics::Average;
-use classify_models::{
-    Features, KNeighborsClassifier, LogisticRegression, MultiOutputClassifier,
-    MultiOutputEstimator, SgdClassifier, Svc,
+use classify_workflow::{
+    DenoiseOptions, Denoised, DenoisedImages, Model, Multilabel, MultilabelOptions,
 };
-use classify_multiclass::{ChainOrder, ClassifierChain};
-use classify_preprocessing::Scaled;
-use classify_selection::{cross_val_predict_multi, Cv};
-use ndarray::{Array2, ArrayView2, Axis};
+use ndarray::Array2;
 use serde::Serialize;
 
-use crate::args::{ChainModel, Common};
-use crate::data::{load, TwoLabels};
-use crate::figures::{self, pixel_rmse};
-use crate::output::{self, spinner, thousands};
+use crate::args::Common;
+use crate::data::load;
+use crate::output::{self, spinner, thousands, Steps};
 
-#[derive(Serialize)]
-struct MultilabelReport {
-    dataset: String,
-    n_train: usize,
-    model: String,
-    labels: [String; 2],
-    image: LabelledImage,
-    folds: usize,
-    #[serde(flatten)]
-    f1: LabelF1,
-}
-
-#[derive(Serialize)]
-struct LabelledImage {
-    index: usize,
-    digit: u8,
-    truth: Vec<usize>,
-    predicted: Vec<usize>,
-}
-
-/// F1 of predicted labels against the true ones: macro, weighted and per label (what
-/// `classify multilabel` reports and the report's multilabel section shows).
-#[derive(Serialize)]
-pub(crate) struct LabelF1 {
-    pub(crate) f1_macro: f64,
-    pub(crate) f1_weighted: f64,
-    pub(crate) f1_per_label: Vec<f64>,
-}
-
-impl LabelF1 {
-    pub(crate) fn of(truth: &Array2<usize>, pred: &Array2<usize>) -> anyhow::Result<LabelF1> {
-        let f1 = |average| figures::multilabel_f1(truth, pred, average);
-        Ok(LabelF1 {
-            f1_macro: f1(Some(Average::Macro))?[0],
-            f1_weighted: f1(Some(Average::Weighted))?[0],
-            f1_per_label: f1(None)?,
-        })
-    }
-}
-
-/// Out-of-fold label predictions, and the labels of one image by the model fitted on all.
-type Multilabelled = (Array2<usize>, Vec<usize>);
-
-/// Out-of-fold predictions (`folds` unshuffled folds, as scikit-learn for multilabel
-/// targets), a fit on everything, and the prediction for one row.
-fn run<E: MultiOutputEstimator>(
-    est: &E,
-    x: Features<'_>,
-    y: ArrayView2<'_, usize>,
-    row: Features<'_>,
-    folds: usize,
-) -> anyhow::Result<Multilabelled> {
-    let oof = cross_val_predict_multi(est, x, y, &Cv::KFold(folds))?;
-    let model = est.fit_multi(x, y)?;
-    Ok((oof, model.predict_multi(row)?.row(0).to_vec()))
-}
-
-pub fn multilabel(common: &Common, k: usize, chain: Option<ChainModel>) -> anyhow::Result<()> {
-    let folds = common.folds(3)?;
-    let data = load(common)?;
-    let train = &data.train;
-    let index = common.index;
-    if index >= train.n_samples() {
-        anyhow::bail!(
-            "--index {index} is out of range: {} training images",
-            train.n_samples()
-        );
-    }
-    let two = TwoLabels::new(train.n_classes());
-    let large = two.large_name(train.n_classes());
-    let y = two.targets(train.target.iter().map(|&d| usize::from(d)));
-    let x: Features<'_> = (&train.data).into();
-    let one = train.data.slice(ndarray::s![index..index + 1, ..]);
-    let bar = spinner(
-        common,
-        &format!(
-            "{folds}-fold cross-validation on {} images",
-            thousands(y.nrows())
-        ),
-    );
-    let (model, (oof, predicted)) = chosen(common, k, chain, x, y.view(), one.into(), folds)?;
-    bar.finish_and_clear();
-    let report = MultilabelReport {
-        dataset: data.name.clone(),
-        n_train: y.nrows(),
-        model,
-        labels: [large.clone(), "odd".to_string()],
-        image: LabelledImage {
-            index,
-            digit: train.target[index],
-            truth: y.row(index).to_vec(),
-            predicted,
-        },
-        folds,
-        f1: LabelF1::of(&y, &oof)?,
+pub fn multilabel(common: &Common, k: usize, chain: Option<Model>) -> anyhow::Result<()> {
+    let opts = MultilabelOptions {
+        k,
+        chain,
+        folds: common.folds(3)?,
+        index: common.index,
     };
+    let data = load(common)?;
+    let bar = spinner(common, "");
+    let report = classify_workflow::multilabel(&data, &opts, &Steps(&bar))?;
+    bar.finish_and_clear();
     if common.json {
         return output::json(&report);
     }
@@ -120,62 +30,7 @@ pub fn multilabel(common: &Common, k: usize, chain: Option<ChainModel>) -> anyho
     Ok(())
 }
 
-/// The model `--chain` names (k-NN with both labels at once without it), cross-validated on
-/// `x`, `y`; its name, out-of-fold predictions and the labels it gives `one`.
-fn chosen(
-    common: &Common,
-    k: usize,
-    chain: Option<ChainModel>,
-    x: Features<'_>,
-    y: ArrayView2<'_, usize>,
-    one: Features<'_>,
-    folds: usize,
-) -> anyhow::Result<(String, Multilabelled)> {
-    Ok(match chain {
-        None => (
-            format!("k-NN (k = {k}), both labels at once"),
-            run(
-                &KNeighborsClassifier {
-                    n_neighbors: k,
-                    ..Default::default()
-                },
-                x,
-                y,
-                one,
-                folds,
-            )?,
-        ),
-        Some(ChainModel::Svc) => (
-            "classifier chain of SVC (cv = 3)".to_string(),
-            run(&chained(Svc::default()), x, y, one, folds)?,
-        ),
-        Some(ChainModel::Logistic) => (
-            "classifier chain of scaled logistic regression (cv = 3)".to_string(),
-            run(
-                &chained(Scaled::new(LogisticRegression::default())),
-                x,
-                y,
-                one,
-                folds,
-            )?,
-        ),
-        Some(ChainModel::Sgd) => (
-            "classifier chain of SGD (cv = 3)".to_string(),
-            run(
-                &chained(SgdClassifier {
-                    random_state: common.seed,
-                    ..Default::default()
-                }),
-                x,
-                y,
-                one,
-                folds,
-            )?,
-        ),
-    })
-}
-
-fn print_multilabel(report: &MultilabelReport) {
+fn print_multilabel(report: &Multilabel) {
     let large = &report.labels[0];
     println!(
         "multilabel on {}: {} training images; labels: {large}, odd; model: {}",
@@ -204,68 +59,12 @@ fn print_multilabel(report: &MultilabelReport) {
     );
 }
 
+/// `classify denoise --json`: the step's numbers and where the picture went.
 #[derive(Serialize)]
-struct DenoiseReport {
-    dataset: String,
-    n_train: usize,
-    n_test: usize,
-    k: usize,
-    noise: &'static str,
-    rmse_noisy: f64,
-    rmse_denoised: f64,
-    psnr_noisy_db: f64,
-    psnr_denoised_db: f64,
-    /// RMSE over the pixels that are blank in the clean images (where only noise can be);
-    /// `null` when no pixel is.
-    rmse_background_noisy: Option<f64>,
-    rmse_background_denoised: Option<f64>,
+struct DenoiseReport<'a> {
+    #[serde(flatten)]
+    result: &'a Denoised,
     picture: String,
-}
-
-/// The book's noisy images: `np.random.seed(seed)`, then `randint(0, 100)` added to every
-/// training pixel and then to every test pixel, from the one generator (NumPy's numbers for
-/// the same seed: `--save-noisy` writes exactly the arrays the book's notebook makes).
-pub(crate) fn noisy_pair(
-    train: ArrayView2<'_, u8>,
-    test: ArrayView2<'_, u8>,
-    seed: u64,
-) -> anyhow::Result<(Array2<f32>, Array2<f32>)> {
-    use classify_datasets::augment::add_noise;
-    let mut rs = classify_random::RandomState::new(seed)?;
-    let x = add_noise(train, 100, &mut rs)?;
-    Ok((x, add_noise(test, 100, &mut rs)?))
-}
-
-/// k-NN (`k` neighbours) with one output per pixel, fitted on the noisy training images
-/// `x` with their clean pixels `y` as targets, as they are (`u8`); the cleaned `noisy` images.
-/// `classify denoise` and the report's denoising section both clean images so.
-pub(crate) fn clean_pixels(
-    k: usize,
-    x: &Array2<f32>,
-    y: ArrayView2<'_, u8>,
-    noisy: &Array2<f32>,
-) -> anyhow::Result<Array2<f32>> {
-    let model = KNeighborsClassifier {
-        n_neighbors: k,
-        ..Default::default()
-    }
-    .fit_multioutput(x.into(), y)?;
-    Ok(model.predict(noisy.into())?.mapv(|v| v as f32))
-}
-
-/// The RMSE of the noisy and of the cleaned images against the clean ones, over every pixel.
-pub(crate) fn rmse_before_after(
-    noisy: &Array2<f32>,
-    cleaned: &Array2<f32>,
-    clean: &Array2<f32>,
-) -> anyhow::Result<[f64; 2]> {
-    let every =
-        |a: &Array2<f32>| pixel_rmse(a.view(), clean.view(), |_| true)?.context("no test pixels");
-    Ok([every(noisy)?, every(cleaned)?])
-}
-
-fn psnr(rmse: f64) -> f64 {
-    20.0 * (255.0 / rmse).log10()
 }
 
 pub fn denoise(
@@ -274,63 +73,33 @@ pub fn denoise(
     test_images: usize,
     save_noisy: Option<&std::path::Path>,
 ) -> anyhow::Result<()> {
+    let opts = DenoiseOptions {
+        k,
+        test_images,
+        index: common.index,
+        seed: common.seed,
+    };
     let data = load(common)?;
-    let (train, test) = (&data.train, &data.test);
-    let m = test_images.min(test.n_samples());
-    if m == 0 {
-        anyhow::bail!("--test-images must be at least 1");
-    }
-    let index = common.index;
-    if index >= m {
-        anyhow::bail!(
-            "--index {index} is out of range: {m} test images are cleaned (--test-images)"
-        );
-    }
-    let bar = spinner(
-        common,
-        &format!(
-            "cleaning {m} noisy test images with {} training pairs",
-            thousands(train.n_samples())
-        ),
-    );
-    let test_clean = test.data.slice(ndarray::s![..m, ..]).to_owned();
-    let (x, xt) = noisy_pair(train.data.view(), test_clean.view(), common.seed)?;
-    if let Some(dir) = save_noisy {
-        save_noisy_arrays(dir, &x, &xt)?;
-    }
-    let cleaned = clean_pixels(k, &x, train.data.view(), &xt)?;
+    let bar = spinner(common, "");
+    let result = classify_workflow::denoise(&data, &opts, &Steps(&bar))?;
     bar.finish_and_clear();
-    let clean = test_clean.mapv(f32::from);
-    let blank = |v: f32| v == 0.0;
-    let [rmse_noisy, rmse_denoised] = rmse_before_after(&xt, &cleaned, &clean)?;
+    let images = &result.images;
+    if let Some(dir) = save_noisy {
+        save_noisy_arrays(dir, &images.noisy_train, &images.noisy_test)?;
+    }
     let out = common
         .out
         .clone()
         .unwrap_or_else(|| std::path::PathBuf::from("denoise.png"));
-    write_triple(
-        &out,
-        test.image_shape,
-        [xt.row(index), cleaned.row(index)],
-        test_clean.row(index),
-    )?;
+    write_triple(&out, data.test.image_shape, images, opts.index)?;
     let report = DenoiseReport {
-        dataset: data.name.clone(),
-        n_train: train.n_samples(),
-        n_test: m,
-        k,
-        noise: "uniform integers 0-99 added to every pixel",
-        rmse_noisy,
-        rmse_denoised,
-        psnr_noisy_db: psnr(rmse_noisy),
-        psnr_denoised_db: psnr(rmse_denoised),
-        rmse_background_noisy: pixel_rmse(xt.view(), clean.view(), blank)?,
-        rmse_background_denoised: pixel_rmse(cleaned.view(), clean.view(), blank)?,
+        result: &result,
         picture: out.display().to_string(),
     };
     if common.json {
         return output::json(&report);
     }
-    print_denoise(&report, index);
+    print_denoise(&report, opts.index);
     Ok(())
 }
 
@@ -355,11 +124,11 @@ fn save_noisy_arrays(
 fn write_triple(
     out: &std::path::Path,
     shape: Option<[usize; 2]>,
-    [noisy, cleaned]: [ndarray::ArrayView1<'_, f32>; 2],
-    clean: ndarray::ArrayView1<'_, u8>,
+    images: &DenoisedImages,
+    index: usize,
 ) -> anyhow::Result<()> {
     classify_plot::digit_grid(
-        triple(noisy, cleaned, clean)?.view(),
+        images.triple(index)?.view(),
         shape.unwrap_or([28, 28]),
         3,
         out,
@@ -369,23 +138,8 @@ fn write_triple(
     Ok(())
 }
 
-/// One image noisy (clipped to 255), cleaned and clean, as three rows of pixels.
-pub(crate) fn triple(
-    noisy: ndarray::ArrayView1<'_, f32>,
-    cleaned: ndarray::ArrayView1<'_, f32>,
-    clean: ndarray::ArrayView1<'_, u8>,
-) -> anyhow::Result<Array2<u8>> {
-    let (noisy, cleaned) = (
-        noisy.mapv(|v| v.min(255.0) as u8),
-        cleaned.mapv(|v| v as u8),
-    );
-    Ok(ndarray::stack(
-        Axis(0),
-        &[noisy.view(), cleaned.view(), clean.view()],
-    )?)
-}
-
-fn print_denoise(r: &DenoiseReport, index: usize) {
+fn print_denoise(report: &DenoiseReport<'_>, index: usize) {
+    let r = report.result;
     println!(
         "denoising {} on {}: k-NN (k = {}) maps noisy pixels to clean ones, {} training pairs",
         thousands(r.n_test),
@@ -406,7 +160,7 @@ fn print_denoise(r: &DenoiseReport, index: usize) {
     }
     println!(
         "test image {index}: noisy, cleaned and clean written to {}",
-        r.picture
+        report.picture
     );
 }
 
@@ -433,14 +187,4 @@ fn write_npy_u16(path: &std::path::Path, a: &Array2<f32>) -> std::io::Result<()>
         f.into_inner().map_err(|e| e.into_error())?.sync_all()?;
     }
     std::fs::rename(&tmp, path)
-}
-
-/// A chain over the labels in order, later links trained on 3-fold out-of-fold labels (the
-/// book's `ClassifierChain(SVC(), cv=3)`).
-fn chained<E>(estimator: E) -> ClassifierChain<E> {
-    ClassifierChain {
-        estimator,
-        order: ChainOrder::Natural,
-        cv: Some(3),
-    }
 }

@@ -11,21 +11,19 @@ use classify_metrics::{
     precision_recall_fscore_support, roc_auc_score, roc_curve, ConfusionOptions, CurveOptions,
     Normalize, PrfOptions, ThresholdPoint,
 };
-use classify_models::{
-    Estimator, Features, KNeighborsClassifier, RandomForestClassifier, SgdClassifier, Svc,
-};
+use classify_models::{Estimator, Features, RandomForestClassifier, SgdClassifier, Svc};
 use classify_plot::{BoxPlot, CellFormat, ConfusionMatrixPlot, DigitQuadrants, DigitStyle};
 use classify_preprocessing::Scaled;
 use classify_selection::{
-    cross_val_predict, cross_val_predict_multi, cross_val_predict_proba, cross_val_response,
-    scores_per_fold, CalibratedClassifierCV, Cv, Method, Proba, Scoring, StratifiedKFold,
+    cross_val_predict, cross_val_predict_proba, cross_val_response, scores_per_fold,
+    CalibratedClassifierCV, Cv, Method, Proba, Scoring, StratifiedKFold,
 };
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use ndarray::{Array2, Axis};
 use serde::Serialize;
 
 use crate::args::Common;
-use crate::data::{load, TwoLabels};
+use crate::data::load;
 use crate::figures::{pr_chart, roc_chart, roc_cv_chart, threshold_chart};
 use crate::output::{self, thousands};
 use classify_datasets::TrainTest;
@@ -543,44 +541,41 @@ fn error_quadrants(ctx: &Ctx<'_>, pred: &[usize], (a, b): (usize, usize)) -> any
 /// Two labels per image (large, odd) predicted by k-NN out of fold: macro and weighted F1.
 fn multilabel(ctx: &Ctx<'_>) -> anyhow::Result<Multilabel> {
     ctx.step("multilabel: k-NN on (large, odd)");
-    let two = TwoLabels::new(ctx.n_classes);
-    let labels2 = two.targets(ctx.y.iter().copied());
-    let oof = cross_val_predict_multi(
-        &KNeighborsClassifier::default(),
-        ctx.x,
-        labels2.view(),
-        &Cv::KFold(3),
-    )?;
-    let f1 = crate::multilabel::LabelF1::of(&labels2, &oof)?;
+    let opts = classify_workflow::MultilabelOptions {
+        k: 5,
+        chain: None,
+        folds: 3,
+        index: 0,
+    };
+    let m = classify_workflow::multilabel(ctx.data, &opts, &())?;
     let multilabel = Multilabel {
-        labels: [two.large_name(ctx.n_classes), "odd".to_string()],
-        f1_macro: f1.f1_macro,
-        f1_weighted: f1.f1_weighted,
+        labels: m.labels,
+        f1_macro: m.f1.f1_macro,
+        f1_weighted: m.f1.f1_weighted,
     };
     ctx.bar.inc(1);
     Ok(multilabel)
 }
 
-/// k-NN with one output per pixel cleans up to 100 noisy test images: RMSE before and after,
-/// and four of them as noisy / cleaned / clean triples.
+/// k-NN with one output per pixel cleans up to 100 noisy test images (the workflow's
+/// denoising step): RMSE before and after, and four of them as noisy / cleaned / clean triples.
 fn denoising(ctx: &Ctx<'_>) -> anyhow::Result<Denoising> {
     ctx.step("denoising: k-NN predicts every pixel");
-    let (train, test) = (&ctx.data.train, &ctx.data.test);
-    let m = test.n_samples().min(100);
-    let clean = test.data.slice(ndarray::s![..m, ..]).to_owned();
-    let (xn, xtn) =
-        crate::multilabel::noisy_pair(train.data.view(), clean.view(), ctx.common.seed)?;
-    let cleaned = crate::multilabel::clean_pixels(5, &xn, train.data.view(), &xtn)?;
-    let [rmse_noisy, rmse_denoised] =
-        crate::multilabel::rmse_before_after(&xtn, &cleaned, &clean.mapv(f32::from))?;
-    let denoising = Denoising {
-        test_images: m,
-        rmse_noisy,
-        rmse_denoised,
+    let opts = classify_workflow::DenoiseOptions {
+        k: 5,
+        test_images: 100,
+        index: 0,
+        seed: ctx.common.seed,
     };
-    let triples: Vec<Array2<u8>> = (0..m.min(4))
-        .map(|i| crate::multilabel::triple(xtn.row(i), cleaned.row(i), clean.row(i)))
-        .collect::<anyhow::Result<_>>()?;
+    let d = classify_workflow::denoise(ctx.data, &opts, &())?;
+    let denoising = Denoising {
+        test_images: d.n_test,
+        rmse_noisy: d.rmse_noisy,
+        rmse_denoised: d.rmse_denoised,
+    };
+    let triples: Vec<Array2<u8>> = (0..d.n_test.min(4))
+        .map(|i| d.images.triple(i))
+        .collect::<Result<_, _>>()?;
     let views: Vec<_> = triples.iter().map(|t| t.view()).collect();
     classify_plot::digit_grid(
         ndarray::concatenate(Axis(0), &views)?.view(),

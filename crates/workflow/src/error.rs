@@ -37,6 +37,12 @@ pub enum Error {
     /// Scaling, encoding or a pipeline failed.
     #[error(transparent)]
     Preprocessing(#[from] classify_preprocessing::Error),
+    /// A seed NumPy's generator refuses.
+    #[error(transparent)]
+    Random(#[from] classify_random::Error),
+    /// Arrays of shapes that do not fit together.
+    #[error(transparent)]
+    Shape(#[from] ndarray::ShapeError),
     /// The data could not be read or transformed.
     #[error(transparent)]
     Data(#[from] classify_datasets::Error),

@@ -23,6 +23,7 @@ mod detector;
 mod error;
 mod model;
 mod multiclass;
+mod multilabel;
 mod progress;
 
 pub use detector::{
@@ -33,6 +34,10 @@ pub use error::{Error, Result};
 pub use model::{Model, ModelKind, ModelTask, Strategy};
 pub use multiclass::{
     multiclass, one_vs_rest_auc, Explained, Multiclass, MulticlassOptions, Predictions,
+};
+pub use multilabel::{
+    denoise, multilabel, DenoiseOptions, Denoised, DenoisedImages, LabelF1, LabelledImage,
+    Multilabel, MultilabelOptions, TwoLabels,
 };
 pub use progress::Progress;
 

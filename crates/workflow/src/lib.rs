@@ -25,6 +25,8 @@ mod model;
 mod multiclass;
 mod multilabel;
 mod progress;
+mod spam;
+mod tune;
 
 pub use detector::{
     default_digit, detector, detector_target, CalibrationReport, Comparison, Detector,
@@ -40,6 +42,8 @@ pub use multilabel::{
     Multilabel, MultilabelOptions, TwoLabels,
 };
 pub use progress::Progress;
+pub use spam::{spam, SpamFilter, SpamOptions};
+pub use tune::{augment, tune_knn, AugmentOptions, Augmented, TuneOptions, Tuned};
 
 /// `12345` → `12,345`.
 pub fn thousands(n: usize) -> String {

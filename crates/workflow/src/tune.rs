@@ -1,0 +1,225 @@
+//! Tuning and augmenting k-NN: a grid search for the best k-NN (`classify tune knn`), and the
+//! same k-NN on a training set grown with shifted copies (`classify augment`).
+
+use classify_datasets::TrainTest;
+use classify_metrics::accuracy_score;
+use classify_models::{Classifier, Estimator, KNeighborsClassifier, Weights};
+use classify_selection::{grid_search, Candidate, Cv, ParamGrid, Params, Scoring};
+use serde::Serialize;
+
+use crate::{thousands, Error, Progress, Result};
+
+/// What the grid search is asked for.
+#[derive(Debug, Clone, Copy)]
+pub struct TuneOptions {
+    /// Search on the first `search` training images (the refit uses all of them).
+    pub search: usize,
+    /// Stratified folds.
+    pub folds: usize,
+}
+
+/// The grid search's numbers (`classify tune knn --json`).
+#[derive(Debug, Serialize)]
+pub struct Tuned {
+    /// The dataset's name.
+    pub dataset: String,
+    /// Images searched on.
+    pub search_images: usize,
+    /// Folds.
+    pub folds: usize,
+    /// Every candidate's scores and rank.
+    pub candidates: Vec<Candidate>,
+    /// The best candidate's parameters.
+    pub best_params: Params,
+    /// Its mean score.
+    pub best_score: f64,
+    /// Training images of the refit.
+    pub n_train: usize,
+    /// Test images.
+    pub n_test: usize,
+    /// The refitted best model's test accuracy.
+    pub test_accuracy: f64,
+    /// Seconds the search took.
+    pub search_seconds: f64,
+    /// Seconds the refit and the test predictions took.
+    pub refit_seconds: f64,
+}
+
+fn knn_from(p: &Params) -> classify_selection::Result<KNeighborsClassifier> {
+    use classify_selection::Error;
+    let k = p.int("n_neighbors")?;
+    Ok(KNeighborsClassifier {
+        n_neighbors: usize::try_from(k)
+            .map_err(|_| Error::InvalidGrid(format!("n_neighbors = {k}")))?,
+        weights: match p.text("weights")? {
+            "uniform" => Weights::Uniform,
+            "distance" => Weights::Distance,
+            other => return Err(Error::InvalidGrid(format!("weights = {other}"))),
+        },
+        ..Default::default()
+    })
+}
+
+/// The book's grid search of k-NN (`GridSearchCV` over weights in {uniform, distance} ×
+/// n_neighbors in {3, 4, 5, 6}, accuracy on stratified folds of the first `search` training
+/// images), then the best refitted on every training image and measured on the test images.
+///
+/// ```
+/// use classify_workflow::{tune_knn, TuneOptions};
+///
+/// let data = classify_datasets::mnist_sample()?;
+/// let tuned = tune_knn(&data, &TuneOptions { search: 500, folds: 3 }, &())?;
+/// assert_eq!(tuned.candidates.len(), 8);
+/// assert!(tuned.test_accuracy > 0.9);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn tune_knn(data: &TrainTest, opts: &TuneOptions, progress: &dyn Progress) -> Result<Tuned> {
+    let (train, test) = (&data.train, &data.test);
+    let (n, folds) = (opts.search.min(train.n_samples()), opts.folds);
+    if n == 0 {
+        return Err(Error::option("search", opts.search, "must be at least 1"));
+    }
+    let sub = train.head(n);
+    let y: Vec<usize> = sub.target.iter().map(|&l| usize::from(l)).collect();
+    let grid = ParamGrid::new()
+        .add("weights", ["uniform", "distance"])
+        .add("n_neighbors", [3usize, 4, 5, 6]);
+    progress.step(&format!(
+        "grid search: 8 candidates x {folds} folds on {} images",
+        thousands(n)
+    ));
+    let t = std::time::Instant::now();
+    let result = grid_search(
+        knn_from,
+        &grid,
+        (&sub.data).into(),
+        &y,
+        &Cv::Stratified(folds),
+        Scoring::Accuracy,
+        false,
+    )?;
+    let search_seconds = t.elapsed().as_secs_f64();
+    progress.step(&format!(
+        "refit on {} images, scoring {} test images",
+        thousands(train.n_samples()),
+        thousands(test.n_samples())
+    ));
+    let t = std::time::Instant::now();
+    let best = knn_from(result.best_params())?;
+    let y_all: Vec<usize> = train.target.iter().map(|&l| usize::from(l)).collect();
+    let model = best.fit((&train.data).into(), &y_all)?;
+    let pred = model.predict((&test.data).into())?;
+    let refit_seconds = t.elapsed().as_secs_f64();
+    let truth: Vec<usize> = test.target.iter().map(|&l| usize::from(l)).collect();
+    Ok(Tuned {
+        dataset: data.name.clone(),
+        search_images: n,
+        folds,
+        best_params: result.best_params().clone(),
+        best_score: result.best_score(),
+        candidates: result.candidates,
+        n_train: train.n_samples(),
+        n_test: test.n_samples(),
+        test_accuracy: accuracy_score(&truth, &pred, None)?,
+        search_seconds,
+        refit_seconds,
+    })
+}
+
+/// What the augmentation step is asked for.
+#[derive(Debug, Clone, Copy)]
+pub struct AugmentOptions {
+    /// Neighbours.
+    pub k: usize,
+    /// How they vote.
+    pub weights: Weights,
+    /// The seed of the augmented set's shuffle.
+    pub seed: u64,
+}
+
+/// The augmentation's numbers (`classify augment --json`).
+#[derive(Debug, Serialize)]
+pub struct Augmented {
+    /// The dataset's name.
+    pub dataset: String,
+    /// Neighbours.
+    pub k: usize,
+    /// How they vote ("uniform", "distance").
+    pub weights: &'static str,
+    /// Training images.
+    pub n_train: usize,
+    /// Training images with their shifted copies.
+    pub n_augmented: usize,
+    /// Test images.
+    pub n_test: usize,
+    /// Test accuracy of k-NN on the training images.
+    pub test_accuracy: f64,
+    /// Test accuracy of k-NN on the augmented set.
+    pub test_accuracy_augmented: f64,
+    /// 1 - test accuracy.
+    pub error_rate: f64,
+    /// The same, augmented.
+    pub error_rate_augmented: f64,
+    /// Relative change of the error rate.
+    pub error_rate_change: f64,
+}
+
+/// k-NN fitted on the training images, then on them with four one-pixel shifts of each
+/// (5×, shuffled), both measured on the test images.
+///
+/// ```
+/// use classify_models::Weights;
+/// use classify_workflow::{augment, AugmentOptions};
+///
+/// let mut data = classify_datasets::mnist_sample()?;
+/// data.train = data.train.head(1000);
+/// let opts = AugmentOptions { k: 4, weights: Weights::Distance, seed: 42 };
+/// let result = augment(&data, &opts, &())?;
+/// assert_eq!(result.n_augmented, 5000);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn augment(
+    data: &TrainTest,
+    opts: &AugmentOptions,
+    progress: &dyn Progress,
+) -> Result<Augmented> {
+    let (train, test) = (&data.train, &data.test);
+    let params = KNeighborsClassifier {
+        n_neighbors: opts.k,
+        weights: opts.weights,
+        ..Default::default()
+    };
+    let truth: Vec<usize> = test.target.iter().map(|&l| usize::from(l)).collect();
+    progress.step(&format!("k-NN on {} images", thousands(train.n_samples())));
+    let score = |x: &ndarray::Array2<u8>, y: &ndarray::Array1<u8>| -> Result<f64> {
+        let y: Vec<usize> = y.iter().map(|&l| usize::from(l)).collect();
+        let pred = params.fit(x.into(), &y)?.predict((&test.data).into())?;
+        Ok(accuracy_score(&truth, &pred, None)?)
+    };
+    let plain = score(&train.data, &train.target)?;
+    progress.step("shifting every image one pixel left, right, up and down");
+    let big = classify_datasets::augment::augment_with_shifts(
+        train,
+        &classify_datasets::augment::FOUR_SHIFTS,
+        Some(opts.seed),
+    )?;
+    progress.step(&format!("k-NN on {} images", thousands(big.data.nrows())));
+    let augmented = score(&big.data, &big.target)?;
+    Ok(Augmented {
+        dataset: data.name.clone(),
+        k: opts.k,
+        weights: match opts.weights {
+            Weights::Uniform => "uniform",
+            Weights::Distance => "distance",
+        },
+        n_train: train.n_samples(),
+        n_augmented: big.data.nrows(),
+        n_test: truth.len(),
+        test_accuracy: plain,
+        test_accuracy_augmented: augmented,
+        error_rate: 1.0 - plain,
+        error_rate_augmented: 1.0 - augmented,
+        error_rate_change: ((1.0 - augmented) - (1.0 - plain))
+            / (1.0 - plain).max(f64::MIN_POSITIVE),
+    })
+}

@@ -334,3 +334,48 @@ fn roc_curve_per_fold_figure() {
         assert!(svg.contains(text), "{text}");
     }
 }
+
+/// One model list for every command: k-NN and logistic regression run as the detector, as
+/// ten classes (logistic behind one-vs-rest too) and as a chain's links; `train` refuses the
+/// dummy with the models it saves.
+#[test]
+fn one_model_list_everywhere() {
+    let tmp = tempfile::tempdir().unwrap();
+    let knn = classify(
+        tmp.path(),
+        &["binary", "--model", "knn", "--train", "1200", "--json"],
+    )
+    .json();
+    assert_eq!(knn["model"], "k-NN (k = 5)");
+    assert!(knn["roc_auc"].as_f64().unwrap() > 0.9, "{knn}");
+    assert!(knn["comparison"]["model"]
+        .as_str()
+        .unwrap()
+        .starts_with("SGD"));
+    let ovr = classify(
+        tmp.path(),
+        &[
+            "multiclass",
+            "--model",
+            "logistic",
+            "--scale",
+            "--strategy",
+            "ovr",
+            "--train",
+            "900",
+            "--json",
+        ],
+    )
+    .json();
+    assert_eq!(ovr["strategy"], "one-vs-rest");
+    assert_eq!(ovr["n_estimators"], 10);
+    assert_eq!(ovr["image"]["score_kind"], "decision function");
+    let chain = classify(
+        tmp.path(),
+        &["multilabel", "--chain", "knn", "--train", "600", "--json"],
+    )
+    .json();
+    assert_eq!(chain["model"], "classifier chain of k-NN (k = 5) (cv = 3)");
+    let dummy = classify(tmp.path(), &["train", "--model", "dummy"]);
+    assert!(dummy.err().contains("saves knn, forest"), "{}", dummy.err());
+}

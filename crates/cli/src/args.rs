@@ -101,8 +101,8 @@ pub enum Command {
     /// `classify predict` (a checked binary file; --format json for one to read).
     Train {
         /// Which model.
-        #[arg(long, value_enum, default_value_t = SavedKind::Knn)]
-        model: SavedKind,
+        #[arg(long, value_enum, default_value_t = ModelName::Knn)]
+        model: ModelName,
         /// Where to save it.
         #[arg(long, value_name = "FILE", default_value = "model.classify")]
         save: PathBuf,
@@ -200,7 +200,7 @@ pub enum Command {
         /// Use a classifier chain of this model (trained on out-of-fold labels, cv = 3)
         /// instead of k-NN.
         #[arg(long, value_enum)]
-        chain: Option<ChainModel>,
+        chain: Option<ModelName>,
     },
     /// Noise removal: k-NN predicts all 784 clean pixels from noisy ones; RMSE and PSNR over
     /// test images, and the noisy / cleaned / clean picture of test image --index (--out,
@@ -221,7 +221,8 @@ pub enum Command {
     },
 }
 
-/// Which model a workflow trains.
+/// Which model a command trains (`--model` of `binary`, `multiclass` and `train`, `--chain` of
+/// `multilabel`): the one list of models, mapped to the workflow's [`ModelKind`](classify_workflow::ModelKind).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ModelName {
     /// Linear model trained by SGD (hinge loss), as scikit-learn's SGDClassifier().
@@ -233,6 +234,24 @@ pub enum ModelName {
     /// Support-vector classifier, RBF kernel, one-vs-one, as scikit-learn's SVC() (slow
     /// beyond a few thousand images: use --train).
     Svc,
+    /// k-nearest neighbours (k = 5), as scikit-learn's KNeighborsClassifier().
+    Knn,
+    /// Multinomial logistic regression, as scikit-learn's LogisticRegression() (standard
+    /// scaling in front of it in chains and saved models).
+    Logistic,
+}
+
+impl ModelName {
+    /// The model of a chain's links or of a saved file: logistic regression behind a standard
+    /// scaler (L-BFGS on raw pixels stops far from the optimum), the others as they are.
+    pub fn standalone(self, common: &Common) -> classify_workflow::Model {
+        let kind: classify_workflow::ModelKind = self.into();
+        classify_workflow::Model {
+            scale: self == ModelName::Logistic,
+            seed: common.seed,
+            ..classify_workflow::Model::new(kind)
+        }
+    }
 }
 
 impl From<ModelName> for classify_workflow::ModelKind {
@@ -242,6 +261,8 @@ impl From<ModelName> for classify_workflow::ModelKind {
             ModelName::Dummy => Self::Dummy,
             ModelName::Forest => Self::Forest,
             ModelName::Svc => Self::Svc,
+            ModelName::Knn => Self::Knn,
+            ModelName::Logistic => Self::Logistic,
         }
     }
 }
@@ -324,49 +345,6 @@ pub enum Strategy {
     Ovr,
     /// One binary model per pair of classes.
     Ovo,
-}
-
-/// Models a classifier chain can link.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum ChainModel {
-    /// Support-vector classifier (RBF).
-    Svc,
-    /// Logistic regression.
-    Logistic,
-    /// Linear model trained by SGD.
-    Sgd,
-}
-
-impl ChainModel {
-    /// The model each link of the chain is: SVC, scaled logistic regression, or SGD.
-    pub fn model(self, common: &Common) -> classify_workflow::Model {
-        use classify_workflow::{Model, ModelKind};
-        let (kind, scale) = match self {
-            ChainModel::Svc => (ModelKind::Svc, false),
-            ChainModel::Logistic => (ModelKind::Logistic, true),
-            ChainModel::Sgd => (ModelKind::Sgd, false),
-        };
-        Model {
-            scale,
-            seed: common.seed,
-            ..Model::new(kind)
-        }
-    }
-}
-
-/// Models that `classify train` can save.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum SavedKind {
-    /// k-nearest neighbours (k = 5).
-    Knn,
-    /// Random forest of 100 trees.
-    Forest,
-    /// Linear model trained by SGD (one-vs-rest).
-    Sgd,
-    /// Standard scaling and multinomial logistic regression.
-    Logistic,
-    /// Support-vector classifier (RBF, one-vs-one).
-    Svc,
 }
 
 /// How k-NN neighbours vote.

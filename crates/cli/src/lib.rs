@@ -135,7 +135,7 @@ pub fn execute(cli: &Cli) -> anyhow::Result<()> {
             },
         ),
         Command::Multilabel { k, chain } => {
-            let chain = chain.map(|c| c.model(&cli.common));
+            let chain = chain.map(|c| c.standalone(&cli.common));
             multilabel::multilabel(&cli.common, *k, chain)
         }
         Command::Denoise {
@@ -161,7 +161,7 @@ pub fn execute(cli: &Cli) -> anyhow::Result<()> {
             model,
             save,
             format,
-        } => predict::train(&cli.common, *model, save, *format),
+        } => predict::train(&cli.common, model.standalone(&cli.common), save, *format),
         Command::Predict { model, image } => predict::predict(&cli.common, model, image),
     }
 }

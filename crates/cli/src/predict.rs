@@ -13,10 +13,11 @@ use classify_preprocessing::Scaled;
 use ndarray::Array2;
 use serde::Serialize;
 
-use crate::args::{Common, SavedKind};
+use crate::args::Common;
 use crate::data::load;
 use crate::model_file::{self, Format, ModelFile, Saved, Trained};
 use crate::output::{self, spinner, thousands};
+use classify_workflow::{Model, ModelKind};
 
 #[derive(Serialize)]
 struct TrainReport {
@@ -31,37 +32,42 @@ struct TrainReport {
     bytes: u64,
 }
 
-/// A model of `kind` fitted on `x`, `y` (`seed` its `random_state`).
-pub fn fit_saved(
-    kind: SavedKind,
-    x: Features<'_>,
-    y: &[usize],
-    seed: u64,
-) -> anyhow::Result<Saved> {
-    Ok(match kind {
-        SavedKind::Knn => Saved::Knn(KNeighborsClassifier::default().fit(x, y)?),
-        SavedKind::Forest => Saved::Forest(
+/// `model` fitted on `x`, `y`, as a model file holds it: k-NN, the forest, SGD, scaled
+/// logistic regression or SVC (a dummy is not worth a file).
+pub fn fit_saved(model: Model, x: Features<'_>, y: &[usize]) -> anyhow::Result<Saved> {
+    Ok(match model.kind {
+        ModelKind::Knn => Saved::Knn(KNeighborsClassifier::default().fit(x, y)?),
+        ModelKind::Forest => Saved::Forest(
             RandomForestClassifier {
-                random_state: seed,
+                random_state: model.seed,
                 ..Default::default()
             }
             .fit(x, y)?,
         ),
-        SavedKind::Sgd => Saved::Sgd(
+        ModelKind::Sgd => Saved::Sgd(
             SgdClassifier {
-                random_state: seed,
+                random_state: model.seed,
+                solver: model.solver,
                 ..Default::default()
             }
             .fit(x, y)?,
         ),
-        SavedKind::Logistic => {
+        ModelKind::Logistic => {
             Saved::Logistic(Scaled::new(LogisticRegression::default()).fit(x, y)?)
         }
-        SavedKind::Svc => Saved::Svc(Svc::default().fit(x, y)?),
+        ModelKind::Svc => Saved::Svc(Svc::default().fit(x, y)?),
+        ModelKind::Dummy => anyhow::bail!(SAVES),
     })
 }
 
-pub fn train(common: &Common, kind: SavedKind, save: &Path, format: Format) -> anyhow::Result<()> {
+/// The models a file can hold.
+const SAVES: &str =
+    "--model dummy: classify train saves knn, forest, sgd, logistic or svc (a dummy predicts one class)";
+
+pub fn train(common: &Common, model: Model, save: &Path, format: Format) -> anyhow::Result<()> {
+    if model.kind == ModelKind::Dummy {
+        anyhow::bail!(SAVES);
+    }
     let data = load(common)?;
     let y: Vec<usize> = data.train.target.iter().map(|&l| usize::from(l)).collect();
     let x: Features<'_> = (&data.train.data).into();
@@ -70,7 +76,7 @@ pub fn train(common: &Common, kind: SavedKind, save: &Path, format: Format) -> a
         &format!("training on {} images", thousands(y.len())),
     );
     let start = std::time::Instant::now();
-    let model = fit_saved(kind, x, &y, common.seed)?;
+    let model = fit_saved(model, x, &y)?;
     let name = model.describe();
     let fit_seconds = start.elapsed().as_secs_f64();
     bar.set_message("scoring the test set");

@@ -16,7 +16,7 @@ use ndarray::Array2;
 use serde::Serialize;
 use tiny_http::{Header, Method, Request, Response, Server};
 
-use crate::args::{Common, SavedKind};
+use crate::args::{Common, ModelName};
 use crate::data::load;
 use crate::model_file::{self, ModelFile, Saved, Trained};
 use crate::output;
@@ -88,7 +88,11 @@ fn state(common: &Common, model: Option<&Path>) -> anyhow::Result<State> {
         }
         None => {
             let y: Vec<usize> = data.train.target.iter().map(|&l| usize::from(l)).collect();
-            let model = fit_saved(SavedKind::Knn, (&data.train.data).into(), &y, common.seed)?;
+            let model = fit_saved(
+                ModelName::Knn.standalone(common),
+                (&data.train.data).into(),
+                &y,
+            )?;
             ModelFile {
                 trained: Trained {
                     dataset: data.name.clone(),

@@ -1,115 +1,61 @@
-//! `classify titanic`: the book's Titanic exercise: a column pipeline (median / most-frequent
-//! imputation, scaling, one-hot encoding), random forest and SVC with 10-fold
-//! cross-validation, a box plot, and a Kaggle submission.
+//! `classify titanic`: the book's Titanic exercise, printed from
+//! [`classify_workflow::titanic`], with a box plot and a Kaggle submission.
 
 use std::path::Path;
 
 use anyhow::Context;
-use classify_models::Gamma;
-use classify_preprocessing::{ColumnTransformer, Group, HandleUnknown, Impute, Step, Table};
+use classify_preprocessing::Table;
+use classify_workflow::Titanic;
 use serde::Serialize;
 
 use crate::args::Common;
 use crate::data::cache;
-use crate::output::{self, spinner};
-use crate::tabular::{compare, mean};
+use crate::output::{self, spinner, Steps};
+use crate::tabular::box_plot;
 
 #[derive(Serialize)]
-struct TitanicReport {
-    n_train: usize,
-    n_test: usize,
-    features: Vec<String>,
-    folds: usize,
-    forest_fold_accuracy: Vec<f64>,
-    forest_mean_accuracy: f64,
-    svc_fold_accuracy: Vec<f64>,
-    svc_mean_accuracy: f64,
+struct TitanicReport<'a> {
+    #[serde(flatten)]
+    result: &'a Titanic,
     submission: String,
-    submission_model: &'static str,
-    predicted_survivors: usize,
     figure: Option<String>,
-}
-
-fn names(v: &[&str]) -> Vec<String> {
-    v.iter().map(|s| s.to_string()).collect()
-}
-
-/// The book's preparation: numbers imputed by median and scaled; categories imputed by the
-/// most frequent value and one-hot encoded (unknown ones ignored).
-fn preparation() -> ColumnTransformer {
-    ColumnTransformer {
-        groups: vec![
-            Group {
-                name: "numbers".into(),
-                columns: names(&["Age", "SibSp", "Parch", "Fare"]),
-                steps: vec![Step::Impute(Impute::Median), Step::Scale],
-            },
-            Group {
-                name: "categories".into(),
-                columns: names(&["Pclass", "Sex", "Embarked"]),
-                steps: vec![
-                    Step::Impute(Impute::MostFrequent),
-                    Step::OneHot(HandleUnknown::Ignore),
-                ],
-            },
-        ],
-    }
 }
 
 pub fn titanic(common: &Common, folds: usize, submission: &Path) -> anyhow::Result<()> {
     let (train, test, y) = read_titanic(common)?;
-    let bar = spinner(common, &format!("{folds}-fold cross-validation"));
-    let compared = compare(common, &train, &y, preparation(), (folds, Gamma::Auto))?;
-    let (forest_scores, svc_scores) = (&compared.forest_scores, &compared.svc_scores);
-    bar.set_message("fitting on all passengers, predicting the test set");
-    // The better of the two in cross-validation writes the submission.
-    let (use_svc, submission_model) = if mean(svc_scores) >= mean(forest_scores) {
-        (true, "SVC (RBF, gamma = auto)")
-    } else {
-        (false, "random forest (100 trees)")
-    };
-    let (pred, features) = if use_svc {
-        let m = compared.svc.fit(&train, &y)?;
-        (m.predict(&test)?, m.prepare.feature_names().to_vec())
-    } else {
-        let m = compared.forest.fit(&train, &y)?;
-        (m.predict(&test)?, m.prepare.feature_names().to_vec())
-    };
-    write_submission(submission, &test, &pred)?;
+    let bar = spinner(common, "");
+    let result = classify_workflow::titanic(&train, &test, &y, (folds, common.seed), &Steps(&bar))?;
+    write_submission(submission, &test, &result.predictions)?;
     if let Some(out) = &common.out {
-        compared.box_plot(format!("Titanic: {folds}-fold accuracy"), out)?;
+        let scores = (
+            &result.forest_fold_accuracy[..],
+            &result.svc_fold_accuracy[..],
+        );
+        box_plot(format!("Titanic: {folds}-fold accuracy"), scores, out)?;
     }
     bar.finish_and_clear();
     let report = TitanicReport {
-        n_train: train.n_rows(),
-        n_test: test.n_rows(),
-        features,
-        folds,
-        forest_mean_accuracy: mean(forest_scores),
-        forest_fold_accuracy: forest_scores.clone(),
-        svc_mean_accuracy: mean(svc_scores),
-        svc_fold_accuracy: svc_scores.clone(),
+        result: &result,
         submission: submission.display().to_string(),
-        submission_model,
-        predicted_survivors: pred.iter().sum(),
         figure: common.out.as_ref().map(|p| p.display().to_string()),
     };
     if common.json {
         return output::json(&report);
     }
+    let r = &result;
     println!(
         "Titanic: {} passengers to learn from, {} to predict; features: {}",
-        report.n_train,
-        report.n_test,
-        report.features.join(", ")
+        r.n_train,
+        r.n_test,
+        r.features.join(", ")
     );
     println!(
         "{folds}-fold accuracy: random forest {:.4}, SVC {:.4}",
-        report.forest_mean_accuracy, report.svc_mean_accuracy
+        r.forest_mean_accuracy, r.svc_mean_accuracy
     );
     println!(
         "submission ({}): {} ({} of {} predicted to survive)",
-        report.submission_model, report.submission, report.predicted_survivors, report.n_test
+        r.submission_model, report.submission, r.predicted_survivors, r.n_test
     );
     Ok(())
 }

@@ -26,6 +26,7 @@ mod multiclass;
 mod multilabel;
 mod progress;
 mod spam;
+mod tabular;
 mod tune;
 
 pub use detector::{
@@ -43,6 +44,10 @@ pub use multilabel::{
 };
 pub use progress::Progress;
 pub use spam::{spam, SpamFilter, SpamOptions};
+pub use tabular::{
+    classes, compare, preparation, tabular, titanic, titanic_preparation, Compared, Tabular,
+    TabularOptions, Titanic,
+};
 pub use tune::{augment, tune_knn, AugmentOptions, Augmented, TuneOptions, Tuned};
 
 /// `12345` → `12,345`.

@@ -8,15 +8,13 @@ use anyhow::Context;
 use base64::Engine;
 use classify_metrics::{
     confusion_matrix, confusion_matrix_with, false_positive_rate_at, precision_recall_curve,
-    precision_recall_fscore_support, roc_auc_score, roc_curve, ConfusionOptions, CurveOptions,
-    Normalize, PrfOptions, ThresholdPoint,
+    roc_curve, ConfusionOptions, CurveOptions, Normalize, ThresholdPoint,
 };
-use classify_models::{Estimator, Features, RandomForestClassifier, SgdClassifier, Svc};
+use classify_models::{Estimator, Features, SgdClassifier, Svc};
 use classify_plot::{BoxPlot, CellFormat, ConfusionMatrixPlot, DigitQuadrants, DigitStyle};
 use classify_preprocessing::Scaled;
 use classify_selection::{
-    cross_val_predict, cross_val_predict_proba, cross_val_response, scores_per_fold,
-    CalibratedClassifierCV, Cv, Method, Proba, Scoring, StratifiedKFold,
+    cross_val_predict, scores_per_fold, Cv, Method, Scoring, StratifiedKFold,
 };
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use ndarray::{Array2, Axis};
@@ -27,7 +25,10 @@ use crate::data::load;
 use crate::figures::{pr_chart, roc_chart, roc_cv_chart, threshold_chart};
 use crate::output::{self, thousands};
 use classify_datasets::TrainTest;
-use classify_workflow::{default_digit, DetectorOptions, Model, ModelKind};
+use classify_workflow::{
+    default_digit, forest_comparison, method_name, CalibrationLoss, DetectorOptions,
+    ForestComparison, Model, ModelKind,
+};
 
 /// Every number of the report.
 #[derive(Serialize)]
@@ -37,9 +38,9 @@ struct Results {
     n_test: usize,
     class_counts: Vec<usize>,
     detector: Detector,
-    forest: Forest,
+    forest: ForestComparison,
     /// The forest's out-of-fold probabilities, uncalibrated and calibrated.
-    forest_calibration: Vec<Calibration>,
+    forest_calibration: Vec<CalibrationLoss>,
     multiclass: Multiclass,
     multilabel: Multilabel,
     denoising: Denoising,
@@ -54,30 +55,6 @@ struct Detector {
     #[serde(flatten)]
     summary: classify_workflow::Summary,
     threshold_90_precision: Option<ThresholdPoint>,
-}
-
-#[derive(Serialize)]
-struct Forest {
-    precision: f64,
-    recall: f64,
-    f1: f64,
-    roc_auc: f64,
-}
-
-/// The losses of out-of-fold probabilities, uncalibrated (`method` "none") or calibrated.
-#[derive(Serialize)]
-struct Calibration {
-    method: &'static str,
-    brier_score: f64,
-    log_loss: f64,
-}
-
-fn loss_of(method: &'static str, y: &[usize], p: &[f64]) -> anyhow::Result<Calibration> {
-    Ok(Calibration {
-        method,
-        brier_score: classify_metrics::brier_score_loss(y, p, None, None)?,
-        log_loss: classify_metrics::log_loss(y, p, None, None)?,
-    })
 }
 
 #[derive(Serialize)]
@@ -121,16 +98,6 @@ fn bar(common: &Common) -> ProgressBar {
     bar
 }
 
-/// Precision, recall and F1 of the positive class (label 1).
-fn prf(y: &[usize], p: &[usize]) -> anyhow::Result<(f64, f64, f64)> {
-    let r = precision_recall_fscore_support(y, p, &PrfOptions::default())?;
-    Ok((
-        r.precision.values()[0],
-        r.recall.values()[0],
-        r.fbeta.values()[0],
-    ))
-}
-
 /// What every section of the report reads: the training images and their classes, where
 /// figures go (each section's figure names are kept, in order, for the page), the bar.
 struct Ctx<'a> {
@@ -163,13 +130,6 @@ impl Ctx<'_> {
             ..Default::default()
         }
     }
-
-    fn forest(&self) -> RandomForestClassifier {
-        RandomForestClassifier {
-            random_state: self.common.seed,
-            ..Default::default()
-        }
-    }
 }
 
 pub fn report(common: &Common) -> anyhow::Result<()> {
@@ -194,8 +154,8 @@ pub fn report(common: &Common) -> anyhow::Result<()> {
     };
     data_tour(&ctx)?;
     let (detector, sgd) = detector(&ctx)?;
-    let (forest, proba) = forest(&ctx, &sgd)?;
-    let forest_calibration = forest_calibration(&ctx, &sgd.y5, &sgd.cv, &proba)?;
+    let forest = forest(&ctx, &sgd)?;
+    let forest_calibration = forest_calibration(&ctx, &sgd.detector.out_of_fold.y, &forest)?;
     let multiclass = multiclass(&ctx)?;
     let multilabel = multilabel(&ctx)?;
     let denoising = denoising(&ctx)?;
@@ -251,16 +211,11 @@ fn data_tour(ctx: &Ctx<'_>) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The detector's target, folds and SGD's out-of-fold scores, which the forest's section
-/// compares itself with.
+/// The detector step's result (SGD's out-of-fold scores, which the forest's section compares
+/// itself with) and its ROC curve.
 struct DetectorScores {
-    y5: Vec<usize>,
-    splits: Vec<classify_selection::Split>,
-    cv: Cv,
-    scores: Vec<f64>,
-    pr: classify_metrics::PrCurve,
+    detector: classify_workflow::Detector,
     roc: classify_metrics::RocCurve,
-    chosen: Option<ThresholdPoint>,
 }
 
 /// The book's 5-detector (on datasets with fewer classes, a detector of the last class):
@@ -276,61 +231,44 @@ fn detector(ctx: &Ctx<'_>) -> anyhow::Result<(Detector, DetectorScores)> {
         ..Model::new(ModelKind::Sgd)
     };
     let d = classify_workflow::detector(ctx.data, &DetectorOptions::new(model), &())?;
-    let oof = d.out_of_fold;
-    let roc = roc_curve(&oof.y, &oof.scores, &CurveOptions::roc())?;
+    let roc = roc_curve(
+        &d.out_of_fold.y,
+        &d.out_of_fold.scores,
+        &CurveOptions::roc(),
+    )?;
     let detector = Detector {
         digit,
         n_positive: d.n_positive,
-        summary: d.summary,
+        summary: d.summary.clone(),
         threshold_90_precision: d.threshold,
     };
     ctx.bar.inc(1);
-    let sgd = DetectorScores {
-        cv: Cv::Splits(oof.splits.clone()),
-        y5: oof.y,
-        splits: oof.splits,
-        scores: oof.scores,
-        pr: oof.pr,
-        roc,
-        chosen: d.threshold,
-    };
-    Ok((detector, sgd))
+    Ok((detector, DetectorScores { detector: d, roc }))
 }
 
-/// The random forest on the detector's folds (out-of-fold probabilities), and the curves of
-/// both models; returns the forest's probabilities.
-fn forest(ctx: &Ctx<'_>, sgd: &DetectorScores) -> anyhow::Result<(Forest, Vec<f64>)> {
+/// The random forest on the detector's folds (the workflow's forest comparison: out-of-fold
+/// probabilities, calibrated by sigmoid and isotonic on 3 inner folds), and the curves of
+/// both models.
+fn forest(ctx: &Ctx<'_>, sgd: &DetectorScores) -> anyhow::Result<ForestComparison> {
     let digit = default_digit(ctx.n_classes);
     ctx.step(format!(
-        "the {digit}-detector: random forest, 3-fold cross-validation"
+        "the {digit}-detector: random forest, 3-fold cross-validation and calibration"
     ));
-    let y5 = &sgd.y5;
-    let proba = cross_val_predict_proba(&ctx.forest(), ctx.x, y5, &sgd.cv)?
-        .column(1)
-        .to_vec();
-    let forest_pred: Vec<usize> = proba.iter().map(|&p| usize::from(p > 0.5)).collect();
-    let (precision, recall, f1) = prf(y5, &forest_pred)?;
-    let forest = Forest {
-        precision,
-        recall,
-        f1,
-        roc_auc: roc_auc_score(y5, &proba, None)?,
-    };
+    let methods = [Method::Sigmoid, Method::Isotonic];
+    let forest = forest_comparison(ctx.data, &sgd.detector, ctx.common.seed, &methods, &())?;
     ctx.bar.inc(1);
     ctx.step("curves");
-    let forest_pr = precision_recall_curve(y5, &proba, &CurveOptions::pr())?;
-    let forest_roc = roc_curve(y5, &proba, &CurveOptions::roc())?;
-    let chosen = sgd.chosen.as_ref();
-    threshold_chart(&sgd.pr, chosen, 0.90, "SGD").write(ctx.figure("threshold.png"))?;
-    pr_chart(
-        &[("SGD", &sgd.pr), ("Random forest", &forest_pr)],
-        chosen,
-        0.90,
-    )
-    .write(ctx.figure("precision-recall.png"))?;
+    let (d, proba) = (&sgd.detector, &forest.proba);
+    let (y5, scores) = (&d.out_of_fold.y, &d.out_of_fold.scores);
+    let forest_pr = precision_recall_curve(y5, proba, &CurveOptions::pr())?;
+    let forest_roc = roc_curve(y5, proba, &CurveOptions::roc())?;
+    let (chosen, pr) = (d.threshold.as_ref(), &d.out_of_fold.pr);
+    threshold_chart(pr, chosen, 0.90, "SGD").write(ctx.figure("threshold.png"))?;
+    pr_chart(&[("SGD", pr), ("Random forest", &forest_pr)], chosen, 0.90)
+        .write(ctx.figure("precision-recall.png"))?;
     let point = chosen
         .map(|t| -> anyhow::Result<_> {
-            let fpr = false_positive_rate_at(y5, &sgd.scores, t.threshold, &CurveOptions::roc())?;
+            let fpr = false_positive_rate_at(y5, scores, t.threshold, &CurveOptions::roc())?;
             Ok((fpr, t.recall))
         })
         .transpose()?;
@@ -340,44 +278,28 @@ fn forest(ctx: &Ctx<'_>, sgd: &DetectorScores) -> anyhow::Result<(Forest, Vec<f6
         0.90,
     )
     .write(ctx.figure("roc.png"))?;
-    roc_cv_chart(y5, &sgd.scores, &sgd.splits, "SGD")?.write(ctx.figure("roc-folds.png"))?;
-    crate::figures::det_chart(y5, &[("SGD", &sgd.scores), ("Random forest", &proba)])?
+    roc_cv_chart(y5, scores, &d.out_of_fold.splits, "SGD")?.write(ctx.figure("roc-folds.png"))?;
+    crate::figures::det_chart(y5, &[("SGD", scores), ("Random forest", proba)])?
         .write(ctx.figure("det.png"))?;
     ctx.bar.inc(1);
-    Ok((forest, proba))
+    Ok(forest)
 }
 
-/// The forest's probabilities calibrated on 3 inner folds of each training part (sigmoid,
-/// isotonic): their losses against the uncalibrated ones, and the reliability diagram.
+/// The forest's probabilities' losses before and after calibration, and the reliability
+/// diagram.
 fn forest_calibration(
     ctx: &Ctx<'_>,
     y5: &[usize],
-    cv: &Cv,
-    proba: &[f64],
-) -> anyhow::Result<Vec<Calibration>> {
-    let digit = default_digit(ctx.n_classes);
-    ctx.step(format!("the {digit}-detector: calibrating the forest"));
-    let mut calibration = vec![loss_of("none", y5, proba)?];
-    let mut curves = vec![("Random forest".to_string(), proba.to_vec())];
-    for (method, name) in [(Method::Sigmoid, "sigmoid"), (Method::Isotonic, "isotonic")] {
-        let calibrated = CalibratedClassifierCV {
-            cv: 3,
-            ..CalibratedClassifierCV::new(ctx.forest(), Proba)
-        }
-        .method(method);
-        let p = cross_val_response(&calibrated, Proba, ctx.x, y5, cv)?
-            .column(0)
-            .to_vec();
-        calibration.push(loss_of(name, y5, &p)?);
-        curves.push((format!("Random forest, {name} calibration"), p));
+    forest: &ForestComparison,
+) -> anyhow::Result<Vec<CalibrationLoss>> {
+    let mut curves: Vec<(String, &[f64])> = vec![("Random forest".to_string(), &forest.proba)];
+    for (method, p) in &forest.calibrated {
+        let name = format!("Random forest, {} calibration", method_name(*method));
+        curves.push((name, p.as_slice()));
     }
-    let curves: Vec<(String, &[f64])> = curves
-        .iter()
-        .map(|(n, p)| (n.clone(), p.as_slice()))
-        .collect();
     crate::figures::calibration_chart(y5, &curves)?.write(ctx.figure("calibration.png"))?;
     ctx.bar.inc(1);
-    Ok(calibration)
+    Ok(forest.calibration.clone())
 }
 
 /// Ten classes: SVC on the first 2,000 images measured on the test set (with its one-vs-rest

@@ -626,3 +626,107 @@ fn dummy_fold_accuracy(x: Features<'_>, y: &[usize], splits: &[Split]) -> Result
         .collect();
     Ok(scores_per_fold(splits, y, &pred, Scoring::Accuracy)?)
 }
+
+/// The random forest on the detector's folds (the report's comparison with SGD): its
+/// out-of-fold probabilities' precision, recall, F1 and ROC AUC, and their losses before and
+/// after calibration.
+#[derive(Debug, Serialize)]
+pub struct ForestComparison {
+    /// Precision of the positive class (probability above 0.5).
+    pub precision: f64,
+    /// Recall.
+    pub recall: f64,
+    /// F1.
+    pub f1: f64,
+    /// ROC AUC of the probabilities.
+    pub roc_auc: f64,
+    /// The probabilities' Brier score and log loss, uncalibrated ("none") then per method.
+    #[serde(skip)]
+    pub calibration: Vec<CalibrationLoss>,
+    /// The out-of-fold probabilities, uncalibrated.
+    #[serde(skip)]
+    pub proba: Vec<f64>,
+    /// The calibrated ones, per method asked.
+    #[serde(skip)]
+    pub calibrated: Vec<(Method, Vec<f64>)>,
+}
+
+/// The losses of out-of-fold probabilities, uncalibrated (`method` "none") or calibrated.
+#[derive(Debug, Clone, Serialize)]
+pub struct CalibrationLoss {
+    /// "none", "sigmoid", "isotonic" or "temperature".
+    pub method: &'static str,
+    /// Brier score.
+    pub brier_score: f64,
+    /// Log loss.
+    pub log_loss: f64,
+}
+
+/// Calibration method's name.
+pub fn method_name(m: Method) -> &'static str {
+    match m {
+        Method::Sigmoid => "sigmoid",
+        Method::Isotonic => "isotonic",
+        Method::Temperature => "temperature",
+    }
+}
+
+/// The random forest (`random_state` = `seed`) on the folds of `detector` (a result of
+/// [`detector`] on the same `data`), its probabilities calibrated by each of `methods` on as
+/// many inner folds of each training part (`CalibratedClassifierCV`).
+pub fn forest_comparison(
+    data: &TrainTest,
+    detector: &Detector,
+    seed: u64,
+    methods: &[Method],
+    progress: &dyn Progress,
+) -> Result<ForestComparison> {
+    let oof = &detector.out_of_fold;
+    if oof.y.len() != data.train.n_samples() {
+        return Err(classify_core::Error::LengthMismatch {
+            rows: data.train.n_samples(),
+            targets: oof.y.len(),
+        }
+        .into());
+    }
+    let forest = Model {
+        seed,
+        ..Model::new(ModelKind::Forest)
+    };
+    let job = Job {
+        model: &forest,
+        x: (&data.train.data).into(),
+        y: &oof.y,
+        splits: &oof.splits,
+    };
+    progress.step(&format!(
+        "the {}-detector: random forest, {}-fold cross-validation",
+        detector.digit, detector.folds
+    ));
+    let (proba, _) = forest.run(job.oof())?;
+    let pred: Vec<usize> = proba.iter().map(|&p| usize::from(p > 0.5)).collect();
+    let prf = precision_recall_fscore_support(&oof.y, &pred, &PrfOptions::default())?;
+    let loss = |method: &'static str, p: &[f64]| -> Result<CalibrationLoss> {
+        Ok(CalibrationLoss {
+            method,
+            brier_score: classify_metrics::brier_score_loss(&oof.y, p, None, None)?,
+            log_loss: classify_metrics::log_loss(&oof.y, p, None, None)?,
+        })
+    };
+    let mut calibration = vec![loss("none", &proba)?];
+    let mut calibrated = Vec::new();
+    for &method in methods {
+        let p = job.calibrate(progress, method)?;
+        calibration.push(loss(method_name(method), &p)?);
+        calibrated.push((method, p));
+    }
+    Ok(ForestComparison {
+        precision: prf.precision.values()[0],
+        recall: prf.recall.values()[0],
+        f1: prf.fbeta.values()[0],
+        roc_auc: roc_auc_score(&oof.y, &proba, None)?,
+        calibration,
+        proba,
+        calibrated,
+    })
+}

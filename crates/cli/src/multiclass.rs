@@ -33,7 +33,8 @@ pub fn multiclass(
     model.check()?;
     let opts = MulticlassOptions {
         model,
-        folds: common.folds(3)?,
+        folds: Some(common.folds(3)?),
+        refit: true,
         index: common.index,
         test_scores: figure.kind == MulticlassFigure::Roc && common.out.is_some(),
     };
@@ -101,24 +102,26 @@ fn print_text(report: &Multiclass) {
         .iter()
         .map(|a| format!("{a:.4}"))
         .collect();
-    println!(
-        "{}-fold accuracy  {}   (mean {:.4})",
-        report.folds,
-        accuracies.join("  "),
-        report.mean_accuracy
-    );
-    println!(
-        "test accuracy {:.4} on {} test images (model fitted on every training image)",
-        report.test_accuracy,
-        thousands(report.n_test)
-    );
-    let e = &report.image;
-    println!(
-        "training image {} (label {}): predicted {}; {} per class:",
-        e.index, e.label, e.predicted, e.score_kind
-    );
-    for (c, s) in report.classes.iter().zip(&e.scores) {
-        println!("  {c}: {s:>8.4}");
+    if let (Some(folds), Some(mean)) = (report.folds, report.mean_accuracy) {
+        println!(
+            "{folds}-fold accuracy  {}   (mean {mean:.4})",
+            accuracies.join("  ")
+        );
+    }
+    if let Some(accuracy) = report.test_accuracy {
+        println!(
+            "test accuracy {accuracy:.4} on {} test images (model fitted on every training image)",
+            thousands(report.n_test)
+        );
+    }
+    if let Some(e) = &report.image {
+        println!(
+            "training image {} (label {}): predicted {}; {} per class:",
+            e.index, e.label, e.predicted, e.score_kind
+        );
+        for (c, s) in report.classes.iter().zip(&e.scores) {
+            println!("  {c}: {s:>8.4}");
+        }
     }
 }
 

@@ -10,12 +10,8 @@ use classify_metrics::{
     confusion_matrix, confusion_matrix_with, false_positive_rate_at, precision_recall_curve,
     roc_curve, ConfusionOptions, CurveOptions, Normalize, ThresholdPoint,
 };
-use classify_models::{Estimator, Features, SgdClassifier, Svc};
 use classify_plot::{BoxPlot, CellFormat, ConfusionMatrixPlot, DigitQuadrants, DigitStyle};
-use classify_preprocessing::Scaled;
-use classify_selection::{
-    cross_val_predict, scores_per_fold, Cv, Method, Scoring, StratifiedKFold,
-};
+use classify_selection::Method;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use ndarray::{Array2, Axis};
 use serde::Serialize;
@@ -27,7 +23,7 @@ use crate::output::{self, thousands};
 use classify_datasets::TrainTest;
 use classify_workflow::{
     default_digit, forest_comparison, method_name, CalibrationLoss, DetectorOptions,
-    ForestComparison, Model, ModelKind,
+    ForestComparison, Model, ModelKind, MulticlassOptions,
 };
 
 /// Every number of the report.
@@ -103,7 +99,6 @@ fn bar(common: &Common) -> ProgressBar {
 struct Ctx<'a> {
     common: &'a Common,
     data: &'a TrainTest,
-    x: Features<'a>,
     y: &'a [usize],
     shape: [usize; 2],
     n_classes: usize,
@@ -123,13 +118,6 @@ impl Ctx<'_> {
     fn step(&self, message: impl Into<std::borrow::Cow<'static, str>>) {
         self.bar.set_message(message);
     }
-
-    fn sgd(&self) -> SgdClassifier {
-        SgdClassifier {
-            random_state: self.common.seed,
-            ..Default::default()
-        }
-    }
 }
 
 pub fn report(common: &Common) -> anyhow::Result<()> {
@@ -144,7 +132,6 @@ pub fn report(common: &Common) -> anyhow::Result<()> {
     let ctx = Ctx {
         common,
         data: &data,
-        x: (&data.train.data).into(),
         y: &y,
         shape: data.train.image_shape.unwrap_or([28, 28]),
         n_classes: data.train.target_names.len(),
@@ -307,37 +294,49 @@ fn forest_calibration(
 /// one's confusion matrices and its errors on the book's pair.
 fn multiclass(ctx: &Ctx<'_>) -> anyhow::Result<Multiclass> {
     ctx.step("ten classes: SVC (one-vs-one)");
-    let (train, test) = (&ctx.data.train, &ctx.data.test);
+    let train = &ctx.data.train;
     let svc_n = train.n_samples().min(2000);
-    let svc = Svc::default().fit(
-        train.data.slice(ndarray::s![..svc_n, ..]).into(),
-        &ctx.y[..svc_n],
-    )?;
-    let test_truth: Vec<usize> = test.target.iter().map(|&l| usize::from(l)).collect();
-    let svc_pred = classify_models::Classifier::predict(&svc, (&test.data).into())?;
-    let svc_test_accuracy = classify_metrics::accuracy_score(&test_truth, &svc_pred, None)?;
-    let svc_scores =
-        classify_models::DecisionFunction::decision_function(&svc, (&test.data).into())?;
+    let first = TrainTest {
+        name: ctx.data.name.clone(),
+        train: train.head(svc_n),
+        test: ctx.data.test.clone(),
+        source: ctx.data.source.clone(),
+        notes: Vec::new(),
+    };
+    let step = |model: Model, data: &TrainTest, refit: bool| {
+        let opts = MulticlassOptions {
+            model,
+            folds: (!refit).then_some(3),
+            refit,
+            index: 0,
+            test_scores: refit,
+        };
+        classify_workflow::multiclass(data, &opts, &())
+    };
+    let svc = step(Model::new(ModelKind::Svc), &first, true)?;
+    let (svc_test_accuracy, svc_scores) = svc
+        .test_accuracy
+        .zip(svc.predictions.test_scores.as_ref())
+        .context("the SVC step scored no test images")?;
     let svc_test_roc_auc = crate::multiclass::roc_figure(
         &ctx.figure("roc-classes.png"),
-        &test_truth,
-        &svc_scores,
-        classify_models::Classifier::classes(&svc),
+        &svc.predictions.test_y,
+        svc_scores,
+        &svc.classes,
         &train.target_names,
         &format!("SVC ({} images)", thousands(svc_n)),
     )?;
     ctx.bar.inc(1);
 
     ctx.step("ten classes: SGD, raw and scaled, 3-fold cross-validation");
-    let y = ctx.y;
-    let msplits = StratifiedKFold::new(3).split(y)?;
-    let mcv = Cv::Splits(msplits.clone());
-    let raw = cross_val_predict(&ctx.sgd(), ctx.x, y, &mcv)?;
-    let scaled = cross_val_predict(&Scaled::new(ctx.sgd()), ctx.x, y, &mcv)?;
-    let (raw_acc, scaled_acc) = (
-        scores_per_fold(&msplits, y, &raw, Scoring::Accuracy)?,
-        scores_per_fold(&msplits, y, &scaled, Scoring::Accuracy)?,
-    );
+    let sgd = Model {
+        seed: ctx.common.seed,
+        ..Model::new(ModelKind::Sgd)
+    };
+    let raw = step(sgd, ctx.data, false)?;
+    let scaled = step(Model { scale: true, ..sgd }, ctx.data, false)?;
+    let (raw_acc, scaled_acc) = (raw.fold_accuracy, scaled.fold_accuracy);
+    let scaled = scaled.predictions.out_of_fold;
     BoxPlot {
         title: "SGD accuracy per fold, ten classes".into(),
         y_label: "Accuracy".into(),

@@ -20,8 +20,10 @@ use crate::{thousands, Progress, Result};
 pub struct MulticlassOptions {
     /// The model.
     pub model: Model,
-    /// Stratified folds.
-    pub folds: usize,
+    /// Stratified folds (`None`: no cross-validation).
+    pub folds: Option<usize>,
+    /// Fit on every training image, measure on the test images and score image `index`.
+    pub refit: bool,
     /// The training image whose scores are shown.
     pub index: usize,
     /// Also score every test image (for ROC curves) and give the one-vs-rest ROC AUCs.
@@ -46,17 +48,22 @@ pub struct Multiclass {
     /// Estimators a fit makes.
     pub n_estimators: usize,
     /// Folds.
-    pub folds: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub folds: Option<usize>,
     /// Accuracy on each fold's held-out images.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub fold_accuracy: Vec<f64>,
     /// Their mean.
-    pub mean_accuracy: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mean_accuracy: Option<f64>,
     /// Accuracy on the test images of the model fitted on every training image.
-    pub test_accuracy: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub test_accuracy: Option<f64>,
     /// With `test_scores`: the one-vs-rest ROC AUCs on the test images (micro, macro).
     pub test_roc_auc: Option<[f64; 2]>,
     /// The scores of one training image.
-    pub image: Explained,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image: Option<Explained>,
     /// The predictions behind these numbers.
     #[serde(skip)]
     pub predictions: Predictions,
@@ -67,7 +74,7 @@ pub struct Multiclass {
 pub struct Predictions {
     /// The training images' classes.
     pub y: Vec<usize>,
-    /// Their out-of-fold predictions.
+    /// Their out-of-fold predictions (empty without cross-validation).
     pub out_of_fold: Vec<usize>,
     /// The test images' classes.
     pub test_y: Vec<usize>,
@@ -92,7 +99,7 @@ pub struct Explained {
 
 /// Runs the multiclass step: `opts.model` cross-validated on stratified folds, fitted on
 /// every training image, measured on the test images, and its scores of training image
-/// `index`.
+/// `index` (either part may be left out).
 ///
 /// ```
 /// use classify_workflow::{multiclass, Model, ModelKind, MulticlassOptions};
@@ -101,13 +108,14 @@ pub struct Explained {
 /// data.train = data.train.head(1000);
 /// let opts = MulticlassOptions {
 ///     model: Model::new(ModelKind::Sgd),
-///     folds: 3,
+///     folds: Some(3),
+///     refit: true,
 ///     index: 0,
 ///     test_scores: false,
 /// };
 /// let result = multiclass(&data, &opts, &())?;
 /// assert_eq!(result.classes.len(), 10);
-/// assert!(result.test_accuracy > 0.7);
+/// assert!(result.test_accuracy.unwrap() > 0.7);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn multiclass(
@@ -120,22 +128,30 @@ pub fn multiclass(
     check_index(index, train.n_samples(), "training images")?;
     opts.model.check()?;
     let y: Vec<usize> = train.target.iter().map(|&l| usize::from(l)).collect();
-    let splits = StratifiedKFold::new(opts.folds).split(&y)?;
+    let splits = match opts.folds {
+        Some(folds) => StratifiedKFold::new(folds).split(&y)?,
+        None => Vec::new(),
+    };
     let one = train.data.slice(ndarray::s![index..index + 1, ..]);
-    progress.step(&format!(
-        "{}-fold cross-validation, then a fit on {} images",
-        opts.folds,
-        thousands(y.len())
-    ));
+    let n = thousands(y.len());
+    progress.step(&match (opts.folds, opts.refit) {
+        (Some(folds), true) => format!("{folds}-fold cross-validation, then a fit on {n} images"),
+        (Some(folds), false) => format!("{folds}-fold cross-validation on {n} images"),
+        (None, _) => format!("a fit on {n} images"),
+    });
     let outcome = opts.model.run(Evaluate {
         x: (&train.data).into(),
         y: &y,
         test: (&test.data).into(),
         row: one.into(),
-        cv: Cv::Splits(splits.clone()),
+        cv: opts.folds.map(|_| Cv::Splits(splits.clone())),
+        refit: opts.refit,
         test_scores: opts.test_scores,
     })?;
-    let fold_accuracy = scores_per_fold(&splits, &y, &outcome.fold_pred, Scoring::Accuracy)?;
+    let fold_accuracy = match opts.folds {
+        Some(_) => scores_per_fold(&splits, &y, &outcome.fold_pred, Scoring::Accuracy)?,
+        None => Vec::new(),
+    };
     let test_y: Vec<usize> = test.target.iter().map(|&l| usize::from(l)).collect();
     let test_roc_auc = outcome
         .test_scores
@@ -151,17 +167,21 @@ pub fn multiclass(
         n_estimators: opts.model.n_estimators(outcome.classes.len()),
         classes: outcome.classes,
         folds: opts.folds,
-        mean_accuracy: mean(&fold_accuracy),
+        mean_accuracy: opts.folds.map(|_| mean(&fold_accuracy)),
         fold_accuracy,
-        test_accuracy: accuracy_score(&test_y, &outcome.test_pred, None)?,
+        test_accuracy: outcome
+            .test_pred
+            .as_ref()
+            .map(|pred| accuracy_score(&test_y, pred, None))
+            .transpose()?,
         test_roc_auc,
-        image: Explained {
+        image: outcome.image.map(|(predicted, scores)| Explained {
             index,
             label: train.target[index],
-            predicted: outcome.predicted,
-            scores: outcome.scores,
+            predicted,
+            scores,
             score_kind: outcome.score_kind,
-        },
+        }),
         predictions: Predictions {
             y,
             out_of_fold: outcome.fold_pred,
@@ -187,10 +207,10 @@ pub fn one_vs_rest_auc(
 /// What one model gives the step.
 struct Outcome {
     fold_pred: Vec<usize>,
-    test_pred: Vec<usize>,
+    test_pred: Option<Vec<usize>>,
     classes: Vec<usize>,
-    predicted: usize,
-    scores: Vec<f64>,
+    /// The chosen image's predicted class and scores.
+    image: Option<(usize, Vec<f64>)>,
     score_kind: &'static str,
     test_scores: Option<Array2<f64>>,
 }
@@ -202,7 +222,8 @@ struct Evaluate<'a> {
     y: &'a [usize],
     test: Features<'a>,
     row: Features<'a>,
-    cv: Cv,
+    cv: Option<Cv>,
+    refit: bool,
     /// Whether to score every test image.
     test_scores: bool,
 }
@@ -216,7 +237,27 @@ impl ModelTask for Evaluate<'_> {
         R: Response<E::Model>,
     {
         use classify_models::Classifier;
-        let fold_pred = cross_val_predict(&estimator, self.x, self.y, &self.cv)?;
+        let fold_pred = match &self.cv {
+            Some(cv) => cross_val_predict(&estimator, self.x, self.y, cv)?,
+            None => Vec::new(),
+        };
+        let score_kind = match response.is_proba() {
+            true => "probability",
+            false => "decision function",
+        };
+        if !self.refit {
+            let mut classes = self.y.to_vec();
+            classes.sort_unstable();
+            classes.dedup();
+            return Ok(Outcome {
+                fold_pred,
+                test_pred: None,
+                classes,
+                image: None,
+                score_kind,
+                test_scores: None,
+            });
+        }
         let model = estimator.fit(self.x, self.y)?;
         let n_classes = model.classes().len();
         let scores = |x| -> Result<Array2<f64>> {
@@ -228,14 +269,13 @@ impl ModelTask for Evaluate<'_> {
         };
         Ok(Outcome {
             fold_pred,
-            test_pred: model.predict(self.test)?,
+            test_pred: Some(model.predict(self.test)?),
             classes: model.classes().to_vec(),
-            predicted: model.predict(self.row)?[0],
-            scores: scores(self.row)?.row(0).to_vec(),
-            score_kind: match response.is_proba() {
-                true => "probability",
-                false => "decision function",
-            },
+            image: Some((
+                model.predict(self.row)?[0],
+                scores(self.row)?.row(0).to_vec(),
+            )),
+            score_kind,
             test_scores: self.test_scores.then(|| scores(self.test)).transpose()?,
         })
     }

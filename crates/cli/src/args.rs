@@ -356,24 +356,11 @@ pub enum KnnWeights {
     Distance,
 }
 
-impl KnnWeights {
-    /// scikit-learn's name for it.
-    pub fn name(self) -> &'static str {
-        match self {
-            KnnWeights::Uniform => "uniform",
-            KnnWeights::Distance => "distance",
-        }
-    }
-
-    /// k-NN with `k` neighbours voting this way (the search chosen automatically).
-    pub fn knn(self, k: usize) -> classify_models::KNeighborsClassifier {
-        classify_models::KNeighborsClassifier {
-            n_neighbors: k,
-            weights: match self {
-                KnnWeights::Uniform => classify_models::Weights::Uniform,
-                KnnWeights::Distance => classify_models::Weights::Distance,
-            },
-            ..Default::default()
+impl From<KnnWeights> for classify_models::Weights {
+    fn from(w: KnnWeights) -> Self {
+        match w {
+            KnnWeights::Uniform => Self::Uniform,
+            KnnWeights::Distance => Self::Distance,
         }
     }
 }

@@ -1,83 +1,22 @@
-//! `classify knn`: k-nearest neighbours on the test set.
+//! `classify knn`: k-nearest neighbours on the test set, printed from
+//! [`classify_workflow::knn`].
 
-use classify_metrics::accuracy_score;
-use classify_models::{Classifier, Estimator};
-use serde::Serialize;
+use classify_workflow::KnnOptions;
 
 use crate::args::{Common, KnnWeights};
 use crate::data::load;
-use crate::output::{self, spinner, thousands};
-
-#[derive(Serialize)]
-struct KnnReport {
-    dataset: String,
-    n_train: usize,
-    n_test: usize,
-    k: usize,
-    weights: &'static str,
-    test_accuracy: f64,
-    seconds: f64,
-    image: Explained,
-}
-
-#[derive(Serialize)]
-struct Explained {
-    index: usize,
-    label: u8,
-    predicted: usize,
-    neighbors: Vec<usize>,
-    neighbor_labels: Vec<u8>,
-    distances: Vec<f64>,
-}
+use crate::output::{self, spinner, thousands, Steps};
 
 pub fn knn(common: &Common, k: usize, weights: KnnWeights) -> anyhow::Result<()> {
     let data = load(common)?;
-    let (train, test) = (&data.train, &data.test);
-    if common.index >= test.n_samples() {
-        anyhow::bail!(
-            "--index {} is out of range: {} test images",
-            common.index,
-            test.n_samples()
-        );
-    }
-    let y: Vec<usize> = train.target.iter().map(|&l| usize::from(l)).collect();
-    let params = weights.knn(k);
-    let bar = spinner(
-        common,
-        &format!(
-            "{} test images against {} training images",
-            thousands(test.n_samples()),
-            thousands(y.len())
-        ),
-    );
-    let start = std::time::Instant::now();
-    let model = params.fit((&train.data).into(), &y)?;
-    let pred = model.predict((&test.data).into())?;
-    let seconds = start.elapsed().as_secs_f64();
-    let one = test
-        .data
-        .slice(ndarray::s![common.index..common.index + 1, ..]);
-    let nb = model.kneighbors(one.into(), k)?;
-    bar.finish_and_clear();
-    let truth: Vec<usize> = test.target.iter().map(|&l| usize::from(l)).collect();
-    let neighbors: Vec<usize> = nb.indices.row(0).to_vec();
-    let report = KnnReport {
-        dataset: data.name.clone(),
-        n_train: y.len(),
-        n_test: truth.len(),
+    let opts = KnnOptions {
         k,
-        weights: weights.name(),
-        test_accuracy: accuracy_score(&truth, &pred, None)?,
-        seconds,
-        image: Explained {
-            index: common.index,
-            label: test.target[common.index],
-            predicted: pred[common.index],
-            neighbor_labels: neighbors.iter().map(|&i| train.target[i]).collect(),
-            neighbors,
-            distances: nb.distances.row(0).to_vec(),
-        },
+        weights: weights.into(),
+        index: common.index,
     };
+    let bar = spinner(common, "");
+    let report = classify_workflow::knn(&data, &opts, &Steps(&bar))?;
+    bar.finish_and_clear();
     if common.json {
         return output::json(&report);
     }
@@ -90,7 +29,7 @@ pub fn knn(common: &Common, k: usize, weights: KnnWeights) -> anyhow::Result<()>
     );
     println!(
         "test accuracy {:.4}   ({:.2} s)",
-        report.test_accuracy, seconds
+        report.test_accuracy, report.seconds
     );
     let e = &report.image;
     println!(

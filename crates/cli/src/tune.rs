@@ -51,7 +51,7 @@ pub fn augment(common: &Common, k: usize, weights: KnnWeights) -> anyhow::Result
     let data = load(common)?;
     let opts = AugmentOptions {
         k,
-        weights: weights.knn(k).weights,
+        weights: weights.into(),
         seed: common.seed,
     };
     let bar = spinner(common, "");

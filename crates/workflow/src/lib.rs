@@ -24,6 +24,7 @@ mod error;
 mod model;
 mod multiclass;
 mod multilabel;
+mod neighbors;
 mod progress;
 mod spam;
 mod tabular;
@@ -43,6 +44,7 @@ pub use multilabel::{
     denoise, multilabel, DenoiseOptions, Denoised, DenoisedImages, LabelF1, LabelledImage,
     Multilabel, MultilabelOptions, TwoLabels,
 };
+pub use neighbors::{knn, weights_name, Knn, KnnOptions, Neighbours};
 pub use progress::Progress;
 pub use spam::{spam, SpamFilter, SpamOptions};
 pub use tabular::{

@@ -208,10 +208,7 @@ pub fn augment(
     Ok(Augmented {
         dataset: data.name.clone(),
         k: opts.k,
-        weights: match opts.weights {
-            Weights::Uniform => "uniform",
-            Weights::Distance => "distance",
-        },
+        weights: crate::weights_name(opts.weights),
         n_train: train.n_samples(),
         n_augmented: big.data.nrows(),
         n_test: truth.len(),

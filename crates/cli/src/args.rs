@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
+use classify_workflow::ModelKind;
 
 /// classify: the MNIST classification workflow, end to end, in Rust.
 #[derive(Debug, Parser)]
@@ -101,7 +102,7 @@ pub enum Command {
     /// `classify predict` (a checked binary file; --format json for one to read).
     Train {
         /// Which model.
-        #[arg(long, value_enum, default_value_t = ModelName::Knn)]
+        #[arg(long, value_enum, default_value_t = ModelName(ModelKind::Knn))]
         model: ModelName,
         /// Where to save it.
         #[arg(long, value_name = "FILE", default_value = "model.classify")]
@@ -222,48 +223,45 @@ pub enum Command {
 }
 
 /// Which model a command trains (`--model` of `binary`, `multiclass` and `train`, `--chain` of
-/// `multilabel`): the one list of models, mapped to the workflow's [`ModelKind`](classify_workflow::ModelKind).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum ModelName {
-    /// Linear model trained by SGD (hinge loss), as scikit-learn's SGDClassifier().
-    Sgd,
-    /// Always predicts the most frequent class.
-    Dummy,
-    /// Random forest of 100 trees, as scikit-learn's RandomForestClassifier().
-    Forest,
-    /// Support-vector classifier, RBF kernel, one-vs-one, as scikit-learn's SVC() (slow
-    /// beyond a few thousand images: use --train).
-    Svc,
-    /// k-nearest neighbours (k = 5), as scikit-learn's KNeighborsClassifier().
-    Knn,
-    /// Multinomial logistic regression, as scikit-learn's LogisticRegression() (standard
-    /// scaling in front of it in chains and saved models).
-    Logistic,
-}
+/// `multilabel`): any of the workflow's one list of models, [`ModelKind::ALL`], named and
+/// explained on the command line as [`ModelKind::id`] and [`ModelKind::help`] say.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ModelName(pub ModelKind);
 
 impl ModelName {
     /// The model of a chain's links or of a saved file: logistic regression behind a standard
     /// scaler (L-BFGS on raw pixels stops far from the optimum), the others as they are.
     pub fn standalone(self, common: &Common) -> classify_workflow::Model {
-        let kind: classify_workflow::ModelKind = self.into();
         classify_workflow::Model {
-            scale: self == ModelName::Logistic,
+            scale: self.0 == ModelKind::Logistic,
             seed: common.seed,
-            ..classify_workflow::Model::new(kind)
+            ..classify_workflow::Model::new(self.0)
         }
     }
 }
 
-impl From<ModelName> for classify_workflow::ModelKind {
-    fn from(m: ModelName) -> Self {
-        match m {
-            ModelName::Sgd => Self::Sgd,
-            ModelName::Dummy => Self::Dummy,
-            ModelName::Forest => Self::Forest,
-            ModelName::Svc => Self::Svc,
-            ModelName::Knn => Self::Knn,
-            ModelName::Logistic => Self::Logistic,
-        }
+impl clap::ValueEnum for ModelName {
+    fn value_variants<'a>() -> &'a [Self] {
+        const ALL: [ModelName; ModelKind::ALL.len()] = {
+            let mut all = [ModelName(ModelKind::Sgd); ModelKind::ALL.len()];
+            let mut i = 0;
+            while i < all.len() {
+                all[i] = ModelName(ModelKind::ALL[i]);
+                i += 1;
+            }
+            all
+        };
+        &ALL
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        Some(clap::builder::PossibleValue::new(self.0.id()).help(self.0.help()))
+    }
+}
+
+impl std::fmt::Display for ModelName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.0.id())
     }
 }
 
@@ -369,7 +367,7 @@ impl From<KnnWeights> for classify_models::Weights {
 #[derive(Debug, Clone, Args)]
 pub struct CvArgs {
     /// The model.
-    #[arg(long, value_enum, default_value_t = ModelName::Sgd)]
+    #[arg(long, value_enum, default_value_t = ModelName(ModelKind::Sgd))]
     pub model: ModelName,
     /// Standard-scale the pixels (learned inside each fold).
     #[arg(long)]
@@ -402,7 +400,7 @@ impl CvArgs {
         strategy: Option<Strategy>,
     ) -> classify_workflow::Model {
         classify_workflow::Model {
-            kind: self.model.into(),
+            kind: self.model.0,
             scale: self.scale,
             strategy: strategy.map(Into::into),
             solver: self.sgd_solver(default),

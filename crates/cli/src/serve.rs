@@ -89,7 +89,7 @@ fn state(common: &Common, model: Option<&Path>) -> anyhow::Result<State> {
         None => {
             let y: Vec<usize> = data.train.target.iter().map(|&l| usize::from(l)).collect();
             let model = fit_saved(
-                ModelName::Knn.standalone(common),
+                ModelName(classify_workflow::ModelKind::Knn).standalone(common),
                 (&data.train.data).into(),
                 &y,
             )?;

@@ -225,18 +225,8 @@ pub fn detector(
     progress: &dyn Progress,
 ) -> Result<Detector> {
     let model = &opts.model;
-    if !(0.0..=1.0).contains(&opts.target_precision) {
-        return Err(Error::option(
-            "target-precision",
-            opts.target_precision,
-            "a precision is between 0 and 1",
-        ));
-    }
     let train = &data.train;
-    let digit = opts
-        .digit
-        .unwrap_or_else(|| default_digit(train.n_classes()));
-    check_data(data, digit, opts.index)?;
+    let digit = check_options(data, opts)?;
     let y = detector_target(&train.target, digit);
     let splits = StratifiedKFold::new(opts.folds).split(&y)?;
     check_counts(&y, digit, opts.folds)?;
@@ -259,14 +249,10 @@ pub fn detector(
     });
     let comparison = job.comparison(progress)?;
     let test_y = detector_target(&data.test.target, digit);
-    let tuned = match opts.tune && model.kind != ModelKind::Dummy {
-        true => Some(job.tune(
-            progress,
-            opts.target_precision,
-            ((&data.test.data).into(), &test_y),
-        )?),
-        false => None,
-    };
+    let test = ((&data.test.data).into(), test_y.as_slice());
+    let tuned = (opts.tune && model.kind != ModelKind::Dummy)
+        .then(|| job.tune(progress, opts.target_precision, test))
+        .transpose()?;
     let calibrated = opts
         .calibrate
         .map(|method| job.calibrate(progress, method))
@@ -570,9 +556,20 @@ impl ModelTask for Calibrate<'_> {
     }
 }
 
-/// Checks the digit and the image index against the data.
-fn check_data(data: &TrainTest, digit: u8, index: usize) -> Result<()> {
+/// Checks the target precision, and the digit and the image index against the data; returns
+/// the digit.
+fn check_options(data: &TrainTest, opts: &DetectorOptions) -> Result<u8> {
+    if !(0.0..=1.0).contains(&opts.target_precision) {
+        return Err(Error::option(
+            "target-precision",
+            opts.target_precision,
+            "a precision is between 0 and 1",
+        ));
+    }
     let train = &data.train;
+    let digit = opts
+        .digit
+        .unwrap_or_else(|| default_digit(train.n_classes()));
     if usize::from(digit) >= train.n_classes() {
         return Err(Error::option(
             "digit",
@@ -580,7 +577,8 @@ fn check_data(data: &TrainTest, digit: u8, index: usize) -> Result<()> {
             format!("{} has classes 0 to {}", data.name, train.n_classes() - 1),
         ));
     }
-    check_index(index, train.n_samples(), "training images")
+    check_index(opts.index, train.n_samples(), "training images")?;
+    Ok(digit)
 }
 
 /// Checks that image `index` is one of the `n` images `of`.

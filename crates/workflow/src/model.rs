@@ -66,6 +66,26 @@ impl ModelKind {
         }
     }
 
+    /// What it is, as scikit-learn names it (the command line's help).
+    pub fn help(self) -> &'static str {
+        match self {
+            ModelKind::Sgd => {
+                "linear model trained by SGD (hinge loss), as scikit-learn's SGDClassifier()"
+            }
+            ModelKind::Dummy => "always the most frequent class, as DummyClassifier()",
+            ModelKind::Forest => "random forest of 100 trees, as RandomForestClassifier()",
+            ModelKind::Svc => {
+                "support-vector classifier, RBF kernel, one-vs-one, as SVC() (slow beyond a few \
+                 thousand images: use --train)"
+            }
+            ModelKind::Knn => "k-nearest neighbours (k = 5), as KNeighborsClassifier()",
+            ModelKind::Logistic => {
+                "multinomial logistic regression, as LogisticRegression() (standard scaling in \
+                 front of it in chains and saved models)"
+            }
+        }
+    }
+
     /// Whether the model scores by probabilities (scikit-learn's `response_method="auto"`
     /// takes `predict_proba` where there is one): the dummy, the forest, k-NN and logistic
     /// regression; SGD (hinge loss) and SVC (`probability=False`) give decision values.

@@ -3,6 +3,12 @@
 //! prints (or emits as JSON) and `classify report` composes into one page. Nothing here
 //! prints, parses flags or draws: progress goes to a [`Progress`] the caller chooses.
 //!
+//! The steps: [`detector`] (the binary detector judged by cross-validation, with threshold
+//! tuning and calibration), [`forest_comparison`] (the forest on the detector's folds),
+//! [`multiclass`], [`multilabel`], [`denoise`], [`knn`], [`tune_knn`], [`augment`], [`spam`],
+//! [`tabular`] and [`titanic`]. Option errors are [`Error::Option`] / [`Error::Index`], named
+//! as the command line names the option.
+//!
 //! The model every step trains is one value, [`Model`]: the estimator ([`ModelKind`]),
 //! standard scaling in front of it, a multiclass [`Strategy`] around it, SGD's solver and
 //! the seed.

@@ -8,7 +8,7 @@ use classify_workflow::{Detector, DetectorOptions, OutOfFold};
 use crate::args::{BinaryFigure, Common, CvArgs};
 use crate::data::load;
 use crate::figures;
-use crate::output::{self, spinner, thousands, Steps};
+use crate::output::{self, thousands};
 
 /// What `classify binary` is asked for besides the model and folds.
 pub struct Options {
@@ -45,9 +45,7 @@ pub fn binary(common: &Common, cv: &CvArgs, opts: Options) -> anyhow::Result<()>
         calibrate: opts.calibrate,
     };
     let data = load(common)?;
-    let bar = spinner(common, "");
-    let report = classify_workflow::detector(&data, &asked, &Steps(&bar))?;
-    bar.finish_and_clear();
+    let report = output::with_progress(common, |p| classify_workflow::detector(&data, &asked, p))?;
     if let Some(out) = &common.out {
         draw(opts.figure, out, &report, opts.calibrate)?;
         if !common.json {

@@ -5,7 +5,7 @@ use classify_workflow::KnnOptions;
 
 use crate::args::{Common, KnnWeights};
 use crate::data::load;
-use crate::output::{self, spinner, thousands, Steps};
+use crate::output::{self, thousands};
 
 pub fn knn(common: &Common, k: usize, weights: KnnWeights) -> anyhow::Result<()> {
     let data = load(common)?;
@@ -14,9 +14,7 @@ pub fn knn(common: &Common, k: usize, weights: KnnWeights) -> anyhow::Result<()>
         weights: weights.into(),
         index: common.index,
     };
-    let bar = spinner(common, "");
-    let report = classify_workflow::knn(&data, &opts, &Steps(&bar))?;
-    bar.finish_and_clear();
+    let report = output::with_progress(common, |p| classify_workflow::knn(&data, &opts, p))?;
     if common.json {
         return output::json(&report);
     }

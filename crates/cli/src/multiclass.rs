@@ -7,7 +7,7 @@ use ndarray::Array2;
 
 use crate::args::{Common, CvArgs, MulticlassFigure, NormalizeArg, Strategy};
 use crate::data::load;
-use crate::output::{self, spinner, thousands, Steps};
+use crate::output::{self, thousands};
 
 /// What `--out` draws.
 pub struct Figure {
@@ -39,20 +39,14 @@ pub fn multiclass(
         test_scores: figure.kind == MulticlassFigure::Roc && common.out.is_some(),
     };
     let data = load(common)?;
-    let bar = spinner(common, "");
-    let report = classify_workflow::multiclass(&data, &opts, &Steps(&bar))?;
-    bar.finish_and_clear();
+    let report = output::with_progress(common, |p| classify_workflow::multiclass(&data, &opts, p))?;
     if let Some(out) = &common.out {
         draw(out, &figure, &data.train.target_names, &report)?;
         if !common.json {
             eprintln!("wrote {}", out.display());
         }
     }
-    if common.json {
-        return output::json(&report);
-    }
-    print_text(&report);
-    Ok(())
+    output::emit(common, &report, print_text)
 }
 
 /// The figure `--out` asks for: the test images' one-vs-rest ROC curves or the out-of-fold

@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use crate::args::Common;
 use crate::data::load;
-use crate::output::{self, spinner, thousands, Steps};
+use crate::output::{self, thousands};
 
 pub fn multilabel(common: &Common, k: usize, chain: Option<Model>) -> anyhow::Result<()> {
     let opts = MultilabelOptions {
@@ -20,14 +20,8 @@ pub fn multilabel(common: &Common, k: usize, chain: Option<Model>) -> anyhow::Re
         index: common.index,
     };
     let data = load(common)?;
-    let bar = spinner(common, "");
-    let report = classify_workflow::multilabel(&data, &opts, &Steps(&bar))?;
-    bar.finish_and_clear();
-    if common.json {
-        return output::json(&report);
-    }
-    print_multilabel(&report);
-    Ok(())
+    let report = output::with_progress(common, |p| classify_workflow::multilabel(&data, &opts, p))?;
+    output::emit(common, &report, print_multilabel)
 }
 
 fn print_multilabel(report: &Multilabel) {
@@ -80,9 +74,7 @@ pub fn denoise(
         seed: common.seed,
     };
     let data = load(common)?;
-    let bar = spinner(common, "");
-    let result = classify_workflow::denoise(&data, &opts, &Steps(&bar))?;
-    bar.finish_and_clear();
+    let result = output::with_progress(common, |p| classify_workflow::denoise(&data, &opts, p))?;
     let images = &result.images;
     if let Some(dir) = save_noisy {
         save_noisy_arrays(dir, &images.noisy_train, &images.noisy_test)?;

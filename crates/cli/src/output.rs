@@ -27,6 +27,27 @@ impl classify_workflow::Progress for Steps<'_> {
     }
 }
 
+/// Runs a workflow step with a spinner on stderr (hidden with --quiet or --json) that shows
+/// the step's progress messages, and clears it when the step ends.
+pub fn with_progress<T>(
+    common: &Common,
+    step: impl FnOnce(&dyn classify_workflow::Progress) -> classify_workflow::Result<T>,
+) -> anyhow::Result<T> {
+    let bar = spinner(common, "");
+    let result = step(&Steps(&bar));
+    bar.finish_and_clear();
+    Ok(result?)
+}
+
+/// A step's result as the one JSON document of the run (`--json`), or as text by `print`.
+pub fn emit<T: Serialize>(common: &Common, result: &T, print: fn(&T)) -> anyhow::Result<()> {
+    if common.json {
+        return json(result);
+    }
+    print(result);
+    Ok(())
+}
+
 /// A spinner with a message on stderr, hidden with --quiet or --json.
 pub fn spinner(common: &Common, message: &str) -> ProgressBar {
     let bar = if common.quiet || common.json {

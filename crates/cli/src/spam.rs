@@ -5,7 +5,7 @@ use classify_workflow::{SpamFilter, SpamOptions};
 
 use crate::args::{Common, SpamArgs};
 use crate::data::cache;
-use crate::output::{self, spinner, thousands, Steps};
+use crate::output::{self, thousands};
 
 pub fn spam(common: &Common, args: &SpamArgs) -> anyhow::Result<()> {
     let opts = SpamOptions {
@@ -23,14 +23,8 @@ pub fn spam(common: &Common, args: &SpamArgs) -> anyhow::Result<()> {
         seed: common.seed,
     };
     let emails = cache(common)?.load_spam()?;
-    let bar = spinner(common, "");
-    let report = classify_workflow::spam(&emails, &opts, &Steps(&bar))?;
-    bar.finish_and_clear();
-    if common.json {
-        return output::json(&report);
-    }
-    print_text(&report);
-    Ok(())
+    let report = output::with_progress(common, |p| classify_workflow::spam(&emails, &opts, p))?;
+    output::emit(common, &report, print_text)
 }
 
 fn print_text(report: &SpamFilter) {

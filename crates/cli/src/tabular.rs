@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use crate::args::Common;
 use crate::data::cache;
-use crate::output::{self, spinner, Steps};
+use crate::output;
 
 /// The box plot of both models' fold accuracies, written to `out`.
 pub fn box_plot(title: String, (forest, svc): (&[f64], &[f64]), out: &Path) -> anyhow::Result<()> {
@@ -61,8 +61,7 @@ pub fn tabular(common: &Common, label: &str, drop: &[String]) -> anyhow::Result<
         seed: common.seed,
     };
     let table = read_table(common)?;
-    let bar = spinner(common, "");
-    let result = classify_workflow::tabular(&table, &opts, &Steps(&bar))?;
+    let result = output::with_progress(common, |p| classify_workflow::tabular(&table, &opts, p))?;
     let folds = opts.folds;
     if let Some(out) = &common.out {
         // The table's name, not its whole path, titles the figure.
@@ -75,7 +74,6 @@ pub fn tabular(common: &Common, label: &str, drop: &[String]) -> anyhow::Result<
         );
         box_plot(format!("{name}: {folds}-fold accuracy"), scores, out)?;
     }
-    bar.finish_and_clear();
     let report = TabularReport {
         dataset: common.dataset.clone(),
         label: label.to_string(),

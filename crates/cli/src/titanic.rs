@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use crate::args::Common;
 use crate::data::cache;
-use crate::output::{self, spinner, Steps};
+use crate::output;
 use crate::tabular::box_plot;
 
 #[derive(Serialize)]
@@ -23,8 +23,9 @@ struct TitanicReport<'a> {
 
 pub fn titanic(common: &Common, folds: usize, submission: &Path) -> anyhow::Result<()> {
     let (train, test, y) = read_titanic(common)?;
-    let bar = spinner(common, "");
-    let result = classify_workflow::titanic(&train, &test, &y, (folds, common.seed), &Steps(&bar))?;
+    let result = output::with_progress(common, |p| {
+        classify_workflow::titanic(&train, &test, &y, (folds, common.seed), p)
+    })?;
     write_submission(submission, &test, &result.predictions)?;
     if let Some(out) = &common.out {
         let scores = (
@@ -33,7 +34,6 @@ pub fn titanic(common: &Common, folds: usize, submission: &Path) -> anyhow::Resu
         );
         box_plot(format!("Titanic: {folds}-fold accuracy"), scores, out)?;
     }
-    bar.finish_and_clear();
     let report = TitanicReport {
         result: &result,
         submission: submission.display().to_string(),

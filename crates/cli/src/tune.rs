@@ -6,18 +6,14 @@ use classify_workflow::{AugmentOptions, TuneOptions, Tuned};
 
 use crate::args::{Common, KnnWeights};
 use crate::data::load;
-use crate::output::{self, spinner, thousands, Steps};
+use crate::output::{self, thousands};
 
 pub fn tune_knn(common: &Common, search: usize, folds: usize) -> anyhow::Result<()> {
     let data = load(common)?;
-    let bar = spinner(common, "");
-    let report = classify_workflow::tune_knn(&data, &TuneOptions { search, folds }, &Steps(&bar))?;
-    bar.finish_and_clear();
-    if common.json {
-        return output::json(&report);
-    }
-    print_tune(&report);
-    Ok(())
+    let report = output::with_progress(common, |p| {
+        classify_workflow::tune_knn(&data, &TuneOptions { search, folds }, p)
+    })?;
+    output::emit(common, &report, print_tune)
 }
 
 fn print_tune(r: &Tuned) {
@@ -54,9 +50,7 @@ pub fn augment(common: &Common, k: usize, weights: KnnWeights) -> anyhow::Result
         weights: weights.into(),
         seed: common.seed,
     };
-    let bar = spinner(common, "");
-    let report = classify_workflow::augment(&data, &opts, &Steps(&bar))?;
-    bar.finish_and_clear();
+    let report = output::with_progress(common, |p| classify_workflow::augment(&data, &opts, p))?;
     if common.json {
         return output::json(&report);
     }

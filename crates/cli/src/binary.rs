@@ -3,7 +3,7 @@
 
 use classify_metrics::{false_positive_rate_at, CurveOptions};
 use classify_selection::Method;
-use classify_workflow::{Detector, DetectorOptions, OutOfFold};
+use classify_workflow::{method_name, Detector, DetectorOptions, OutOfFold};
 
 use crate::args::{BinaryFigure, Common, CvArgs};
 use crate::data::load;
@@ -89,7 +89,7 @@ fn print_text(report: &Detector, tuning_asked: bool) {
     println!(
         "dummy (most frequent)  {}   (mean {:.4})\n",
         fmt(&q.dummy_fold_accuracy),
-        q.dummy_fold_accuracy.iter().sum::<f64>() / q.dummy_fold_accuracy.len().max(1) as f64
+        classify_workflow::mean(&q.dummy_fold_accuracy)
     );
     println!("out-of-fold confusion matrix (0 = not {digit}, 1 = {digit}):");
     print!("{}", r.out_of_fold.confusion);
@@ -207,12 +207,4 @@ fn draw(
     };
     chart.write(out)?;
     Ok(())
-}
-
-fn method_name(m: Method) -> &'static str {
-    match m {
-        Method::Sigmoid => "sigmoid",
-        Method::Isotonic => "isotonic",
-        Method::Temperature => "temperature",
-    }
 }

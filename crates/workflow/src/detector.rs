@@ -299,7 +299,7 @@ pub fn detector(
 }
 
 /// The mean of `v` (0 when empty).
-pub(crate) fn mean(v: &[f64]) -> f64 {
+pub fn mean(v: &[f64]) -> f64 {
     v.iter().sum::<f64>() / v.len().max(1) as f64
 }
 

@@ -37,9 +37,9 @@ mod tabular;
 mod tune;
 
 pub use detector::{
-    default_digit, detector, detector_target, forest_comparison, method_name, CalibrationLoss,
-    CalibrationReport, Comparison, Detector, DetectorOptions, ForestComparison, ImagePrediction,
-    OutOfFold, Summary, TunedThreshold,
+    default_digit, detector, detector_target, forest_comparison, mean, method_name,
+    CalibrationLoss, CalibrationReport, Comparison, Detector, DetectorOptions, ForestComparison,
+    ImagePrediction, OutOfFold, Summary, TunedThreshold,
 };
 pub use error::{Error, Result};
 pub use model::{Model, ModelKind, ModelTask, Strategy};

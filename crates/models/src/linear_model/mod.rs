@@ -3,6 +3,7 @@
 //! (L-BFGS, dense or sparse rows).
 
 mod logistic;
+mod products;
 mod sgd;
 
 pub use logistic::{Logistic, LogisticRegression};

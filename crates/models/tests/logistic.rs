@@ -141,3 +141,66 @@ fn bad_input_is_a_typed_error() {
     let back: classify_models::Logistic = serde_json::from_str(&json).unwrap();
     assert_eq!(back, m);
 }
+
+/// Bytes standardised on the fly (what the scaler pipeline asks for) fit the model a fit on
+/// the standardised copy gives, on every row or on a subset in any order; other types are
+/// left to the pipeline's copy.
+#[test]
+fn standardized_bytes_fit_the_scaled_copy_model() {
+    use classify_core::Standardization;
+    let f = fixture();
+    let x = matrix(&f["x"]).mapv(|v| v as u8);
+    let xf = x.mapv(f64::from);
+    let mean: Vec<f64> = xf.mean_axis(ndarray::Axis(0)).unwrap().to_vec();
+    let scale: Vec<f64> = xf
+        .std_axis(ndarray::Axis(0), 0.0)
+        .iter()
+        .map(|&s| if s == 0.0 { 1.0 } else { s })
+        .collect();
+    let standard = Standardization {
+        mean: &mean,
+        scale: &scale,
+    };
+    let params = LogisticRegression {
+        tol: 1e-10,
+        max_iter: 10_000,
+        ..Default::default()
+    };
+    for case in f["cases"].as_array().unwrap() {
+        let y: Vec<usize> = case["target"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_u64().unwrap() as usize)
+            .collect();
+        let rows: Vec<usize> = (0..x.nrows()).rev().filter(|r| r % 3 != 0).collect();
+        for rows in [(0..x.nrows()).collect::<Vec<_>>(), rows] {
+            let scaled = Array2::from_shape_fn((rows.len(), x.ncols()), |(i, c)| {
+                (xf[[rows[i], c]] - mean[c]) / scale[c]
+            });
+            let y_rows: Vec<usize> = rows.iter().map(|&r| y[r]).collect();
+            let want = params.fit((&scaled).into(), &y_rows).unwrap();
+            let got = params
+                .fit_rows_standardized((&x).into(), &y, &rows, standard)
+                .expect("bytes are standardised on the fly")
+                .unwrap();
+            let top = want.coef.iter().fold(0.0f64, |a, &b| a.max(b.abs()));
+            for (a, b) in got.coef.iter().zip(want.coef.iter()) {
+                assert!((a - b).abs() <= 1e-6 * top, "coef {a} vs {b}");
+            }
+            for (a, b) in got.intercept.iter().zip(&want.intercept) {
+                assert!(
+                    (a - b).abs() <= 1e-6 * top.max(b.abs()),
+                    "intercept {a} vs {b}"
+                );
+            }
+        }
+    }
+    assert!(params
+        .fit_rows_standardized((&xf).into(), &[0; 500], &[0, 1], standard)
+        .is_none());
+    assert!(matches!(
+        params.fit_rows_standardized((&x).into(), &[0; 500], &[600], standard),
+        Some(Err(Error::InvalidParameter(_)))
+    ));
+}

@@ -9,6 +9,7 @@ use ndarray::Array2;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use super::check_rows;
 use super::products::{self, Widen};
 
 use classify_core::param;
@@ -16,7 +17,7 @@ use classify_core::param;
 use classify_core::{
     argmax, check_targets, encode, Classifier, DecisionFunction, Estimator, PredictProba,
 };
-use classify_core::{check_features, with_valid, Csr, Features};
+use classify_core::{check_features, with_valid, Csr, Features, Standardization};
 use classify_core::{Error, Result};
 
 /// Parameters of logistic regression; `Default` is scikit-learn's `LogisticRegression()`:
@@ -197,6 +198,78 @@ fn dense_loss_gradient<T: Widen>(
         gb.iter_mut().zip(acc_b).for_each(|(o, p)| *o += p);
     }
     loss
+}
+
+/// Byte rows standardised on the fly, `(x − mean) / scale`, never written out (the
+/// pipeline's scaled copy is `f32`, four times the bytes read per evaluation): with
+/// `v = w / scale`, a score is `v · x − v · mean` and the gradient `(Σ g x − mean Σ g) / scale`.
+struct Standardized<'a> {
+    x: Dense<'a>,
+    mean: Vec<f64>,
+    inv_scale: Vec<f64>,
+}
+
+impl<'a> Standardized<'a> {
+    fn new(x: Features<'a>, standard: Standardization<'_>) -> Self {
+        Standardized {
+            x: Dense(x),
+            mean: standard.mean.to_vec(),
+            inv_scale: standard.scale.iter().map(|s| 1.0 / s).collect(),
+        }
+    }
+
+    /// `v = w / scale` (`k` rows) and each row's `v · mean`.
+    fn fold(&self, w: &[f64], k: usize) -> (Vec<f64>, Vec<f64>) {
+        let d = self.d();
+        let v: Vec<f64> = w
+            .chunks_exact(d)
+            .flat_map(|w| w.iter().zip(&self.inv_scale).map(|(w, a)| w * a))
+            .collect();
+        let offset = v
+            .chunks_exact(d)
+            .map(|v| v.iter().zip(&self.mean).map(|(v, m)| v * m).sum())
+            .collect();
+        debug_assert_eq!(v.len(), k * d);
+        (v, offset)
+    }
+}
+
+impl Design for Standardized<'_> {
+    fn n(&self) -> usize {
+        self.x.n()
+    }
+    fn d(&self) -> usize {
+        self.x.d()
+    }
+    fn scores(&self, w: &[f64], k: usize, out: &mut [f64]) {
+        let (v, offset) = self.fold(w, k);
+        self.x.scores(&v, k, out);
+        out.par_chunks_mut(k).for_each(|s| {
+            s.iter_mut().zip(&offset).for_each(|(s, o)| *s -= o);
+        });
+    }
+    fn loss_gradient(
+        &self,
+        w: &[f64],
+        k: usize,
+        row: &RowLoss<'_>,
+        gw: &mut [f64],
+        gb: &mut [f64],
+    ) -> f64 {
+        let (v, offset) = self.fold(w, k);
+        let shifted = |i: usize, s: &mut [f64]| {
+            s.iter_mut().zip(&offset).for_each(|(s, o)| *s -= o);
+            row(i, s)
+        };
+        let loss = self.x.loss_gradient(&v, k, &shifted, gw, gb);
+        let d = self.d();
+        for (gw, gb) in gw.chunks_exact_mut(d).zip(gb.iter()) {
+            for ((g, m), a) in gw.iter_mut().zip(&self.mean).zip(&self.inv_scale) {
+                *g = a * (*g - m * gb);
+            }
+        }
+        loss
+    }
 }
 
 impl Design for Csr {
@@ -424,6 +497,35 @@ impl Estimator for LogisticRegression {
     fn fit(&self, x: Features<'_>, y: &[usize]) -> Result<Logistic> {
         check_targets(x.n_samples(), y.len())?;
         with_valid(x, |x| self.solve(&Dense(x), y))
+    }
+
+    /// Byte rows are standardised on the fly ([`Standardized`]); other rows take the
+    /// pipeline's scaled copy. 60,000 × 784 Fashion-MNIST pixels, `classify train --model
+    /// logistic` on 2 cores: fit 2.6 s on the scaled `f32` copy, 1.1 s from the bytes.
+    fn fit_rows_standardized(
+        &self,
+        x: Features<'_>,
+        y: &[usize],
+        rows: &[usize],
+        standard: Standardization<'_>,
+    ) -> Option<Result<Logistic>> {
+        let d = x.n_features();
+        if standard.mean.len() != d || standard.scale.len() != d || !matches!(x, Features::U8(_)) {
+            return None;
+        }
+        Some(check_rows(x, y, rows).and_then(|()| {
+            with_valid(x, |x| {
+                let in_order =
+                    rows.len() == x.n_samples() && rows.iter().enumerate().all(|(i, &r)| i == r);
+                let y_rows: Vec<usize> = rows.iter().map(|&r| y[r]).collect();
+                if in_order {
+                    self.solve(&Standardized::new(x, standard), &y_rows)
+                } else {
+                    let sub = x.select(rows);
+                    self.solve(&Standardized::new(sub.view(), standard), &y_rows)
+                }
+            })
+        }))
     }
 }
 

@@ -10,10 +10,9 @@ use serde::{Deserialize, Serialize};
 
 use classify_core::param;
 
+use super::check_rows;
 use crate::huge::{HugeBytes, HUGE_PAGE_MIN_BYTES};
-use classify_core::{
-    argmax, check_targets, encode, Classifier, DecisionFunction, Estimator, PredictProba,
-};
+use classify_core::{argmax, encode, Classifier, DecisionFunction, Estimator, PredictProba};
 use classify_core::{check_features, with_valid, Features, Row, Standardization};
 use classify_core::{Error, Result};
 
@@ -347,20 +346,6 @@ impl Estimator for SgdClassifier {
                 .and_then(|()| with_valid(x, |x| self.fit_impl(x, y, rows, Some(standard)))),
         )
     }
-}
-
-/// The checks of [`Estimator::fit_rows`]: one label per row, rows present and in range.
-fn check_rows(x: Features<'_>, y: &[usize], rows: &[usize]) -> Result<()> {
-    check_targets(x.n_samples(), y.len())?;
-    if rows.is_empty() {
-        return Err(Error::Empty("no samples"));
-    }
-    if let Some(&bad) = rows.iter().find(|&&r| r >= y.len()) {
-        return Err(Error::InvalidParameter(format!(
-            "row {bad} is out of range"
-        )));
-    }
-    Ok(())
 }
 
 impl Classifier for Sgd {

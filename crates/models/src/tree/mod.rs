@@ -1004,6 +1004,7 @@ impl Grower<'_, '_> {
             return (false, None);
         }
         self.s.left.fill(0);
+        let wt: u64 = totals.iter().sum();
         let n = samples.len();
         let mut n_left = 0usize;
         let mut prev: Option<usize> = None;
@@ -1014,7 +1015,7 @@ impl Grower<'_, '_> {
                 continue;
             }
             if let Some(p) = prev {
-                if let Some(proxy) = self.proxy(n_left, n, totals) {
+                if let Some(proxy) = self.proxy(n_left, n, totals, wt) {
                     if best.is_none_or(|b| proxy > b.proxy) {
                         best = Some(Split {
                             feature: f,
@@ -1060,6 +1061,7 @@ impl Grower<'_, '_> {
             return (false, None);
         }
         self.s.left.fill(0);
+        let wt: u64 = totals.iter().sum();
         let mut best: Option<Split> = None;
         for p in 1..n {
             let s = (keys[p - 1] & 0xffff_ffff) as usize;
@@ -1068,7 +1070,7 @@ impl Grower<'_, '_> {
             if v == prev {
                 continue;
             }
-            if let Some(proxy) = self.proxy(p, n, totals) {
+            if let Some(proxy) = self.proxy(p, n, totals, wt) {
                 if best.is_none_or(|b| proxy > b.proxy) {
                     best = Some(Split {
                         feature: f,
@@ -1093,6 +1095,7 @@ impl Grower<'_, '_> {
             return (false, None);
         }
         self.s.left.fill(0);
+        let wt: u64 = totals.iter().sum();
         let mut best: Option<Split> = None;
         for p in 1..n {
             let (prev, s) = sorted[p - 1];
@@ -1101,7 +1104,7 @@ impl Grower<'_, '_> {
             if v <= prev + FEATURE_THRESHOLD {
                 continue;
             }
-            if let Some(proxy) = self.proxy(p, n, totals) {
+            if let Some(proxy) = self.proxy(p, n, totals, wt) {
                 if best.is_none_or(|b| proxy > b.proxy) {
                     let mut threshold = prev / 2.0 + v / 2.0;
                     if threshold == v || threshold.is_infinite() {
@@ -1122,14 +1125,14 @@ impl Grower<'_, '_> {
     /// The quantity a split maximises (scikit-learn's `proxy_impurity_improvement`), for
     /// `n_left` samples with class weights `self.s.left` on the left; `None` if a side is too
     /// small.
-    #[inline]
-    fn proxy(&self, n_left: usize, n: usize, totals: &[u64]) -> Option<f64> {
+    /// `wt` is `Σ totals`, the node's weight.
+    #[inline(always)]
+    fn proxy(&self, n_left: usize, n: usize, totals: &[u64], wt: u64) -> Option<f64> {
         let msl = self.cfg.min_samples_leaf;
         if n_left < msl || n - n_left < msl {
             return None;
         }
         let wl: u64 = self.s.left.iter().sum();
-        let wt: u64 = totals.iter().sum();
         let wr = wt - wl;
         if wl == 0 || wr == 0 {
             return None;

@@ -17,7 +17,7 @@ mod forest;
 pub use forest::{RandomForest, RandomForestClassifier};
 
 use crate::huge::HugeBytes;
-use classify_core::{check_features, with_valid, Features, Row};
+use classify_core::{check_features, with_valid, Features};
 use classify_core::{check_targets, encode, top_classes, Classifier, Estimator, PredictProba};
 use classify_core::{Error, Result};
 
@@ -183,27 +183,34 @@ pub(crate) struct Tree {
 }
 
 impl Tree {
-    /// The class distribution of the leaf that `row` falls into.
+    /// Where in `values` the leaves of `G` rows start: their descents interleaved, one level
+    /// of every row at a time, so the CPU overlaps their loads and comparisons (a single
+    /// descent is a chain of dependent loads and unpredictable branches). `value` reads a
+    /// feature as the tree was grown.
     #[inline]
-    pub(crate) fn leaf(&self, row: Row<'_>, n_classes: usize) -> &[f64] {
-        let mut i = 0usize;
+    fn leaf_starts<T: Copy, const G: usize>(
+        &self,
+        rows: [&[T]; G],
+        value: impl Fn(T) -> f64,
+    ) -> [usize; G] {
+        let mut at = [0usize; G];
         loop {
-            let node = &self.nodes[i];
-            if node.feature == LEAF {
-                let at = node.left as usize;
-                return &self.values[at..at + n_classes];
+            let mut moved = false;
+            for (i, row) in at.iter_mut().zip(rows) {
+                let node = &self.nodes[*i];
+                if node.feature != LEAF {
+                    let v = value(row[node.feature as usize]);
+                    *i = if v <= node.threshold {
+                        node.left
+                    } else {
+                        node.right
+                    } as usize;
+                    moved = true;
+                }
             }
-            let v = match row {
-                Row::U8(r) => f64::from(r[node.feature as usize]),
-                Row::F32(r) => f64::from(r[node.feature as usize]),
-                // Read as `f32`, as the tree was grown.
-                Row::F64(r) => f64::from(r[node.feature as usize] as f32),
-            };
-            i = if v <= node.threshold {
-                node.left
-            } else {
-                node.right
-            } as usize;
+            if !moved {
+                return at.map(|i| self.nodes[i].left as usize);
+            }
         }
     }
 
@@ -1296,20 +1303,67 @@ pub(crate) fn leaf_average(x: Features<'_>, trees: &[Tree], n_classes: usize) ->
         .par_chunks_mut(n_classes.max(1) * 64)
         .enumerate()
         .for_each(|(chunk, rows)| {
-            for (j, o) in rows.chunks_exact_mut(n_classes).enumerate() {
-                let row = x.row(chunk * 64 + j);
-                for t in trees {
-                    for (o, &v) in o.iter_mut().zip(t.leaf(row, n_classes)) {
-                        *o += v;
-                    }
+            let first = chunk * 64;
+            match x {
+                Features::U8(a) => add_leaves(a, first, trees, n_classes, rows, f64::from),
+                Features::F32(a) => add_leaves(a, first, trees, n_classes, rows, f64::from),
+                // Read as `f32`, as the tree was grown.
+                Features::F64(a) => {
+                    add_leaves(a, first, trees, n_classes, rows, |v| f64::from(v as f32))
                 }
-                // Summed in tree order, then divided, as scikit-learn's forest.
-                for v in o.iter_mut() {
-                    *v /= n_trees;
-                }
+            }
+            // Summed in tree order, then divided, as scikit-learn's forest.
+            for v in rows.iter_mut() {
+                *v /= n_trees;
             }
         });
     out
+}
+
+/// Rows interleaved per descent in [`leaf_average`]. In the forest's 3-fold out-of-fold
+/// probabilities on Fashion-MNIST (`benches/models.rs`, 100 trees), the descents went from
+/// 7.5 % to 3.3 % of the time (about 0.26 s to 0.12 s) against one row at a time.
+const DESCENTS: usize = 8;
+
+/// Adds to `out` (`n_classes` per row) the leaf distributions of `trees`, tree by tree in
+/// order, for the rows `first..` of `x` (as many as `out` holds).
+fn add_leaves<T: Copy>(
+    x: ndarray::ArrayView2<'_, T>,
+    first: usize,
+    trees: &[Tree],
+    n_classes: usize,
+    out: &mut [f64],
+    value: impl Fn(T) -> f64 + Copy,
+) {
+    let row = |j: usize| {
+        x.index_axis_move(ndarray::Axis(0), first + j)
+            .to_slice()
+            .expect("standard layout")
+    };
+    let mut groups = out.chunks_exact_mut(n_classes * DESCENTS);
+    let mut j = 0;
+    for o in &mut groups {
+        let rows: [&[T]; DESCENTS] = std::array::from_fn(|g| row(j + g));
+        for t in trees {
+            let starts = t.leaf_starts(rows, value);
+            for (o, at) in o.chunks_exact_mut(n_classes).zip(starts) {
+                for (o, &v) in o.iter_mut().zip(&t.values[at..at + n_classes]) {
+                    *o += v;
+                }
+            }
+        }
+        j += DESCENTS;
+    }
+    for o in groups.into_remainder().chunks_exact_mut(n_classes) {
+        let r = [row(j)];
+        for t in trees {
+            let [at] = t.leaf_starts(r, value);
+            for (o, &v) in o.iter_mut().zip(&t.values[at..at + n_classes]) {
+                *o += v;
+            }
+        }
+        j += 1;
+    }
 }
 
 #[cfg(test)]
@@ -1339,6 +1393,50 @@ mod tests {
     /// Subtrees grown on node-local copies of the rows are the subtrees the shared columns
     /// give: same nodes, thresholds, leaves and importances, for bytes and floats, two
     /// classes and ten, bootstrap weights included.
+    /// Interleaved descents (groups of [`DESCENTS`] rows) give each row the leaves a lone
+    /// descent gives it, for every feature type.
+    #[test]
+    fn interleaved_descents_reach_the_same_leaves() {
+        let s = classify_datasets::mnist_sample().unwrap();
+        let n = 600;
+        let x = s.train.data.slice(ndarray::s![..n, ..]).to_owned();
+        let digits: Vec<u32> = s
+            .train
+            .target
+            .iter()
+            .take(n)
+            .map(|&l| u32::from(l))
+            .collect();
+        let w = vec![1u32; n];
+        let cfg = Grow::new(&DecisionTreeClassifier::default(), x.ncols()).unwrap();
+        let trees: Vec<Tree> = (0..3)
+            .map(|seed| grow(&Columns::new((&x).into(), None), &digits, &w, 10, cfg, seed))
+            .collect();
+        let test = s.test.data.slice(ndarray::s![..37, ..]).to_owned();
+        let (xf, xd) = (test.mapv(f32::from), test.mapv(f64::from));
+        for features in [(&test).into(), (&xf).into(), (&xd).into()] {
+            let together = leaf_average(features, &trees, 10);
+            for i in 0..test.nrows() {
+                let alone = match features {
+                    Features::U8(a) => {
+                        leaf_average(a.slice(ndarray::s![i..i + 1, ..]).into(), &trees, 10)
+                    }
+                    Features::F32(a) => {
+                        leaf_average(a.slice(ndarray::s![i..i + 1, ..]).into(), &trees, 10)
+                    }
+                    Features::F64(a) => {
+                        leaf_average(a.slice(ndarray::s![i..i + 1, ..]).into(), &trees, 10)
+                    }
+                };
+                assert_eq!(together.row(i), alone.row(0), "row {i}");
+            }
+            assert!(together
+                .rows()
+                .into_iter()
+                .any(|r| r.iter().all(|&p| p < 1.0)));
+        }
+    }
+
     #[test]
     fn local_copies_grow_the_same_tree() {
         let s = classify_datasets::mnist_sample().unwrap();

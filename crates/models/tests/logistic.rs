@@ -31,6 +31,14 @@ fn matrix(v: &Value) -> Array2<f64> {
     Array2::from_shape_fn((rows.len(), rows[0].len()), |(i, j)| rows[i][j])
 }
 
+fn labels(v: &Value) -> Vec<usize> {
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_u64().unwrap() as usize)
+        .collect()
+}
+
 #[test]
 fn matches_scikit_learn_dense_and_sparse() {
     let f = fixture();
@@ -48,12 +56,7 @@ fn matches_scikit_learn_dense_and_sparse() {
     .unwrap();
     for case in f["cases"].as_array().unwrap() {
         let name = case["name"].as_str().unwrap();
-        let y: Vec<usize> = case["target"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|v| v.as_u64().unwrap() as usize)
-            .collect();
+        let y = labels(&case["target"]);
         let params = LogisticRegression {
             c: case["c"].as_f64().unwrap(),
             tol: 1e-8,
@@ -76,12 +79,7 @@ fn matches_scikit_learn_dense_and_sparse() {
         for (a, b) in proba.iter().zip(matrix(&case["proba"]).iter()) {
             assert!((a - b).abs() < 1e-4, "{name}: probability {a} vs {b}");
         }
-        let predicted: Vec<usize> = case["predict"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|v| v.as_u64().unwrap() as usize)
-            .collect();
+        let predicted = labels(&case["predict"]);
         assert_eq!(m.predict((&x).into()).unwrap(), predicted, "{name}");
         let s = params.fit_sparse(&sparse, &y).unwrap();
         for (a, b) in s.coef.iter().zip(m.coef.iter()) {
@@ -167,12 +165,7 @@ fn standardized_bytes_fit_the_scaled_copy_model() {
         ..Default::default()
     };
     for case in f["cases"].as_array().unwrap() {
-        let y: Vec<usize> = case["target"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|v| v.as_u64().unwrap() as usize)
-            .collect();
+        let y = labels(&case["target"]);
         let rows: Vec<usize> = (0..x.nrows()).rev().filter(|r| r % 3 != 0).collect();
         for rows in [(0..x.nrows()).collect::<Vec<_>>(), rows] {
             let scaled = Array2::from_shape_fn((rows.len(), x.ncols()), |(i, c)| {

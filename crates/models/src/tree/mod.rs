@@ -1375,6 +1375,20 @@ mod tests {
         p.fit(x.into(), y).unwrap()
     }
 
+    /// The first `n` training images of the embedded MNIST sample and their digits.
+    fn sample_digits(n: usize) -> (classify_datasets::TrainTest, Array2<u8>, Vec<u32>) {
+        let s = classify_datasets::mnist_sample().unwrap();
+        let x = s.train.data.slice(ndarray::s![..n, ..]).to_owned();
+        let digits = s
+            .train
+            .target
+            .iter()
+            .take(n)
+            .map(|&l| u32::from(l))
+            .collect();
+        (s, x, digits)
+    }
+
     /// The register transpose of bytes equals the element-wise one, for row and column
     /// counts around the 16 × 16 blocks, rows picked out of order and a strided view.
     #[test]
@@ -1390,23 +1404,12 @@ mod tests {
         }
     }
 
-    /// Subtrees grown on node-local copies of the rows are the subtrees the shared columns
-    /// give: same nodes, thresholds, leaves and importances, for bytes and floats, two
-    /// classes and ten, bootstrap weights included.
     /// Interleaved descents (groups of [`DESCENTS`] rows) give each row the leaves a lone
     /// descent gives it, for every feature type.
     #[test]
     fn interleaved_descents_reach_the_same_leaves() {
-        let s = classify_datasets::mnist_sample().unwrap();
         let n = 600;
-        let x = s.train.data.slice(ndarray::s![..n, ..]).to_owned();
-        let digits: Vec<u32> = s
-            .train
-            .target
-            .iter()
-            .take(n)
-            .map(|&l| u32::from(l))
-            .collect();
+        let (s, x, digits) = sample_digits(n);
         let w = vec![1u32; n];
         let cfg = Grow::new(&DecisionTreeClassifier::default(), x.ncols()).unwrap();
         let trees: Vec<Tree> = (0..3)
@@ -1437,19 +1440,14 @@ mod tests {
         }
     }
 
+    /// Subtrees grown on node-local copies of the rows are the subtrees the shared columns
+    /// give: same nodes, thresholds, leaves and importances, for bytes and floats, two
+    /// classes and ten, bootstrap weights included.
     #[test]
     fn local_copies_grow_the_same_tree() {
-        let s = classify_datasets::mnist_sample().unwrap();
         let n = 3000;
-        let x = s.train.data.slice(ndarray::s![..n, ..]).to_owned();
+        let (_, x, digits) = sample_digits(n);
         let xf = x.mapv(f32::from);
-        let digits: Vec<u32> = s
-            .train
-            .target
-            .iter()
-            .take(n)
-            .map(|&l| u32::from(l))
-            .collect();
         let fives: Vec<u32> = digits.iter().map(|&l| u32::from(l == 5)).collect();
         let w: Vec<u32> = (0..n as u32).map(|i| (i * 7919) % 3).collect();
         let p = DecisionTreeClassifier {

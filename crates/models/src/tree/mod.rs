@@ -1344,25 +1344,31 @@ fn add_leaves<T: Copy>(
     let mut j = 0;
     for o in &mut groups {
         let rows: [&[T]; DESCENTS] = std::array::from_fn(|g| row(j + g));
-        for t in trees {
-            let starts = t.leaf_starts(rows, value);
-            for (o, at) in o.chunks_exact_mut(n_classes).zip(starts) {
-                for (o, &v) in o.iter_mut().zip(&t.values[at..at + n_classes]) {
-                    *o += v;
-                }
-            }
-        }
+        add_group_leaves(rows, trees, n_classes, o, value);
         j += DESCENTS;
     }
     for o in groups.into_remainder().chunks_exact_mut(n_classes) {
-        let r = [row(j)];
-        for t in trees {
-            let [at] = t.leaf_starts(r, value);
+        add_group_leaves([row(j)], trees, n_classes, o, value);
+        j += 1;
+    }
+}
+
+/// Adds to `out` (`n_classes` per row) the leaf distributions of `trees` for `G` rows
+/// descending together, tree by tree in order.
+fn add_group_leaves<T: Copy, const G: usize>(
+    rows: [&[T]; G],
+    trees: &[Tree],
+    n_classes: usize,
+    out: &mut [f64],
+    value: impl Fn(T) -> f64 + Copy,
+) {
+    for t in trees {
+        let starts = t.leaf_starts(rows, value);
+        for (o, at) in out.chunks_exact_mut(n_classes).zip(starts) {
             for (o, &v) in o.iter_mut().zip(&t.values[at..at + n_classes]) {
                 *o += v;
             }
         }
-        j += 1;
     }
 }
 

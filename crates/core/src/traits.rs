@@ -74,6 +74,20 @@ pub trait Estimator: Clone + Send + Sync {
             .map(|e| e.fit_rows(x, y, rows))
             .collect()
     }
+
+    /// The predictions of each of `models` on `x` (models of one kind fitted on the same rows,
+    /// as [`fit_rows_many`](Self::fit_rows_many) returns them), in parallel. Grid search calls
+    /// this once per fold; an estimator whose models can share the work of predicting
+    /// overrides it (k-NN searches the neighbours once, for the largest `n_neighbors`, and
+    /// each model votes among its first ones). The predictions are those of
+    /// [`Classifier::predict`], model by model.
+    fn predict_many(models: &[Self::Model], x: Features<'_>) -> Result<Vec<Vec<usize>>>
+    where
+        Self: Sized,
+    {
+        use rayon::prelude::*;
+        models.par_iter().map(|m| m.predict(x)).collect()
+    }
 }
 
 /// A fitted classifier.

@@ -225,8 +225,8 @@ where
         }));
     }
     let splits = cv.splits(y)?;
-    // Per fold, every candidate fitted at once (what they share is prepared once), then
-    // each scored on the fold's test rows.
+    // Per fold, every candidate fitted at once and predicting the fold's test rows at once
+    // (what they share is prepared and computed once), then each scored.
     let per_fold: Vec<Vec<f64>> = splits
         .par_iter()
         .enumerate()
@@ -239,15 +239,13 @@ where
             })?;
             let test = x.select(&split.test);
             let truth: Vec<usize> = split.test.iter().map(|&i| y[i]).collect();
-            models
-                .par_iter()
-                .map(|m| {
-                    let pred = m.predict(test.view()).map_err(|source| Error::Fold {
-                        fold: f,
-                        error: source,
-                    })?;
-                    score(scoring, &truth, &pred)
-                })
+            E::predict_many(&models, test.view())
+                .map_err(|source| Error::Fold {
+                    fold: f,
+                    error: source,
+                })?
+                .iter()
+                .map(|pred| score(scoring, &truth, pred))
                 .collect::<Result<Vec<f64>>>()
         })
         .collect::<Result<_>>()?;

@@ -1170,18 +1170,37 @@ fn small_integers(values: &[f32], d: usize) -> Option<i64> {
     let max = values
         .par_chunks(1 << 16)
         .map(|c| {
-            c.iter()
-                .try_fold(0, |m: i64, &v| Some(m.max(small_integer(v)?)))
+            c.chunks(1024)
+                .try_fold(0, |m: i64, c| Some(m.max(small_integers_into(c, &mut [])?)))
         })
         .try_reduce(|| 0, |a, b| Some(a.max(b)))?;
     fits_i32_lanes(max, max, d).then_some(max)
 }
 
-/// The magnitude of `v` when it is an integer an `i16` holds.
+/// The largest magnitude among `values` when each is an integer an `i16` holds, else `None`;
+/// the integers are written to `out` when it is as long as `values`. The check runs over the
+/// whole slice without an early exit so that it vectorises: denoising's check of 47 million
+/// noisy pixels was 20 % of its fit as a loop stopping at the first fraction.
 #[inline]
-fn small_integer(v: f32) -> Option<i64> {
-    let i = v as i16;
-    (f32::from(i) == v).then_some(i64::from(i.unsigned_abs()))
+fn small_integers_into(values: &[f32], out: &mut [i16]) -> Option<i64> {
+    let (mut exact, mut max) = (true, 0u16);
+    let mut check = |v: f32| {
+        // `as` saturates, and NaN becomes 0: both then differ from `v`.
+        let i = v as i16;
+        exact &= f32::from(i) == v;
+        max = max.max(i.unsigned_abs());
+        i
+    };
+    if out.len() == values.len() {
+        for (o, &v) in out.iter_mut().zip(values) {
+            *o = check(v);
+        }
+    } else {
+        for &v in values {
+            check(v);
+        }
+    }
+    exact.then_some(i64::from(max))
 }
 
 /// Whether `d` products of magnitudes up to `a·b` sum within `i32` (what [`kernels::dot_i16`]
@@ -1206,10 +1225,7 @@ fn small_integers_in_tile_order(rows: &[f32], d: usize, order: &[u32]) -> Option
             let mut max = 0;
             for (o, &t) in tile.chunks_exact_mut(d).zip(positions) {
                 let t = t as usize;
-                for (o, &v) in o.iter_mut().zip(&rows[t * d..(t + 1) * d]) {
-                    max = small_integer(v)?.max(max);
-                    *o = v as i16;
-                }
+                max = small_integers_into(&rows[t * d..(t + 1) * d], o)?.max(max);
             }
             Some(max)
         })
@@ -1983,6 +1999,28 @@ mod tests {
         for (m, pred) in apart.iter().zip(&many) {
             assert_eq!(pred, &m.predict((&q).into()).unwrap());
         }
+    }
+
+    /// The `i16` form is taken only when every value is such an integer: one fraction, NaN,
+    /// infinity or value past `i16` anywhere in a row refuses it.
+    #[test]
+    fn small_integers_refuse_any_other_value() {
+        let ok = [0.0, -0.0, 3.0, -7.0, 32767.0, -32767.0, 255.0];
+        let mut out = [0i16; 7];
+        assert_eq!(small_integers_into(&ok, &mut out), Some(32767));
+        assert_eq!(out, [0, 0, 3, -7, 32767, -32767, 255]);
+        assert_eq!(small_integers_into(&ok, &mut []), Some(32767));
+        for bad in [0.5, f32::NAN, f32::INFINITY, -f32::INFINITY, 32768.0, -32769.0, 1e-30] {
+            for at in [0, 3, 6] {
+                let mut row = ok;
+                row[at] = bad;
+                assert_eq!(small_integers_into(&row, &mut out), None, "{bad} at {at}");
+            }
+            let mut many = vec![1.0f32; 5000];
+            many[4321] = bad;
+            assert_eq!(small_integers(&many, 1), None, "{bad}");
+        }
+        assert_eq!(small_integers(&[1.0, -3.0, 2.0, 0.0], 2), Some(3));
     }
 
     #[test]

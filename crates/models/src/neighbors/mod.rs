@@ -2010,7 +2010,15 @@ mod tests {
         assert_eq!(small_integers_into(&ok, &mut out), Some(32767));
         assert_eq!(out, [0, 0, 3, -7, 32767, -32767, 255]);
         assert_eq!(small_integers_into(&ok, &mut []), Some(32767));
-        for bad in [0.5, f32::NAN, f32::INFINITY, -f32::INFINITY, 32768.0, -32769.0, 1e-30] {
+        for bad in [
+            0.5,
+            f32::NAN,
+            f32::INFINITY,
+            -f32::INFINITY,
+            32768.0,
+            -32769.0,
+            1e-30,
+        ] {
             for at in [0, 3, 6] {
                 let mut row = ok;
                 row[at] = bad;

@@ -1897,20 +1897,31 @@ mod tests {
         }
     }
 
-    /// Fitting several parameter sets on one fold shares the search and changes nothing.
-    #[test]
-    fn fits_sharing_the_rows_equal_separate_fits() {
+    /// The sample's first `n` training images and labels, a fold's training rows among them
+    /// (four in five) and its first `m` test images.
+    fn sample_fold(n: usize, m: usize) -> (Array2<u8>, Vec<usize>, Vec<usize>, Array2<u8>) {
         let s = classify_datasets::mnist_sample().unwrap();
-        let x = s.train.data.slice(ndarray::s![..2500, ..]).to_owned();
-        let y: Vec<usize> = s
+        let x = s.train.data.slice(ndarray::s![..n, ..]).to_owned();
+        let y = s
             .train
             .target
             .iter()
-            .take(2500)
+            .take(n)
             .map(|&v| usize::from(v))
             .collect();
-        let rows: Vec<usize> = (0..2500).filter(|r| r % 5 != 0).collect();
-        let q = s.test.data.slice(ndarray::s![..50, ..]).to_owned();
+        let rows = (0..n).filter(|r| r % 5 != 0).collect();
+        (
+            x,
+            y,
+            rows,
+            s.test.data.slice(ndarray::s![..m, ..]).to_owned(),
+        )
+    }
+
+    /// Fitting several parameter sets on one fold shares the search and changes nothing.
+    #[test]
+    fn fits_sharing_the_rows_equal_separate_fits() {
+        let (x, y, rows, q) = sample_fold(2500, 50);
         let params =
             [(3, Weights::Uniform), (6, Weights::Distance)].map(|(k, w)| KNeighborsClassifier {
                 n_neighbors: k,
@@ -1946,17 +1957,7 @@ mod tests {
     /// rows (zero distances).
     #[test]
     fn predictions_sharing_one_search_equal_each_models_own() {
-        let s = classify_datasets::mnist_sample().unwrap();
-        let x = s.train.data.slice(ndarray::s![..3000, ..]).to_owned();
-        let y: Vec<usize> = s
-            .train
-            .target
-            .iter()
-            .take(3000)
-            .map(|&v| usize::from(v))
-            .collect();
-        let rows: Vec<usize> = (0..3000).filter(|r| r % 5 != 0).collect();
-        let mut q = s.test.data.slice(ndarray::s![..40, ..]).to_owned();
+        let (x, y, rows, mut q) = sample_fold(3000, 40);
         q.append(ndarray::Axis(0), x.slice(ndarray::s![..10, ..]))
             .unwrap();
         let params: Vec<KNeighborsClassifier> = [Weights::Uniform, Weights::Distance]

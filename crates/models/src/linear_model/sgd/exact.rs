@@ -109,6 +109,20 @@ fn plain_sgd(
         }
         View::Plain => None,
     };
+    // Rows of bytes are first scored in `f32`; where that settles the row, the `f64` score
+    // is never computed (see `Screen`).
+    let mut screen = match (x, loss.vanishes_above()) {
+        (Features::U8(_), Some(threshold)) if d <= SCREEN_MAX_FEATURES => {
+            let mut sc = Screen {
+                v: vec![0.0; d],
+                bound: 0.0,
+                threshold,
+            };
+            sc.sync(shadow.as_ref().map_or(&w.w, |sh| &sh.v));
+            Some(sc)
+        }
+        _ => None,
+    };
     for epoch in 0..params.max_iter {
         epochs = epoch + 1;
         let mut objective = 0.0;
@@ -122,18 +136,31 @@ fn plain_sgd(
             let k = k as usize;
             let raw = x.row(rows[k]);
             let yk = if positive[k] { 1.0 } else { -1.0 };
-            let p = match &shadow {
-                Some(sh) => sh.dot(raw),
-                None => dot64(&w.w, Row64::from(raw)),
-            } * w.wscale
-                + intercept;
+            let c = shadow.as_ref().map_or(0.0, |sh| sh.c);
+            let settled = match (&screen, raw) {
+                (Some(sc), Row::U8(bytes)) => sc.settles(bytes, yk, c, w.wscale, intercept),
+                _ => false,
+            };
+            // A settled row's loss and gradient are zero: adding nothing to the objective
+            // leaves it as it is, and there is no update.
+            let p = (!settled).then(|| {
+                let s = match &shadow {
+                    Some(sh) => sh.dot(raw),
+                    None => dot64(&w.w, Row64::from(raw)),
+                };
+                s * w.wscale + intercept
+            });
             let eta = 1.0 / (alpha * (optimal_init + t - 1.0));
-            objective += loss.loss(yk, p);
+            if let Some(p) = p {
+                objective += loss.loss(yk, p);
+            }
             if params.penalty != Penalty::None {
                 objective += alpha
                     * ((1.0 - l1_ratio) * 0.5 * w.sq_norm.sqrt().powi(2) + l1_ratio * w.l1_norm);
             }
-            let update = -eta * loss.gradient(yk, p).clamp(-MAX_DLOSS, MAX_DLOSS);
+            let update = p.map_or(0.0, |p| {
+                -eta * loss.gradient(yk, p).clamp(-MAX_DLOSS, MAX_DLOSS)
+            });
             // Whether the weights themselves (not their scale) changed.
             let mut moved = false;
             if scales {
@@ -141,7 +168,10 @@ fn plain_sgd(
                 moved |= w.scale(f64::max(0.0, 1.0 - (1.0 - l1_ratio) * eta * alpha));
             }
             if update != 0.0 {
-                w.add(view.read(raw, &mut buf), update);
+                match (view, raw) {
+                    (View::Standard(st), Row::U8(bytes)) => w.add_standard(bytes, st, update),
+                    _ => w.add(view.read(raw, &mut buf), update),
+                }
                 moved = true;
                 if params.fit_intercept {
                     intercept += update;
@@ -152,8 +182,13 @@ fn plain_sgd(
                 w.truncate(&mut q, u);
                 moved = true;
             }
-            if let (true, Some(sh), View::Standard(st)) = (moved, &mut shadow, view) {
-                sh.follow(&w.w, st);
+            if moved {
+                if let (Some(sh), View::Standard(st)) = (&mut shadow, view) {
+                    sh.follow(&w.w, st);
+                }
+                if let Some(sc) = &mut screen {
+                    sc.sync(shadow.as_ref().map_or(&w.w, |sh| &sh.v));
+                }
             }
             t += 1.0;
         }
@@ -245,6 +280,15 @@ impl Weights {
     fn add(&mut self, x: Row64<'_>, c: f64) {
         let step = c / self.wscale;
         let (sq, l1) = add64(&mut self.w, x, step);
+        self.sq_norm = sq * (self.wscale * self.wscale);
+        self.l1_norm = l1 * self.wscale;
+    }
+
+    /// [`Weights::add`] of a row of bytes standardised as [`View::read`] does (the same
+    /// divisions, in one pass, without writing the row out).
+    fn add_standard(&mut self, x: &[u8], st: &Standard<'_>, c: f64) {
+        let step = c / self.wscale;
+        let (sq, l1) = simd64::add_standard_u8(&mut self.w, x, st.mean, st.scale, step);
         self.sq_norm = sq * (self.wscale * self.wscale);
         self.l1_norm = l1 * self.wscale;
     }
@@ -342,9 +386,10 @@ mod simd64 {
                 let mut xc = x.chunks_exact(ADD);
                 for (a, b) in (&mut wc).zip(&mut xc) {
                     for i in 0..ADD {
-                        a[i] += f64::from(b[i]) * step;
-                        sq[i] += a[i] * a[i];
-                        l1[i] += a[i].abs();
+                        let v = a[i] + f64::from(b[i]) * step;
+                        a[i] = v;
+                        sq[i] += v * v;
+                        l1[i] += v.abs();
                     }
                 }
                 let (mut s, mut l): (f64, f64) = (sq.iter().sum(), l1.iter().sum());
@@ -357,6 +402,117 @@ mod simd64 {
             }
         };
     }
+
+    /// `add_f64` of the row `(x − mean) / scale`, computed as it goes: the same
+    /// operations in the same order, so the same weights and sums.
+    #[multiversion(targets("x86_64+avx512f", "x86_64+avx2", "aarch64+neon"))]
+    pub(super) fn add_standard_u8(
+        w: &mut [f64],
+        x: &[u8],
+        mean: &[f64],
+        scale: &[f64],
+        step: f64,
+    ) -> (f64, f64) {
+        let n = w.len().min(x.len()).min(mean.len()).min(scale.len());
+        let (w, x, mean, scale) = (&mut w[..n], &x[..n], &mean[..n], &scale[..n]);
+        let (mut sq, mut l1) = ([0.0f64; ADD], [0.0f64; ADD]);
+        let mut wc = w.chunks_exact_mut(ADD);
+        let mut xc = x.chunks_exact(ADD);
+        let mut mc = mean.chunks_exact(ADD);
+        let mut kc = scale.chunks_exact(ADD);
+        for (((a, b), m), k) in (&mut wc).zip(&mut xc).zip(&mut mc).zip(&mut kc) {
+            for i in 0..ADD {
+                let v = a[i] + (f64::from(b[i]) - m[i]) / k[i] * step;
+                a[i] = v;
+                sq[i] += v * v;
+                l1[i] += v.abs();
+            }
+        }
+        let (mut s, mut l): (f64, f64) = (sq.iter().sum(), l1.iter().sum());
+        let rest = wc.into_remainder().iter_mut().zip(xc.remainder());
+        for ((a, &b), (&m, &k)) in rest.zip(mc.remainder().iter().zip(kc.remainder())) {
+            *a += (f64::from(b) - m) / k * step;
+            s += *a * *a;
+            l += a.abs();
+        }
+        (s, l)
+    }
+
+    /// `v = w · r` elementwise.
+    #[multiversion(targets("x86_64+avx512f", "x86_64+avx2", "aarch64+neon"))]
+    pub(super) fn mul_into(v: &mut [f64], w: &[f64], r: &[f64]) {
+        for ((v, &w), &r) in v.iter_mut().zip(w).zip(r) {
+            *v = w * r;
+        }
+    }
+
+    /// `v32 = v` rounded to `f32`; returns `Σ |v|`.
+    #[multiversion(targets("x86_64+avx512f", "x86_64+avx2", "aarch64+neon"))]
+    pub(super) fn narrow(v32: &mut [f32], v: &[f64]) -> f64 {
+        let mut l1 = [0.0f64; ADD];
+        let n = v32.len().min(v.len());
+        let (v32, v) = (&mut v32[..n], &v[..n]);
+        let mut oc = v32.chunks_exact_mut(ADD);
+        let mut ic = v.chunks_exact(ADD);
+        for (o, i) in (&mut oc).zip(&mut ic) {
+            for j in 0..ADD {
+                o[j] = i[j] as f32;
+                l1[j] += i[j].abs();
+            }
+        }
+        let mut s: f64 = l1.iter().sum();
+        for (o, &i) in oc.into_remainder().iter_mut().zip(ic.remainder()) {
+            *o = i as f32;
+            s += i.abs();
+        }
+        s
+    }
+
+    /// `Σ v·x` in `f32`, in [`SCREEN`] lanes (four vector registers), the rest in the
+    /// first [`SCREEN_REST`] lanes, then the lanes halved and added until one is left
+    /// (a tree: summing 64 lanes one after another took longer than the products), then
+    /// the last few one by one. No sum runs through more than
+    /// `n / SCREEN + 3 + 6 + 15` additions (see `Screen::settles`).
+    #[multiversion(targets("x86_64+avx512f+avx512bw", "x86_64+avx2", "aarch64+neon"))]
+    pub(super) fn dot_screen(v: &[f32], x: &[u8]) -> f32 {
+        let n = v.len().min(x.len());
+        let (v, x) = (&v[..n], &x[..n]);
+        let mut acc = [0.0f32; SCREEN];
+        let (vc, xc) = (v.chunks_exact(SCREEN), x.chunks_exact(SCREEN));
+        let (vr, xr) = (vc.remainder(), xc.remainder());
+        for (a, b) in vc.zip(xc) {
+            for i in 0..SCREEN {
+                acc[i] += a[i] * f32::from(b[i]);
+            }
+        }
+        let (vc, xc) = (vr.chunks_exact(SCREEN_REST), xr.chunks_exact(SCREEN_REST));
+        let (vr, xr) = (vc.remainder(), xc.remainder());
+        for (a, b) in vc.zip(xc) {
+            for i in 0..SCREEN_REST {
+                acc[i] += a[i] * f32::from(b[i]);
+            }
+        }
+        let mut half = SCREEN / 2;
+        while half > 0 {
+            let (lo, hi) = acc.split_at_mut(half);
+            for (a, b) in lo.iter_mut().zip(&hi[..half]) {
+                *a += b;
+            }
+            half /= 2;
+        }
+        let mut s = acc[0];
+        for (a, &b) in vr.iter().zip(xr) {
+            s += a * f32::from(b);
+        }
+        s
+    }
+
+    /// The lanes of [`dot_screen`] that take the rest of a row beyond its last full
+    /// [`SCREEN`] pixels.
+    const SCREEN_REST: usize = 16;
+
+    /// The lanes of [`dot_screen`].
+    pub(super) const SCREEN: usize = 64;
 
     kernels!(dot_u8, add_u8, u8);
     kernels!(dot_f32, add_f32, f32);
@@ -386,9 +542,7 @@ struct Shadow {
 impl Shadow {
     fn follow(&mut self, w: &[f64], st: &Standard<'_>) {
         // `v` feeds only scores (rounding there is allowed for): a product, not a division.
-        for ((v, &w), &r) in self.v.iter_mut().zip(w).zip(&st.inv_scale) {
-            *v = w * r;
-        }
+        simd64::mul_into(&mut self.v, w, &st.inv_scale);
         self.c = simd64::dot_f64(&self.v, st.mean);
     }
 
@@ -396,6 +550,59 @@ impl Shadow {
         dot64(&self.v, Row64::from(raw)) - self.c
     }
 }
+
+/// The vector that scores rows of bytes (the weights, or the [`Shadow`] of standardised
+/// ones), rounded to `f32`, with `bound = 255 · Σ |v|` (no row of bytes has
+/// `Σ |v·x|` above it). Hinge-type losses ignore every row scored beyond their margin,
+/// most rows once training has settled, and its score in `f32` (twice the pixels a
+/// vector instruction of the `f64` one, and half the bytes of weights) tells that with
+/// a proven allowance; only the rest are scored in `f64`. The steps and the sums are
+/// those of scoring every row in `f64`.
+struct Screen {
+    v: Vec<f32>,
+    bound: f64,
+    threshold: f64,
+}
+
+impl Screen {
+    /// Follows the vector after each change of it.
+    fn sync(&mut self, v: &[f64]) {
+        self.bound = 255.0 * simd64::narrow(&mut self.v, v);
+    }
+
+    /// Whether row `x`, of class `y` (±1), certainly scores beyond the margin in `f64`:
+    /// `y · ((v·x − c) · wscale + intercept) > threshold` for the `f64` sum of any order.
+    ///
+    /// The allowance: rounding `v` to `f32` moves each product by at most 2⁻²⁴ of
+    /// `|v·x|`; each product is rounded once more, and the [`simd64::dot_screen`] sum
+    /// takes any product through at most `n / 64 + 3 + 6 + 15` additions (within its
+    /// lane, the rest, the halvings, the last few), each rounding by at most 2⁻²⁴ of a
+    /// sum no larger than `Σ |v·x| ≤ bound`. For `n ≤` [`SCREEN_MAX_FEATURES`] that is
+    /// under 100 roundings: `|s₃₂ − s| < 100 · 2⁻²⁴ · bound < 2⁻¹⁷ · bound`, and the `f64` sum is
+    /// closer still. The allowance taken, `2⁻¹⁵ · ((bound + |c|) · wscale + |intercept|)`,
+    /// also covers the few `f64` operations of the score. Outside
+    /// `[SCREEN_MIN_BOUND, SCREEN_MAX_BOUND]` (`f32` would underflow or overflow), NaN
+    /// included, nothing settles.
+    fn settles(&self, x: &[u8], y: f64, c: f64, wscale: f64, intercept: f64) -> bool {
+        if !(SCREEN_MIN_BOUND..=SCREEN_MAX_BOUND).contains(&self.bound) {
+            return false;
+        }
+        let s = f64::from(simd64::dot_screen(&self.v, x));
+        let z = y * ((s - c) * wscale + intercept);
+        let allowance = ((self.bound + c.abs()) * wscale + intercept.abs()) * SCREEN_ALLOWANCE;
+        // NaN or infinite anywhere: not settled (the `f64` score decides).
+        z - allowance > self.threshold
+    }
+}
+
+/// The relative allowance of [`Screen::settles`]: 2⁻¹⁵.
+const SCREEN_ALLOWANCE: f64 = 1.0 / 32_768.0;
+/// Rows longer than this are scored in `f64` only (the allowance assumes no more).
+const SCREEN_MAX_FEATURES: usize = 4_096;
+/// Below this bound `f32` products could lose their relative precision to underflow.
+const SCREEN_MIN_BOUND: f64 = 1e-20;
+/// Above this bound `f32` products or sums could overflow.
+const SCREEN_MAX_BOUND: f64 = 1e37;
 
 /// How training reads a row: as it is, or standardised on the fly.
 #[derive(Clone, Copy)]
@@ -421,5 +628,114 @@ impl View<'_> {
                 Row64::F64(buf)
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::linear_model::sgd::Loss;
+    use classify_datasets::mnist_sample;
+    use ndarray::{s, Array2};
+    use rand::{Rng, SeedableRng};
+    use rand_chacha::ChaCha8Rng;
+
+    /// Training on bytes (rows first scored in `f32` by [`Screen`]) gives the very weights,
+    /// intercepts and epochs of training on the same values as `f64` (every row scored in
+    /// `f64`: the kernels of both do the same operations in the same order).
+    #[test]
+    fn screened_training_equals_training_in_f64() {
+        let sample = mnist_sample().unwrap();
+        let x: Array2<u8> = sample.train.data.slice(s![..600, ..]).to_owned();
+        let x64 = x.mapv(f64::from);
+        let rows: Vec<usize> = (0..x.nrows()).collect();
+        let labels = &sample.train.target.as_slice().unwrap()[..600];
+        let mean: Vec<f64> = (0..x.ncols())
+            .map(|j| x64.column(j).mean().unwrap())
+            .collect();
+        let scale: Vec<f64> = (0..x.ncols())
+            .map(|j| x64.column(j).std(0.0))
+            .map(|s| if s == 0.0 { 1.0 } else { s })
+            .collect();
+        let standard = Standardization {
+            mean: &mean,
+            scale: &scale,
+        };
+        for loss in [Loss::Hinge, Loss::ModifiedHuber] {
+            for penalty in [Penalty::L2, Penalty::ElasticNet] {
+                for (n_classes, index) in [
+                    (2, labels.iter().map(|&l| usize::from(l == 5)).collect()),
+                    (
+                        3,
+                        labels
+                            .iter()
+                            .map(|&l| usize::from(l % 3))
+                            .collect::<Vec<_>>(),
+                    ),
+                ] {
+                    for standard in [None, Some(standard)] {
+                        let params = SgdClassifier {
+                            loss,
+                            penalty,
+                            max_iter: 12,
+                            ..Default::default()
+                        };
+                        let fit = |x: Features<'_>| {
+                            train(&params, x, &rows, &index, n_classes, standard).unwrap()
+                        };
+                        let (bytes, floats) = (fit((&x).into()), fit((&x64).into()));
+                        let case = format!("{loss:?} {penalty:?} {n_classes} {standard:?}");
+                        for ((wb, ib, eb), (wf, i_f, ef)) in bytes.iter().zip(&floats) {
+                            assert_eq!(eb, ef, "{case}: epochs");
+                            assert_eq!(ib.to_bits(), i_f.to_bits(), "{case}: intercept");
+                            assert!(
+                                wb.iter().zip(wf).all(|(a, b)| a.to_bits() == b.to_bits()),
+                                "{case}: weights"
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// A row the screen settles scores beyond the margin in `f64`, whatever the vector:
+    /// weights of wide-ranging magnitudes and both signs that nearly cancel, scores placed
+    /// just beyond the margin, a shift `c` and a scale. And it does settle rows well beyond.
+    #[test]
+    fn the_screen_settles_only_rows_beyond_the_margin() {
+        let mut rng = ChaCha8Rng::seed_from_u64(7);
+        let d = 784;
+        let mut screen = Screen {
+            v: vec![0.0; d],
+            bound: 0.0,
+            threshold: 1.0,
+        };
+        let (mut settled, mut tried) = (0, 0);
+        for _ in 0..300 {
+            let magnitude = 10f64.powi(rng.gen_range(-6..6));
+            let v: Vec<f64> = (0..d)
+                .map(|_| rng.gen_range(-1.0..1.0) * magnitude * rng.gen_range(0.0..1.0f64).powi(4))
+                .collect();
+            screen.sync(&v);
+            let x: Vec<u8> = (0..d)
+                .map(|_| if rng.gen_bool(0.5) { 0 } else { rng.r#gen() })
+                .collect();
+            let s = dot64(&v, Row64::U8(&x));
+            let wscale = 10f64.powi(rng.gen_range(-4..3));
+            let c = rng.gen_range(-1.0..1.0) * magnitude;
+            let y = if rng.gen_bool(0.5) { 1.0 } else { -1.0 };
+            // Intercepts that put the score from just below the margin to far beyond it.
+            for beyond in [-1e-3, 0.0, 1e-9, 1e-6, 1e-4, 1e-2, 1.0, 1e3] {
+                let intercept = y * (1.0 + beyond) - (s - c) * wscale;
+                let p = (s - c) * wscale + intercept;
+                tried += 1;
+                if screen.settles(&x, y, c, wscale, intercept) {
+                    settled += 1;
+                    assert!(y * p > 1.0, "settled at y·p = {}", y * p);
+                }
+            }
+        }
+        assert!(settled > tried / 10, "settled {settled} of {tried}");
     }
 }

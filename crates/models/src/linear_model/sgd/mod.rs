@@ -90,6 +90,15 @@ impl Loss {
             }
         }
     }
+
+    /// The margin `m` beyond which the loss and its gradient are both zero (every
+    /// `z = y·p > m`), where the loss has one: a row scored beyond it changes nothing.
+    fn vanishes_above(self) -> Option<f64> {
+        match self {
+            Loss::Hinge | Loss::ModifiedHuber => Some(1.0),
+            Loss::LogLoss => None,
+        }
+    }
 }
 
 /// The penalty on the weights (scikit-learn's `penalty`).

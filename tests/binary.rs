@@ -138,6 +138,16 @@ fn multiclass_per_fold_accuracy() {
     let folds = v["fold_accuracy"].as_array().unwrap();
     assert_eq!(folds.len(), 3);
     assert!(v["mean_accuracy"].as_f64().unwrap() > 0.75, "{v}");
+    // SGD trains as scikit-learn does unless `--solver fast`.
+    let solver = |name: &str| {
+        let args = ["multiclass", "--train", "2000", "--solver", name, "--json"];
+        classify(tmp.path(), &args).json()
+    };
+    let (exact, fast) = (solver("scikit-learn"), solver("fast"));
+    for key in ["fold_accuracy", "test_accuracy"] {
+        assert_eq!(v[key], exact[key], "{key}");
+    }
+    assert_ne!(v["image"]["scores"], fast["image"]["scores"]);
     let scaled = classify(
         tmp.path(),
         &[

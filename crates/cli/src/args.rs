@@ -374,10 +374,14 @@ pub struct CvArgs {
     pub scale: bool,
     /// How SGD trains: `scikit-learn` (its steps and draws in f64: the same numbers as
     /// scikit-learn for the same --seed) or `fast` (f32, one shuffle shared by the classes:
-    /// about twice as fast on ten classes). Default: scikit-learn for `binary`, fast for
-    /// `multiclass`.
-    #[arg(long, value_enum, value_name = "SOLVER")]
-    pub solver: Option<SolverArg>,
+    /// other numbers; on ten classes about a fifth faster).
+    #[arg(
+        long,
+        value_enum,
+        value_name = "SOLVER",
+        default_value = "scikit-learn"
+    )]
+    pub solver: SolverArg,
 }
 
 /// SGD's solver (see `--solver`).
@@ -391,29 +395,17 @@ pub enum SolverArg {
 }
 
 impl CvArgs {
-    /// The model these flags name, with SGD's solver `--solver` or else `default`, and
-    /// `strategy` around it.
-    pub fn model(
-        &self,
-        common: &Common,
-        default: classify_models::SgdSolver,
-        strategy: Option<Strategy>,
-    ) -> classify_workflow::Model {
+    /// The model these flags name, with `strategy` around it.
+    pub fn model(&self, common: &Common, strategy: Option<Strategy>) -> classify_workflow::Model {
         classify_workflow::Model {
             kind: self.model.0,
             scale: self.scale,
             strategy: strategy.map(Into::into),
-            solver: self.sgd_solver(default),
+            solver: match self.solver {
+                SolverArg::ScikitLearn => classify_models::SgdSolver::ScikitLearn,
+                SolverArg::Fast => classify_models::SgdSolver::Fast,
+            },
             seed: common.seed,
-        }
-    }
-
-    /// The SGD solver: the one asked for, else `default`.
-    pub fn sgd_solver(&self, default: classify_models::SgdSolver) -> classify_models::SgdSolver {
-        match self.solver {
-            Some(SolverArg::ScikitLearn) => classify_models::SgdSolver::ScikitLearn,
-            Some(SolverArg::Fast) => classify_models::SgdSolver::Fast,
-            None => default,
         }
     }
 }

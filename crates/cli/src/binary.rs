@@ -24,7 +24,7 @@ pub struct Options {
 
 pub fn binary(common: &Common, cv: &CvArgs, opts: Options) -> anyhow::Result<()> {
     figures::check_out(common)?;
-    let model = cv.model(common, classify_models::SgdSolver::ScikitLearn, None);
+    let model = cv.model(common, None);
     if opts.figure == BinaryFigure::Calibration
         && !model.scores_by_probability()
         && opts.calibrate.is_none()

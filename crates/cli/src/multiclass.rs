@@ -1,7 +1,6 @@
 //! `classify multiclass`: all ten classes, natively or through one-vs-rest / one-vs-one,
 //! printed from [`classify_workflow::multiclass`].
 
-use classify_models::SgdSolver;
 use classify_workflow::{Multiclass, MulticlassOptions};
 use ndarray::Array2;
 
@@ -26,10 +25,7 @@ pub fn multiclass(
     figure: Figure,
 ) -> anyhow::Result<()> {
     crate::figures::check_out(common)?;
-    // The fast solver unless `--solver scikit-learn`: ten one-vs-rest problems share each
-    // pass over the rows (measured on 20,000 Fashion-MNIST images, 3-fold CV + fit: 3.3 s
-    // against 6.5 s with scikit-learn's steps; standardised, 10,000: 3.2 s against 7.4 s).
-    let model = cv.model(common, SgdSolver::Fast, strategy);
+    let model = cv.model(common, strategy);
     model.check()?;
     let opts = MulticlassOptions {
         model,

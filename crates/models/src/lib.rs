@@ -42,7 +42,7 @@
 //!   the mean objective) with scikit-learn's seeds and shuffles, in `f64`: the same weights
 //!   for the same `random_state` (to 1e-9 on the fixtures, the binary ones bit for bit).
 //!   [`SgdSolver::Fast`] is the `f32` solver whose one-vs-rest problems share each shuffle
-//!   (about twice as fast on ten classes; other numbers). Multiclass is one-vs-rest, classes in
+//!   (about a fifth faster on ten classes; other numbers). Multiclass is one-vs-rest, classes in
 //!   parallel, the same result at any thread count.
 //! - [`KNeighborsClassifier`] finds exact neighbours (integer distances for `u8`); at exactly
 //!   equal distances it keeps the lowest training index, where scikit-learn's bounded heap

@@ -125,8 +125,9 @@ pub enum SgdSolver {
     #[default]
     ScikitLearn,
     /// `f32` weights, and the one-vs-rest problems sharing each epoch's shuffle (drawn from
-    /// ChaCha8): the same kind of model, other numbers; on Fashion-MNIST's ten classes about
-    /// twice as fast on raw pixels and six times on standardised ones. Penalty L2 or none.
+    /// ChaCha8): the same kind of model, other numbers. On Fashion-MNIST's ten classes
+    /// (3-fold CV + fit on 60,000) 7.9 s against 10.1 s on raw pixels and 28.0 s against
+    /// 33.4 s standardised. Penalty L2 or none.
     Fast,
 }
 

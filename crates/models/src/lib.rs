@@ -52,22 +52,22 @@
 //!
 //! linfa's own estimators run beside ours and scikit-learn's in `cargo xtask bench` (its linfa
 //! column). On full Fashion-MNIST (60,000 × 784, 2 cores, linfa 0.8.1; one `cargo xtask bench`
-//! --all of 2026-11-29 02:48, the kd-tree figure from an earlier criterion run):
+//! --all of 2026-11-29 05:58, the kd-tree figure from an earlier criterion run):
 //! - k-NN on few features: linfa-nn's kd-tree holds up and is used ([`Algorithm::KdTree`],
 //!   chosen by [`Algorithm::Auto`] for ≤ 4 features from 1,000 rows, ≤ 8 from 16,384): on
 //!   20,000 rows of 4 features, 1,000 queries in 12.2 ms against 50.8 ms by brute force; its
 //!   candidates are re-ranked with our exact distances, so the neighbours stay brute force's.
 //! - k-NN on images, linfa-nn's exact linear search (`f64`, queries in parallel): the same test accuracy
-//!   (0.8554) in 123.8 s, against 0.67 s here (tiles skipped by proven bounds, integer dots).
+//!   (0.8554) in 124.0 s, against 0.65 s here (tiles skipped by proven bounds, integer dots).
 //! - SVC, linfa-svm: the same dual and tolerance, so one-vs-rest on 2,000 images gives our fold
-//!   and test accuracies exactly, in 28.8 s against 1.09 s. It is binary only (no one-vs-one
+//!   and test accuracies exactly, in 31.0 s against 1.05 s. It is binary only (no one-vs-one
 //!   SVC) and builds every kernel value it needs one pair at a time. It stays a test oracle.
 //! - Random forest, linfa-ensemble over linfa-trees: √d features drawn once per tree instead of
 //!   at every split, and a majority vote instead of averaged probabilities: ROC AUC 0.9979
-//!   against 0.9988 (scikit-learn's too), 264.4 s against 3.65 s for the 3 folds.
+//!   against 0.9988 (scikit-learn's too), 233.7 s against 3.17 s for the 3 folds.
 //! - Logistic regression, linfa-logistic (multinomial, L-BFGS through argmin), standard scaling
 //!   then 100 iterations on every image: test accuracy 0.8429 (ours 0.8446, scikit-learn's
-//!   0.8439) in 428.1 s, against 2.61 s here.
+//!   0.8439) in 435.0 s, against 2.59 s here.
 //!
 //! ```
 //! use classify_models::{Classifier, DecisionFunction, Estimator, SgdClassifier};

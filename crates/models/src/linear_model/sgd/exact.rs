@@ -468,52 +468,6 @@ mod simd64 {
         s
     }
 
-    /// `Σ v·x` in `f32`, in [`SCREEN`] lanes (four vector registers), the rest in the
-    /// first [`SCREEN_REST`] lanes, then the lanes halved and added until one is left
-    /// (a tree: summing 64 lanes one after another took longer than the products), then
-    /// the last few one by one. No sum runs through more than
-    /// `n / SCREEN + 3 + 6 + 15` additions (see `Screen::settles`).
-    #[multiversion(targets("x86_64+avx512f+avx512bw", "x86_64+avx2", "aarch64+neon"))]
-    pub(super) fn dot_screen(v: &[f32], x: &[u8]) -> f32 {
-        let n = v.len().min(x.len());
-        let (v, x) = (&v[..n], &x[..n]);
-        let mut acc = [0.0f32; SCREEN];
-        let (vc, xc) = (v.chunks_exact(SCREEN), x.chunks_exact(SCREEN));
-        let (vr, xr) = (vc.remainder(), xc.remainder());
-        for (a, b) in vc.zip(xc) {
-            for i in 0..SCREEN {
-                acc[i] += a[i] * f32::from(b[i]);
-            }
-        }
-        let (vc, xc) = (vr.chunks_exact(SCREEN_REST), xr.chunks_exact(SCREEN_REST));
-        let (vr, xr) = (vc.remainder(), xc.remainder());
-        for (a, b) in vc.zip(xc) {
-            for i in 0..SCREEN_REST {
-                acc[i] += a[i] * f32::from(b[i]);
-            }
-        }
-        let mut half = SCREEN / 2;
-        while half > 0 {
-            let (lo, hi) = acc.split_at_mut(half);
-            for (a, b) in lo.iter_mut().zip(&hi[..half]) {
-                *a += b;
-            }
-            half /= 2;
-        }
-        let mut s = acc[0];
-        for (a, &b) in vr.iter().zip(xr) {
-            s += a * f32::from(b);
-        }
-        s
-    }
-
-    /// The lanes of [`dot_screen`] that take the rest of a row beyond its last full
-    /// [`SCREEN`] pixels.
-    const SCREEN_REST: usize = 16;
-
-    /// The lanes of [`dot_screen`].
-    pub(super) const SCREEN: usize = 64;
-
     kernels!(dot_u8, add_u8, u8);
     kernels!(dot_f32, add_f32, f32);
     kernels!(dot_f64, add_f64, f64);
@@ -574,10 +528,10 @@ impl Screen {
     /// `y · ((v·x − c) · wscale + intercept) > threshold` for the `f64` sum of any order.
     ///
     /// The allowance: rounding `v` to `f32` moves each product by at most 2⁻²⁴ of
-    /// `|v·x|`; each product is rounded once more, and the [`simd64::dot_screen`] sum
-    /// takes any product through at most `n / 64 + 3 + 6 + 15` additions (within its
-    /// lane, the rest, the halvings, the last few), each rounding by at most 2⁻²⁴ of a
-    /// sum no larger than `Σ |v·x| ≤ bound`. For `n ≤` [`SCREEN_MAX_FEATURES`] that is
+    /// `|v·x|`; each product is rounded once more, and the sum of bytes' products
+    /// ([`crate::kernels::dot`]) takes any product through at most `n / 64 + 3 + 6 + 15`
+    /// additions (within its lane, the rest, the halvings, the last few), each rounding by
+    /// at most 2⁻²⁴ of a sum no larger than `Σ |v·x| ≤ bound`. For `n ≤` [`SCREEN_MAX_FEATURES`] that is
     /// under 100 roundings: `|s₃₂ − s| < 100 · 2⁻²⁴ · bound < 2⁻¹⁷ · bound`, and the `f64` sum is
     /// closer still. The allowance taken, `2⁻¹⁵ · ((bound + |c|) · wscale + |intercept|)`,
     /// also covers the few `f64` operations of the score. Outside
@@ -587,7 +541,7 @@ impl Screen {
         if !(SCREEN_MIN_BOUND..=SCREEN_MAX_BOUND).contains(&self.bound) {
             return false;
         }
-        let s = f64::from(simd64::dot_screen(&self.v, x));
+        let s = f64::from(crate::kernels::dot(&self.v, Row::U8(x)));
         let z = y * ((s - c) * wscale + intercept);
         let allowance = ((self.bound + c.abs()) * wscale + intercept.abs()) * SCREEN_ALLOWANCE;
         // NaN or infinite anywhere: not settled (the `f64` score decides).

@@ -98,31 +98,7 @@ fn plain_sgd(
     let (mut best, mut no_improvement) = (f64::INFINITY, 0);
     let mut epochs = 0;
     let mut buf = vec![0.0f64; d];
-    let mut shadow = match view {
-        View::Standard(st) => {
-            let mut sh = Shadow {
-                v: vec![0.0; d],
-                c: 0.0,
-            };
-            sh.follow(&w.w, st);
-            Some(sh)
-        }
-        View::Plain => None,
-    };
-    // Rows of bytes are first scored in `f32`; where that settles the row, the `f64` score
-    // is never computed (see `Screen`).
-    let mut screen = match (x, loss.vanishes_above()) {
-        (Features::U8(_), Some(threshold)) if d <= SCREEN_MAX_FEATURES => {
-            let mut sc = Screen {
-                v: vec![0.0; d],
-                bound: 0.0,
-                threshold,
-            };
-            sc.sync(shadow.as_ref().map_or(&w.w, |sh| &sh.v));
-            Some(sc)
-        }
-        _ => None,
-    };
+    let mut scorer = Scorer::new(x, view, loss, &w.w);
     for epoch in 0..params.max_iter {
         epochs = epoch + 1;
         let mut objective = 0.0;
@@ -136,20 +112,9 @@ fn plain_sgd(
             let k = k as usize;
             let raw = x.row(rows[k]);
             let yk = if positive[k] { 1.0 } else { -1.0 };
-            let c = shadow.as_ref().map_or(0.0, |sh| sh.c);
-            let settled = match (&screen, raw) {
-                (Some(sc), Row::U8(bytes)) => sc.settles(bytes, yk, c, w.wscale, intercept),
-                _ => false,
-            };
-            // A settled row's loss and gradient are zero: adding nothing to the objective
-            // leaves it as it is, and there is no update.
-            let p = (!settled).then(|| {
-                let s = match &shadow {
-                    Some(sh) => sh.dot(raw),
-                    None => dot64(&w.w, Row64::from(raw)),
-                };
-                s * w.wscale + intercept
-            });
+            // No score: the row is settled beyond the margin, its loss and gradient are
+            // zero; adding nothing to the objective leaves it as it is, and no update.
+            let p = scorer.score(&w, raw, yk, intercept);
             let eta = 1.0 / (alpha * (optimal_init + t - 1.0));
             if let Some(p) = p {
                 objective += loss.loss(yk, p);
@@ -168,10 +133,7 @@ fn plain_sgd(
                 moved |= w.scale(f64::max(0.0, 1.0 - (1.0 - l1_ratio) * eta * alpha));
             }
             if update != 0.0 {
-                match (view, raw) {
-                    (View::Standard(st), Row::U8(bytes)) => w.add_standard(bytes, st, update),
-                    _ => w.add(view.read(raw, &mut buf), update),
-                }
+                view.add(&mut w, raw, &mut buf, update);
                 moved = true;
                 if params.fit_intercept {
                     intercept += update;
@@ -183,12 +145,7 @@ fn plain_sgd(
                 moved = true;
             }
             if moved {
-                if let (Some(sh), View::Standard(st)) = (&mut shadow, view) {
-                    sh.follow(&w.w, st);
-                }
-                if let Some(sc) = &mut screen {
-                    sc.sync(shadow.as_ref().map_or(&w.w, |sh| &sh.v));
-                }
+                scorer.follow(&w.w);
             }
             t += 1.0;
         }
@@ -284,8 +241,8 @@ impl Weights {
         self.l1_norm = l1 * self.wscale;
     }
 
-    /// [`Weights::add`] of a row of bytes standardised as [`View::read`] does (the same
-    /// divisions, in one pass, without writing the row out).
+    /// [`Weights::add`] of a row of bytes standardised, `(x − mean) / scale` (the
+    /// divisions of scikit-learn's scaler, in the same pass, the row never written out).
     fn add_standard(&mut self, x: &[u8], st: &Standard<'_>, c: f64) {
         let step = c / self.wscale;
         let (sq, l1) = simd64::add_standard_u8(&mut self.w, x, st.mean, st.scale, step);
@@ -566,21 +523,80 @@ enum View<'a> {
 }
 
 impl View<'_> {
-    /// The row as training sees it (standardised into `buf` where it must be).
-    fn read<'r>(self, row: Row<'r>, buf: &'r mut [f64]) -> Row64<'r> {
+    /// `w += c · row` with the row as training sees it: bytes standardised in the same
+    /// pass as the update, other standardised rows through `buf`.
+    fn add(self, w: &mut Weights, row: Row<'_>, buf: &mut [f64], c: f64) {
         match (self, row) {
-            (View::Plain, row) => Row64::from(row),
-            (View::Standard(s), Row::U8(x)) => {
-                // A loop the compiler vectorises (eight divisions an instruction).
-                for (((b, &v), &m), &k) in buf.iter_mut().zip(x).zip(s.mean).zip(s.scale) {
-                    *b = (f64::from(v) - m) / k;
-                }
-                Row64::F64(buf)
-            }
+            (View::Plain, row) => w.add(Row64::from(row), c),
+            (View::Standard(s), Row::U8(x)) => w.add_standard(x, s, c),
             (View::Standard(s), row) => {
                 row.for_each_f64(|j, v| buf[j] = (v - s.mean[j]) / s.scale[j]);
-                Row64::F64(buf)
+                w.add(Row64::F64(buf), c);
             }
+        }
+    }
+}
+
+/// How training scores a row: `w · x` as it is, or through the [`Shadow`] of standardised
+/// weights; rows of bytes first through the [`Screen`], which settles most of them
+/// without an `f64` score.
+struct Scorer<'a> {
+    view: View<'a>,
+    shadow: Option<Shadow>,
+    screen: Option<Screen>,
+}
+
+impl<'a> Scorer<'a> {
+    /// The scorer of weights `w` (and their later moves, through [`Scorer::follow`]).
+    fn new(x: Features<'_>, view: View<'a>, loss: super::Loss, w: &[f64]) -> Self {
+        let d = x.n_features();
+        let shadow = match view {
+            View::Standard(_) => Some(Shadow {
+                v: vec![0.0; d],
+                c: 0.0,
+            }),
+            View::Plain => None,
+        };
+        let screen = match (x, loss.vanishes_above()) {
+            (Features::U8(_), Some(threshold)) if d <= SCREEN_MAX_FEATURES => Some(Screen {
+                v: vec![0.0; d],
+                bound: 0.0,
+                threshold,
+            }),
+            _ => None,
+        };
+        let mut scorer = Scorer {
+            view,
+            shadow,
+            screen,
+        };
+        scorer.follow(w);
+        scorer
+    }
+
+    /// The score `wscale · w · x + intercept` of a row of class `y` (±1), or `None` where
+    /// the screen settles it beyond the loss's margin.
+    fn score(&self, w: &Weights, raw: Row<'_>, y: f64, intercept: f64) -> Option<f64> {
+        let c = self.shadow.as_ref().map_or(0.0, |sh| sh.c);
+        if let (Some(sc), Row::U8(bytes)) = (&self.screen, raw) {
+            if sc.settles(bytes, y, c, w.wscale, intercept) {
+                return None;
+            }
+        }
+        let s = match &self.shadow {
+            Some(sh) => sh.dot(raw),
+            None => dot64(&w.w, Row64::from(raw)),
+        };
+        Some(s * w.wscale + intercept)
+    }
+
+    /// Follows the weights after they moved (not their scale).
+    fn follow(&mut self, w: &[f64]) {
+        if let (Some(sh), View::Standard(st)) = (&mut self.shadow, self.view) {
+            sh.follow(w, st);
+        }
+        if let Some(sc) = &mut self.screen {
+            sc.sync(self.shadow.as_ref().map_or(w, |sh| &sh.v));
         }
     }
 }

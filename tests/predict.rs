@@ -1,6 +1,28 @@
 //! `classify train --save` then `classify predict --model FILE image.png`.
 
-use crate::util::classify;
+use crate::util::{classify, classify_in};
+
+/// Without `--save`, `classify train` fits and scores, and writes nothing where it runs.
+#[test]
+fn train_writes_a_file_only_where_asked() {
+    let tmp = tempfile::tempdir().unwrap();
+    let v = classify_in(
+        tmp.path(),
+        &["train", "--model", "sgd", "--train", "500", "--json"],
+    )
+    .json();
+    assert_eq!(v["saved"], serde_json::Value::Null, "{v}");
+    assert!(v["test_accuracy"].as_f64().unwrap() > 0.7, "{v}");
+    let text = classify_in(tmp.path(), &["train", "--model", "sgd", "--train", "500"]);
+    assert!(
+        text.ok()
+            .contains("not saved (--save FILE writes the model)"),
+        "{}",
+        text.stdout
+    );
+    let left: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().flatten().collect();
+    assert!(left.is_empty(), "{left:?}");
+}
 
 #[test]
 fn a_saved_model_reads_a_picture() {

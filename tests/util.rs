@@ -46,8 +46,26 @@ impl Run {
 
 /// Runs `classify` with `args`, with an empty dataset cache at `data_dir`.
 pub fn classify(data_dir: &Path, args: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_classify"))
-        .args(args)
+    run(
+        Command::new(env!("CARGO_BIN_EXE_classify")).args(args),
+        data_dir,
+        args,
+    )
+}
+
+/// Runs `classify` with `args` in the folder `dir`, which is also its dataset cache.
+pub fn classify_in(dir: &Path, args: &[&str]) -> Run {
+    run(
+        Command::new(env!("CARGO_BIN_EXE_classify"))
+            .args(args)
+            .current_dir(dir),
+        dir,
+        args,
+    )
+}
+
+fn run(cmd: &mut Command, data_dir: &Path, args: &[&str]) -> Run {
+    let out = cmd
         .env("CLASSIFY_DATA", data_dir)
         .output()
         .expect("the classify binary runs");

@@ -104,9 +104,9 @@ pub enum Command {
         /// Which model.
         #[arg(long, value_enum, default_value_t = ModelName(ModelKind::Knn))]
         model: ModelName,
-        /// Where to save it.
-        #[arg(long, value_name = "FILE", default_value = "model.classify")]
-        save: PathBuf,
+        /// Where to save it (without it, nothing is written).
+        #[arg(long, value_name = "FILE")]
+        save: Option<PathBuf>,
         /// The file's format: binary (header with magic, version, kind and CRC-32, then the
         /// model as postcard bytes) or json.
         #[arg(long, value_enum, default_value_t = crate::model_file::Format::Binary)]
@@ -138,9 +138,10 @@ pub enum Command {
     /// The Titanic exercise: imputation, scaling and one-hot encoding in a pipeline; random
     /// forest and SVC with 10-fold cross-validation (--out: box plot); a Kaggle submission.
     Titanic {
-        /// Where to write the submission (PassengerId,Survived).
-        #[arg(long, value_name = "FILE", default_value = "submission.csv")]
-        submission: PathBuf,
+        /// Where to write the Kaggle submission (PassengerId,Survived); without it, none is
+        /// written.
+        #[arg(long, value_name = "FILE")]
+        submission: Option<PathBuf>,
     },
     /// A local web page to draw a digit on: the prepared image, the predicted class, the class
     /// probabilities and the nearest training images of each drawing (without --model, a

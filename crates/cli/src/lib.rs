@@ -151,7 +151,7 @@ pub fn execute(cli: &Cli) -> anyhow::Result<()> {
         }
         Command::Tabular { label, drop } => tabular::tabular(&cli.common, label, drop),
         Command::Titanic { submission } => {
-            titanic::titanic(&cli.common, cli.common.folds(10)?, submission)
+            titanic::titanic(&cli.common, cli.common.folds(10)?, submission.as_deref())
         }
         Command::Tune(args::TuneCommand::Knn { search }) => {
             tune::tune_knn(&cli.common, *search, cli.common.folds(5)?)
@@ -161,7 +161,12 @@ pub fn execute(cli: &Cli) -> anyhow::Result<()> {
             model,
             save,
             format,
-        } => predict::train(&cli.common, model.standalone(&cli.common), save, *format),
+        } => predict::train(
+            &cli.common,
+            model.standalone(&cli.common),
+            save.as_deref(),
+            *format,
+        ),
         Command::Predict { model, image } => predict::predict(&cli.common, model, image),
     }
 }

@@ -28,8 +28,9 @@ struct TrainReport {
     /// Seconds spent fitting, and predicting the test set.
     fit_seconds: f64,
     test_seconds: f64,
-    saved: String,
-    bytes: u64,
+    /// Where the model was saved (`--save`), if it was, and its size.
+    saved: Option<String>,
+    bytes: Option<u64>,
 }
 
 /// `model` fitted on `x`, `y`, as a model file holds it: k-NN, the forest, SGD, scaled
@@ -64,7 +65,12 @@ pub fn fit_saved(model: Model, x: Features<'_>, y: &[usize]) -> anyhow::Result<S
 const SAVES: &str =
     "--model dummy: classify train saves knn, forest, sgd, logistic or svc (a dummy predicts one class)";
 
-pub fn train(common: &Common, model: Model, save: &Path, format: Format) -> anyhow::Result<()> {
+pub fn train(
+    common: &Common,
+    model: Model,
+    save: Option<&Path>,
+    format: Format,
+) -> anyhow::Result<()> {
     if model.kind == ModelKind::Dummy {
         anyhow::bail!(SAVES);
     }
@@ -94,9 +100,15 @@ pub fn train(common: &Common, model: Model, save: &Path, format: Format) -> anyh
         },
         model,
     };
-    bar.set_message("saving");
-    let bytes = model_file::encode(&file, format)?;
-    output::write_atomic(save, &bytes)?;
+    let bytes = match save {
+        Some(path) => {
+            bar.set_message("saving");
+            let bytes = model_file::encode(&file, format)?;
+            output::write_atomic(path, &bytes)?;
+            Some(bytes.len() as u64)
+        }
+        None => None,
+    };
     bar.finish_and_clear();
     let report = TrainReport {
         dataset: data.name.clone(),
@@ -105,8 +117,8 @@ pub fn train(common: &Common, model: Model, save: &Path, format: Format) -> anyh
         test_accuracy,
         fit_seconds,
         test_seconds,
-        saved: save.display().to_string(),
-        bytes: bytes.len() as u64,
+        saved: save.map(|p| p.display().to_string()),
+        bytes,
     };
     if common.json {
         return output::json(&report);
@@ -120,11 +132,10 @@ pub fn train(common: &Common, model: Model, save: &Path, format: Format) -> anyh
         test_accuracy,
         test_seconds
     );
-    println!(
-        "saved to {} ({} bytes)",
-        report.saved,
-        thousands(bytes.len())
-    );
+    match (&report.saved, bytes) {
+        (Some(path), Some(n)) => println!("saved to {path} ({} bytes)", thousands(n as usize)),
+        _ => println!("not saved (--save FILE writes the model)"),
+    }
     Ok(())
 }
 

@@ -17,16 +17,19 @@ use crate::tabular::box_plot;
 struct TitanicReport<'a> {
     #[serde(flatten)]
     result: &'a Titanic,
-    submission: String,
+    /// Where the submission was written (`--submission`), if it was.
+    submission: Option<String>,
     figure: Option<String>,
 }
 
-pub fn titanic(common: &Common, folds: usize, submission: &Path) -> anyhow::Result<()> {
+pub fn titanic(common: &Common, folds: usize, submission: Option<&Path>) -> anyhow::Result<()> {
     let (train, test, y) = read_titanic(common)?;
     let result = output::with_progress(common, |p| {
         classify_workflow::titanic(&train, &test, &y, (folds, common.seed), p)
     })?;
-    write_submission(submission, &test, &result.predictions)?;
+    if let Some(path) = submission {
+        write_submission(path, &test, &result.predictions)?;
+    }
     if let Some(out) = &common.out {
         let scores = (
             &result.forest_fold_accuracy[..],
@@ -36,7 +39,7 @@ pub fn titanic(common: &Common, folds: usize, submission: &Path) -> anyhow::Resu
     }
     let report = TitanicReport {
         result: &result,
-        submission: submission.display().to_string(),
+        submission: submission.map(|p| p.display().to_string()),
         figure: common.out.as_ref().map(|p| p.display().to_string()),
     };
     if common.json {
@@ -53,9 +56,13 @@ pub fn titanic(common: &Common, folds: usize, submission: &Path) -> anyhow::Resu
         "{folds}-fold accuracy: random forest {:.4}, SVC {:.4}",
         r.forest_mean_accuracy, r.svc_mean_accuracy
     );
+    let written = report
+        .submission
+        .as_deref()
+        .unwrap_or("not written (--submission FILE)");
     println!(
-        "submission ({}): {} ({} of {} predicted to survive)",
-        r.submission_model, report.submission, r.predicted_survivors, r.n_test
+        "submission ({}): {written} ({} of {} predicted to survive)",
+        r.submission_model, r.predicted_survivors, r.n_test
     );
     Ok(())
 }

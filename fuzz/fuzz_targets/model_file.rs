@@ -1,17 +1,18 @@
-//! Model files (`classify predict --model`) on arbitrary bytes: a typed error, or a model that
+//! Model files (`classify_persist::ModelFile::from_bytes`, behind `classify predict --model`)
+//! on arbitrary bytes: a typed error, or a model that
 //! predicts on a row of its own width — never a panic or an allocation the input cannot back.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    if let Ok(file) = classify_cli::model_file::decode(data) {
+    if let Ok(file) = classify_persist::ModelFile::from_bytes(data) {
         let c = file.model.classifier();
         let d = c.n_features();
         if d <= 1 << 16 {
             let row = ndarray::Array2::<u8>::zeros((1, d));
             let _ = c.predict((&row).into());
-            let _ = file.model.proba((&row).into());
+            let _ = file.model.predict_proba((&row).into());
         }
     }
 });

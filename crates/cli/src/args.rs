@@ -17,6 +17,24 @@ pub struct Cli {
     pub common: Common,
 }
 
+/// How `classify train` writes a model file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ModelFormat {
+    /// The header and postcard bytes: compact, checked.
+    Binary,
+    /// JSON, to read or edit by hand (larger: every pixel of a k-NN as a number).
+    Json,
+}
+
+impl From<ModelFormat> for classify_persist::Format {
+    fn from(format: ModelFormat) -> Self {
+        match format {
+            ModelFormat::Binary => classify_persist::Format::Binary,
+            ModelFormat::Json => classify_persist::Format::Json,
+        }
+    }
+}
+
 /// The options shared by every workflow subcommand.
 #[derive(Debug, Clone, Args)]
 pub struct Common {
@@ -109,8 +127,8 @@ pub enum Command {
         save: Option<PathBuf>,
         /// The file's format: binary (header with magic, version, kind and CRC-32, then the
         /// model as postcard bytes) or json.
-        #[arg(long, value_enum, default_value_t = crate::model_file::Format::Binary)]
-        format: crate::model_file::Format,
+        #[arg(long, value_enum, default_value_t = ModelFormat::Binary)]
+        format: ModelFormat,
     },
     /// Classify your own picture (PNG, at least 28×28, dark ink on white or white on black)
     /// with a model saved by `classify train`; --out writes the prepared 28×28 image.
@@ -230,14 +248,9 @@ pub enum Command {
 pub struct ModelName(pub ModelKind);
 
 impl ModelName {
-    /// The model of a chain's links or of a saved file: logistic regression behind a standard
-    /// scaler (L-BFGS on raw pixels stops far from the optimum), the others as they are.
+    /// The model of a chain's links or of a saved file ([`classify_workflow::Model::standalone`]).
     pub fn standalone(self, common: &Common) -> classify_workflow::Model {
-        classify_workflow::Model {
-            scale: self.0 == ModelKind::Logistic,
-            seed: common.seed,
-            ..classify_workflow::Model::new(self.0)
-        }
+        classify_workflow::Model::standalone(self.0, common.seed)
     }
 }
 

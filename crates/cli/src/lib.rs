@@ -19,7 +19,6 @@ mod binary;
 mod data;
 mod figures;
 mod knn;
-pub mod model_file;
 mod multiclass;
 mod multilabel;
 mod output;
@@ -29,6 +28,7 @@ mod serve;
 mod spam;
 mod tabular;
 mod titanic;
+mod train;
 mod tune;
 
 use std::ffi::OsString;
@@ -161,11 +161,11 @@ pub fn execute(cli: &Cli) -> anyhow::Result<()> {
             model,
             save,
             format,
-        } => predict::train(
+        } => train::train(
             &cli.common,
             model.standalone(&cli.common),
             save.as_deref(),
-            *format,
+            (*format).into(),
         ),
         Command::Predict { model, image } => predict::predict(&cli.common, model, image),
     }

@@ -107,7 +107,8 @@ fn save_noisy_arrays(
     std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     for (name, a) in [("noisy-train.npy", x), ("noisy-test.npy", xt)] {
         let path = dir.join(name);
-        write_npy_u16(&path, a).with_context(|| format!("writing {}", path.display()))?;
+        classify_datasets::npy::write_u16(&path, a)
+            .with_context(|| format!("writing {}", path.display()))?;
     }
     Ok(())
 }
@@ -154,29 +155,4 @@ fn print_denoise(report: &DenoiseReport<'_>, index: usize) {
         "test image {index}: noisy, cleaned and clean written to {}",
         report.picture
     );
-}
-
-/// Writes `a` (whole numbers in `0..=65535`) as a NumPy `.npy` file (format 1.0,
-/// little-endian uint16, C order), through a temporary file renamed into place.
-fn write_npy_u16(path: &std::path::Path, a: &Array2<f32>) -> std::io::Result<()> {
-    use std::io::Write;
-    let (n, d) = a.dim();
-    let mut header = format!("{{'descr': '<u2', 'fortran_order': False, 'shape': ({n}, {d}), }}");
-    // Magic (6) + version (2) + length (2) + header + newline: a multiple of 64 bytes.
-    while (10 + header.len() + 1) % 64 != 0 {
-        header.push(' ');
-    }
-    header.push('\n');
-    let tmp = path.with_extension("npy.part");
-    {
-        let mut f = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
-        f.write_all(b"\x93NUMPY\x01\x00")?;
-        f.write_all(&(header.len() as u16).to_le_bytes())?;
-        f.write_all(header.as_bytes())?;
-        for &v in a.iter() {
-            f.write_all(&(v as u16).to_le_bytes())?;
-        }
-        f.into_inner().map_err(|e| e.into_error())?.sync_all()?;
-    }
-    std::fs::rename(&tmp, path)
 }

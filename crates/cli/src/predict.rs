@@ -1,143 +1,17 @@
-//! `classify train --save FILE` and `classify predict --model FILE IMAGE.png`: a saved model
-//! ([`crate::model_file`]) classifies a user's own picture, prepared the way MNIST digits
-//! were.
+//! `classify predict --model FILE IMAGE.png`: a saved model ([`classify_persist`]) classifies
+//! a user's own picture, prepared the way MNIST digits were
+//! ([`classify_datasets::picture`]).
 
 use std::path::Path;
 
 use anyhow::Context;
-use classify_models::{
-    Estimator, Features, KNeighborsClassifier, LogisticRegression, RandomForestClassifier,
-    SgdClassifier, Svc,
-};
-use classify_preprocessing::Scaled;
+use classify_datasets::picture::{decode_png, prepare, Preparation, Prepared};
+use classify_persist::ModelFile;
 use ndarray::Array2;
 use serde::Serialize;
 
 use crate::args::Common;
-use crate::data::load;
-use crate::model_file::{self, Format, ModelFile, Saved, Trained};
-use crate::output::{self, spinner, thousands};
-use classify_workflow::{Model, ModelKind};
-
-#[derive(Serialize)]
-struct TrainReport {
-    dataset: String,
-    model: &'static str,
-    n_train: usize,
-    test_accuracy: f64,
-    /// Seconds spent fitting, and predicting the test set.
-    fit_seconds: f64,
-    test_seconds: f64,
-    /// Where the model was saved (`--save`), if it was, and its size.
-    saved: Option<String>,
-    bytes: Option<u64>,
-}
-
-/// `model` fitted on `x`, `y`, as a model file holds it: k-NN, the forest, SGD, scaled
-/// logistic regression or SVC (a dummy is not worth a file).
-pub fn fit_saved(model: Model, x: Features<'_>, y: &[usize]) -> anyhow::Result<Saved> {
-    Ok(match model.kind {
-        ModelKind::Knn => Saved::Knn(KNeighborsClassifier::default().fit(x, y)?),
-        ModelKind::Forest => Saved::Forest(
-            RandomForestClassifier {
-                random_state: model.seed,
-                ..Default::default()
-            }
-            .fit(x, y)?,
-        ),
-        ModelKind::Sgd => Saved::Sgd(
-            SgdClassifier {
-                random_state: model.seed,
-                solver: model.solver,
-                ..Default::default()
-            }
-            .fit(x, y)?,
-        ),
-        ModelKind::Logistic => {
-            Saved::Logistic(Scaled::new(LogisticRegression::default()).fit(x, y)?)
-        }
-        ModelKind::Svc => Saved::Svc(Svc::default().fit(x, y)?),
-        ModelKind::Dummy => anyhow::bail!(SAVES),
-    })
-}
-
-/// The models a file can hold.
-const SAVES: &str =
-    "--model dummy: classify train saves knn, forest, sgd, logistic or svc (a dummy predicts one class)";
-
-pub fn train(
-    common: &Common,
-    model: Model,
-    save: Option<&Path>,
-    format: Format,
-) -> anyhow::Result<()> {
-    if model.kind == ModelKind::Dummy {
-        anyhow::bail!(SAVES);
-    }
-    let data = load(common)?;
-    let y: Vec<usize> = data.train.target.iter().map(|&l| usize::from(l)).collect();
-    let x: Features<'_> = (&data.train.data).into();
-    let bar = spinner(
-        common,
-        &format!("training on {} images", thousands(y.len())),
-    );
-    let start = std::time::Instant::now();
-    let model = fit_saved(model, x, &y)?;
-    let name = model.describe();
-    let fit_seconds = start.elapsed().as_secs_f64();
-    bar.set_message("scoring the test set");
-    let start = std::time::Instant::now();
-    let pred = model.classifier().predict((&data.test.data).into())?;
-    let test_seconds = start.elapsed().as_secs_f64();
-    let truth: Vec<usize> = data.test.target.iter().map(|&l| usize::from(l)).collect();
-    let test_accuracy = classify_metrics::accuracy_score(&truth, &pred, None)?;
-    let [h, w] = data.train.image_shape.unwrap_or([28, 28]);
-    let file = ModelFile {
-        trained: Trained {
-            dataset: data.name.clone(),
-            n_train: y.len(),
-            image_shape: [h, w],
-        },
-        model,
-    };
-    let bytes = match save {
-        Some(path) => {
-            bar.set_message("saving");
-            let bytes = model_file::encode(&file, format)?;
-            output::write_atomic(path, &bytes)?;
-            Some(bytes.len() as u64)
-        }
-        None => None,
-    };
-    bar.finish_and_clear();
-    let report = TrainReport {
-        dataset: data.name.clone(),
-        model: name,
-        n_train: y.len(),
-        test_accuracy,
-        fit_seconds,
-        test_seconds,
-        saved: save.map(|p| p.display().to_string()),
-        bytes,
-    };
-    if common.json {
-        return output::json(&report);
-    }
-    println!(
-        "{} trained on {} images of {} in {:.2} s: test accuracy {:.4} ({:.2} s)",
-        report.model,
-        thousands(report.n_train),
-        report.dataset,
-        fit_seconds,
-        test_accuracy,
-        test_seconds
-    );
-    match (&report.saved, bytes) {
-        (Some(path), Some(n)) => println!("saved to {path} ({} bytes)", thousands(n as usize)),
-        _ => println!("not saved (--save FILE writes the model)"),
-    }
-    Ok(())
-}
+use crate::output;
 
 #[derive(Serialize)]
 struct PredictReport {
@@ -150,65 +24,49 @@ struct PredictReport {
     preparation: Preparation,
 }
 
-/// A picture made a model's input.
-pub struct Prepared {
-    /// `h × w` grey levels, white ink on black.
-    pub pixels: Vec<u8>,
-    /// Whether the picture was dark on light.
-    pub inverted: bool,
-    /// Which rule made it.
-    pub preparation: Preparation,
-}
-
-/// The grey picture (`width × height`) as an `h × w` input: as it is when it is that size
-/// or an exact enlargement ([`as_is`]), else MNIST-style ([`mnist_style`]).
-pub fn prepare(
-    gray: &[u8],
-    width: usize,
-    height: usize,
-    [h, w]: [usize; 2],
-) -> anyhow::Result<Prepared> {
-    let (pixels, inverted, preparation) = match as_is(gray, width, height, h, w) {
-        Some((pixels, inverted)) => (pixels, inverted, Preparation::AsIs),
-        None => {
-            let (pixels, inverted) = mnist_style(gray, width, height, h, w)?;
-            (pixels, inverted, Preparation::MnistStyle)
-        }
-    };
-    Ok(Prepared {
-        pixels,
-        inverted,
-        preparation,
+/// Reads and checks the model file at `path`, its errors told as the command line tells
+/// them (the file named; a foreign file with the command that makes one).
+pub fn load_model(path: &Path) -> anyhow::Result<ModelFile> {
+    ModelFile::load(path).map_err(|e| match e {
+        classify_persist::Error::Io { .. } => anyhow::Error::new(e),
+        classify_persist::Error::BadMagic(start) => anyhow::anyhow!(
+            "not a classify model file (it starts with {start:?}; make one with `classify train \
+             --save FILE`)"
+        )
+        .context(unusable(path)),
+        e => anyhow::Error::new(e).context(unusable(path)),
     })
 }
 
-/// How the picture became an `h × w` input.
-#[derive(Clone, Copy, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Preparation {
-    /// Already the model's size (or an exact enlargement of it): taken pixel for pixel.
-    AsIs,
-    /// Ink box scaled into the frame and centred by mass, as MNIST's digits were.
-    MnistStyle,
+fn unusable(path: &Path) -> String {
+    format!("{}: not a usable classify model file", path.display())
+}
+
+/// The PNG `png` as the `h × w` input of a model (one row); `unreadable` says which picture
+/// could not be decoded.
+pub fn picture_input(
+    png: &[u8],
+    [h, w]: [usize; 2],
+    unreadable: impl FnOnce() -> String,
+) -> anyhow::Result<(Array2<u8>, Prepared)> {
+    let (gray, width, height) = decode_png(png).with_context(unreadable)?;
+    let prepared = prepare(&gray, width, height, [h, w])?;
+    let x = Array2::from_shape_vec((1, h * w), prepared.pixels.clone())?;
+    Ok((x, prepared))
 }
 
 pub fn predict(common: &Common, model_path: &Path, image: &Path) -> anyhow::Result<()> {
-    let bytes = std::fs::read(model_path)
-        .with_context(|| format!("reading the model {}", model_path.display()))?;
-    let file = model_file::decode(&bytes)
-        .with_context(|| format!("{}: not a usable classify model file", model_path.display()))?;
+    let file = load_model(model_path)?;
     let [h, w] = file.trained.image_shape;
     let png = std::fs::read(image).with_context(|| format!("opening {}", image.display()))?;
-    let (gray, width, height) =
-        decode_png(&png).with_context(|| format!("{} is not a readable PNG", image.display()))?;
-    let Prepared {
-        pixels,
-        inverted,
-        preparation,
-    } = prepare(&gray, width, height, [h, w])?;
-    let x = Array2::from_shape_vec((1, h * w), pixels)?;
+    let (x, prepared) = picture_input(&png, [h, w], || {
+        format!("{} is not a readable PNG", image.display())
+    })?;
     let predicted = file.model.classifier().predict((&x).into())?[0];
-    let proba = file.model.proba((&x).into())?.map(|p| p.row(0).to_vec());
+    let proba = file
+        .model
+        .predict_proba((&x).into())?
+        .map(|p| p.row(0).to_vec());
     if let Some(out) = &common.out {
         classify_plot::digit(x.row(0), [h, w], out, &classify_plot::DigitStyle::default())?;
         if !common.json {
@@ -221,12 +79,13 @@ pub fn predict(common: &Common, model_path: &Path, image: &Path) -> anyhow::Resu
         predicted,
         classes: file.model.classifier().classes().to_vec(),
         probabilities: proba,
-        inverted,
-        preparation,
+        inverted: prepared.inverted,
+        preparation: prepared.preparation,
     };
-    if common.json {
-        return output::json(&report);
-    }
+    output::emit(common, &report, print)
+}
+
+fn print(report: &PredictReport) {
     println!("{}: {}", report.image, report.predicted);
     if let Some(p) = &report.probabilities {
         let mut ranked: Vec<(usize, f64)> = report
@@ -245,246 +104,5 @@ pub fn predict(common: &Common, model_path: &Path, image: &Path) -> anyhow::Resu
     }
     if let Preparation::MnistStyle = report.preparation {
         println!("(prepared MNIST-style: the ink's box scaled into the frame, centred by mass)");
-    }
-    Ok(())
-}
-
-/// A PNG's pixels as 8-bit grey levels (alpha over white), with its width and height.
-pub fn decode_png(bytes: &[u8]) -> anyhow::Result<(Vec<u8>, usize, usize)> {
-    let mut decoder = png::Decoder::new(bytes);
-    decoder.set_transformations(png::Transformations::normalize_to_color8());
-    let mut reader = decoder.read_info()?;
-    let (w, h) = (reader.info().width as usize, reader.info().height as usize);
-    if w == 0 || h == 0 || w * h > 16 << 20 {
-        anyhow::bail!("a {w}×{h} picture (at most 16 million pixels are read)");
-    }
-    let mut buf = vec![0; reader.output_buffer_size()];
-    let info = reader.next_frame(&mut buf)?;
-    let (w, h) = (info.width as usize, info.height as usize);
-    let channels = info.color_type.samples();
-    let gray = buf[..info.buffer_size()]
-        .chunks_exact(channels)
-        .map(|p| match channels {
-            1 => p[0],
-            2 => blend(p[0], p[1]),
-            3 => luma(p),
-            _ => blend(luma(p), p[3]),
-        })
-        .collect();
-    Ok((gray, w, h))
-}
-
-/// ITU-R 601 luma.
-fn luma(p: &[u8]) -> u8 {
-    ((299 * u32::from(p[0]) + 587 * u32::from(p[1]) + 114 * u32::from(p[2])) / 1000) as u8
-}
-
-/// A gray level with alpha, over a white background.
-fn blend(v: u8, alpha: u8) -> u8 {
-    let a = u32::from(alpha);
-    ((u32::from(v) * a + 255 * (255 - a)) / 255) as u8
-}
-
-/// Whether the picture is light (its border averages above mid-grey): dark ink on a page, the
-/// reverse of the datasets' white ink on black.
-fn light_border(gray: &[u8], width: usize, height: usize) -> bool {
-    let border: Vec<u8> = (0..width)
-        .flat_map(|x| [gray[x], gray[(height - 1) * width + x]])
-        .chain((0..height).flat_map(|y| [gray[y * width], gray[y * width + width - 1]]))
-        .collect();
-    border.iter().map(|&v| u64::from(v)).sum::<u64>() / border.len() as u64 > 127
-}
-
-/// A picture of the model's `h × w` size, or an exact `k`-times enlargement of one (every
-/// `k × k` block one grey level, as `classify data show --out` writes), taken as it is: the
-/// dataset's own images were prepared by a rule we cannot know (scikit-learn's 8 × 8 digits
-/// fill their frame; MNIST's sit in a 20 × 20 box), so rescaling would change them. Inverted
-/// when dark on light. `None` for any other picture.
-fn as_is(gray: &[u8], width: usize, height: usize, h: usize, w: usize) -> Option<(Vec<u8>, bool)> {
-    if w == 0
-        || h == 0
-        || !width.is_multiple_of(w)
-        || !height.is_multiple_of(h)
-        || width / w != height / h
-    {
-        return None;
-    }
-    let k = width / w;
-    let mut out = Vec::with_capacity(h * w);
-    for y in 0..h {
-        for x in 0..w {
-            let v = gray[y * k * width + x * k];
-            let uniform = (0..k).all(|dy| {
-                let row = (y * k + dy) * width + x * k;
-                gray[row..row + k].iter().all(|&p| p == v)
-            });
-            if !uniform {
-                return None;
-            }
-            out.push(v);
-        }
-    }
-    let inverted = light_border(gray, width, height);
-    if inverted {
-        out.iter_mut().for_each(|v| *v = 255 - *v);
-    }
-    Some((out, inverted))
-}
-
-/// The smallest box `[x0, y0, x1, y1]` (inclusive) around the pixels above `threshold`
-/// (rows of `width` pixels; at least one is above it).
-fn ink_bounds(ink: &[f64], width: usize, threshold: f64) -> [usize; 4] {
-    let height = ink.len() / width;
-    let (mut x0, mut y0, mut x1, mut y1) = (width, height, 0, 0);
-    for y in 0..height {
-        for x in 0..width {
-            if ink[y * width + x] > threshold {
-                x0 = x0.min(x);
-                x1 = x1.max(x);
-                y0 = y0.min(y);
-                y1 = y1.max(y);
-            }
-        }
-    }
-    [x0, y0, x1, y1]
-}
-
-/// The box `[x0, y0, x1, y1]` of `ink` (rows of `width` pixels) resampled to `tw × th` by
-/// area averaging (`scale` target pixels per source pixel).
-fn resample(
-    ink: &[f64],
-    width: usize,
-    [x0, y0, x1, y1]: [usize; 4],
-    scale: f64,
-    (tw, th): (usize, usize),
-) -> Vec<f64> {
-    let mut small = vec![0f64; tw * th];
-    for (ty, row) in small.chunks_exact_mut(tw).enumerate() {
-        let (sy0, sy1) = (ty as f64 / scale, (ty + 1) as f64 / scale);
-        for (tx, out) in row.iter_mut().enumerate() {
-            let (sx0, sx1) = (tx as f64 / scale, (tx + 1) as f64 / scale);
-            let (mut sum, mut area) = (0.0, 0.0);
-            let mut sy = sy0.floor();
-            while sy < sy1 {
-                let fy = (sy + 1.0).min(sy1) - sy.max(sy0);
-                let mut sx = sx0.floor();
-                while sx < sx1 {
-                    let fx = (sx + 1.0).min(sx1) - sx.max(sx0);
-                    let (px, py) = (x0 + sx as usize, y0 + sy as usize);
-                    if px <= x1 && py <= y1 {
-                        sum += fx * fy * ink[py * width + px];
-                    }
-                    area += fx * fy;
-                    sx += 1.0;
-                }
-                sy += 1.0;
-            }
-            *out = if area > 0.0 { sum / area } else { 0.0 };
-        }
-    }
-    small
-}
-
-/// MNIST's preparation: white ink on black (inverted if the picture is dark on light), the
-/// ink's bounding box scaled to fit 20×20 keeping its aspect (area averaging), then placed in
-/// the `h × w` frame with its centre of mass at the centre.
-fn mnist_style(
-    gray: &[u8],
-    width: usize,
-    height: usize,
-    h: usize,
-    w: usize,
-) -> anyhow::Result<(Vec<u8>, bool)> {
-    if width < w || height < h {
-        anyhow::bail!("the image is {width}×{height}; it must be at least {w}×{h}");
-    }
-    // Dark ink on a light page (a photo, a drawing) is the usual case; MNIST is the reverse.
-    let inverted = light_border(gray, width, height);
-    let ink: Vec<f64> = gray
-        .iter()
-        .map(|&v| f64::from(if inverted { 255 - v } else { v }))
-        .collect();
-    let threshold = 0.2 * ink.iter().cloned().fold(0.0, f64::max);
-    if threshold == 0.0 {
-        anyhow::bail!("the image is blank");
-    }
-    let [x0, y0, x1, y1] = ink_bounds(&ink, width, threshold);
-    let (bw, bh) = (x1 - x0 + 1, y1 - y0 + 1);
-    let box_side = (h.min(w) as f64 * 20.0 / 28.0).round();
-    let scale = box_side / bw.max(bh) as f64;
-    let (tw, th) = (
-        ((bw as f64 * scale).round() as usize).max(1),
-        ((bh as f64 * scale).round() as usize).max(1),
-    );
-    let small = resample(&ink, width, [x0, y0, x1, y1], scale, (tw, th));
-    // Centre of mass to the frame's centre.
-    let mass: f64 = small.iter().sum();
-    let (mut cx, mut cy) = (0.0, 0.0);
-    for (i, &v) in small.iter().enumerate() {
-        cx += v * (i % tw) as f64;
-        cy += v * (i / tw) as f64;
-    }
-    let (cx, cy) = (cx / mass, cy / mass);
-    let (ox, oy) = (
-        (w as f64 / 2.0 - 0.5 - cx).round() as isize,
-        (h as f64 / 2.0 - 0.5 - cy).round() as isize,
-    );
-    let peak = small.iter().cloned().fold(0.0, f64::max);
-    let mut out = vec![0u8; h * w];
-    for (i, &v) in small.iter().enumerate() {
-        let (x, y) = ((i % tw) as isize + ox, (i / tw) as isize + oy);
-        if (0..w as isize).contains(&x) && (0..h as isize).contains(&y) {
-            out[y as usize * w + x as usize] = (v / peak * 255.0).round() as u8;
-        }
-    }
-    Ok((out, inverted))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_dark_stroke_on_white_becomes_a_centred_white_digit() {
-        // A 60×40 white page with a black vertical bar off to the left.
-        let (width, height) = (60, 40);
-        let mut page = vec![255u8; width * height];
-        for y in 5..35 {
-            for x in 8..14 {
-                page[y * width + x] = 0;
-            }
-        }
-        let (img, inverted) = mnist_style(&page, width, height, 28, 28).unwrap();
-        assert!(inverted);
-        let mass: u64 = img.iter().map(|&v| u64::from(v)).sum();
-        let cx: f64 = img
-            .iter()
-            .enumerate()
-            .map(|(i, &v)| (i % 28) as f64 * f64::from(v))
-            .sum::<f64>()
-            / mass as f64;
-        assert!((cx - 13.5).abs() <= 1.0, "centre of mass {cx}");
-        // 20 pixels tall, as MNIST's digits.
-        let rows = (0..28).filter(|y| img[y * 28..(y + 1) * 28].iter().any(|&v| v > 0));
-        assert_eq!(rows.count(), 20);
-        assert!(mnist_style(&[255; 100], 10, 10, 28, 28).is_err());
-        assert!(mnist_style(&vec![255; 900], 30, 30, 28, 28).is_err());
-    }
-
-    #[test]
-    fn a_picture_of_the_model_size_or_an_exact_enlargement_is_taken_as_it_is() {
-        // An 8 × 4 image, white ink on black, and its 3× enlargement drawn dark on light.
-        let small: Vec<u8> = (0..32).map(|i| if i % 5 == 0 { 200 } else { 0 }).collect();
-        assert_eq!(as_is(&small, 4, 8, 8, 4), Some((small.clone(), false)));
-        let big: Vec<u8> = (0..12 * 24)
-            .map(|i| 255 - small[(i / 12 / 3) * 4 + (i % 12) / 3])
-            .collect();
-        assert_eq!(as_is(&big, 12, 24, 8, 4), Some((small.clone(), true)));
-        // Blocks that are not uniform, or another aspect: prepared MNIST-style instead.
-        let mut blurred = big.clone();
-        blurred[13] ^= 1;
-        assert_eq!(as_is(&blurred, 12, 24, 8, 4), None);
-        assert_eq!(as_is(&big, 24, 12, 8, 4), None);
-        assert_eq!(as_is(&small, 8, 4, 8, 8), None);
     }
 }

@@ -11,16 +11,18 @@ use std::path::Path;
 use std::sync::Arc;
 
 use anyhow::Context;
+use classify_datasets::picture::Preparation;
 use classify_models::{Estimator, Features, KNeighbors, KNeighborsClassifier};
+use classify_persist::{ModelFile, Trained};
+use classify_workflow::{Model, ModelKind};
 use ndarray::Array2;
 use serde::Serialize;
 use tiny_http::{Header, Method, Request, Response, Server};
 
-use crate::args::{Common, ModelName};
+use crate::args::Common;
 use crate::data::load;
-use crate::model_file::{self, ModelFile, Saved, Trained};
 use crate::output;
-use crate::predict::{decode_png, fit_saved, prepare, Prepared};
+use crate::predict::{load_model, picture_input};
 
 /// The page.
 const PAGE: &str = include_str!("serve.html");
@@ -51,7 +53,7 @@ enum Nearest {
 struct About<'a> {
     dataset: &'a str,
     n_train: usize,
-    model: &'a str,
+    model: String,
     image_shape: [usize; 2],
 }
 
@@ -71,7 +73,7 @@ struct Answer {
     shape: [usize; 2],
     prepared: Vec<u8>,
     inverted: bool,
-    preparation: crate::predict::Preparation,
+    preparation: Preparation,
     neighbours: Vec<Neighbour>,
 }
 
@@ -80,19 +82,11 @@ fn state(common: &Common, model: Option<&Path>) -> anyhow::Result<State> {
     let data = load(common)?;
     let shape = data.train.image_shape.unwrap_or([28, 28]);
     let file = match model {
-        Some(path) => {
-            let bytes = std::fs::read(path)
-                .with_context(|| format!("reading the model {}", path.display()))?;
-            model_file::decode(&bytes)
-                .with_context(|| format!("{}: not a usable classify model file", path.display()))?
-        }
+        Some(path) => load_model(path)?,
         None => {
             let y: Vec<usize> = data.train.target.iter().map(|&l| usize::from(l)).collect();
-            let model = fit_saved(
-                ModelName(classify_workflow::ModelKind::Knn).standalone(common),
-                (&data.train.data).into(),
-                &y,
-            )?;
+            let model = Model::standalone(ModelKind::Knn, common.seed)
+                .fit_any((&data.train.data).into(), &y)?;
             ModelFile {
                 trained: Trained {
                     dataset: data.name.clone(),
@@ -107,7 +101,7 @@ fn state(common: &Common, model: Option<&Path>) -> anyhow::Result<State> {
     // by the model itself when it is the k-NN trained on them here, else by an index of them.
     let nearest = if shape != file.trained.image_shape {
         None
-    } else if model.is_none() && matches!(file.model, Saved::Knn(_)) {
+    } else if model.is_none() && file.model.as_knn().is_some() {
         Some(Nearest::Model)
     } else {
         let y: Vec<usize> = data.train.target.iter().map(|&l| usize::from(l)).collect();
@@ -231,23 +225,17 @@ fn answer(state: &State, mut request: Request) -> std::io::Result<()> {
 
 /// The model's answer for a PNG.
 fn predict(state: &State, png: &[u8]) -> anyhow::Result<Answer> {
-    let (gray, width, height) = decode_png(png).context("not a readable PNG")?;
     let shape = state.file.trained.image_shape;
-    let Prepared {
-        pixels,
-        inverted,
-        preparation,
-    } = prepare(&gray, width, height, shape)?;
-    let x = Array2::from_shape_vec((1, shape[0] * shape[1]), pixels)?;
+    let (x, prepared) = picture_input(png, shape, || "not a readable PNG".to_string())?;
     let features: Features<'_> = (&x).into();
     let model = &state.file.model;
     let predicted = model.classifier().predict(features)?[0];
     let classes = model.classifier().classes();
     let at = classes.iter().position(|&c| c == predicted).unwrap_or(0);
-    let index = match (&state.nearest, model) {
-        (Some(Nearest::Model), Saved::Knn(m)) => Some(m),
-        (Some(Nearest::Index(m)), _) => Some(m),
-        _ => None,
+    let index = match &state.nearest {
+        Some(Nearest::Model) => model.as_knn(),
+        Some(Nearest::Index(m)) => Some(m),
+        None => None,
     };
     let neighbours = match index {
         Some(index) => {
@@ -270,11 +258,11 @@ fn predict(state: &State, png: &[u8]) -> anyhow::Result<Answer> {
         predicted,
         predicted_name: state.class_names[at].clone(),
         class_names: state.class_names.clone(),
-        probabilities: model.proba(features)?.map(|p| p.row(0).to_vec()),
+        probabilities: model.predict_proba(features)?.map(|p| p.row(0).to_vec()),
         shape,
         prepared: x.row(0).to_vec(),
-        inverted,
-        preparation,
+        inverted: prepared.inverted,
+        preparation: prepared.preparation,
         neighbours,
     })
 }

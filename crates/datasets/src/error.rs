@@ -128,6 +128,33 @@ pub enum Error {
         /// Number of classes.
         n_classes: usize,
     },
+    /// A picture is not a PNG that can be read (the decoder's reason).
+    #[error("{reason}")]
+    Png {
+        /// What the decoder said.
+        reason: String,
+    },
+    /// A picture with no pixels, or more than [`MAX_PIXELS`](crate::picture::MAX_PIXELS).
+    #[error("a {width}×{height} picture (at most 16 million pixels are read)")]
+    PictureTooLarge {
+        /// Its width.
+        width: usize,
+        /// Its height.
+        height: usize,
+    },
+    /// A picture smaller than the images a model reads.
+    #[error("the image is {width}×{height}; it must be at least {}×{}", min[1], min[0])]
+    PictureTooSmall {
+        /// Its width.
+        width: usize,
+        /// Its height.
+        height: usize,
+        /// The least height and width.
+        min: [usize; 2],
+    },
+    /// A picture with no ink.
+    #[error("the image is blank")]
+    BlankPicture,
     /// An argument is out of range (an index past the end, a zero count, ...).
     #[error("{0}")]
     InvalidArgument(String),

@@ -2,11 +2,13 @@
 //! multiclass strategy around it, SGD's solver and the seed — built once (from the command
 //! line's `--model`, `--scale`, `--strategy`, `--solver`, `--seed`) and run by every step.
 
+use classify_models::Features;
 use classify_models::{
     DecisionFunction, DummyClassifier, Estimator, KNeighborsClassifier, LogisticRegression,
     RandomForestClassifier, SgdClassifier, SgdSolver, Svc,
 };
 use classify_multiclass::{OneVsOne, OneVsRest};
+use classify_persist::AnyModel;
 use classify_preprocessing::{Scaled, ScaledModel};
 use classify_selection::{Decision, Proba, Response};
 use serde::{Deserialize, Serialize};
@@ -113,6 +115,16 @@ pub enum Strategy {
     OneVsOne,
 }
 
+impl Strategy {
+    /// Its short name: `ovr`, `ovo`.
+    pub fn id(self) -> &'static str {
+        match self {
+            Strategy::OneVsRest => "ovr",
+            Strategy::OneVsOne => "ovo",
+        }
+    }
+}
+
 /// A model as the steps train it.
 ///
 /// ```
@@ -151,6 +163,62 @@ impl Model {
             solver: SgdSolver::ScikitLearn,
             seed: 42,
         }
+    }
+
+    /// `kind` as it is trained on its own — a classifier chain's links, a model file:
+    /// logistic regression behind a standard scaler (L-BFGS on raw pixels stops far from
+    /// the optimum), the others as they are; `random_state` `seed`.
+    pub fn standalone(kind: ModelKind, seed: u64) -> Model {
+        Model {
+            scale: kind == ModelKind::Logistic,
+            seed,
+            ..Model::new(kind)
+        }
+    }
+
+    /// Fits the model on `x`, `y` as a model file holds it ([`AnyModel`]): k-NN, the
+    /// forest, SGD and SVC as they are, logistic regression scaled (as
+    /// [`Model::standalone`] makes them). A dummy (it predicts one class), a strategy or
+    /// another scaling is refused.
+    pub fn fit_any(&self, x: Features<'_>, y: &[usize]) -> Result<AnyModel> {
+        if let Some(strategy) = self.strategy {
+            return Err(Error::option(
+                "strategy",
+                strategy.id(),
+                "a model file holds a model with its own multiclass strategy",
+            ));
+        }
+        let standalone = Model::standalone(self.kind, self.seed);
+        if self.scale != standalone.scale {
+            return Err(Error::option(
+                "scale",
+                self.scale,
+                format!(
+                    "a model file holds the {} {}",
+                    self.kind.id(),
+                    if standalone.scale {
+                        "scaled"
+                    } else {
+                        "unscaled"
+                    }
+                ),
+            ));
+        }
+        Ok(match self.kind {
+            ModelKind::Knn => KNeighborsClassifier::default().fit(x, y)?.into(),
+            ModelKind::Forest => self.forest().fit(x, y)?.into(),
+            ModelKind::Sgd => self.sgd().fit(x, y)?.into(),
+            ModelKind::Svc => Svc::default().fit(x, y)?.into(),
+            ModelKind::Logistic => Scaled::new(LogisticRegression::default()).fit(x, y)?.into(),
+            ModelKind::Dummy => {
+                return Err(Error::option(
+                    "model",
+                    self.kind.id(),
+                    "a model file holds knn, forest, sgd, logistic or svc (a dummy predicts one \
+                     class)",
+                ))
+            }
+        })
     }
 
     /// The model in words: "standard scaling + SGD (hinge loss, alpha 1e-4)".
@@ -215,10 +283,7 @@ impl Model {
         if self.strategy.is_some() && !self.kind.has_decision_function() {
             return Err(Error::option(
                 "strategy",
-                match self.strategy {
-                    Some(Strategy::OneVsOne) => "ovo",
-                    _ => "ovr",
-                },
+                self.strategy.map_or("ovr", Strategy::id),
                 format!(
                     "a strategy needs a model with decision scores (sgd, svc, logistic); the {} \
                      is multiclass as it is",
@@ -300,4 +365,59 @@ pub trait ModelTask {
     where
         E: Estimator,
         R: Response<E::Model>;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> (ndarray::Array2<u8>, Vec<usize>) {
+        let data = classify_datasets::mnist_sample().unwrap().train.head(200);
+        let y = data.target.iter().map(|&l| usize::from(l)).collect();
+        (data.data, y)
+    }
+
+    /// Every kind a model file holds fits as [`Model::standalone`] makes it, and says what
+    /// it is from the fitted model.
+    #[test]
+    fn standalone_models_fit_for_a_model_file() {
+        let (x, y) = sample();
+        for (kind, described) in [
+            (ModelKind::Knn, "k-NN (k = 5)"),
+            (ModelKind::Forest, "random forest (100 trees)"),
+            (ModelKind::Sgd, "SGD (hinge loss)"),
+            (
+                ModelKind::Logistic,
+                "standard scaling + logistic regression",
+            ),
+            (ModelKind::Svc, "SVC (RBF kernel, one-vs-one)"),
+        ] {
+            let model = Model::standalone(kind, 7).fit_any((&x).into(), &y).unwrap();
+            assert_eq!(model.describe(), described);
+            assert_eq!(model.classifier().classes().len(), 10);
+        }
+    }
+
+    /// What a model file cannot hold is a typed option error naming the option.
+    #[test]
+    fn a_model_file_refuses_the_dummy_a_strategy_and_other_scaling() {
+        let (x, y) = sample();
+        let refused = |model: Model| match model.fit_any((&x).into(), &y) {
+            Err(Error::Option { option, .. }) => option,
+            Err(e) => panic!("{e}"),
+            Ok(_) => panic!("{model:?} fitted"),
+        };
+        assert_eq!(refused(Model::standalone(ModelKind::Dummy, 0)), "model");
+        let ovr = Model {
+            strategy: Some(Strategy::OneVsRest),
+            ..Model::standalone(ModelKind::Sgd, 0)
+        };
+        assert_eq!(refused(ovr), "strategy");
+        assert_eq!(refused(Model::new(ModelKind::Logistic)), "scale");
+        let scaled = Model {
+            scale: true,
+            ..Model::new(ModelKind::Knn)
+        };
+        assert_eq!(refused(scaled), "scale");
+    }
 }

@@ -617,6 +617,11 @@ impl Train {
 }
 
 impl KNeighbors {
+    /// The parameters it was fitted with.
+    pub fn params(&self) -> &KNeighborsClassifier {
+        &self.params
+    }
+
     /// The queries projected for the bound (when the training set has one), and the order
     /// in which to search them: queries that fall in nearby tiles one after the other, so
     /// that they read the same training rows while those are in cache.

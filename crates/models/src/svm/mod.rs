@@ -619,6 +619,11 @@ fn kernel_matrix(kernel: Resolved, a: ArrayView2<'_, f64>, b: ArrayView2<'_, f64
 }
 
 impl SvcModel {
+    /// The parameters it was fitted with.
+    pub fn params(&self) -> &Svc {
+        &self.params
+    }
+
     /// Number of support vectors (each counted once, as scikit-learn's `support_`).
     pub fn n_support(&self) -> usize {
         self.support_rows.len()

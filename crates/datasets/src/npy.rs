@@ -1,0 +1,42 @@
+//! NumPy's `.npy` files (format 1.0), written so that other tools — NumPy, scikit-learn — run
+//! on exactly the arrays classify made.
+//!
+//! ```
+//! use ndarray::array;
+//!
+//! let path = std::env::temp_dir().join("classify-npy-doc.npy");
+//! classify_datasets::npy::write_u16(&path, &array![[0.0f32, 1.0], [255.0, 65535.0]])?;
+//! let bytes = std::fs::read(&path)?;
+//! assert!(bytes.starts_with(b"\x93NUMPY\x01\x00"));
+//! assert_eq!(bytes.len(), 64 + 4 * 2);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+use std::io::Write;
+use std::path::Path;
+
+use ndarray::Array2;
+
+use crate::error::Result;
+
+/// Writes `a` (whole numbers in `0..=65535`) as a `.npy` file of little-endian `uint16` in C
+/// order, whole or not at all (through a temporary file renamed into place).
+pub fn write_u16(path: &Path, a: &Array2<f32>) -> Result<()> {
+    let (n, d) = a.dim();
+    let mut header = format!("{{'descr': '<u2', 'fortran_order': False, 'shape': ({n}, {d}), }}");
+    // Magic (6) + version (2) + length (2) + header + newline: a multiple of 64 bytes.
+    while (10 + header.len() + 1) % 64 != 0 {
+        header.push(' ');
+    }
+    header.push('\n');
+    crate::cache::write_atomically(path, |f| {
+        let mut f = std::io::BufWriter::new(f);
+        f.write_all(b"\x93NUMPY\x01\x00")?;
+        f.write_all(&(header.len() as u16).to_le_bytes())?;
+        f.write_all(header.as_bytes())?;
+        for &v in a.iter() {
+            f.write_all(&(v as u16).to_le_bytes())?;
+        }
+        Ok(f.flush()?)
+    })
+}

@@ -1,0 +1,158 @@
+//! [`AnyModel`]: one fitted model of any kind a file holds.
+
+use classify_models::{
+    Classifier, Features, KNeighbors, Logistic, Loss, PredictProba, RandomForest, Sgd, SvcKernel,
+    SvcModel, Weights,
+};
+use classify_preprocessing::ScaledModel;
+use ndarray::Array2;
+use serde::{Deserialize, Serialize};
+
+/// A fitted model of any kind a model file holds, with its kind's byte in the file's header.
+///
+/// Logistic regression is kept behind its standard scaler: L-BFGS on raw pixels stops far
+/// from the optimum, so a logistic model worth saving is the scaled pipeline.
+#[derive(Serialize, Deserialize)]
+#[serde(tag = "kind", content = "fitted", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum AnyModel {
+    /// k-nearest neighbours (kind 1).
+    Knn(KNeighbors),
+    /// Random forest (kind 2).
+    Forest(RandomForest),
+    /// SGD linear classifier (kind 3).
+    Sgd(Sgd),
+    /// Standard scaling + logistic regression (kind 4).
+    Logistic(ScaledModel<Logistic>),
+    /// SVC (kind 5).
+    Svc(SvcModel),
+}
+
+impl AnyModel {
+    /// What the model is, in words, from the fitted model itself: "k-NN (k = 5)", "random
+    /// forest (100 trees)", "SGD (hinge loss)", "SVC (RBF kernel, one-vs-one)".
+    pub fn describe(&self) -> String {
+        match self {
+            AnyModel::Knn(m) => {
+                let p = m.params();
+                match p.weights {
+                    Weights::Uniform => format!("k-NN (k = {})", p.n_neighbors),
+                    Weights::Distance => format!("k-NN (k = {}, distance-weighted)", p.n_neighbors),
+                }
+            }
+            AnyModel::Forest(m) => format!("random forest ({} trees)", m.n_trees()),
+            AnyModel::Sgd(m) => {
+                let loss = match m.params().loss {
+                    Loss::Hinge => "hinge",
+                    Loss::LogLoss => "log",
+                    Loss::ModifiedHuber => "modified Huber",
+                };
+                format!("SGD ({loss} loss)")
+            }
+            AnyModel::Logistic(_) => "standard scaling + logistic regression".to_string(),
+            AnyModel::Svc(m) => {
+                let kernel = match m.params().kernel {
+                    SvcKernel::Rbf { .. } => "RBF",
+                    SvcKernel::Linear => "linear",
+                    SvcKernel::Poly { .. } => "polynomial",
+                };
+                format!("SVC ({kernel} kernel, one-vs-one)")
+            }
+        }
+    }
+
+    /// The model as a classifier: its sorted classes, feature count and predictions.
+    pub fn classifier(&self) -> &dyn Classifier {
+        match self {
+            AnyModel::Knn(m) => m,
+            AnyModel::Forest(m) => m,
+            AnyModel::Sgd(m) => m,
+            AnyModel::Logistic(m) => m,
+            AnyModel::Svc(m) => m,
+        }
+    }
+
+    /// Class probabilities (columns in [`Classifier::classes`] order) for the models that
+    /// give them: k-NN, the forest, logistic regression, SGD with the log or modified Huber
+    /// loss, SVC fitted with `probability`; `None` for the others.
+    pub fn predict_proba(&self, x: Features<'_>) -> classify_models::Result<Option<Array2<f64>>> {
+        Ok(match self {
+            AnyModel::Knn(m) => Some(m.predict_proba(x)?),
+            AnyModel::Forest(m) => Some(m.predict_proba(x)?),
+            AnyModel::Logistic(m) => Some(m.predict_proba(x)?),
+            AnyModel::Sgd(m) if m.params().loss != Loss::Hinge => Some(m.predict_proba(x)?),
+            AnyModel::Svc(m) if m.params().probability => Some(m.predict_proba(x)?),
+            AnyModel::Sgd(_) | AnyModel::Svc(_) => None,
+        })
+    }
+
+    /// The k-NN, when the model is one (its search finds a query's nearest training rows).
+    pub fn as_knn(&self) -> Option<&KNeighbors> {
+        match self {
+            AnyModel::Knn(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    /// The kind's byte in a binary file's header.
+    pub(crate) fn code(&self) -> u8 {
+        match self {
+            AnyModel::Knn(_) => 1,
+            AnyModel::Forest(_) => 2,
+            AnyModel::Sgd(_) => 3,
+            AnyModel::Logistic(_) => 4,
+            AnyModel::Svc(_) => 5,
+        }
+    }
+
+    /// The model's postcard bytes (what follows what it was trained on in a binary file).
+    pub(crate) fn postcard_with<T: Serialize>(&self, head: &T) -> postcard::Result<Vec<u8>> {
+        match self {
+            AnyModel::Knn(m) => postcard::to_allocvec(&(head, m)),
+            AnyModel::Forest(m) => postcard::to_allocvec(&(head, m)),
+            AnyModel::Sgd(m) => postcard::to_allocvec(&(head, m)),
+            AnyModel::Logistic(m) => postcard::to_allocvec(&(head, m)),
+            AnyModel::Svc(m) => postcard::to_allocvec(&(head, m)),
+        }
+    }
+
+    /// Reads postcard bytes of `(head, model)` for the kind's byte `code` (1 to 5).
+    pub(crate) fn from_postcard<'a, T: Deserialize<'a>>(
+        code: u8,
+        payload: &'a [u8],
+    ) -> Option<postcard::Result<(T, AnyModel)>> {
+        fn read<'a, T: Deserialize<'a>, M: Deserialize<'a>>(
+            payload: &'a [u8],
+            wrap: impl FnOnce(M) -> AnyModel,
+        ) -> postcard::Result<(T, AnyModel)> {
+            let (head, model): (T, M) = postcard::from_bytes(payload)?;
+            Ok((head, wrap(model)))
+        }
+        Some(match code {
+            1 => read(payload, AnyModel::Knn),
+            2 => read(payload, AnyModel::Forest),
+            3 => read(payload, AnyModel::Sgd),
+            4 => read(payload, AnyModel::Logistic),
+            5 => read(payload, AnyModel::Svc),
+            _ => return None,
+        })
+    }
+}
+
+macro_rules! from_fitted {
+    ($($variant:ident($model:ty)),*) => {$(
+        impl From<$model> for AnyModel {
+            fn from(model: $model) -> AnyModel {
+                AnyModel::$variant(model)
+            }
+        }
+    )*};
+}
+
+from_fitted!(
+    Knn(KNeighbors),
+    Forest(RandomForest),
+    Sgd(Sgd),
+    Logistic(ScaledModel<Logistic>),
+    Svc(SvcModel)
+);

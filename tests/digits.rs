@@ -22,7 +22,7 @@ fn stratified_folds_of_the_digits_are_scikit_learns() {
     let want = expected();
     let data = classify::datasets::load_idx_folder(&folder()).unwrap();
     assert_eq!(data.train.image_shape, Some([8, 8]));
-    let y: Vec<usize> = data.train.target.iter().map(|&l| usize::from(l)).collect();
+    let y: Vec<usize> = data.train.labels();
     for (name, splitter) in [
         ("stratified_5", StratifiedKFold::new(5)),
         (

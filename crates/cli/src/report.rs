@@ -128,7 +128,7 @@ pub fn report(common: &Common) -> anyhow::Result<()> {
         .clone()
         .unwrap_or_else(|| PathBuf::from("report"));
     std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
-    let y: Vec<usize> = data.train.target.iter().map(|&l| usize::from(l)).collect();
+    let y: Vec<usize> = data.train.labels();
     let ctx = Ctx {
         common,
         data: &data,

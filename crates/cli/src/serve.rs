@@ -84,7 +84,7 @@ fn state(common: &Common, model: Option<&Path>) -> anyhow::Result<State> {
     let file = match model {
         Some(path) => load_model(path)?,
         None => {
-            let y: Vec<usize> = data.train.target.iter().map(|&l| usize::from(l)).collect();
+            let y: Vec<usize> = data.train.labels();
             let model = Model::standalone(ModelKind::Knn, common.seed)
                 .fit_any((&data.train.data).into(), &y)?;
             ModelFile {
@@ -104,7 +104,7 @@ fn state(common: &Common, model: Option<&Path>) -> anyhow::Result<State> {
     } else if model.is_none() && file.model.as_knn().is_some() {
         Some(Nearest::Model)
     } else {
-        let y: Vec<usize> = data.train.target.iter().map(|&l| usize::from(l)).collect();
+        let y: Vec<usize> = data.train.labels();
         Some(Nearest::Index(
             KNeighborsClassifier::default().fit((&data.train.data).into(), &y)?,
         ))

@@ -39,7 +39,7 @@ pub fn train(
         );
     }
     let data = load(common)?;
-    let y: Vec<usize> = data.train.target.iter().map(|&l| usize::from(l)).collect();
+    let y: Vec<usize> = data.train.labels();
     let x: Features<'_> = (&data.train.data).into();
     let bar = spinner(
         common,
@@ -52,7 +52,7 @@ pub fn train(
     let start = std::time::Instant::now();
     let pred = model.classifier().predict((&data.test.data).into())?;
     let test_seconds = start.elapsed().as_secs_f64();
-    let truth: Vec<usize> = data.test.target.iter().map(|&l| usize::from(l)).collect();
+    let truth: Vec<usize> = data.test.labels();
     let test_accuracy = classify_metrics::accuracy_score(&truth, &pred, None)?;
     let file = ModelFile {
         trained: Trained {

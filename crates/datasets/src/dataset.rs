@@ -99,6 +99,11 @@ impl Dataset {
         self.data.ncols()
     }
 
+    /// The labels as `usize`, as the estimators take them.
+    pub fn labels(&self) -> Vec<usize> {
+        self.target.iter().map(|&l| usize::from(l)).collect()
+    }
+
     /// Number of classes (the length of `target_names`).
     pub fn n_classes(&self) -> usize {
         self.target_names.len()

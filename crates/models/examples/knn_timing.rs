@@ -9,7 +9,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let m: usize = args
         .get(2)
         .map_or(Ok(data.test.n_samples()), |s| s.parse())?;
-    let y: Vec<usize> = data.train.target.iter().map(|&l| usize::from(l)).collect();
+    let y: Vec<usize> = data.train.labels();
     let q = data.test.data.slice(ndarray::s![..m, ..]);
     let t = std::time::Instant::now();
     let model = KNeighborsClassifier::default().fit((&data.train.data).into(), &y)?;

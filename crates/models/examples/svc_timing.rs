@@ -9,7 +9,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let name = args.get(1).map_or("mnist-sample", String::as_str);
     let mut data = classify_datasets::load(name, &classify_datasets::Cache::from_env()?)?;
     data.limit_train(args.get(2).map_or(Ok(2000), |s| s.parse())?)?;
-    let y: Vec<usize> = data.train.target.iter().map(|&l| usize::from(l)).collect();
+    let y: Vec<usize> = data.train.labels();
     let t = std::time::Instant::now();
     let model = Svc::default().fit((&data.train.data).into(), &y)?;
     let fit = t.elapsed().as_secs_f64();

@@ -18,7 +18,7 @@
 //! use classify_persist::{Format, ModelFile, Trained};
 //!
 //! let data = classify_datasets::mnist_sample()?.train.head(300);
-//! let y: Vec<usize> = data.target.iter().map(|&l| usize::from(l)).collect();
+//! let y: Vec<usize> = data.labels();
 //! let model = SgdClassifier::default().fit((&data.data).into(), &y)?;
 //! let file = ModelFile {
 //!     trained: Trained { dataset: "mnist-sample".into(), n_train: 300, image_shape: [28, 28] },

@@ -12,7 +12,7 @@ fn files_of_an_earlier_release_load_and_predict_the_same() {
     let fixtures = root.join("tests/fixtures");
     let digits = classify_datasets::load_idx_folder(&root.join("../../tests/fixtures/digits8x8"))
         .expect("the 8 × 8 digits fixture");
-    let truth: Vec<usize> = digits.test.target.iter().map(|&l| usize::from(l)).collect();
+    let truth: Vec<usize> = digits.test.labels();
     let expected: serde_json::Map<String, serde_json::Value> =
         serde_json::from_slice(&std::fs::read(fixtures.join("expected.json")).unwrap()).unwrap();
     assert_eq!(expected.len(), 5);

@@ -373,7 +373,7 @@ mod tests {
 
     fn sample() -> (ndarray::Array2<u8>, Vec<usize>) {
         let data = classify_datasets::mnist_sample().unwrap().train.head(200);
-        let y = data.target.iter().map(|&l| usize::from(l)).collect();
+        let y = data.labels();
         (data.data, y)
     }
 

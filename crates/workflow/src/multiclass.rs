@@ -127,7 +127,7 @@ pub fn multiclass(
     let index = opts.index;
     check_index(index, train.n_samples(), "training images")?;
     opts.model.check()?;
-    let y: Vec<usize> = train.target.iter().map(|&l| usize::from(l)).collect();
+    let y: Vec<usize> = train.labels();
     let splits = match opts.folds {
         Some(folds) => StratifiedKFold::new(folds).split(&y)?,
         None => Vec::new(),
@@ -152,7 +152,7 @@ pub fn multiclass(
         Some(_) => scores_per_fold(&splits, &y, &outcome.fold_pred, Scoring::Accuracy)?,
         None => Vec::new(),
     };
-    let test_y: Vec<usize> = test.target.iter().map(|&l| usize::from(l)).collect();
+    let test_y: Vec<usize> = test.labels();
     let test_roc_auc = outcome
         .test_scores
         .as_ref()

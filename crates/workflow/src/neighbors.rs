@@ -84,7 +84,7 @@ pub fn knn(data: &TrainTest, opts: &KnnOptions, progress: &dyn Progress) -> Resu
     let (train, test) = (&data.train, &data.test);
     let index = opts.index;
     check_index(index, test.n_samples(), "test images")?;
-    let y: Vec<usize> = train.target.iter().map(|&l| usize::from(l)).collect();
+    let y: Vec<usize> = train.labels();
     let params = KNeighborsClassifier {
         n_neighbors: opts.k,
         weights: opts.weights,
@@ -101,7 +101,7 @@ pub fn knn(data: &TrainTest, opts: &KnnOptions, progress: &dyn Progress) -> Resu
     let seconds = start.elapsed().as_secs_f64();
     let one = test.data.slice(ndarray::s![index..index + 1, ..]);
     let nb = model.kneighbors(one.into(), opts.k)?;
-    let truth: Vec<usize> = test.target.iter().map(|&l| usize::from(l)).collect();
+    let truth: Vec<usize> = test.labels();
     let neighbors: Vec<usize> = nb.indices.row(0).to_vec();
     Ok(Knn {
         dataset: data.name.clone(),

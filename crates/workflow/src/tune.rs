@@ -80,7 +80,7 @@ pub fn tune_knn(data: &TrainTest, opts: &TuneOptions, progress: &dyn Progress) -
         return Err(Error::option("search", opts.search, "must be at least 1"));
     }
     let sub = train.head(n);
-    let y: Vec<usize> = sub.target.iter().map(|&l| usize::from(l)).collect();
+    let y: Vec<usize> = sub.labels();
     let grid = ParamGrid::new()
         .add("weights", ["uniform", "distance"])
         .add("n_neighbors", [3usize, 4, 5, 6]);
@@ -106,11 +106,11 @@ pub fn tune_knn(data: &TrainTest, opts: &TuneOptions, progress: &dyn Progress) -
     ));
     let t = std::time::Instant::now();
     let best = knn_from(result.best_params())?;
-    let y_all: Vec<usize> = train.target.iter().map(|&l| usize::from(l)).collect();
+    let y_all: Vec<usize> = train.labels();
     let model = best.fit((&train.data).into(), &y_all)?;
     let pred = model.predict((&test.data).into())?;
     let refit_seconds = t.elapsed().as_secs_f64();
-    let truth: Vec<usize> = test.target.iter().map(|&l| usize::from(l)).collect();
+    let truth: Vec<usize> = test.labels();
     Ok(Tuned {
         dataset: data.name.clone(),
         search_images: n,
@@ -189,7 +189,7 @@ pub fn augment(
         weights: opts.weights,
         ..Default::default()
     };
-    let truth: Vec<usize> = test.target.iter().map(|&l| usize::from(l)).collect();
+    let truth: Vec<usize> = test.labels();
     progress.step(&format!("k-NN on {} images", thousands(train.n_samples())));
     let score = |x: &ndarray::Array2<u8>, y: &ndarray::Array1<u8>| -> Result<f64> {
         let y: Vec<usize> = y.iter().map(|&l| usize::from(l)).collect();

@@ -215,3 +215,165 @@ fn fitted_types_follow_the_naming_rule() {
     }
     assert!(checked >= 12, "only {checked} estimators found");
 }
+
+/// Every `.rs` file under `dir`, sorted.
+fn rust_files(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for path in entries.flatten().map(|e| e.path()) {
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|x| x == "rs") {
+                out.push(path);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// The code of a library source file that ships: the text before its `#[cfg(test)]` module.
+fn shipped_code(path: &Path) -> String {
+    let text = read(path);
+    match text.find("#[cfg(test)]") {
+        Some(at) => text[..at].to_string(),
+        None => text,
+    }
+}
+
+/// The string literals of Rust source (plain, byte and raw), each with its line; comments
+/// and character literals are skipped.
+fn string_literals(src: &str) -> Vec<(usize, String)> {
+    let b = src.as_bytes();
+    let (mut i, mut out) = (0, Vec::new());
+    let line = |at: usize| src[..at].matches('\n').count() + 1;
+    while i < b.len() {
+        if src[i..].starts_with("//") {
+            i = src[i..].find('\n').map_or(b.len(), |n| i + n);
+        } else if src[i..].starts_with("/*") {
+            i = src[i + 2..].find("*/").map_or(b.len(), |n| i + 2 + n + 2);
+        } else if b[i] == b'r'
+            && (i == 0 || !(b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'_'))
+            && src[i + 1..].trim_start_matches('#').starts_with('"')
+        {
+            let hashes = src[i + 1..].len() - src[i + 1..].trim_start_matches('#').len();
+            let start = i + 1 + hashes + 1;
+            let end = format!("\"{}", "#".repeat(hashes));
+            let stop = src[start..].find(&end).map_or(b.len(), |n| start + n);
+            out.push((line(i), src[start..stop].to_string()));
+            i = stop + end.len();
+        } else if b[i] == b'"' {
+            let mut j = i + 1;
+            while j < b.len() && b[j] != b'"' {
+                j += if b[j] == b'\\' { 2 } else { 1 };
+            }
+            out.push((line(i), src[i + 1..j.min(b.len())].to_string()));
+            i = j + 1;
+        } else if b[i] == b'\'' {
+            // A character literal ('"', '\'', 'x') is skipped whole; a lifetime is not one.
+            let rest = &src[i + 1..];
+            let len = if rest.starts_with('\\') {
+                rest[1..].find('\'').map(|n| n + 2)
+            } else {
+                rest.chars()
+                    .next()
+                    .filter(|_| rest.chars().nth(1) == Some('\''))
+                    .map(char::len_utf8)
+            };
+            i += len.map_or(1, |n| n + 2);
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
+/// Whether a message names a command-line flag (`--train`) or a command (`classify data
+/// fetch`, `cargo xtask fetch`).
+fn names_the_command_line(text: &str) -> Option<String> {
+    const COMMANDS: [&str; 15] = [
+        "data",
+        "binary",
+        "multiclass",
+        "multilabel",
+        "denoise",
+        "knn",
+        "tune",
+        "augment",
+        "titanic",
+        "tabular",
+        "spam",
+        "report",
+        "train",
+        "predict",
+        "serve",
+    ];
+    let b = text.as_bytes();
+    for (at, _) in text.match_indices("--") {
+        let before_ok = at == 0 || !(b[at - 1].is_ascii_alphanumeric() || b[at - 1] == b'-');
+        if before_ok && b.get(at + 2).is_some_and(u8::is_ascii_lowercase) {
+            let flag: String = text[at..]
+                .chars()
+                .take_while(|c| *c == '-' || c.is_ascii_alphanumeric())
+                .collect();
+            return Some(flag);
+        }
+    }
+    if text.contains("cargo xtask") {
+        return Some("cargo xtask".into());
+    }
+    COMMANDS.iter().map(|c| format!("classify {c}")).find(|c| {
+        text.match_indices(c.as_str()).any(|(at, _)| {
+            !b.get(at + c.len())
+                .is_some_and(|x| x.is_ascii_alphanumeric() || *x == b'_')
+        })
+    })
+}
+
+/// Library errors are typed values that name fields and files; only the command line knows
+/// its flags and commands (`crates/cli/src/errors.rs` words them). Doc comments may speak of
+/// the command line; messages may not.
+#[test]
+fn library_messages_name_no_flag_or_command() {
+    let mut found = Vec::new();
+    for dir in crates() {
+        if dir.ends_with("cli") {
+            continue;
+        }
+        for path in rust_files(&dir.join("src")) {
+            for (line, literal) in string_literals(&shipped_code(&path)) {
+                if let Some(what) = names_the_command_line(&literal) {
+                    found.push(format!("{}:{line}: {what} in {literal:?}", path.display()));
+                }
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "messages of library crates that name the command line:\n{}",
+        found.join("\n")
+    );
+}
+
+#[test]
+fn the_literal_scanner_finds_what_it_must() {
+    let src = r##"let a = "--train must be 1"; // "--not-this"
+        let c = '"'; let d = r#"run `cargo xtask fetch`"#; /* "--nor-this" */
+        let e = "a \" classify data fetch x"; let f = "x--y -- z"; fn g<'a>(x: &'a str) {}"##;
+    let found: Vec<_> = string_literals(src)
+        .iter()
+        .filter_map(|(l, s)| names_the_command_line(s).map(|w| (*l, w)))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (1, "--train".to_string()),
+            (2, "cargo xtask".to_string()),
+            (3, "classify data".to_string())
+        ]
+    );
+}

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use anyhow::Context;
-use classify_datasets::{catalogue, Cache, Progress, TrainTest};
+use classify_datasets::{catalogue, Cache, Progress, Source, TrainTest};
 use classify_plot::DigitStyle;
 use serde::Serialize;
 
@@ -18,9 +18,28 @@ pub fn cache(common: &Common) -> anyhow::Result<Cache> {
     })
 }
 
+/// What `--dataset NAME` names: the embedded sample (`mnist-sample`, `sample`), an OpenML
+/// dataset (`openml:NAME`), a folder (a name with a path separator or a leading `.`), else a
+/// dataset of the cache — or, when the cache has none of that name, a folder of that name.
+pub fn source(name: &str, cache: &Cache) -> Source {
+    if name == classify_datasets::SAMPLE || name == "sample" {
+        return Source::Sample;
+    }
+    if let Some(openml_name) = name.strip_prefix("openml:") {
+        return Source::OpenMl(openml_name.to_string());
+    }
+    let path = std::path::Path::new(name);
+    let path_like = name.contains(['/', std::path::MAIN_SEPARATOR]) || name.starts_with('.');
+    if path_like || (cache.find(name).is_err() && path.is_dir()) {
+        return Source::Folder(path.to_path_buf());
+    }
+    Source::Cached(name.to_string())
+}
+
 /// Loads `--dataset`, limited to `--train` images.
 pub fn load(common: &Common) -> anyhow::Result<TrainTest> {
-    let mut data = classify_datasets::load(&common.dataset, &cache(common)?)?;
+    let cache = cache(common)?;
+    let mut data = classify_datasets::load(&source(&common.dataset, &cache), &cache)?;
     if let Some(n) = common.train {
         data.limit_train(n)?;
     }

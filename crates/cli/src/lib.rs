@@ -17,6 +17,7 @@
 mod args;
 mod binary;
 mod data;
+mod errors;
 mod figures;
 mod knn;
 mod multiclass;
@@ -80,19 +81,9 @@ where
         {
             0
         }
-        // A workflow option that does not fit the data: named as the flag that set it.
+        // A library's typed error, told with the flags and commands that set or repair it.
         Err(e) => {
-            match e.downcast_ref::<classify_workflow::Error>() {
-                Some(classify_workflow::Error::Option {
-                    option,
-                    value,
-                    reason,
-                }) => eprintln!("error: --{option} {value}: {reason}"),
-                Some(classify_workflow::Error::Index { index, n, of }) => {
-                    eprintln!("error: --index {index} is out of range: {n} {of}")
-                }
-                _ => eprintln!("error: {e:#}"),
-            }
+            eprintln!("error: {}", errors::message(&e));
             1
         }
     }

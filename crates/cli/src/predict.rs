@@ -24,16 +24,11 @@ struct PredictReport {
     preparation: Preparation,
 }
 
-/// Reads and checks the model file at `path`, its errors told as the command line tells
-/// them (the file named; a foreign file with the command that makes one).
+/// Reads and checks the model file at `path`; an error that is not the file system's names
+/// the file as unusable.
 pub fn load_model(path: &Path) -> anyhow::Result<ModelFile> {
     ModelFile::load(path).map_err(|e| match e {
         classify_persist::Error::Io { .. } => anyhow::Error::new(e),
-        classify_persist::Error::BadMagic(start) => anyhow::anyhow!(
-            "not a classify model file (it starts with {start:?}; make one with `classify train \
-             --save FILE`)"
-        )
-        .context(unusable(path)),
         e => anyhow::Error::new(e).context(unusable(path)),
     })
 }

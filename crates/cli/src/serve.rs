@@ -215,7 +215,7 @@ fn answer(state: &State, mut request: Request) -> std::io::Result<()> {
                     let body = serde_json::to_string(&a).unwrap_or_default();
                     request.respond(Response::from_string(body).with_header(json_header()))
                 }
-                Err(e) => error(request, 400, &format!("{e:#}")),
+                Err(e) => error(request, 400, &crate::errors::message(&e)),
             }
         }
         (_, "/" | "/about" | "/predict") => error(request, 405, "method not allowed"),

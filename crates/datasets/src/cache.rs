@@ -408,7 +408,7 @@ impl Cache {
     /// Loads a cached dataset: its training and test sets.
     ///
     /// Files are checked for structure (and gzip files for their CRC); a damaged file is
-    /// reported with the command that repairs it. A partial training-image file (fewer images
+    /// [`Error::Corrupt`] naming it. A partial training-image file (fewer images
     /// than labels) loads with the labels trimmed to match, and says so in `notes`.
     pub fn load(&self, info: &DatasetInfo) -> Result<TrainTest> {
         let dir = self.dataset_dir(&info.name);
@@ -420,14 +420,11 @@ impl Cache {
             .collect();
         if !missing.is_empty() && dir.join(REGISTRATION).is_file() {
             // Registered from a folder: there is nothing to download it from.
-            return Err(Error::InvalidArgument(format!(
-                "dataset {} is registered in the cache ({}) but {} is gone: import it again \
-                 with `classify data fetch {} --from DIR`",
-                info.name,
-                dir.display(),
-                missing.join(", "),
-                info.name
-            )));
+            return Err(Error::RegisteredFilesGone {
+                name: info.name.clone(),
+                dir,
+                missing: missing.join(", "),
+            });
         }
         if !missing.is_empty() {
             return Err(Error::NotCached {

@@ -212,18 +212,13 @@ pub struct TrainTest {
 }
 
 impl TrainTest {
-    /// Keeps only the first `n` training samples (`--train N`).
+    /// Keeps only the first `n` training samples (at least one, at most all).
     pub fn limit_train(&mut self, n: usize) -> Result<()> {
-        if n == 0 {
-            return Err(Error::InvalidArgument(
-                "--train must be at least 1".to_string(),
-            ));
-        }
-        if n > self.train.n_samples() {
-            return Err(Error::InvalidArgument(format!(
-                "--train {n}: the training set has only {} samples",
-                self.train.n_samples()
-            )));
+        if n == 0 || n > self.train.n_samples() {
+            return Err(Error::TrainCount {
+                asked: n,
+                available: self.train.n_samples(),
+            });
         }
         self.train = self.train.head(n);
         Ok(())

@@ -72,8 +72,8 @@ pub enum Error {
         /// The names that exist.
         known: String,
     },
-    /// A dataset is known but not in the cache.
-    #[error("dataset {name} is not in the cache ({}): missing {missing}; run `cargo xtask fetch {name}` or `classify data fetch {name} [--from DIR]`", dir.display())]
+    /// A dataset is known but not in the cache (fetch or import it).
+    #[error("dataset {name} is not in the cache ({}): missing {missing}", dir.display())]
     NotCached {
         /// Dataset name.
         name: String,
@@ -92,8 +92,8 @@ pub enum Error {
         /// The names tried.
         looked_for: String,
     },
-    /// A cached file is damaged.
-    #[error("{}: cached file is damaged ({reason}); repair it with `cargo xtask fetch {dataset}` (or `classify data fetch {dataset} --from DIR`)", path.display())]
+    /// A cached file is damaged (fetching or importing the dataset again repairs it).
+    #[error("{}: cached file is damaged ({reason})", path.display())]
     Corrupt {
         /// The damaged file.
         path: PathBuf,
@@ -159,8 +159,73 @@ pub enum Error {
     #[error("{0}")]
     InvalidArgument(String),
     /// The platform has no data directory and `CLASSIFY_DATA` is not set.
-    #[error("no data directory: set CLASSIFY_DATA or pass --data-dir")]
+    #[error("no data directory: set CLASSIFY_DATA")]
     NoDataDir,
+    /// A dataset registered from a folder whose stored files are gone (import it again).
+    #[error("dataset {name} is registered in the cache ({}) but {missing} is gone", dir.display())]
+    RegisteredFilesGone {
+        /// Dataset name.
+        name: String,
+        /// Its cache folder.
+        dir: PathBuf,
+        /// The files that are gone.
+        missing: String,
+    },
+    /// An OpenML dataset asked for by name that has not been fetched.
+    #[error("openml:{name} is not in the cache")]
+    OpenMlNotCached {
+        /// The OpenML name or id.
+        name: String,
+    },
+    /// A CSV of pixels given where a dataset folder is read: it is imported into the cache
+    /// once, then loaded by the name it was given.
+    #[error("{}: a CSV of pixels is imported once, then used by name", path.display())]
+    CsvNeedsImport {
+        /// The CSV file or its folder.
+        path: PathBuf,
+    },
+    /// More training samples asked for than there are, or none.
+    #[error("{}", if *.asked == 0 {
+        "at least 1 training sample must be kept".to_string()
+    } else {
+        format!("{asked} training samples asked for: the training set has only {available}")
+    })]
+    TrainCount {
+        /// How many were asked for.
+        asked: usize,
+        /// How many there are.
+        available: usize,
+    },
+    /// An image size (height, width) out of range.
+    #[error("image size {}x{}: each side must be between 1 and 4096", size[0], size[1])]
+    ImageSize {
+        /// Height and width.
+        size: [usize; 2],
+    },
+    /// A CSV's pixel columns that do not make the stated image size, or, with none stated,
+    /// a square image.
+    #[error("{}: {n_pixels} pixel columns{}", path.display(), match size {
+        Some([h, w]) => format!(", but a {h}x{w} image holds {}", h * w),
+        None => " is not a square image; state the image size".to_string(),
+    })]
+    PixelColumns {
+        /// The CSV file.
+        path: PathBuf,
+        /// Its pixel columns.
+        n_pixels: usize,
+        /// The image size stated, if one was.
+        size: Option<[usize; 2]>,
+    },
+    /// Images of different sizes in one folder, with no size to resize them to.
+    #[error("{}: {}x{} where the first image was {}x{}; state one size to resize them all", path.display(), size[0], size[1], first[0], first[1])]
+    MixedImageSizes {
+        /// The image that differs.
+        path: PathBuf,
+        /// Its height and width.
+        size: [usize; 2],
+        /// The first image's.
+        first: [usize; 2],
+    },
 }
 
 impl Error {

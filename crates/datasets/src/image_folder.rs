@@ -44,10 +44,10 @@ pub fn is_image_folder(dir: &Path) -> bool {
 /// Reads `dir/train` and `dir/test` by the module's rule, resized to `size` (`[height,
 /// width]`) when given.
 pub fn read(dir: &Path, size: Option<[usize; 2]>) -> Result<ImageSet> {
-    if size.is_some_and(|[h, w]| h == 0 || w == 0 || h > 4096 || w > 4096) {
-        return Err(Error::InvalidArgument(
-            "--size must be HxW with each side between 1 and 4096".into(),
-        ));
+    if let Some(size @ [h, w]) = size {
+        if h == 0 || w == 0 || h > 4096 || w > 4096 {
+            return Err(Error::ImageSize { size });
+        }
     }
     let classes = sorted_entries(&dir.join("train"))?
         .into_iter()
@@ -181,10 +181,11 @@ fn grey(
     let (w, h) = (img.width() as usize, img.height() as usize);
     match *shape {
         Some([th, tw]) if (th, tw) == (h, w) => Ok(img.into_raw()),
-        Some([th, tw]) => Err(Error::InvalidArgument(format!(
-            "{}: {h}x{w} where the first image was {th}x{tw}; give --size HxW to resize them all",
-            file.display()
-        ))),
+        Some(first) => Err(Error::MixedImageSizes {
+            path: file.to_path_buf(),
+            size: [h, w],
+            first,
+        }),
         None => {
             *shape = Some([h, w]);
             Ok(img.into_raw())

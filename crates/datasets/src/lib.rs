@@ -19,10 +19,10 @@
 //! - Loading checks structure and the gzip CRC, not the SHA-256 (that is [`Cache::verify`]).
 //!
 //! ```
-//! use classify_datasets::{load, Cache};
+//! use classify_datasets::{load, Cache, Source};
 //!
 //! let cache = Cache::new(std::env::temp_dir().join("classify-doc-cache"));
-//! let mut data = load("mnist-sample", &cache)?;
+//! let mut data = load(&Source::Sample, &cache)?;
 //! data.limit_train(1000)?;
 //! assert_eq!(data.train.data.dim(), (1000, 784));
 //! let five = data.train.image(0)?; // a 28x28 view
@@ -54,36 +54,38 @@ pub use dataset::{Dataset, PartSummary, Summary, TrainTest};
 pub use error::{Error, Result};
 pub use sample::mnist_sample;
 
-/// Loads a dataset by name: the embedded sample (`mnist-sample`), a cached catalogue dataset
-/// or one registered in the cache ([`Cache::register_idx_folder`]),
-/// or a folder of IDX files given as a path ([`load_idx_folder`]): a name with a path
-/// separator or a leading `.` is a path; any other name is looked up in the catalogue first.
-pub fn load(name: &str, cache: &Cache) -> Result<TrainTest> {
-    if name == SAMPLE || name == "sample" {
-        return mnist_sample();
-    }
-    if let Some(openml_name) = name.strip_prefix("openml:") {
-        let info = cache.find(&openml::cache_name(openml_name)).map_err(|_| {
-            Error::InvalidArgument(format!(
-                "{name} is not in the cache: fetch it with `classify data fetch {name}`"
-            ))
-        })?;
-        return cache.load(&info);
-    }
-    let path = std::path::Path::new(name);
-    if name.contains(['/', std::path::MAIN_SEPARATOR]) || name.starts_with('.') {
+/// Where a dataset comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// The embedded sample ([`mnist_sample`]).
+    Sample,
+    /// A dataset of the cache by its name: a catalogue dataset (`mnist`, `fashion-mnist`)
+    /// or one registered in it ([`Cache::register_idx_folder`] and the other `register_*`).
+    Cached(String),
+    /// A dataset fetched from OpenML ([`Cache::fetch_openml`]), by its OpenML name or id.
+    OpenMl(String),
+    /// A folder of IDX files read in place ([`load_idx_folder`]); nothing is cached.
+    Folder(std::path::PathBuf),
+}
+
+/// Loads the dataset `source` names, from `cache` where it is cached.
+pub fn load(source: &Source, cache: &Cache) -> Result<TrainTest> {
+    match source {
+        Source::Sample => mnist_sample(),
+        Source::Cached(name) if name == SAMPLE => mnist_sample(),
+        Source::Cached(name) => cache.load(&cache.find(name)?),
+        Source::OpenMl(name) => {
+            let info = cache
+                .find(&openml::cache_name(name))
+                .map_err(|_| Error::OpenMlNotCached { name: name.clone() })?;
+            cache.load(&info)
+        }
         // A CSV of pixels is not parsed on every run: the cache stores it as IDX once.
-        return load_idx_folder(path).map_err(|e| match pixel_csv::is_pixel_csv(path) {
-            true => Error::InvalidArgument(format!(
-                "{name}: a CSV of pixels is imported once, then used by name: \
-                 classify data fetch NAME --from {name}, then --dataset NAME"
-            )),
-            false => e,
-        });
-    }
-    match cache.find(name) {
-        Ok(info) => cache.load(&info),
-        Err(_) if path.is_dir() => load_idx_folder(path),
-        Err(e) => Err(e),
+        Source::Folder(path) => {
+            load_idx_folder(path).map_err(|e| match pixel_csv::is_pixel_csv(path) {
+                true => Error::CsvNeedsImport { path: path.clone() },
+                false => e,
+            })
+        }
     }
 }

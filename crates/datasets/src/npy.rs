@@ -8,7 +8,7 @@
 //! classify_datasets::npy::write_u16(&path, &array![[0.0f32, 1.0], [255.0, 65535.0]])?;
 //! let bytes = std::fs::read(&path)?;
 //! assert!(bytes.starts_with(b"\x93NUMPY\x01\x00"));
-//! assert_eq!(bytes.len(), 64 + 4 * 2);
+//! assert_eq!(bytes.len(), 128 + 4 * 2); // the header padded to 64-byte blocks, then 4 values
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 

@@ -6,10 +6,10 @@
 //! ```
 //! use classify_datasets::picture::{prepare, Preparation};
 //!
-//! // A 56 × 56 white page with a dark 20-pixel bar: inverted, scaled and centred.
+//! // A 56 × 56 white page with a dark bar, off centre: inverted, scaled and centred.
 //! let mut page = vec![255u8; 56 * 56];
-//! for y in 10..50 {
-//!     for x in 20..26 {
+//! for y in 11..50 {
+//!     for x in 7..12 {
 //!         page[y * 56 + x] = 0;
 //!     }
 //! }

@@ -110,20 +110,21 @@ pub fn read(path: &Path, size: Option<[usize; 2]>, seed: u32) -> Result<ImageSet
 fn image_shape(path: &Path, n_pixels: usize, size: Option<[usize; 2]>) -> Result<[usize; 2]> {
     if let Some([h, w]) = size {
         if h * w != n_pixels {
-            return Err(Error::InvalidArgument(format!(
-                "{}: {n_pixels} pixel columns, but --size {h}x{w} holds {}",
-                path.display(),
-                h * w
-            )));
+            return Err(Error::PixelColumns {
+                path: path.to_path_buf(),
+                n_pixels,
+                size,
+            });
         }
         return Ok([h, w]);
     }
     let side = (n_pixels as f64).sqrt().round() as usize;
     if side == 0 || side * side != n_pixels {
-        return Err(Error::InvalidArgument(format!(
-            "{}: {n_pixels} pixel columns is not a square image; give its shape with --size HxW",
-            path.display()
-        )));
+        return Err(Error::PixelColumns {
+            path: path.to_path_buf(),
+            n_pixels,
+            size: None,
+        });
     }
     Ok([side, side])
 }

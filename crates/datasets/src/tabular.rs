@@ -288,10 +288,13 @@ mod tests {
             vec!["a.csv"]
         );
         assert_eq!(cache.load_tabular(&info).unwrap()[0].1, bytes);
-        // Damage in the cache is caught at load, with the repair command.
+        // Damage in the cache is caught at load, the dataset named (to fetch it again).
         std::fs::write(cache.dataset_dir("toy").join("a.csv"), b"x,y\n").unwrap();
-        let e = cache.load_tabular(&info).unwrap_err().to_string();
-        assert!(e.contains("fetch toy"), "{e}");
+        let e = cache.load_tabular(&info).unwrap_err();
+        assert!(
+            matches!(&e, Error::Corrupt { dataset, .. } if dataset == "toy"),
+            "{e}"
+        );
         // From the archive instead of loose files.
         let arch = tempfile::tempdir().unwrap();
         let tgz = std::fs::File::create(arch.path().join("toy.tgz")).unwrap();

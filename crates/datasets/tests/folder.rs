@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use classify_datasets::idx::write_idx_file;
-use classify_datasets::{load, load_idx_folder, Cache, Error};
+use classify_datasets::{load, load_idx_folder, Cache, Error, Source};
 
 /// Writes an `h × w`, `classes`-class IDX folder: `n_train` + `n_test` images whose pixels
 /// encode their index, labels cycling through the classes; `.gz` for the training images.
@@ -61,7 +61,11 @@ fn any_shape_and_class_count_loads_from_its_path() {
         assert_eq!(data.train.target[4], (4 % classes) as u8);
         assert_eq!(data.test.data[[1, 0]], (h * w * 7 % 256) as u8);
         // Through `load`, as `--dataset ./DIR` reaches it (the cache is not read).
-        let by_path = load(dir.to_str().unwrap(), &Cache::new(tmp.path().join("cache"))).unwrap();
+        let by_path = load(
+            &Source::Folder(dir.clone()),
+            &Cache::new(tmp.path().join("cache")),
+        )
+        .unwrap();
         assert_eq!(by_path.train.data, data.train.data);
     }
 }
@@ -135,7 +139,7 @@ fn a_registered_folder_loads_by_name_and_verifies() {
             .collect::<Vec<_>>(),
         ["shapes"]
     );
-    let by_name = load("shapes", &cache).unwrap();
+    let by_name = load(&Source::Cached("shapes".into()), &cache).unwrap();
     assert_eq!(
         by_name.train.data,
         load_idx_folder(&src).unwrap().train.data

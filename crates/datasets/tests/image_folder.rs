@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use classify_datasets::image_folder::{is_image_folder, read};
-use classify_datasets::{load, Cache};
+use classify_datasets::{load, Cache, Source};
 
 /// Writes an `h × w` grey image whose pixels encode `seed`, as PNG or (`.jpg`) JPEG.
 fn picture(path: &Path, [h, w]: [u32; 2], seed: u32) {
@@ -53,7 +53,7 @@ fn images_become_grey_idx_arrays_by_class_folder() {
         .register_image_folder("shapes", tmp.path(), Some([8, 8]), 42, &mut |_| {})
         .unwrap();
     assert_eq!(info.target_names, ["circle", "square"]);
-    let data = load("shapes", &cache).unwrap();
+    let data = load(&Source::Cached("shapes".into()), &cache).unwrap();
     assert_eq!(data.train.image_shape, Some([8, 8]));
     // Stored in the order of NumPy's `RandomState(42).permutation(6)`: [0, 1, 5, 2, 4, 3].
     let order = [0, 1, 5, 2, 4, 3];
@@ -82,9 +82,9 @@ fn bad_image_folders_name_the_file() {
             "the cache is left as it was"
         );
     };
-    // Mixed sizes without --size.
+    // Mixed sizes with no size to resize them to.
     picture(&tmp.path().join("train/square/8.png"), [20, 20], 1);
-    refused("8.png: 20x20 where the first image was 12x10; give --size");
+    refused("8.png: 20x20 where the first image was 12x10; state one size");
     std::fs::remove_file(tmp.path().join("train/square/8.png")).unwrap();
     // A file that is not an image.
     std::fs::write(tmp.path().join("train/circle/notes.txt"), "hello").unwrap();

@@ -8,7 +8,7 @@ mod server;
 use std::collections::HashMap;
 
 use classify_datasets::openml::{md5_hex, Arff};
-use classify_datasets::{load, Cache};
+use classify_datasets::{load, Cache, Source};
 use server::{serve, Serve};
 
 /// An ARFF file as OpenML serves one: a row id, 16 pixel attributes (4 × 4), an ignored
@@ -82,7 +82,7 @@ fn a_dataset_by_name_or_id_is_checked_converted_and_cached() {
         "{}",
         info.description
     );
-    let data = load("openml:tiny-digits", &cache).unwrap();
+    let data = load(&Source::OpenMl("tiny-digits".into()), &cache).unwrap();
     assert_eq!(data.train.image_shape, Some([4, 4]));
     // 40 rows, not 70,000: train_test_split(test_size=0.25, random_state=42), 10 test rows.
     assert_eq!((data.train.n_samples(), data.test.n_samples()), (30, 10));
@@ -136,7 +136,7 @@ fn bad_answers_are_refused_and_the_cache_is_left_as_it_was() {
             .unwrap_err()
             .to_string();
         assert!(err.contains(expected), "{expected}: {err}");
-        assert!(load("openml:tiny-digits", &cache).is_err());
+        assert!(load(&Source::OpenMl("tiny-digits".into()), &cache).is_err());
     }
 }
 

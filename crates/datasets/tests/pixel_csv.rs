@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use classify_datasets::pixel_csv::{is_pixel_csv, read};
-use classify_datasets::{load, Cache};
+use classify_datasets::{load, Cache, Source};
 
 /// A CSV of `rows` (label first, then pixels) under a header `label,pixel0,…`.
 fn csv(path: &Path, n_pixels: usize, rows: &[Vec<u32>], with_label: bool) {
@@ -73,7 +73,7 @@ fn kaggles_folder_uses_a_labelled_test_file_and_draws_from_train_otherwise() {
         .register_pixel_csv("tiny", &dir, None, 42, &mut |_| {})
         .unwrap();
     assert_eq!(info.target_names, ["0", "1", "2"]);
-    let data = load("tiny", &cache).unwrap();
+    let data = load(&Source::Cached("tiny".into()), &cache).unwrap();
     assert_eq!(data.train.image_shape, Some([2, 2]));
     assert_eq!(data.test.target.to_vec(), [0, 1]);
 }
@@ -120,10 +120,16 @@ fn bad_csv_files_name_the_file_and_line_and_leave_the_cache_as_it_was() {
             .to_string();
         assert!(err.contains(expected), "{name}: {err}");
         assert!(err.contains(name), "{name}: {err}");
-        assert!(load("bad", &cache).is_err(), "{name}");
+        assert!(
+            load(&Source::Cached("bad".into()), &cache).is_err(),
+            "{name}"
+        );
     }
     let file = tmp.path().join("letter.csv");
     std::fs::write(&file, "label,a,b,c,d\n1,2,3,4,5\n2,3,3,4,5\n").unwrap();
     let err = read(&file, Some([3, 3]), 42).unwrap_err().to_string();
-    assert!(err.contains("--size 3x3 holds 9"), "{err}");
+    assert!(
+        err.contains("4 pixel columns, but a 3x3 image holds 9"),
+        "{err}"
+    );
 }

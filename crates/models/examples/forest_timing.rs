@@ -7,7 +7,10 @@ use classify_models::{Classifier, Estimator, PredictProba, RandomForestClassifie
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().collect();
     let name = args.get(1).map_or("mnist-sample", String::as_str);
-    let mut data = classify_datasets::load(name, &classify_datasets::Cache::from_env()?)?;
+    let mut data = classify_datasets::load(
+        &classify_datasets::Source::Cached(name.to_string()),
+        &classify_datasets::Cache::from_env()?,
+    )?;
     if let Some(n) = args.get(2) {
         data.limit_train(n.parse()?)?;
     }

@@ -5,7 +5,10 @@ use classify_models::{Classifier, Estimator, KNeighborsClassifier};
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().collect();
     let name = args.get(1).map_or("mnist-sample", String::as_str);
-    let data = classify_datasets::load(name, &classify_datasets::Cache::from_env()?)?;
+    let data = classify_datasets::load(
+        &classify_datasets::Source::Cached(name.to_string()),
+        &classify_datasets::Cache::from_env()?,
+    )?;
     let m: usize = args
         .get(2)
         .map_or(Ok(data.test.n_samples()), |s| s.parse())?;

@@ -6,7 +6,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().collect();
     let name = args.get(1).map_or("mnist-sample", String::as_str);
     let digit: u8 = args.get(2).map_or(Ok(5), |s| s.parse())?;
-    let data = classify_datasets::load(name, &classify_datasets::Cache::from_env()?)?;
+    let data = classify_datasets::load(
+        &classify_datasets::Source::Cached(name.to_string()),
+        &classify_datasets::Cache::from_env()?,
+    )?;
     let y: Vec<usize> = data
         .train
         .target

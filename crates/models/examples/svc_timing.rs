@@ -7,7 +7,10 @@ use classify_models::{Classifier, Estimator, Svc};
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().collect();
     let name = args.get(1).map_or("mnist-sample", String::as_str);
-    let mut data = classify_datasets::load(name, &classify_datasets::Cache::from_env()?)?;
+    let mut data = classify_datasets::load(
+        &classify_datasets::Source::Cached(name.to_string()),
+        &classify_datasets::Cache::from_env()?,
+    )?;
     data.limit_train(args.get(2).map_or(Ok(2000), |s| s.parse())?)?;
     let y: Vec<usize> = data.train.labels();
     let t = std::time::Instant::now();

@@ -15,7 +15,7 @@ use classify_selection::{
 use serde::Serialize;
 
 use crate::model::{Model, ModelKind, ModelTask};
-use crate::{thousands, Error, Progress, Result};
+use crate::{thousands, Error, Images, Progress, Result};
 
 /// What the detector step is asked for.
 #[derive(Debug, Clone, Copy)]
@@ -561,7 +561,7 @@ impl ModelTask for Calibrate<'_> {
 fn check_options(data: &TrainTest, opts: &DetectorOptions) -> Result<u8> {
     if !(0.0..=1.0).contains(&opts.target_precision) {
         return Err(Error::option(
-            "target-precision",
+            "target_precision",
             opts.target_precision,
             "a precision is between 0 and 1",
         ));
@@ -577,12 +577,12 @@ fn check_options(data: &TrainTest, opts: &DetectorOptions) -> Result<u8> {
             format!("{} has classes 0 to {}", data.name, train.n_classes() - 1),
         ));
     }
-    check_index(opts.index, train.n_samples(), "training images")?;
+    check_index(opts.index, train.n_samples(), Images::Training)?;
     Ok(digit)
 }
 
 /// Checks that image `index` is one of the `n` images `of`.
-pub(crate) fn check_index(index: usize, n: usize, of: &'static str) -> Result<()> {
+pub(crate) fn check_index(index: usize, n: usize, of: Images) -> Result<()> {
     if index >= n {
         return Err(Error::Index { index, n, of });
     }
@@ -595,16 +595,13 @@ fn check_counts(y: &[usize], digit: u8, folds: usize) -> Result<()> {
     let n_positive: usize = y.iter().sum();
     let n_negative = y.len() - n_positive;
     if n_positive < folds || n_negative < folds {
-        return Err(Error::option(
-            "digit",
+        return Err(Error::TooFewPerClass {
             digit,
-            format!(
-                "the {} training images hold {n_positive} of digit {digit} and {n_negative} \
-                 others; {folds}-fold cross-validation needs at least {folds} of each (use more \
-                 images with --train, or fewer folds with --cv)",
-                y.len(),
-            ),
-        ));
+            n_train: y.len(),
+            n_positive,
+            n_negative,
+            n_folds: folds,
+        });
     }
     Ok(())
 }

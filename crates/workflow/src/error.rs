@@ -4,8 +4,9 @@
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    /// An option does not fit the data or the other options (`option` is its name as the
-    /// command line spells it without the dashes: `digit`, `index`, `target-precision`).
+    /// An option does not fit the data or the other options (`option` is the name of its
+    /// field in the step's options, or of the [`Model`](crate::Model)'s: `digit`,
+    /// `target_precision`, `test_images`, `strategy`).
     #[error("{option} {value}: {reason}")]
     Option {
         /// The option.
@@ -22,8 +23,23 @@ pub enum Error {
         index: usize,
         /// How many images there are.
         n: usize,
-        /// Which images ("training images").
-        of: &'static str,
+        /// Which images.
+        of: Images,
+    },
+    /// Too few images of the detected class, or of the others, for every fold's training
+    /// part to hold both.
+    #[error("the {n_train} training images hold {n_positive} of digit {digit} and {n_negative} others; {n_folds}-fold cross-validation needs at least {n_folds} of each")]
+    TooFewPerClass {
+        /// The class detected.
+        digit: u8,
+        /// Training images.
+        n_train: usize,
+        /// Of the class.
+        n_positive: usize,
+        /// Of the others.
+        n_negative: usize,
+        /// Folds.
+        n_folds: usize,
     },
     /// A model failed to fit or predict.
     #[error(transparent)]
@@ -46,6 +62,27 @@ pub enum Error {
     /// The data could not be read or transformed.
     #[error(transparent)]
     Data(#[from] classify_datasets::Error),
+}
+
+/// Which images an [`Error::Index`] counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Images {
+    /// The training images.
+    Training,
+    /// The test images.
+    Test,
+    /// The test images a denoising step cleans (its `test_images` option).
+    Cleaned,
+}
+
+impl std::fmt::Display for Images {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Images::Training => "training images",
+            Images::Test => "test images",
+            Images::Cleaned => "test images are cleaned",
+        })
+    }
 }
 
 impl Error {

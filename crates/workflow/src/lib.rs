@@ -41,7 +41,7 @@ pub use detector::{
     CalibrationLoss, CalibrationReport, Comparison, Detector, DetectorOptions, ForestComparison,
     ImagePrediction, OutOfFold, Summary, TunedThreshold,
 };
-pub use error::{Error, Result};
+pub use error::{Error, Images, Result};
 pub use model::{Model, ModelKind, ModelTask, Strategy};
 pub use multiclass::{
     multiclass, one_vs_rest_auc, Explained, Multiclass, MulticlassOptions, Predictions,

@@ -78,7 +78,7 @@ impl ModelKind {
             ModelKind::Forest => "random forest of 100 trees, as RandomForestClassifier()",
             ModelKind::Svc => {
                 "support-vector classifier, RBF kernel, one-vs-one, as SVC() (slow beyond a few \
-                 thousand images: use --train)"
+                 thousand training images)"
             }
             ModelKind::Knn => "k-nearest neighbours (k = 5), as KNeighborsClassifier()",
             ModelKind::Logistic => {

@@ -13,7 +13,7 @@ use serde::Serialize;
 
 use crate::detector::{check_index, mean};
 use crate::model::{Model, ModelTask};
-use crate::{thousands, Progress, Result};
+use crate::{thousands, Images, Progress, Result};
 
 /// What the multiclass step is asked for.
 #[derive(Debug, Clone, Copy)]
@@ -125,7 +125,7 @@ pub fn multiclass(
 ) -> Result<Multiclass> {
     let (train, test) = (&data.train, &data.test);
     let index = opts.index;
-    check_index(index, train.n_samples(), "training images")?;
+    check_index(index, train.n_samples(), Images::Training)?;
     opts.model.check()?;
     let y: Vec<usize> = train.labels();
     let splits = match opts.folds {

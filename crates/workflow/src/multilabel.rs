@@ -16,7 +16,7 @@ use serde::Serialize;
 
 use crate::detector::check_index;
 use crate::model::{Model, ModelTask};
-use crate::{thousands, Error, Progress, Result};
+use crate::{thousands, Error, Images, Progress, Result};
 
 /// The two labels of the multilabel step: "large" (the top 30 % of the classes: 7, 8, 9 of
 /// ten; 2 of three) and "odd".
@@ -156,7 +156,7 @@ pub fn multilabel(
 ) -> Result<Multilabel> {
     let train = &data.train;
     let index = opts.index;
-    check_index(index, train.n_samples(), "training images")?;
+    check_index(index, train.n_samples(), Images::Training)?;
     let two = TwoLabels::new(train.n_classes());
     let y = two.targets(train.target.iter().map(|&d| usize::from(d)));
     let one = train.data.slice(ndarray::s![index..index + 1, ..]);
@@ -329,12 +329,12 @@ pub fn denoise(
     let m = opts.test_images.min(test.n_samples());
     if m == 0 {
         return Err(Error::option(
-            "test-images",
+            "test_images",
             opts.test_images,
             "must be at least 1",
         ));
     }
-    check_index(opts.index, m, "test images are cleaned (--test-images)")?;
+    check_index(opts.index, m, Images::Cleaned)?;
     progress.step(&format!(
         "cleaning {m} noisy test images with {} training pairs",
         thousands(train.n_samples())
@@ -353,7 +353,7 @@ pub fn denoise(
     let clean_f = clean.mapv(f32::from);
     let every = |a: &Array2<f32>| -> Result<f64> {
         pixel_rmse(a.view(), clean_f.view(), |_| true)?
-            .ok_or_else(|| Error::option("test-images", m, "the images hold no pixels"))
+            .ok_or_else(|| Error::option("test_images", m, "the images hold no pixels"))
     };
     let blank = |v: f32| v == 0.0;
     let (rmse_noisy, rmse_denoised) = (every(&noisy_test)?, every(&cleaned)?);

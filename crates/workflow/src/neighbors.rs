@@ -7,7 +7,7 @@ use classify_models::{Classifier, Estimator, KNeighborsClassifier, Weights};
 use serde::Serialize;
 
 use crate::detector::check_index;
-use crate::{thousands, Progress, Result};
+use crate::{thousands, Images, Progress, Result};
 
 /// What the k-NN step is asked for.
 #[derive(Debug, Clone, Copy)]
@@ -83,7 +83,7 @@ pub fn weights_name(w: Weights) -> &'static str {
 pub fn knn(data: &TrainTest, opts: &KnnOptions, progress: &dyn Progress) -> Result<Knn> {
     let (train, test) = (&data.train, &data.test);
     let index = opts.index;
-    check_index(index, test.n_samples(), "test images")?;
+    check_index(index, test.n_samples(), Images::Test)?;
     let y: Vec<usize> = train.labels();
     let params = KNeighborsClassifier {
         n_neighbors: opts.k,

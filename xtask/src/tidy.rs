@@ -276,8 +276,8 @@ fn string_literals(src: &str) -> Vec<(usize, String)> {
         } else if b[i] == b'\'' {
             // A character literal ('"', '\'', 'x') is skipped whole; a lifetime is not one.
             let rest = &src[i + 1..];
-            let len = if rest.starts_with('\\') {
-                rest[1..].find('\'').map(|n| n + 2)
+            let len = if let Some(escaped) = rest.strip_prefix('\\') {
+                escaped.find('\'').map(|n| n + 2)
             } else {
                 rest.chars()
                     .next()

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use anyhow::Context;
-use classify_datasets::{catalogue, Cache, Progress, Source, TrainTest};
+use classify_datasets::{catalogue, Cache, FileProgress, Source, TrainTest};
 use classify_plot::DigitStyle;
 use serde::Serialize;
 
@@ -283,14 +283,14 @@ fn fetch(
         return fetch_spam(common, &cache, from);
     }
     let bar = output::bytes_bar(common);
-    let mut on_progress = |p: Progress| match p {
-        Progress::Start { name, total } => {
+    let mut on_progress = |p: FileProgress| match p {
+        FileProgress::Start { name, total } => {
             bar.reset();
             bar.set_length(total.unwrap_or(0));
             bar.set_message(name);
         }
-        Progress::Advance(n) => bar.inc(n),
-        Progress::Finish => {}
+        FileProgress::Advance(n) => bar.inc(n),
+        FileProgress::Finish => {}
     };
     let fetched = fetch_into(
         &cache,
@@ -345,7 +345,7 @@ fn fetch_into(
     from: Option<&PathBuf>,
     size: Option<[usize; 2]>,
     seed: u32,
-    on_progress: &mut dyn FnMut(Progress),
+    on_progress: &mut dyn FnMut(FileProgress),
 ) -> anyhow::Result<Fetched> {
     // A name the catalogue does not know, with a folder: an IDX folder registered under it.
     let images = from.is_some_and(|d| classify_datasets::image_folder::is_image_folder(d));
@@ -384,7 +384,7 @@ fn fetch_into(
 fn download(
     cache: &Cache,
     info: &classify_datasets::DatasetInfo,
-    progress: &mut dyn FnMut(Progress),
+    progress: &mut dyn FnMut(FileProgress),
 ) -> classify_datasets::Result<Vec<classify_datasets::FileOutcome>> {
     cache.download(info, progress)
 }
@@ -394,7 +394,7 @@ fn fetch_openml(
     cache: &Cache,
     spec: &str,
     seed: u32,
-    progress: &mut dyn FnMut(Progress),
+    progress: &mut dyn FnMut(FileProgress),
 ) -> classify_datasets::Result<Fetched> {
     cache.fetch_openml(spec, seed, progress)
 }
@@ -404,7 +404,7 @@ fn fetch_openml(
     _: &Cache,
     spec: &str,
     _: u32,
-    _: &mut dyn FnMut(Progress),
+    _: &mut dyn FnMut(FileProgress),
 ) -> classify_datasets::Result<Fetched> {
     Err(classify_datasets::Error::InvalidArgument(format!(
         "this build cannot download openml:{spec}"
@@ -415,7 +415,7 @@ fn fetch_openml(
 fn download(
     _: &Cache,
     info: &classify_datasets::DatasetInfo,
-    _: &mut dyn FnMut(Progress),
+    _: &mut dyn FnMut(FileProgress),
 ) -> classify_datasets::Result<Vec<classify_datasets::FileOutcome>> {
     Err(classify_datasets::Error::InvalidArgument(format!(
         "this build cannot download; import {} with --from DIR",

@@ -4,7 +4,7 @@ use ndarray::{Array1, Array2, ArrayView1, ArrayView2, Axis};
 use serde::Serialize;
 
 use crate::error::{Error, Result};
-use crate::idx::IdxArray;
+use crate::formats::idx::IdxArray;
 
 /// A labelled set of samples: one row of `u8` features per sample (for images, the pixels in
 /// row-major order), one `u8` class label per row.

@@ -134,7 +134,7 @@ pub enum Error {
         /// What the decoder said.
         reason: String,
     },
-    /// A picture with no pixels, or more than [`MAX_PIXELS`](crate::picture::MAX_PIXELS).
+    /// A picture with no pixels, or more than [`MAX_PIXELS`](crate::formats::picture::MAX_PIXELS).
     #[error("a {width}×{height} picture (at most 16 million pixels are read)")]
     PictureTooLarge {
         /// Its width.

@@ -1,6 +1,8 @@
 //! Datasets for classify: MNIST-style image sets, read, verified, cached and augmented.
 //!
-//! - [`idx`]: the IDX file format (plain or gzip), validated before it allocates.
+//! - [`idx`]: the IDX file format (plain or gzip), validated before it allocates; the other
+//!   formats: [`pixel_csv`], [`image_folder`], [`picture`] (a user's PNG as a model's input),
+//!   [`npy`] (NumPy arrays out).
 //! - [`Dataset`] / [`TrainTest`]: `u8` pixel rows with `u8` labels, viewable as `f32`/`f64`;
 //!   the canonical split (MNIST: first 60,000 training, last 10,000 test).
 //! - [`mnist_sample`]: 10,000 real MNIST digits embedded in the crate (8,000 / 2,000),
@@ -30,29 +32,30 @@
 //! # Ok::<(), classify_datasets::Error>(())
 //! ```
 
+// Layers, each using only the ones above it here (a tidy test keeps the direction):
+// error and file utilities; formats (how files are read and written); datasets in memory
+// and how an IDX folder or the embedded sample makes one; the cache; the sources that fill
+// it (the catalogue, downloads, OpenML, registered folders, e-mails, tables).
 pub mod augment;
 pub mod cache;
-pub mod catalogue;
 mod dataset;
-#[cfg(feature = "download")]
-mod download;
 mod error;
-pub mod idx;
-pub mod image_folder;
-pub mod npy;
-pub mod openml;
-pub mod picture;
-pub mod pixel_csv;
-mod plain;
+mod files;
+mod folder;
+mod formats;
+mod info;
 mod sample;
-pub mod spam;
-pub mod tabular;
+mod sources;
 
-pub use cache::{load_idx_folder, Cache, FileOutcome, FileRecord, Progress, Verification};
-pub use catalogue::{DatasetInfo, FileInfo, Role, SAMPLE};
+pub use formats::{idx, image_folder, npy, picture, pixel_csv};
+pub use sources::{catalogue, openml, spam, tabular};
+
+pub use cache::{Cache, FileOutcome, FileProgress, FileRecord, Verification};
 pub use dataset::{Dataset, PartSummary, Summary, TrainTest};
 pub use error::{Error, Result};
-pub use sample::mnist_sample;
+pub use folder::load_idx_folder;
+pub use info::{DatasetInfo, FileInfo, Role};
+pub use sample::{mnist_sample, SAMPLE};
 
 /// Where a dataset comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,9 +1,11 @@
 //! The embedded real MNIST sample: 8,000 training and 2,000 test digits, always available.
 
-use crate::catalogue::SAMPLE;
 use crate::dataset::{Dataset, TrainTest};
 use crate::error::Result;
-use crate::idx::read_idx_bytes;
+use crate::formats::idx::read_idx_bytes;
+
+/// Name of the embedded sample (always available, no cache needed).
+pub const SAMPLE: &str = "mnist-sample";
 
 const TRAIN_IMAGES: &[u8] = include_bytes!("../data/mnist-sample/train-images-idx3-ubyte.gz");
 const TRAIN_LABELS: &[u8] = include_bytes!("../data/mnist-sample/train-labels-idx1-ubyte.gz");

@@ -103,7 +103,7 @@ fn write_dir(dir: &Path, files: &HashMap<String, Vec<u8>>) {
     }
 }
 
-fn no_progress(_: classify_datasets::Progress) {}
+fn no_progress(_: classify_datasets::FileProgress) {}
 
 fn leftovers(dir: &Path) -> Vec<String> {
     std::fs::read_dir(dir)

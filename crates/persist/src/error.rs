@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use crate::file::{HEADER_LEN, JSON_FORMAT, VERSION};
+use crate::header::{HEADER_LEN, JSON_FORMAT, VERSION};
 
 /// Why a model file cannot be written or read: each case names what is wrong, so that a
 /// truncated, edited or foreign file is an answer, never a panic.

@@ -9,16 +9,8 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use crate::header::{HEADER_LEN, JSON_FORMAT, MAGIC, VERSION};
 use crate::{AnyModel, Error, Result};
-
-/// The first eight bytes of a binary model file.
-pub const MAGIC: &[u8; 8] = b"CLASSIFY";
-/// The binary format's version (the JSON files of earlier releases are version 1).
-pub const VERSION: u16 = 2;
-/// The JSON format's name, in its `format` field.
-pub const JSON_FORMAT: &str = "classify-model/1";
-/// Magic, version, kind, a reserved byte, payload length, CRC-32.
-pub const HEADER_LEN: usize = 8 + 2 + 1 + 1 + 8 + 4;
 
 /// What a model was trained on.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -35,8 +35,10 @@
 
 mod error;
 mod file;
+mod header;
 mod model;
 
 pub use error::{Error, Result};
-pub use file::{Format, ModelFile, Trained, HEADER_LEN, JSON_FORMAT, MAGIC, VERSION};
+pub use file::{Format, ModelFile, Trained};
+pub use header::{HEADER_LEN, JSON_FORMAT, MAGIC, VERSION};
 pub use model::AnyModel;

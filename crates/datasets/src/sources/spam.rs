@@ -10,8 +10,9 @@ use std::path::{Path, PathBuf};
 
 use md5::{Digest, Md5};
 
-use crate::cache::{write_atomically, Cache};
+use crate::cache::Cache;
 use crate::error::{Error, Result};
+use crate::files::write_atomically;
 
 /// One archive of the corpus.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -7,8 +7,9 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
-use crate::cache::{write_atomically, Cache};
+use crate::cache::Cache;
 use crate::error::{Error, Result};
+use crate::files::write_atomically;
 
 /// One file of a tabular dataset.
 #[derive(Debug, Clone, PartialEq, Eq)]

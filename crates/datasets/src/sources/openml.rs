@@ -34,7 +34,7 @@
 use std::borrow::Cow;
 
 use crate::error::{Error, Result};
-use crate::idx::ImageSet;
+use crate::formats::idx::ImageSet;
 
 /// Where OpenML's API is unless `CLASSIFY_OPENML_URL` says otherwise.
 pub const OPENML: &str = "https://www.openml.org";
@@ -347,13 +347,7 @@ fn one_or_many<'de, D: serde::Deserializer<'de>>(
 }
 
 /// The MD5 of `bytes` in lower-case hex, as OpenML writes it.
-pub fn md5_hex(bytes: &[u8]) -> String {
-    use md5::Digest;
-    md5::Md5::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
+pub use crate::files::md5_hex;
 
 /// The cache name of an OpenML dataset: `openml-` and its name in lower case, other
 /// characters than letters, digits, `-`, `_`, `.` as `-` (`mnist_784` → `openml-mnist_784`).
@@ -369,21 +363,18 @@ pub fn cache_name(openml_name: &str) -> String {
 }
 
 #[cfg(feature = "download")]
-pub(crate) use fetch::fetch;
-
-#[cfg(feature = "download")]
 mod fetch {
     use super::{cache_name, images_from_arff, md5_hex, Arff, Description};
-    use crate::cache::{Cache, FileOutcome, Progress};
-    use crate::catalogue::DatasetInfo;
-    use crate::download::{get_bytes, MAX_DOWNLOAD};
+    use crate::cache::{Cache, FileOutcome, FileProgress};
     use crate::error::{Error, Result};
+    use crate::info::DatasetInfo;
+    use crate::sources::download::{get_bytes, MAX_DOWNLOAD};
 
     /// A JSON answer of the API, at most 16 MiB.
     fn json(
         url: &str,
         what: &str,
-        progress: &mut dyn FnMut(Progress),
+        progress: &mut dyn FnMut(FileProgress),
     ) -> Result<serde_json::Value> {
         let bytes = get_bytes(url, what, 16 << 20, progress)
             .map_err(|e| Error::InvalidArgument(format!("OpenML {what}: {e}")))?;
@@ -392,12 +383,12 @@ mod fetch {
     }
 
     /// `openml:<name or id>` fetched from `base`, checked, converted and registered.
-    pub(crate) fn fetch(
+    fn fetch(
         cache: &Cache,
         base: &str,
         spec: &str,
         seed: u32,
-        progress: &mut dyn FnMut(Progress),
+        progress: &mut dyn FnMut(FileProgress),
     ) -> Result<(DatasetInfo, Vec<FileOutcome>)> {
         let base = base.trim_end_matches('/');
         let id = match spec.parse::<u64>() {
@@ -469,5 +460,33 @@ mod fetch {
             (summary, home),
             progress,
         )
+    }
+
+    impl Cache {
+        /// Fetches `openml:<name or id>` (`spec` without the prefix) from OpenML's API (or
+        /// `CLASSIFY_OPENML_URL`), checks the data file's MD5 against the description, converts it
+        /// by [`openml`](crate::sources::openml)'s rule (`seed` draws the test rows of datasets that are not
+        /// 70,000 rows) and registers it as `openml-<name>`.
+        pub fn fetch_openml(
+            &self,
+            spec: &str,
+            seed: u32,
+            progress: &mut dyn FnMut(FileProgress),
+        ) -> Result<(DatasetInfo, Vec<FileOutcome>)> {
+            let base =
+                std::env::var("CLASSIFY_OPENML_URL").unwrap_or_else(|_| super::OPENML.to_string());
+            self.fetch_openml_from(&base, spec, seed, progress)
+        }
+
+        /// [`fetch_openml`](Self::fetch_openml) from the API at `base` (a mirror, a test server).
+        pub fn fetch_openml_from(
+            &self,
+            base: &str,
+            spec: &str,
+            seed: u32,
+            progress: &mut dyn FnMut(FileProgress),
+        ) -> Result<(DatasetInfo, Vec<FileOutcome>)> {
+            fetch(self, base, spec, seed, progress)
+        }
     }
 }

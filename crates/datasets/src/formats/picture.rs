@@ -36,7 +36,8 @@ pub struct Prepared {
 }
 
 /// The grey picture (`width × height`) as an `h × w` input: as it is when it is that size
-/// or an exact enlargement ([`as_is`]), else MNIST-style ([`mnist_style`]).
+/// or an exact enlargement of it (each of its pixels a uniform square), else MNIST-style: white
+/// ink on black, the ink's box scaled to 20/28 of the frame keeping its aspect, centred by mass.
 pub fn prepare(gray: &[u8], width: usize, height: usize, [h, w]: [usize; 2]) -> Result<Prepared> {
     let (pixels, inverted, preparation) = match as_is(gray, width, height, h, w) {
         Some((pixels, inverted)) => (pixels, inverted, Preparation::AsIs),

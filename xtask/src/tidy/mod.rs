@@ -1,8 +1,12 @@
 //! Repository rules, checked as ordinary tests (`cargo test -p xtask`).
 
+mod modules;
+mod source;
+
 use std::path::Path;
 
 use crate::project_root;
+use source::{rust_files, shipped_code, string_literals};
 
 fn crates() -> Vec<std::path::PathBuf> {
     let mut dirs: Vec<_> = std::fs::read_dir(project_root().join("crates"))
@@ -216,82 +220,6 @@ fn fitted_types_follow_the_naming_rule() {
     assert!(checked >= 12, "only {checked} estimators found");
 }
 
-/// Every `.rs` file under `dir`, sorted.
-fn rust_files(dir: &Path) -> Vec<std::path::PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&d) else {
-            continue;
-        };
-        for path in entries.flatten().map(|e| e.path()) {
-            if path.is_dir() {
-                stack.push(path);
-            } else if path.extension().is_some_and(|x| x == "rs") {
-                out.push(path);
-            }
-        }
-    }
-    out.sort();
-    out
-}
-
-/// The code of a library source file that ships: the text before its `#[cfg(test)]` module.
-fn shipped_code(path: &Path) -> String {
-    let text = read(path);
-    match text.find("#[cfg(test)]") {
-        Some(at) => text[..at].to_string(),
-        None => text,
-    }
-}
-
-/// The string literals of Rust source (plain, byte and raw), each with its line; comments
-/// and character literals are skipped.
-fn string_literals(src: &str) -> Vec<(usize, String)> {
-    let b = src.as_bytes();
-    let (mut i, mut out) = (0, Vec::new());
-    let line = |at: usize| src[..at].matches('\n').count() + 1;
-    while i < b.len() {
-        if src[i..].starts_with("//") {
-            i = src[i..].find('\n').map_or(b.len(), |n| i + n);
-        } else if src[i..].starts_with("/*") {
-            i = src[i + 2..].find("*/").map_or(b.len(), |n| i + 2 + n + 2);
-        } else if b[i] == b'r'
-            && (i == 0 || !(b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'_'))
-            && src[i + 1..].trim_start_matches('#').starts_with('"')
-        {
-            let hashes = src[i + 1..].len() - src[i + 1..].trim_start_matches('#').len();
-            let start = i + 1 + hashes + 1;
-            let end = format!("\"{}", "#".repeat(hashes));
-            let stop = src[start..].find(&end).map_or(b.len(), |n| start + n);
-            out.push((line(i), src[start..stop].to_string()));
-            i = stop + end.len();
-        } else if b[i] == b'"' {
-            let mut j = i + 1;
-            while j < b.len() && b[j] != b'"' {
-                j += if b[j] == b'\\' { 2 } else { 1 };
-            }
-            out.push((line(i), src[i + 1..j.min(b.len())].to_string()));
-            i = j + 1;
-        } else if b[i] == b'\'' {
-            // A character literal ('"', '\'', 'x') is skipped whole; a lifetime is not one.
-            let rest = &src[i + 1..];
-            let len = if let Some(escaped) = rest.strip_prefix('\\') {
-                escaped.find('\'').map(|n| n + 2)
-            } else {
-                rest.chars()
-                    .next()
-                    .filter(|_| rest.chars().nth(1) == Some('\''))
-                    .map(char::len_utf8)
-            };
-            i += len.map_or(1, |n| n + 2);
-        } else {
-            i += 1;
-        }
-    }
-    out
-}
-
 /// Whether a message names a command-line flag (`--train`) or a command (`classify data
 /// fetch`, `cargo xtask fetch`).
 fn names_the_command_line(text: &str) -> Option<String> {
@@ -375,5 +303,77 @@ fn the_literal_scanner_finds_what_it_must() {
             (2, "cargo xtask".to_string()),
             (3, "classify data".to_string())
         ]
+    );
+}
+
+/// No crate's modules use each other in a circle: each crate is layers, so that a module can
+/// be read knowing only the ones below it (a module may use its own ancestors' items).
+#[test]
+fn no_import_circle_inside_a_crate() {
+    let mut found = Vec::new();
+    for dir in crates().into_iter().chain([project_root().join("xtask")]) {
+        if let Some(c) = modules::circle(&modules::graph(&dir)) {
+            let names: Vec<String> = c
+                .iter()
+                .map(|m| {
+                    if m.is_empty() {
+                        "(root)".into()
+                    } else {
+                        m.join("::")
+                    }
+                })
+                .collect();
+            found.push(format!("{}: {}", dir.display(), names.join(" -> ")));
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "modules that use each other:\n{}",
+        found.join("\n")
+    );
+}
+/// `classify-datasets` in layers, each using only the layers below it: error and file
+/// utilities; formats; datasets in memory (and the folder and sample that make one); the
+/// cache; the sources that fill it. A new module must be placed in a layer here.
+#[test]
+fn datasets_keep_their_layers() {
+    let layers: [&[&str]; 5] = [
+        &["error", "files"],
+        &["formats"],
+        &["info", "dataset", "folder", "sample", "augment"],
+        &["cache"],
+        &["sources"],
+    ];
+    let graph = modules::graph(&project_root().join("crates/datasets"));
+    let layer = |m: &modules::ModPath| {
+        m.first()
+            .and_then(|top| layers.iter().position(|l| l.contains(&top.as_str())))
+    };
+    let mut wrong = Vec::new();
+    for (m, targets) in &graph {
+        if m.is_empty() {
+            continue; // lib.rs: the crate's face, above every layer
+        }
+        let Some(from) = layer(m) else {
+            wrong.push(format!("{} is in no layer", m.join("::")));
+            continue;
+        };
+        for t in targets {
+            if m.starts_with(t) || t.is_empty() {
+                continue;
+            }
+            if layer(t).is_some_and(|to| to > from) {
+                wrong.push(format!(
+                    "{} uses {}, a layer above it",
+                    m.join("::"),
+                    t.join("::")
+                ));
+            }
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "classify-datasets' layers:\n{}",
+        wrong.join("\n")
     );
 }

@@ -7,7 +7,7 @@
 //! filter, the aspect ratio not kept; without `size` every image must already have the size
 //! of the first. Classes are the subfolders of `train`, sorted by name (as `ImageFolder`
 //! numbers them); `test` may not hold a class `train` lacks. Within a class, files are taken
-//! in name order; names starting with `.` are skipped. [`ImageSet::shuffle`](crate::idx::ImageSet::shuffle) then puts each
+//! in name order; names starting with `.` are skipped. [`ImageSet::shuffle`](crate::formats::idx::ImageSet::shuffle) then puts each
 //! part in a seeded random order (registration always does, as MNIST's files are not sorted
 //! by class: unshuffled folds and `--train N` would otherwise see one class).
 //!
@@ -23,7 +23,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
-use crate::idx::{IdxArray, ImageSet};
+use crate::formats::idx::{IdxArray, ImageSet};
 
 /// Whether `dir` looks like an image folder (it has a `train` subfolder whose entries are
 /// folders).

@@ -29,7 +29,7 @@ pub fn write_u16(path: &Path, a: &Array2<f32>) -> Result<()> {
         header.push(' ');
     }
     header.push('\n');
-    crate::cache::write_atomically(path, |f| {
+    crate::files::write_atomically(path, |f| {
         let mut f = std::io::BufWriter::new(f);
         f.write_all(b"\x93NUMPY\x01\x00")?;
         f.write_all(&(header.len() as u16).to_le_bytes())?;

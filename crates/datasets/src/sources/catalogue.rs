@@ -5,97 +5,8 @@
 //! Fashion-MNIST). Where only the official `.gz` file's MD5 is published (MNIST's training
 //! images), that is the check.
 
-/// What a file of an image dataset holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Role {
-    /// Training images (`n × h × w`).
-    TrainImages,
-    /// Training labels (`n`).
-    TrainLabels,
-    /// Test images.
-    TestImages,
-    /// Test labels.
-    TestLabels,
-}
-
-impl Role {
-    /// All roles, in the order files are fetched.
-    pub const ALL: [Role; 4] = [
-        Role::TrainImages,
-        Role::TrainLabels,
-        Role::TestImages,
-        Role::TestLabels,
-    ];
-
-    /// Words for messages.
-    pub fn describe(self) -> &'static str {
-        match self {
-            Role::TrainImages => "training images",
-            Role::TrainLabels => "training labels",
-            Role::TestImages => "test images",
-            Role::TestLabels => "test labels",
-        }
-    }
-
-    /// The file-name prefix MNIST-style datasets use (`train-images`, `t10k-labels`, ...).
-    pub fn prefix(self) -> &'static str {
-        match self {
-            Role::TrainImages => "train-images",
-            Role::TrainLabels => "train-labels",
-            Role::TestImages => "t10k-images",
-            Role::TestLabels => "t10k-labels",
-        }
-    }
-}
-
-/// One file of a dataset.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct FileInfo {
-    /// What the file holds.
-    pub role: Role,
-    /// Its canonical name, as the mirrors serve it (`train-images-idx3-ubyte.gz`).
-    pub name: String,
-    /// Base URLs; the file's URL is base + name. Tried in order.
-    pub mirrors: Vec<String>,
-    /// Number of items (images or labels) the complete file holds.
-    pub items: usize,
-    /// SHA-256 of the decompressed content, lowercase hex.
-    pub payload_sha256: Option<String>,
-    /// MD5 of the official `.gz` file, lowercase hex.
-    pub gz_md5: Option<String>,
-    /// Size in bytes of the official `.gz` file.
-    pub gz_size: Option<u64>,
-}
-
-/// A dataset the cache can fetch, import and load.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct DatasetInfo {
-    /// Name used on the command line (`mnist`).
-    pub name: String,
-    /// One-line description.
-    pub description: String,
-    /// Where it comes from.
-    pub home: String,
-    /// Licence of the data.
-    pub licence: String,
-    /// `[height, width]` of the images.
-    pub image_shape: [usize; 2],
-    /// Class names, indexed by label.
-    pub target_names: Vec<String>,
-    /// The files.
-    pub files: Vec<FileInfo>,
-}
-
-impl DatasetInfo {
-    /// The file with a given role.
-    pub fn file(&self, role: Role) -> Option<&FileInfo> {
-        self.files.iter().find(|f| f.role == role)
-    }
-}
-
-/// Name of the embedded sample (always available, no cache needed).
-pub const SAMPLE: &str = "mnist-sample";
+pub use crate::info::{DatasetInfo, FileInfo, Role};
+pub use crate::sample::SAMPLE;
 
 /// MNIST's mirrors (the original site answers 403 to scripts).
 const MNIST_MIRRORS: [&str; 2] = [
@@ -117,15 +28,7 @@ fn files(mirrors: &[&str], specs: [Spec; 4]) -> Vec<FileInfo> {
         .into_iter()
         .map(|s| FileInfo {
             role: s.role,
-            name: format!(
-                "{}-idx{}-ubyte.gz",
-                s.role.prefix(),
-                if matches!(s.role, Role::TrainImages | Role::TestImages) {
-                    3
-                } else {
-                    1
-                }
-            ),
+            name: s.role.file_name().to_string(),
             mirrors: mirrors.iter().map(|m| m.to_string()).collect(),
             items: s.items,
             payload_sha256: s.sha256.map(str::to_string),

@@ -2,9 +2,9 @@
 
 use std::io::Read;
 
-use crate::cache::{Cache, FileOutcome, Progress};
-use crate::catalogue::{DatasetInfo, FileInfo};
+use crate::cache::{Cache, FileOutcome, FileProgress, Verification};
 use crate::error::{Error, Result};
+use crate::info::{DatasetInfo, FileInfo};
 
 /// No catalogue file is larger than this; a server that claims more is refused.
 pub(crate) const MAX_DOWNLOAD: u64 = 1 << 30;
@@ -14,7 +14,7 @@ pub(crate) fn fetch_file(
     cache: &Cache,
     info: &DatasetInfo,
     file: &FileInfo,
-    progress: &mut dyn FnMut(Progress),
+    progress: &mut dyn FnMut(FileProgress),
 ) -> Result<FileOutcome> {
     let mut reasons = Vec::new();
     for mirror in &file.mirrors {
@@ -34,7 +34,7 @@ pub(crate) fn fetch_file(
 }
 
 /// Fetches a URL into memory, refusing bodies larger than the file can be.
-fn get(url: &str, file: &FileInfo, progress: &mut dyn FnMut(Progress)) -> Result<Vec<u8>> {
+fn get(url: &str, file: &FileInfo, progress: &mut dyn FnMut(FileProgress)) -> Result<Vec<u8>> {
     let limit = file
         .gz_size
         .map_or(MAX_DOWNLOAD, |s| s.saturating_mul(4).min(MAX_DOWNLOAD));
@@ -48,7 +48,7 @@ pub(crate) fn get_bytes(
     url: &str,
     name: &str,
     limit: u64,
-    progress: &mut dyn FnMut(Progress),
+    progress: &mut dyn FnMut(FileProgress),
 ) -> Result<Vec<u8>> {
     let agent = ureq::AgentBuilder::new()
         .timeout_connect(std::time::Duration::from_secs(20))
@@ -70,7 +70,7 @@ pub(crate) fn get_bytes(
             total.unwrap_or_default()
         )));
     }
-    progress(Progress::Start {
+    progress(FileProgress::Start {
         name: name.to_string(),
         total,
     });
@@ -83,14 +83,14 @@ pub(crate) fn get_bytes(
             Ok(n) => n,
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
             Err(e) => {
-                progress(Progress::Finish);
+                progress(FileProgress::Finish);
                 return Err(Error::Stream(e));
             }
         };
         bytes.extend_from_slice(&buf[..n]);
-        progress(Progress::Advance(n as u64));
+        progress(FileProgress::Advance(n as u64));
     }
-    progress(Progress::Finish);
+    progress(FileProgress::Finish);
     if bytes.len() as u64 > limit {
         return Err(Error::InvalidArgument(format!(
             "body is larger than {limit} bytes"
@@ -105,4 +105,33 @@ pub(crate) fn get_bytes(
         }
     }
     Ok(bytes)
+}
+
+impl Cache {
+    /// Downloads a dataset's missing files, trying each mirror in turn.
+    ///
+    /// Each file streams into a temporary file, is checked, and only then renamed into place;
+    /// a file that fails on every mirror leaves the cache as it was.
+    #[cfg(feature = "download")]
+    pub fn download(
+        &self,
+        info: &DatasetInfo,
+        progress: &mut dyn FnMut(FileProgress),
+    ) -> Result<Vec<FileOutcome>> {
+        let mut outcomes = Vec::new();
+        for file in &info.files {
+            if let Some(record) = self.cached_record(info, file) {
+                if record.verification != Verification::Partial {
+                    outcomes.push(FileOutcome {
+                        name: file.name.clone(),
+                        action: "already present".into(),
+                        record,
+                    });
+                    continue;
+                }
+            }
+            outcomes.push(fetch_file(self, info, file, progress)?);
+        }
+        Ok(outcomes)
+    }
 }

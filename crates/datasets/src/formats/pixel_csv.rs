@@ -27,7 +27,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
-use crate::idx::ImageSet;
+use crate::formats::idx::ImageSet;
 
 /// Whether `path` is a CSV of pixels this module reads: a `.csv` file, or a folder with a
 /// `train.csv`.

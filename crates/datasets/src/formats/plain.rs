@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
 
 use crate::error::Result;
-use crate::idx::{self, IdxArray};
+use crate::formats::idx::{self, IdxArray};
 
 const MAGIC: &[u8; 8] = b"CLSPLAIN";
 const STAMP: usize = 32;

@@ -14,6 +14,7 @@ use std::io::{BufReader, Read, Write};
 use std::path::Path;
 
 use flate2::read::MultiGzDecoder;
+use sha2::Digest;
 
 use crate::error::{Error, Result};
 
@@ -380,7 +381,7 @@ pub fn write_idx<W: Write>(mut writer: W, dims: &[usize], data: &[u8]) -> Result
 pub fn write_idx_file(path: impl AsRef<Path>, dims: &[usize], data: &[u8]) -> Result<()> {
     let path = path.as_ref();
     let gz = path.extension().is_some_and(|e| e == "gz");
-    crate::cache::write_atomically(path, |file: &mut File| {
+    crate::files::write_atomically(path, |file: &mut File| {
         if gz {
             let mut enc = flate2::GzBuilder::new()
                 .mtime(0)
@@ -392,6 +393,17 @@ pub fn write_idx_file(path: impl AsRef<Path>, dims: &[usize], data: &[u8]) -> Re
         }
         Ok(())
     })
+}
+
+/// SHA-256 of an IDX array's decompressed file content (header and data).
+pub fn payload_sha256(array: &IdxArray) -> String {
+    let mut h = sha2::Sha256::new();
+    h.update([0, 0, TYPE_U8, array.dims.len() as u8]);
+    for &d in &array.dims {
+        h.update((d as u32).to_be_bytes());
+    }
+    h.update(&array.data);
+    crate::files::hex(&h.finalize())
 }
 
 #[cfg(test)]

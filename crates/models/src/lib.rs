@@ -86,10 +86,10 @@
 // also at the crate root.
 pub mod dummy;
 mod huge;
-mod kernels;
 pub mod linear_model;
 pub mod neighbors;
 mod rand_r;
+mod simd;
 pub mod svm;
 pub mod tree;
 
@@ -124,10 +124,10 @@ classify_core::impl_linfa_fit!(Svc);
 
 #[doc(hidden)]
 pub fn bench_dot(w: &[f32], x: Row<'_>) -> f32 {
-    kernels::dot(w, x)
+    simd::rows::dot(w, x)
 }
 
 #[doc(hidden)]
 pub fn bench_axpy(w: &mut [f32], a: f32, x: Row<'_>) -> f64 {
-    kernels::axpy(w, a, x)
+    simd::rows::axpy(w, a, x)
 }

@@ -327,7 +327,7 @@ impl Bound {
     /// Asks the CPU to start loading what [`row_lowers`](Self::row_lowers) reads of tile
     /// `t`.
     pub(crate) fn prefetch_tile(&self, t: usize) {
-        use crate::kernels::prefetch_slice;
+        use crate::simd::rows::prefetch_slice;
         let m = self.basis.nrows();
         let rows = t * TILE..(t + 1) * TILE;
         prefetch_slice(&self.tiles[t * m * TILE..(t + 1) * m * TILE]);

@@ -4,7 +4,7 @@
 
 use ndarray::ArrayView2;
 
-use crate::neighbors::kernels::dot_u8;
+use crate::simd::distance::dot_u8;
 
 /// A kernel with its γ resolved.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]

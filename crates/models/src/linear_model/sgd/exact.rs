@@ -7,7 +7,7 @@ use classify_random::RandomState;
 use rayon::prelude::*;
 
 use super::{Penalty, SgdClassifier};
-use crate::kernels::prefetch_l2;
+use crate::simd::rows::prefetch_l2;
 
 /// The weights, intercept and epochs of each binary problem: one for two classes (the
 /// second class positive), one per class otherwise. `index[k]` is row `rows[k]`'s class.
@@ -486,7 +486,7 @@ impl Screen {
     ///
     /// The allowance: rounding `v` to `f32` moves each product by at most 2⁻²⁴ of
     /// `|v·x|`; each product is rounded once more, and the sum of bytes' products
-    /// ([`crate::kernels::dot`]) takes any product through at most `n / 64 + 3 + 6 + 15`
+    /// ([`crate::simd::rows::dot`]) takes any product through at most `n / 64 + 3 + 6 + 15`
     /// additions (within its lane, the rest, the halvings, the last few), each rounding by
     /// at most 2⁻²⁴ of a sum no larger than `Σ |v·x| ≤ bound`. For `n ≤` [`SCREEN_MAX_FEATURES`] that is
     /// under 100 roundings: `|s₃₂ − s| < 100 · 2⁻²⁴ · bound < 2⁻¹⁷ · bound`, and the `f64` sum is
@@ -498,7 +498,7 @@ impl Screen {
         if !(SCREEN_MIN_BOUND..=SCREEN_MAX_BOUND).contains(&self.bound) {
             return false;
         }
-        let s = f64::from(crate::kernels::dot(&self.v, Row::U8(x)));
+        let s = f64::from(crate::simd::rows::dot(&self.v, Row::U8(x)));
         let z = y * ((s - c) * wscale + intercept);
         let allowance = ((self.bound + c.abs()) * wscale + intercept.abs()) * SCREEN_ALLOWANCE;
         // NaN or infinite anywhere: not settled (the `f64` score decides).

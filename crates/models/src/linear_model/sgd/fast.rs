@@ -11,7 +11,7 @@ use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 
 use super::{Penalty, SgdClassifier, PREFETCH_AHEAD};
-use crate::kernels::{axpy, axpy_centered, dot, dot_centered, prefetch, sq_norm};
+use crate::simd::rows::{axpy, axpy_centered, dot, dot_centered, prefetch, sq_norm};
 
 /// The weights, intercept and epochs of each binary problem, as [`super::exact::train`].
 pub(super) fn train(

@@ -12,7 +12,7 @@
 //! println!("test accuracy {:.4}", accuracy_score(&data.test.labels(), &predicted, None)?);
 //! let trained = Trained { dataset: data.name.clone(), n_train: 8000, image_shape: [28, 28] };
 //! let path = std::env::temp_dir().join("forest.classify");
-//! ModelFile { trained, model: model.into() }.save(&path, Format::Binary)?;
+//! ModelFile { trained, model: model.into() }.save(&path, Encoding::Binary)?;
 //! let back = ModelFile::load(&path)?; // checked: magic, version, length, CRC-32, the model
 //! assert_eq!(back.model.classifier().predict((&data.test.data).into())?, predicted);
 //! # Ok::<(), Box<dyn std::error::Error>>(())

@@ -17,7 +17,7 @@ pub use classify_models::{
     RandomForestClassifier, SgdClassifier, Svc,
 };
 pub use classify_multiclass::{OneVsOne, OneVsRest};
-pub use classify_persist::{AnyModel, Format, ModelFile, Trained};
+pub use classify_persist::{AnyModel, Encoding, ModelFile, Trained};
 pub use classify_preprocessing::{Scaled, StandardScaler};
 pub use classify_selection::{
     cross_val_predict, cross_val_score, train_test_split, Cv, KFold, Scoring, StratifiedKFold,

@@ -26,11 +26,11 @@ pub enum ModelFormat {
     Json,
 }
 
-impl From<ModelFormat> for classify_persist::Format {
+impl From<ModelFormat> for classify_persist::Encoding {
     fn from(format: ModelFormat) -> Self {
         match format {
-            ModelFormat::Binary => classify_persist::Format::Binary,
-            ModelFormat::Json => classify_persist::Format::Json,
+            ModelFormat::Binary => classify_persist::Encoding::Binary,
+            ModelFormat::Json => classify_persist::Encoding::Json,
         }
     }
 }
@@ -200,7 +200,7 @@ pub enum Command {
         cv: CvArgs,
         /// Force a strategy (default: the model's own; SVC is one-vs-one, SGD one-vs-rest).
         #[arg(long, value_enum)]
-        strategy: Option<Strategy>,
+        strategy: Option<StrategyArg>,
         /// Normalise the confusion matrix that --out draws (percentages).
         #[arg(long, value_enum)]
         normalize: Option<NormalizeArg>,
@@ -279,11 +279,11 @@ impl std::fmt::Display for ModelName {
     }
 }
 
-impl From<Strategy> for classify_workflow::Strategy {
-    fn from(s: Strategy) -> Self {
+impl From<StrategyArg> for classify_workflow::Strategy {
+    fn from(s: StrategyArg) -> Self {
         match s {
-            Strategy::Ovr => Self::OneVsRest,
-            Strategy::Ovo => Self::OneVsOne,
+            StrategyArg::Ovr => Self::OneVsRest,
+            StrategyArg::Ovo => Self::OneVsOne,
         }
     }
 }
@@ -352,7 +352,7 @@ pub enum NormalizeArg {
 
 /// Multiclass strategies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Strategy {
+pub enum StrategyArg {
     /// One binary model per class.
     Ovr,
     /// One binary model per pair of classes.
@@ -410,7 +410,11 @@ pub enum SolverArg {
 
 impl CvArgs {
     /// The model these flags name, with `strategy` around it.
-    pub fn model(&self, common: &Common, strategy: Option<Strategy>) -> classify_workflow::Model {
+    pub fn model(
+        &self,
+        common: &Common,
+        strategy: Option<StrategyArg>,
+    ) -> classify_workflow::Model {
         classify_workflow::Model {
             kind: self.model.0,
             scale: self.scale,

@@ -15,8 +15,10 @@
 //! ```
 
 mod args;
+mod augment;
 mod binary;
 mod data;
+mod denoise;
 mod errors;
 mod figures;
 mod knn;
@@ -133,7 +135,7 @@ pub fn execute(cli: &Cli) -> anyhow::Result<()> {
             k,
             test_images,
             save_noisy,
-        } => multilabel::denoise(&cli.common, *k, *test_images, save_noisy.as_deref()),
+        } => denoise::denoise(&cli.common, *k, *test_images, save_noisy.as_deref()),
         Command::Knn { k, weights } => knn::knn(&cli.common, *k, *weights),
         Command::Report => report::report(&cli.common),
         Command::Spam(args) => spam::spam(&cli.common, args),
@@ -147,7 +149,7 @@ pub fn execute(cli: &Cli) -> anyhow::Result<()> {
         Command::Tune(args::TuneCommand::Knn { search }) => {
             tune::tune_knn(&cli.common, *search, cli.common.folds(5)?)
         }
-        Command::Augment { k, weights } => tune::augment(&cli.common, *k, *weights),
+        Command::Augment { k, weights } => augment::augment(&cli.common, *k, *weights),
         Command::Train {
             model,
             save,

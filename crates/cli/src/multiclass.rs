@@ -4,7 +4,7 @@
 use classify_workflow::{Multiclass, MulticlassOptions};
 use ndarray::Array2;
 
-use crate::args::{Common, CvArgs, MulticlassFigure, NormalizeArg, Strategy};
+use crate::args::{Common, CvArgs, MulticlassFigure, NormalizeArg, StrategyArg};
 use crate::data::load;
 use crate::output::{self, thousands};
 
@@ -21,7 +21,7 @@ pub struct Figure {
 pub fn multiclass(
     common: &Common,
     cv: &CvArgs,
-    strategy: Option<Strategy>,
+    strategy: Option<StrategyArg>,
     figure: Figure,
 ) -> anyhow::Result<()> {
     crate::figures::check_out(common)?;

@@ -49,7 +49,7 @@ struct Detector {
     digit: u8,
     n_positive: usize,
     #[serde(flatten)]
-    summary: classify_workflow::Summary,
+    summary: classify_workflow::DetectorMetrics,
     threshold_90_precision: Option<ThresholdPoint>,
 }
 

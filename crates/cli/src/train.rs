@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use classify_models::Features;
-use classify_persist::{Format, ModelFile, Trained};
+use classify_persist::{Encoding, ModelFile, Trained};
 use classify_workflow::{Model, ModelKind};
 use serde::Serialize;
 
@@ -30,7 +30,7 @@ pub fn train(
     common: &Common,
     model: Model,
     save: Option<&Path>,
-    format: Format,
+    encoding: Encoding,
 ) -> anyhow::Result<()> {
     if model.kind == ModelKind::Dummy {
         anyhow::bail!(
@@ -65,7 +65,7 @@ pub fn train(
     let bytes = match save {
         Some(path) => {
             bar.set_message("saving");
-            Some(file.save(path, format)?)
+            Some(file.save(path, encoding)?)
         }
         None => None,
     };

@@ -1,6 +1,6 @@
 //! The container: a 24-byte header — the magic `CLASSIFY`, the format version, the model
 //! kind, the payload's length and its CRC-32 — then the payload, postcard bytes of what the
-//! model was trained on and the fitted model. [`Format::Json`] writes the same content as
+//! model was trained on and the fitted model. [`Encoding::Json`] writes the same content as
 //! JSON for inspection; [`ModelFile::from_bytes`] reads both and checks everything before a
 //! model is built.
 
@@ -23,9 +23,9 @@ pub struct Trained {
     pub image_shape: [usize; 2],
 }
 
-/// How a model file is written.
+/// How a model file is encoded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Format {
+pub enum Encoding {
     /// The header and postcard bytes: compact, checked. A `u8` is one byte, so a k-NN's
     /// training images take their own size: 47 MB for 60,000 MNIST images, where JSON takes
     /// 110 MB.
@@ -44,10 +44,10 @@ pub struct ModelFile {
 }
 
 impl ModelFile {
-    /// The file's bytes in `format`.
-    pub fn to_bytes(&self, format: Format) -> Result<Vec<u8>> {
-        match format {
-            Format::Json => {
+    /// The file's bytes, encoded as `encoding` says.
+    pub fn to_bytes(&self, encoding: Encoding) -> Result<Vec<u8>> {
+        match encoding {
+            Encoding::Json => {
                 #[derive(Serialize)]
                 struct Json<'a> {
                     format: &'a str,
@@ -62,7 +62,7 @@ impl ModelFile {
                 })
                 .map_err(|e| payload_error(&e))
             }
-            Format::Binary => {
+            Encoding::Binary => {
                 let payload = self
                     .model
                     .postcard_with(&self.trained)
@@ -93,10 +93,10 @@ impl ModelFile {
         Ok(ModelFile { trained, model })
     }
 
-    /// Writes the file to `path` in `format`, whole or not at all (a temporary file in the
+    /// Writes the file to `path`, encoded as `encoding` says, whole or not at all (a temporary file in the
     /// same folder, renamed over `path`; the folder is created), and returns its length.
-    pub fn save(&self, path: &Path, format: Format) -> Result<u64> {
-        let bytes = self.to_bytes(format)?;
+    pub fn save(&self, path: &Path, encoding: Encoding) -> Result<u64> {
+        let bytes = self.to_bytes(encoding)?;
         let io = |source| Error::Io {
             path: path.to_path_buf(),
             writing: true,
@@ -251,8 +251,8 @@ mod tests {
     #[test]
     fn both_formats_read_back_the_same_model() {
         for file in files() {
-            for format in [Format::Binary, Format::Json] {
-                let back = ModelFile::from_bytes(&file.to_bytes(format).unwrap()).unwrap();
+            for encoding in [Encoding::Binary, Encoding::Json] {
+                let back = ModelFile::from_bytes(&file.to_bytes(encoding).unwrap()).unwrap();
                 assert_eq!(back.trained, file.trained);
                 assert_eq!(predictions(&back), predictions(&file));
             }
@@ -265,7 +265,7 @@ mod tests {
     #[test]
     fn damaged_files_are_typed_errors() {
         for file in files() {
-            let bytes = file.to_bytes(Format::Binary).unwrap();
+            let bytes = file.to_bytes(Encoding::Binary).unwrap();
             let n = bytes.len();
             for cut in [
                 0,

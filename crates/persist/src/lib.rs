@@ -5,7 +5,7 @@
 //!
 //! A binary file is a 24-byte header — the magic `CLASSIFY`, the format version, the model
 //! kind, the payload's length and its CRC-32 — then postcard bytes of what the model was
-//! trained on ([`Trained`]) and the fitted model ([`AnyModel`]). [`Format::Json`] writes the
+//! trained on ([`Trained`]) and the fitted model ([`AnyModel`]). [`Encoding::Json`] writes the
 //! same content as JSON, to read or edit. Reading checks everything before a model is built:
 //! a truncated, edited or foreign file is an [`Error`] naming what is wrong (cut short,
 //! trailing bytes, checksum mismatch, another version, a tree whose children point outside
@@ -15,7 +15,7 @@
 //!
 //! ```
 //! use classify_models::{Estimator, SgdClassifier};
-//! use classify_persist::{Format, ModelFile, Trained};
+//! use classify_persist::{Encoding, ModelFile, Trained};
 //!
 //! let data = classify_datasets::mnist_sample()?.train.head(300);
 //! let y: Vec<usize> = data.labels();
@@ -25,7 +25,7 @@
 //!     model: model.into(),
 //! };
 //! let path = std::env::temp_dir().join("classify-persist-doc.classify");
-//! file.save(&path, Format::Binary)?;
+//! file.save(&path, Encoding::Binary)?;
 //! let back = ModelFile::load(&path)?;
 //! assert_eq!(back.model.describe(), "SGD (hinge loss)");
 //! let x = (&data.data).into();
@@ -39,6 +39,6 @@ mod header;
 mod model;
 
 pub use error::{Error, Result};
-pub use file::{Format, ModelFile, Trained};
+pub use file::{Encoding, ModelFile, Trained};
 pub use header::{HEADER_LEN, JSON_FORMAT, MAGIC, VERSION};
 pub use model::AnyModel;

@@ -72,13 +72,13 @@ pub struct Detector {
     pub mean_accuracy: f64,
     /// The out-of-fold numbers.
     #[serde(flatten)]
-    pub summary: Summary,
+    pub summary: DetectorMetrics,
     /// The precision the threshold search aimed for.
     pub target_precision: f64,
     /// The lowest threshold reaching it.
     pub threshold: Option<ThresholdPoint>,
     /// The threshold tuned by cross-validation, and what it gives on the test images.
-    pub tuned: Option<TunedThreshold>,
+    pub tuned: Option<ThresholdTuning>,
     /// The out-of-fold probabilities' losses before and after calibration.
     pub calibration: Option<CalibrationReport>,
     /// The score of training image `index`.
@@ -93,7 +93,7 @@ pub struct Detector {
 /// The detector's out-of-fold numbers, as `classify binary --json` and the report's
 /// `results.json` both give them.
 #[derive(Debug, Clone, Serialize)]
-pub struct Summary {
+pub struct DetectorMetrics {
     /// Accuracy on each fold's held-out images.
     pub fold_accuracy: Vec<f64>,
     /// The most-frequent-class baseline's accuracy on each fold.
@@ -131,7 +131,7 @@ pub struct OutOfFold {
 
 /// A threshold tuned by cross-validation (`TunedThresholdClassifierCV`).
 #[derive(Debug, Clone, Serialize)]
-pub struct TunedThreshold {
+pub struct ThresholdTuning {
     /// The threshold.
     pub threshold: f64,
     /// The best mean recall over the folds at the target precision.
@@ -325,7 +325,7 @@ fn calibration_report(
 /// What out-of-fold scores of the detector give.
 struct Detected {
     scores: Vec<f64>,
-    summary: Summary,
+    summary: DetectorMetrics,
     cm: ConfusionMatrix<usize>,
     pr: PrCurve,
     /// The lowest threshold reaching the target precision.
@@ -343,7 +343,7 @@ impl Detected {
         let pr = precision_recall_curve(y, &scores, &CurveOptions::pr())?;
         let cm = confusion_matrix(y, &pred)?;
         Ok(Detected {
-            summary: Summary {
+            summary: DetectorMetrics {
                 fold_accuracy: scores_per_fold(splits, y, &pred, Scoring::Accuracy)?,
                 dummy_fold_accuracy: dummy_fold_accuracy(job.x, y, splits)?,
                 confusion_matrix: cm.to_rows(),
@@ -435,7 +435,7 @@ impl<'a> Job<'a> {
         progress: &dyn Progress,
         target: f64,
         test: (Features<'a>, &'a [usize]),
-    ) -> Result<TunedThreshold> {
+    ) -> Result<ThresholdTuning> {
         progress.step("tuning the threshold by cross-validation");
         self.model.run(Tune {
             target,
@@ -506,9 +506,9 @@ struct Tune<'a> {
 }
 
 impl ModelTask for Tune<'_> {
-    type Output = TunedThreshold;
+    type Output = ThresholdTuning;
 
-    fn run<E, R>(self, estimator: E, response: R) -> Result<TunedThreshold>
+    fn run<E, R>(self, estimator: E, response: R) -> Result<ThresholdTuning>
     where
         E: Estimator,
         R: Response<E::Model>,
@@ -522,7 +522,7 @@ impl ModelTask for Tune<'_> {
         .fit(x, y)?;
         let pred = tuned.predict(xt)?;
         let prf = precision_recall_fscore_support(yt, &pred, &PrfOptions::default())?;
-        Ok(TunedThreshold {
+        Ok(ThresholdTuning {
             threshold: tuned.thresholded.threshold,
             cv_recall: tuned.best_score,
             test_images: yt.len(),

@@ -25,6 +25,8 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod augment;
+mod denoise;
 mod detector;
 mod error;
 mod model;
@@ -34,12 +36,16 @@ mod neighbors;
 mod progress;
 mod spam;
 mod tabular;
+#[cfg(test)]
+mod tests;
 mod tune;
 
+pub use augment::{augment, AugmentOptions, Augmented};
+pub use denoise::{denoise, DenoiseOptions, Denoised, DenoisedImages};
 pub use detector::{
     default_digit, detector, detector_target, forest_comparison, mean, method_name,
-    CalibrationLoss, CalibrationReport, Comparison, Detector, DetectorOptions, ForestComparison,
-    ImagePrediction, OutOfFold, Summary, TunedThreshold,
+    CalibrationLoss, CalibrationReport, Comparison, Detector, DetectorMetrics, DetectorOptions,
+    ForestComparison, ImagePrediction, OutOfFold, ThresholdTuning,
 };
 pub use error::{Error, Images, Result};
 pub use model::{Model, ModelKind, ModelTask, Strategy};
@@ -47,8 +53,7 @@ pub use multiclass::{
     multiclass, one_vs_rest_auc, Explained, Multiclass, MulticlassOptions, Predictions,
 };
 pub use multilabel::{
-    denoise, multilabel, DenoiseOptions, Denoised, DenoisedImages, LabelF1, LabelledImage,
-    Multilabel, MultilabelOptions, TwoLabels,
+    multilabel, LabelF1, LabelledImage, Multilabel, MultilabelOptions, TwoLabels,
 };
 pub use neighbors::{knn, weights_name, Knn, KnnOptions, Neighbours};
 pub use progress::Progress;
@@ -57,7 +62,7 @@ pub use tabular::{
     classes, compare, preparation, tabular, titanic, titanic_preparation, Compared, Tabular,
     TabularOptions, Titanic,
 };
-pub use tune::{augment, tune_knn, AugmentOptions, Augmented, TuneOptions, Tuned};
+pub use tune::{tune_knn, TuneOptions, Tuned};
 
 /// `12345` → `12,345`.
 pub fn thousands(n: usize) -> String {

@@ -58,7 +58,7 @@ tune knn
 tune knn --json --train 2000
 augment
 augment --json --train 2000
-titanic --out titanic.png
+titanic --out titanic.png --submission submission.csv
 titanic --json --submission sub.csv
 tabular --dataset TESTS/fixtures/tabular/wine.csv
 tabular --dataset TESTS/fixtures/tabular/wine.csv --json --out wine.svg
@@ -73,6 +73,7 @@ train --model sgd --save sgd.classify --json
 train --model logistic --save logistic.classify --train 2000
 train --model svc --save svc.classify --train 1000
 train --model dummy --save dummy.classify
+train --model sgd --train 500
 data show --test --index 3 --out three.png
 predict --model forest.classify three.png
 predict --model knn.classify three.png --json --out prepared.png

@@ -5,11 +5,13 @@
 //! - `bench [--quick] [--all] [--no-python] [--no-linfa] [--dataset NAME] [STEP...]`: runs the criterion benches,
 //!   then the same steps in scikit-learn / NumPy (in a venv under `target/`) and in linfa on the
 //!   same data, and prints each step's time on every side and the ratios.
+//! - `architecture`: writes the dependency table of `ARCHITECTURE.md` from `cargo metadata`.
 //! - `report-check`: builds `classify report` on the embedded sample, opens it in headless
 //!   Chromium, and checks the screenshot is not blank and every figure is on the page.
 //! - `serve-check`: starts `classify serve`, has headless Chromium draw a 7 stroke by stroke on
 //!   its page, and checks the page reads back the prediction 7.
 
+mod architecture;
 mod bench;
 mod report;
 mod serve;
@@ -24,6 +26,7 @@ use anyhow::{bail, Context};
 pub(crate) const USAGE: &str = "usage:
   cargo xtask fetch <mnist|fashion-mnist> [--from DIR] [--data-dir DIR]
   cargo xtask bench [--quick] [--all] [--no-python] [--no-linfa] [--dataset NAME] [STEP...]
+  cargo xtask architecture
   cargo xtask report-check
   cargo xtask serve-check";
 
@@ -32,6 +35,7 @@ fn main() -> anyhow::Result<()> {
     match args.first().map(String::as_str) {
         Some("fetch") => fetch(&args[1..]),
         Some("bench") => bench::run(&args[1..]),
+        Some("architecture") => architecture::run(&args[1..]),
         Some("report-check") => report::run(&args[1..]),
         Some("serve-check") => serve::run(&args[1..]),
         Some("-h" | "--help" | "help") => {

@@ -384,56 +384,10 @@ impl Figure for Lines<'_> {
         mesh.draw().map_err(err)?;
         custom_ticks(root, &mut chart, c)?;
         if let Some(label) = &c.diagonal {
-            let lo = x0.max(y0);
-            let hi = x1.min(y1);
-            chart
-                .draw_series(DashedLineSeries::new(
-                    vec![(lo, lo), (hi, hi)],
-                    6,
-                    4,
-                    RGBColor(120, 120, 120).stroke_width(2),
-                ))
-                .map_err(err)?
-                .label(label.as_str())
-                .legend(|(x, y)| {
-                    PathElement::new(
-                        vec![(x, y), (x + 22, y)],
-                        RGBColor(120, 120, 120).stroke_width(2),
-                    )
-                });
+            draw_diagonal(&mut chart, label, self.1)?;
         }
         for (i, s) in c.series.iter().enumerate() {
-            let color = s
-                .color
-                .map_or(PALETTE[i % PALETTE.len()], |[r, g, b]| RGBColor(r, g, b));
-            let points: Vec<(f64, f64)> =
-                s.x.iter()
-                    .zip(&s.y)
-                    .filter(|(x, y)| x.is_finite() && y.is_finite())
-                    .map(|(&x, &y)| (x, y))
-                    .collect();
-            let style = color.stroke_width(3);
-            // The parts of the curve inside the axes (plotters would pin points outside to
-            // the border); the legend entry goes with the first part.
-            for (part, line) in clip_polyline(&points, ((x0, x1), (y0, y1)))
-                .into_iter()
-                .enumerate()
-            {
-                let anno = if s.dashed {
-                    chart
-                        .draw_series(DashedLineSeries::new(line, 10, 6, style))
-                        .map_err(err)?
-                } else {
-                    chart
-                        .draw_series(LineSeries::new(line, style))
-                        .map_err(err)?
-                };
-                // An unlabelled series (the second edge of a band) stays out of the legend.
-                if part == 0 && !s.label.is_empty() {
-                    anno.label(s.label.as_str())
-                        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 22, y)], style));
-                }
-            }
+            draw_line(&mut chart, i, s, self.1)?;
         }
         for (x, label) in &c.vlines {
             let color = RGBColor(60, 60, 60);
@@ -457,22 +411,104 @@ impl Figure for Lines<'_> {
                 .label(m.label.as_str())
                 .legend(|(x, y)| Circle::new((x + 11, y), 5, BLACK.filled()));
         }
-        chart
-            .configure_series_labels()
-            .position(match c.legend {
-                LegendPosition::LowerLeft => SeriesLabelPosition::LowerLeft,
-                LegendPosition::LowerRight => SeriesLabelPosition::LowerRight,
-                LegendPosition::UpperLeft => SeriesLabelPosition::UpperLeft,
-                LegendPosition::MiddleLeft => SeriesLabelPosition::MiddleLeft,
-                LegendPosition::UpperRight => SeriesLabelPosition::UpperRight,
-            })
-            .background_style(WHITE.mix(0.9))
-            .border_style(RGBColor(200, 200, 200))
-            .label_font((FONT, 15))
-            .draw()
-            .map_err(err)?;
-        Ok(())
+        draw_legend(&mut chart, c.legend)
     }
+}
+
+/// A chart with `f64` axes.
+type Chart<'a, DB> = ChartContext<
+    'a,
+    DB,
+    Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
+>;
+
+/// The axes' ranges, `((x0, x1), (y0, y1))`.
+type Ranges = ((f64, f64), (f64, f64));
+
+/// The dashed diagonal `y = x` across the axes, with its legend `label`.
+fn draw_diagonal<'a, DB: DrawingBackend + 'a>(
+    chart: &mut Chart<'a, DB>,
+    label: &str,
+    ((x0, x1), (y0, y1)): Ranges,
+) -> std::result::Result<(), String> {
+    let lo = x0.max(y0);
+    let hi = x1.min(y1);
+    chart
+        .draw_series(DashedLineSeries::new(
+            vec![(lo, lo), (hi, hi)],
+            6,
+            4,
+            RGBColor(120, 120, 120).stroke_width(2),
+        ))
+        .map_err(err)?
+        .label(label)
+        .legend(|(x, y)| {
+            PathElement::new(
+                vec![(x, y), (x + 22, y)],
+                RGBColor(120, 120, 120).stroke_width(2),
+            )
+        });
+    Ok(())
+}
+
+/// Series `i` as a line (dashed if asked) clipped to the axes, in its colour or the
+/// palette's `i`-th.
+fn draw_line<'a, DB: DrawingBackend + 'a>(
+    chart: &mut Chart<'a, DB>,
+    i: usize,
+    s: &Series,
+    ranges: Ranges,
+) -> std::result::Result<(), String> {
+    let color = s
+        .color
+        .map_or(PALETTE[i % PALETTE.len()], |[r, g, b]| RGBColor(r, g, b));
+    let points: Vec<(f64, f64)> =
+        s.x.iter()
+            .zip(&s.y)
+            .filter(|(x, y)| x.is_finite() && y.is_finite())
+            .map(|(&x, &y)| (x, y))
+            .collect();
+    let style = color.stroke_width(3);
+    // The parts of the curve inside the axes (plotters would pin points outside to the
+    // border); the legend entry goes with the first part.
+    for (part, line) in clip_polyline(&points, ranges).into_iter().enumerate() {
+        let anno = if s.dashed {
+            chart
+                .draw_series(DashedLineSeries::new(line, 10, 6, style))
+                .map_err(err)?
+        } else {
+            chart
+                .draw_series(LineSeries::new(line, style))
+                .map_err(err)?
+        };
+        // An unlabelled series (the second edge of a band) stays out of the legend.
+        if part == 0 && !s.label.is_empty() {
+            anno.label(s.label.as_str())
+                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 22, y)], style));
+        }
+    }
+    Ok(())
+}
+
+/// The legend box at `position`.
+fn draw_legend<'a, DB: DrawingBackend + 'a>(
+    chart: &mut Chart<'a, DB>,
+    position: LegendPosition,
+) -> std::result::Result<(), String> {
+    chart
+        .configure_series_labels()
+        .position(match position {
+            LegendPosition::LowerLeft => SeriesLabelPosition::LowerLeft,
+            LegendPosition::LowerRight => SeriesLabelPosition::LowerRight,
+            LegendPosition::UpperLeft => SeriesLabelPosition::UpperLeft,
+            LegendPosition::MiddleLeft => SeriesLabelPosition::MiddleLeft,
+            LegendPosition::UpperRight => SeriesLabelPosition::UpperRight,
+        })
+        .background_style(WHITE.mix(0.9))
+        .border_style(RGBColor(200, 200, 200))
+        .label_font((FONT, 15))
+        .draw()
+        .map_err(err)
 }
 
 type Point = (f64, f64);
@@ -529,11 +565,7 @@ fn clip_polyline(
 /// Draws a [`LineChart`]'s given ticks: a light grid line and a label at each.
 fn custom_ticks<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
-    chart: &mut ChartContext<
-        '_,
-        DB,
-        Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
-    >,
+    chart: &mut Chart<'_, DB>,
     c: &LineChart,
 ) -> std::result::Result<(), String> {
     let (xs, ys) = (chart.x_range(), chart.y_range());
@@ -609,6 +641,75 @@ impl BoxPlot {
     }
 }
 
+/// Group `i`'s box at `x = i + 1`: quartiles, median, whiskers at 1.5 IQR, and every value.
+fn draw_box<'a, DB: DrawingBackend + 'a>(
+    chart: &mut Chart<'a, DB>,
+    i: usize,
+    values: &[f64],
+) -> std::result::Result<(), String> {
+    let x = i as f64 + 1.0;
+    let color = PALETTE[i % PALETTE.len()];
+    let mut v = values.to_vec();
+    v.sort_by(f64::total_cmp);
+    let (q1, med, q3) = (
+        percentile(&v, 0.25),
+        percentile(&v, 0.5),
+        percentile(&v, 0.75),
+    );
+    let iqr = q3 - q1;
+    let low = v
+        .iter()
+        .copied()
+        .find(|&a| a >= q1 - 1.5 * iqr)
+        .unwrap_or(q1);
+    let high = v
+        .iter()
+        .rev()
+        .copied()
+        .find(|&a| a <= q3 + 1.5 * iqr)
+        .unwrap_or(q3);
+    let w = 0.25;
+    let line = BLACK.stroke_width(2);
+    chart
+        .draw_series(std::iter::once(Rectangle::new(
+            [(x - w, q1), (x + w, q3)],
+            color.mix(0.25).filled(),
+        )))
+        .map_err(err)?;
+    let segments = [
+        vec![
+            (x - w, q1),
+            (x + w, q1),
+            (x + w, q3),
+            (x - w, q3),
+            (x - w, q1),
+        ],
+        vec![(x - w, med), (x + w, med)],
+        vec![(x, q3), (x, high)],
+        vec![(x, q1), (x, low)],
+        vec![(x - w / 2.0, high), (x + w / 2.0, high)],
+        vec![(x - w / 2.0, low), (x + w / 2.0, low)],
+    ];
+    for s in segments {
+        chart
+            .draw_series(std::iter::once(PathElement::new(s, line)))
+            .map_err(err)?;
+    }
+    // The individual values, spread deterministically across the box.
+    let k = values.len();
+    chart
+        .draw_series(values.iter().enumerate().map(|(j, &y)| {
+            let dx = if k > 1 {
+                (j as f64 / (k - 1) as f64 - 0.5) * w
+            } else {
+                0.0
+            };
+            Circle::new((x + dx, y), 5, color.filled())
+        }))
+        .map_err(err)?;
+    Ok(())
+}
+
 impl Figure for BoxPlot {
     fn size(&self) -> (u32, u32) {
         (260 + 160 * self.groups.len() as u32, 520)
@@ -655,66 +756,7 @@ impl Figure for BoxPlot {
             .draw()
             .map_err(err)?;
         for (i, (_, values)) in self.groups.iter().enumerate() {
-            let x = i as f64 + 1.0;
-            let color = PALETTE[i % PALETTE.len()];
-            let mut v = values.clone();
-            v.sort_by(f64::total_cmp);
-            let (q1, med, q3) = (
-                percentile(&v, 0.25),
-                percentile(&v, 0.5),
-                percentile(&v, 0.75),
-            );
-            let iqr = q3 - q1;
-            let low = v
-                .iter()
-                .copied()
-                .find(|&a| a >= q1 - 1.5 * iqr)
-                .unwrap_or(q1);
-            let high = v
-                .iter()
-                .rev()
-                .copied()
-                .find(|&a| a <= q3 + 1.5 * iqr)
-                .unwrap_or(q3);
-            let w = 0.25;
-            let line = BLACK.stroke_width(2);
-            chart
-                .draw_series(std::iter::once(Rectangle::new(
-                    [(x - w, q1), (x + w, q3)],
-                    color.mix(0.25).filled(),
-                )))
-                .map_err(err)?;
-            let segments = [
-                vec![
-                    (x - w, q1),
-                    (x + w, q1),
-                    (x + w, q3),
-                    (x - w, q3),
-                    (x - w, q1),
-                ],
-                vec![(x - w, med), (x + w, med)],
-                vec![(x, q3), (x, high)],
-                vec![(x, q1), (x, low)],
-                vec![(x - w / 2.0, high), (x + w / 2.0, high)],
-                vec![(x - w / 2.0, low), (x + w / 2.0, low)],
-            ];
-            for s in segments {
-                chart
-                    .draw_series(std::iter::once(PathElement::new(s, line)))
-                    .map_err(err)?;
-            }
-            // The individual values, spread deterministically across the box.
-            let k = values.len();
-            chart
-                .draw_series(values.iter().enumerate().map(|(j, &y)| {
-                    let dx = if k > 1 {
-                        (j as f64 / (k - 1) as f64 - 0.5) * w
-                    } else {
-                        0.0
-                    };
-                    Circle::new((x + dx, y), 5, color.filled())
-                }))
-                .map_err(err)?;
+            draw_box(&mut chart, i, values)?;
         }
         Ok(())
     }
@@ -817,7 +859,6 @@ impl Figure for ConfusionMatrixPlot {
         let lo = values.iter().cloned().fold(f64::INFINITY, f64::min);
         let hi = values.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
         let span = if hi > lo { hi - lo } else { 1.0 };
-        let centre = |h: HPos| Pos::new(h, VPos::Center);
         root.draw(&Text::new(
             self.title.clone(),
             (left + cell * n as i32 / 2, 24),
@@ -851,79 +892,109 @@ impl Figure for ConfusionMatrixPlot {
             }
         }
         let side = cell * n as i32;
-        let label_font = (FONT, 16).into_font();
-        for (i, name) in self.labels.iter().enumerate() {
-            let mid = i as i32 * cell + cell / 2;
-            root.draw(&Text::new(
-                name.clone(),
-                (left + mid, top + side + 16),
-                label_font.clone().color(&BLACK).pos(centre(HPos::Center)),
-            ))
-            .map_err(err)?;
-            root.draw(&Text::new(
-                name.clone(),
-                (left - 10, top + mid),
-                label_font.clone().color(&BLACK).pos(centre(HPos::Right)),
-            ))
-            .map_err(err)?;
-        }
-        root.draw(&Text::new(
-            "Predicted label",
-            (left + side / 2, top + side + 48),
-            (FONT, 18)
-                .into_font()
-                .color(&BLACK)
-                .pos(centre(HPos::Center)),
-        ))
-        .map_err(err)?;
-        root.draw(&Text::new(
-            "True label",
-            (24, top + side / 2),
-            (FONT, 18)
-                .into_font()
-                .transform(FontTransform::Rotate270)
-                .color(&BLACK)
-                .pos(centre(HPos::Center)),
-        ))
-        .map_err(err)?;
-        // Colour bar with five ticks.
-        let (bx, bw) = (left + side + 30, 24);
-        let steps = 100;
-        for s in 0..steps {
-            let y0 = top + side - (s + 1) * side / steps;
-            let y1 = top + side - s * side / steps;
-            root.draw(&Rectangle::new(
-                [(bx, y0), (bx + bw, y1)],
-                viridis((s as f64 + 0.5) / steps as f64).filled(),
-            ))
-            .map_err(err)?;
-        }
-        root.draw(&Rectangle::new(
-            [(bx, top), (bx + bw, top + side)],
-            BLACK.stroke_width(1),
-        ))
-        .map_err(err)?;
-        for k in 0..=4 {
-            let v = lo + span * f64::from(k) / 4.0;
-            let y = top + side - side * k / 4;
-            root.draw(&PathElement::new(
-                vec![(bx + bw, y), (bx + bw + 6, y)],
-                BLACK,
-            ))
-            .map_err(err)?;
-            let text = match self.format {
-                CellFormat::Counts => format!("{}", v.round() as i64),
-                CellFormat::Percent => format!("{:.0}%", v * 100.0),
-            };
-            root.draw(&Text::new(
-                text,
-                (bx + bw + 10, y),
-                (FONT, 15).into_font().color(&BLACK).pos(centre(HPos::Left)),
-            ))
-            .map_err(err)?;
-        }
+        axis_labels(root, &self.labels, (left, top), (cell, side))?;
+        colour_bar(root, (left + side + 30, top), side, (lo, span), self.format)?;
         Ok(())
     }
+}
+
+/// Text anchored at its vertical centre, `h` saying where horizontally.
+fn centre(h: HPos) -> Pos {
+    Pos::new(h, VPos::Center)
+}
+
+/// The class names under the columns and beside the rows of `cell`-pixel cells (the matrix
+/// `side` pixels square, its corner at `(left, top)`), and the axes' titles.
+fn axis_labels<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    labels: &[String],
+    (left, top): (i32, i32),
+    (cell, side): (i32, i32),
+) -> std::result::Result<(), String> {
+    let label_font = (FONT, 16).into_font();
+    for (i, name) in labels.iter().enumerate() {
+        let mid = i as i32 * cell + cell / 2;
+        root.draw(&Text::new(
+            name.clone(),
+            (left + mid, top + side + 16),
+            label_font.clone().color(&BLACK).pos(centre(HPos::Center)),
+        ))
+        .map_err(err)?;
+        root.draw(&Text::new(
+            name.clone(),
+            (left - 10, top + mid),
+            label_font.clone().color(&BLACK).pos(centre(HPos::Right)),
+        ))
+        .map_err(err)?;
+    }
+    root.draw(&Text::new(
+        "Predicted label",
+        (left + side / 2, top + side + 48),
+        (FONT, 18)
+            .into_font()
+            .color(&BLACK)
+            .pos(centre(HPos::Center)),
+    ))
+    .map_err(err)?;
+    root.draw(&Text::new(
+        "True label",
+        (24, top + side / 2),
+        (FONT, 18)
+            .into_font()
+            .transform(FontTransform::Rotate270)
+            .color(&BLACK)
+            .pos(centre(HPos::Center)),
+    ))
+    .map_err(err)?;
+    Ok(())
+}
+
+/// The colour bar, `side` pixels tall with its top left at `(bx, top)`, from `lo` to
+/// `lo + span`, five ticks labelled in the cells' `format`.
+fn colour_bar<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    (bx, top): (i32, i32),
+    side: i32,
+    (lo, span): (f64, f64),
+    format: CellFormat,
+) -> std::result::Result<(), String> {
+    // Colour bar with five ticks.
+    let bw = 24;
+    let steps = 100;
+    for s in 0..steps {
+        let y0 = top + side - (s + 1) * side / steps;
+        let y1 = top + side - s * side / steps;
+        root.draw(&Rectangle::new(
+            [(bx, y0), (bx + bw, y1)],
+            viridis((s as f64 + 0.5) / steps as f64).filled(),
+        ))
+        .map_err(err)?;
+    }
+    root.draw(&Rectangle::new(
+        [(bx, top), (bx + bw, top + side)],
+        BLACK.stroke_width(1),
+    ))
+    .map_err(err)?;
+    for k in 0..=4 {
+        let v = lo + span * f64::from(k) / 4.0;
+        let y = top + side - side * k / 4;
+        root.draw(&PathElement::new(
+            vec![(bx + bw, y), (bx + bw + 6, y)],
+            BLACK,
+        ))
+        .map_err(err)?;
+        let text = match format {
+            CellFormat::Counts => format!("{}", v.round() as i64),
+            CellFormat::Percent => format!("{:.0}%", v * 100.0),
+        };
+        root.draw(&Text::new(
+            text,
+            (bx + bw + 10, y),
+            (FONT, 15).into_font().color(&BLACK).pos(centre(HPos::Left)),
+        ))
+        .map_err(err)?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -202,64 +202,11 @@ fn fill_value(strategy: &Impute, present: &[&Value], column: &str) -> Result<Val
 impl ColumnTransformer {
     /// Learns fill values, categories and scaling from `table`.
     pub fn fit(&self, table: &Table) -> Result<ColumnTransformerModel> {
-        let mut groups = Vec::with_capacity(self.groups.len());
-        for g in &self.groups {
-            let impute = g.steps.iter().find_map(|s| match s {
-                Step::Impute(i) => Some(i),
-                _ => None,
-            });
-            let encoder = g
-                .steps
-                .iter()
-                .find(|s| matches!(s, Step::Ordinal | Step::OneHot(_)));
-            let scale = g.steps.contains(&Step::Scale);
-            let mut columns = Vec::with_capacity(g.columns.len());
-            for name in &g.columns {
-                let values = values_of(table.column(name)?);
-                let present: Vec<&Value> = values.iter().flatten().collect();
-                let fill = impute.map(|s| fill_value(s, &present, name)).transpose()?;
-                let filled: Vec<Value> = values
-                    .iter()
-                    .map(|v| {
-                        v.clone().or_else(|| fill.clone()).ok_or_else(|| {
-                            Error::Table(format!(
-                                "column {name:?} has missing values: add an Impute step to group {:?}",
-                                g.name
-                            ))
-                        })
-                    })
-                    .collect::<Result<_>>()?;
-                let encode = match encoder {
-                    None => {
-                        if filled.iter().any(|v| matches!(v, Value::Text(_))) {
-                            return Err(Error::Table(format!(
-                                "column {name:?} holds text: encode it (Ordinal or OneHot)"
-                            )));
-                        }
-                        Encode::None
-                    }
-                    Some(step) => {
-                        let mut cats = filled.clone();
-                        cats.sort_by(|a, b| a.order(b));
-                        cats.dedup();
-                        match step {
-                            Step::OneHot(h) => Encode::OneHot(cats, *h),
-                            _ => Encode::Ordinal(cats),
-                        }
-                    }
-                };
-                columns.push(FittedColumn {
-                    name: name.clone(),
-                    fill,
-                    encode,
-                });
-            }
-            groups.push(FittedGroup {
-                columns,
-                scale,
-                scaler: None,
-            });
-        }
+        let groups = self
+            .groups
+            .iter()
+            .map(|g| g.fit(table))
+            .collect::<Result<_>>()?;
         let mut fitted = ColumnTransformerModel {
             groups,
             n_features: 0,
@@ -287,6 +234,79 @@ impl ColumnTransformer {
             .collect();
         fitted.n_features = fitted.feature_names.len();
         Ok(fitted)
+    }
+}
+
+impl Group {
+    /// The group's columns with their fill values and encodings learned from `table` (its
+    /// scaler is learned once the columns are encoded).
+    fn fit(&self, table: &Table) -> Result<FittedGroup> {
+        let impute = self.steps.iter().find_map(|s| match s {
+            Step::Impute(i) => Some(i),
+            _ => None,
+        });
+        let encoder = self
+            .steps
+            .iter()
+            .find(|s| matches!(s, Step::Ordinal | Step::OneHot(_)));
+        let columns = self
+            .columns
+            .iter()
+            .map(|name| self.fit_column(table, name, impute, encoder))
+            .collect::<Result<_>>()?;
+        Ok(FittedGroup {
+            columns,
+            scale: self.steps.contains(&Step::Scale),
+            scaler: None,
+        })
+    }
+
+    /// Column `name`'s fill value (`impute`) and encoding (`encoder`), learned from `table`.
+    fn fit_column(
+        &self,
+        table: &Table,
+        name: &str,
+        impute: Option<&Impute>,
+        encoder: Option<&Step>,
+    ) -> Result<FittedColumn> {
+        let values = values_of(table.column(name)?);
+        let present: Vec<&Value> = values.iter().flatten().collect();
+        let fill = impute.map(|s| fill_value(s, &present, name)).transpose()?;
+        let filled: Vec<Value> = values
+            .iter()
+            .map(|v| {
+                v.clone().or_else(|| fill.clone()).ok_or_else(|| {
+                    Error::Table(format!(
+                        "column {name:?} has missing values: add an Impute step to group {:?}",
+                        self.name
+                    ))
+                })
+            })
+            .collect::<Result<_>>()?;
+        let encode = match encoder {
+            None => {
+                if filled.iter().any(|v| matches!(v, Value::Text(_))) {
+                    return Err(Error::Table(format!(
+                        "column {name:?} holds text: encode it (Ordinal or OneHot)"
+                    )));
+                }
+                Encode::None
+            }
+            Some(step) => {
+                let mut cats = filled;
+                cats.sort_by(|a, b| a.order(b));
+                cats.dedup();
+                match step {
+                    Step::OneHot(h) => Encode::OneHot(cats, *h),
+                    _ => Encode::Ordinal(cats),
+                }
+            }
+        };
+        Ok(FittedColumn {
+            name: name.to_string(),
+            fill,
+            encode,
+        })
     }
 }
 

@@ -11,7 +11,7 @@ use ndarray::{Array2, ArrayView2, Axis};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::split::StratifiedKFold;
+use crate::split::{Split, StratifiedKFold};
 use crate::threshold::Response;
 
 /// How scores become probabilities.
@@ -618,25 +618,7 @@ where
 
     fn fit(&self, x: Features<'_>, y: &[usize]) -> Result<Self::Model> {
         self.validate()?;
-        if x.n_samples() != y.len() {
-            return Err(Error::LengthMismatch {
-                rows: x.n_samples(),
-                targets: y.len(),
-            });
-        }
-        let (classes, truth) = encode(y);
-        if classes.len() < 2 {
-            return Err(Error::SingleClass(format!("{classes:?}")));
-        }
-        let mut counts = vec![0usize; classes.len()];
-        truth.iter().for_each(|&t| counts[t] += 1);
-        if counts.iter().any(|&c| c < self.cv) {
-            return Err(Error::InvalidParameter(format!(
-                "{}-fold calibration needs at least {} samples of each class; the classes \
-                 {classes:?} have {counts:?}",
-                self.cv, self.cv
-            )));
-        }
+        let (classes, truth) = self.checked_classes(x, y)?;
         let splits = StratifiedKFold::new(self.cv)
             .split(y)
             .map_err(|e| Error::InvalidParameter(e.to_string()))?;
@@ -676,14 +658,8 @@ where
                 })
                 .collect::<Result<_>>()?
         } else {
-            let width = folds[0].1.ncols();
-            let mut out_of_fold = Array2::zeros((y.len(), width));
-            for ((_, responses), split) in folds.iter().zip(&splits) {
-                for (row, &r) in responses.outer_iter().zip(&split.test) {
-                    out_of_fold.row_mut(r).assign(&row);
-                }
-            }
             let model = self.estimator.fit(x, y)?;
+            let out_of_fold = out_of_fold(&folds, &splits, y.len());
             let calibrators = Calibrators::fit(
                 self.method,
                 out_of_fold.view(),
@@ -699,6 +675,45 @@ where
             classes,
         })
     }
+}
+
+impl<E, R> CalibratedClassifierCV<E, R> {
+    /// The sorted classes of `y` with each label's index, once every class has a sample in
+    /// each of the `cv` folds.
+    fn checked_classes(&self, x: Features<'_>, y: &[usize]) -> Result<(Vec<usize>, Vec<usize>)> {
+        if x.n_samples() != y.len() {
+            return Err(Error::LengthMismatch {
+                rows: x.n_samples(),
+                targets: y.len(),
+            });
+        }
+        let (classes, truth) = encode(y);
+        if classes.len() < 2 {
+            return Err(Error::SingleClass(format!("{classes:?}")));
+        }
+        let mut counts = vec![0usize; classes.len()];
+        truth.iter().for_each(|&t| counts[t] += 1);
+        if counts.iter().any(|&c| c < self.cv) {
+            return Err(Error::InvalidParameter(format!(
+                "{}-fold calibration needs at least {} samples of each class; the classes \
+                 {classes:?} have {counts:?}",
+                self.cv, self.cv
+            )));
+        }
+        Ok((classes, truth))
+    }
+}
+
+/// The folds' held-out responses put back in row order (`n` rows).
+fn out_of_fold<M>(folds: &[(M, Array2<f64>)], splits: &[Split], n: usize) -> Array2<f64> {
+    let width = folds[0].1.ncols();
+    let mut out = Array2::zeros((n, width));
+    for ((_, responses), split) in folds.iter().zip(splits) {
+        for (row, &r) in responses.outer_iter().zip(&split.test) {
+            out.row_mut(r).assign(&row);
+        }
+    }
+    out
 }
 
 /// Each label's index among `classes`, or the error naming one the model does not know.

@@ -10,6 +10,7 @@ use serde::Serialize;
 
 use crate::cv::{score, Cv, Scoring};
 use crate::error::{Error, Result};
+use crate::split::Split;
 
 /// One parameter value.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -225,39 +226,62 @@ where
         }));
     }
     let splits = cv.splits(y)?;
-    // Per fold, every candidate fitted at once and predicting the fold's test rows at once
-    // (what they share is prepared and computed once), then each scored.
-    let per_fold: Vec<Vec<f64>> = splits
+    let per_fold = fold_scores(&estimators, x, y, &splits, scoring)?;
+    let candidates = ranked(points, &per_fold);
+    let best_index = candidates
+        .iter()
+        .position(|c| c.rank == 1)
+        .expect("a grid has a best candidate");
+    let best_model = if refit {
+        Some(estimators[best_index].fit(x, y)?)
+    } else {
+        None
+    };
+    Ok(GridSearch {
+        candidates,
+        best_index,
+        best_model,
+    })
+}
+
+/// Per fold, every candidate's score on the fold's test rows: the candidates fitted at once
+/// and predicting at once (what they share is prepared and computed once), folds in parallel.
+fn fold_scores<E: Estimator>(
+    estimators: &[E],
+    x: Features<'_>,
+    y: &[usize],
+    splits: &[Split],
+    scoring: Scoring,
+) -> Result<Vec<Vec<f64>>> {
+    splits
         .par_iter()
         .enumerate()
         .map(|(f, split)| {
-            let models = E::fit_rows_many(&estimators, x, y, &split.train).map_err(|source| {
-                Error::Fold {
-                    fold: f,
-                    error: source,
-                }
-            })?;
+            let in_fold = |source| Error::Fold {
+                fold: f,
+                error: source,
+            };
+            let models = E::fit_rows_many(estimators, x, y, &split.train).map_err(in_fold)?;
             let test = x.select(&split.test);
             let truth: Vec<usize> = split.test.iter().map(|&i| y[i]).collect();
             E::predict_many(&models, test.view())
-                .map_err(|source| Error::Fold {
-                    fold: f,
-                    error: source,
-                })?
+                .map_err(in_fold)?
                 .iter()
                 .map(|pred| score(scoring, &truth, pred))
                 .collect::<Result<Vec<f64>>>()
         })
-        .collect::<Result<_>>()?;
-    let k = splits.len();
-    let scores: Vec<f64> = (0..points.len())
-        .flat_map(|c| per_fold.iter().map(move |fold| fold[c]))
-        .collect();
+        .collect()
+}
+
+/// The candidates at `points` with their fold scores (`per_fold[fold][candidate]`), mean,
+/// standard deviation and rank: scipy's `rankdata(-means, method="min")`.
+fn ranked(points: Vec<Params>, per_fold: &[Vec<f64>]) -> Vec<Candidate> {
+    let k = per_fold.len();
     let mut candidates: Vec<Candidate> = points
         .into_iter()
         .enumerate()
         .map(|(c, params)| {
-            let fold_scores = scores[c * k..(c + 1) * k].to_vec();
+            let fold_scores: Vec<f64> = per_fold.iter().map(|fold| fold[c]).collect();
             let mean_score = fold_scores.iter().sum::<f64>() / k as f64;
             let var = fold_scores
                 .iter()
@@ -273,25 +297,11 @@ where
             }
         })
         .collect();
-    // scipy's rankdata(-means, method="min").
     let means: Vec<f64> = candidates.iter().map(|c| c.mean_score).collect();
     for c in candidates.iter_mut() {
         c.rank = 1 + means.iter().filter(|&&m| m > c.mean_score).count();
     }
-    let best_index = candidates
-        .iter()
-        .position(|c| c.rank == 1)
-        .expect("a grid has a best candidate");
-    let best_model = if refit {
-        Some(estimators[best_index].fit(x, y)?)
-    } else {
-        None
-    };
-    Ok(GridSearch {
-        candidates,
-        best_index,
-        best_model,
-    })
+    candidates
 }
 
 impl<M: Classifier> GridSearch<M> {

@@ -377,3 +377,88 @@ fn datasets_keep_their_layers() {
         wrong.join("\n")
     );
 }
+
+/// `ARCHITECTURE.md`'s dependency table is what the manifests say (`cargo xtask architecture`
+/// writes it), so it cannot drift from the code.
+#[test]
+fn the_dependency_table_is_the_manifests_own() {
+    let text = read(&project_root().join("ARCHITECTURE.md"));
+    let table = crate::architecture::dependency_table().expect("cargo metadata");
+    let expected = crate::architecture::with_table(&text, &table).expect("the markers");
+    assert!(
+        text == expected,
+        "ARCHITECTURE.md's dependency table is out of date: run `cargo xtask architecture`.\nIt should read:\n{table}"
+    );
+}
+
+/// `unsafe` code lives in one module, `classify-models`' `simd/`, where each block states
+/// why it is sound and a portable path gives the same result.
+#[test]
+fn unsafe_code_lives_in_simd() {
+    let simd = project_root().join("crates/models/src/simd");
+    let mut found = Vec::new();
+    for dir in crates().into_iter().chain([project_root().join("src")]) {
+        for path in rust_files(&dir) {
+            if path.starts_with(&simd) {
+                continue;
+            }
+            let (code, _) = source::split(&read(&path));
+            for (i, line) in code.lines().enumerate() {
+                let words = line.split(|c: char| !(c.is_alphanumeric() || c == '_'));
+                if words
+                    .into_iter()
+                    .any(|w| w == "unsafe" || w == "unsafe_code")
+                {
+                    found.push(format!("{}:{}: {}", path.display(), i + 1, line.trim()));
+                }
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "unsafe code outside models/src/simd:\n{}",
+        found.join("\n")
+    );
+}
+
+/// Functions over 80 lines allowed: the hot numeric loops, kept whole so that what the
+/// compiler keeps in registers and the order of the arithmetic stay in view.
+const LONG_HOT_LOOPS: [&str; 6] = [
+    "crates/models/src/neighbors/search.rs: nearest_block",
+    "crates/models/src/neighbors/search.rs: nearest_pruned",
+    "crates/models/src/linear_model/sgd/exact.rs: plain_sgd",
+    "crates/models/src/linear_model/sgd/fast.rs: train_group",
+    "crates/models/src/svm/smo.rs: step",
+    "crates/models/src/tree/grow.rs: histogram_split",
+];
+
+/// No source file in `crates/` over 1,000 lines (tests apart), no function over 80 lines
+/// outside [`LONG_HOT_LOOPS`].
+#[test]
+fn files_and_functions_stay_readable() {
+    let root = project_root();
+    let mut found = Vec::new();
+    for dir in crates() {
+        for path in rust_files(&dir.join("src")) {
+            let rel = path
+                .strip_prefix(&root)
+                .unwrap_or(&path)
+                .display()
+                .to_string();
+            if path.ends_with("tests.rs") {
+                continue;
+            }
+            let shipped = shipped_code(&path);
+            let lines = shipped.lines().count();
+            if lines > 1000 {
+                found.push(format!("{rel}: {lines} lines"));
+            }
+            for (name, length) in source::function_lengths(&source::split(&shipped).0) {
+                if length > 80 && !LONG_HOT_LOOPS.contains(&format!("{rel}: {name}").as_str()) {
+                    found.push(format!("{rel}: fn {name} is {length} lines"));
+                }
+            }
+        }
+    }
+    assert!(found.is_empty(), "too long:\n{}", found.join("\n"));
+}

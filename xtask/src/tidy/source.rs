@@ -100,3 +100,46 @@ pub fn split(src: &str) -> (String, Vec<(usize, String)>) {
 pub fn string_literals(src: &str) -> Vec<(usize, String)> {
     split(src).1
 }
+
+/// Each function of `code` (comments and literals blanked) with its length in lines, from the
+/// line of `fn` to the line of its closing brace; declarations without a body are skipped.
+pub fn function_lengths(code: &str) -> Vec<(String, usize)> {
+    let b = code.as_bytes();
+    let line = |at: usize| code[..at].matches('\n').count();
+    let mut out = Vec::new();
+    for (at, _) in code.match_indices("fn ") {
+        if at > 0 && (b[at - 1].is_ascii_alphanumeric() || b[at - 1] == b'_') {
+            continue;
+        }
+        let name: String = code[at + 3..]
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect();
+        if name.is_empty() {
+            continue; // `fn(` types
+        }
+        // The body opens at the first `{` after the signature (no `;` before it).
+        let rest = &code[at..];
+        let (Some(open), semi) = (rest.find('{'), rest.find(';')) else {
+            continue;
+        };
+        if semi.is_some_and(|s| s < open) {
+            continue;
+        }
+        let mut depth = 0usize;
+        for (i, c) in rest[open..].char_indices() {
+            match c {
+                '{' => depth += 1,
+                '}' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        out.push((name.clone(), line(at + open + i) - line(at) + 1));
+                        break;
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    out
+}

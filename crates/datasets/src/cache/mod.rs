@@ -251,48 +251,7 @@ impl Cache {
             });
         }
         let manifest = self.manifest(&info.name);
-        // Each file with the note it adds, if any.
-        let read = |role: Role| -> Result<(IdxArray, Option<String>)> {
-            let file = info.file(role).ok_or_else(|| {
-                Error::InvalidArgument(format!(
-                    "catalogue entry {} has no {}",
-                    info.name,
-                    role.describe()
-                ))
-            })?;
-            let path = dir.join(&file.name);
-            let array = crate::formats::plain::read(&path).map_err(|e| Error::Corrupt {
-                path: path.clone(),
-                dataset: info.name.clone(),
-                reason: e.cause_text(),
-            })?;
-            let items = array.dims.first().copied().unwrap_or(0);
-            match manifest.files.get(&file.name) {
-                Some(rec) if rec.items != items => {
-                    return Err(Error::Corrupt {
-                        path,
-                        dataset: info.name.clone(),
-                        reason: format!("holds {items} items, the manifest says {}", rec.items),
-                    })
-                }
-                Some(rec) if rec.verification == Verification::Partial => {
-                    return Ok((array, Some(format!(
-                    "{}: {items} of {} (partial file from {}, not verifiable against the official checksum)",
-                    role.describe(),
-                    file.items,
-                    rec.source
-                ))))
-                }
-                None => {
-                    return Ok((
-                        array,
-                        Some(format!("{}: not in the manifest (unverified)", file.name)),
-                    ))
-                }
-                Some(_) => {}
-            }
-            Ok((array, None))
-        };
+        let read = |role: Role| read_cached(info, &dir, &manifest, role);
         let [train_images, train_labels, test_images, test_labels] = read_roles(read);
         let mut notes = Vec::new();
         let mut take = |r: Result<(IdxArray, Option<String>)>| -> Result<IdxArray> {
@@ -304,15 +263,7 @@ impl Cache {
         let mut train_labels = take(train_labels)?;
         let test_images = take(test_images)?;
         let test_labels = take(test_labels)?;
-        let n_images = train_images.dims[0];
-        if train_labels.dims.len() == 1 && n_images < train_labels.dims[0] {
-            notes.push(format!(
-                "training set: the first {n_images} of {} labelled images (labels trimmed to the images present)",
-                train_labels.dims[0]
-            ));
-            train_labels.dims[0] = n_images;
-            train_labels.data.truncate(n_images);
-        }
+        trim_labels(&train_images, &mut train_labels, &mut notes);
         let description = info.description.clone();
         let train = Dataset::from_idx(
             train_images,
@@ -360,5 +311,68 @@ impl Cache {
             out.push(checked.record);
         }
         Ok(out)
+    }
+}
+
+/// A cached file of `info` (in `dir`) as an IDX array, checked against the `manifest`, with
+/// the note it adds, if any: a partial file, or one the manifest does not know.
+fn read_cached(
+    info: &DatasetInfo,
+    dir: &Path,
+    manifest: &Manifest,
+    role: Role,
+) -> Result<(IdxArray, Option<String>)> {
+    let file = info.file(role).ok_or_else(|| {
+        Error::InvalidArgument(format!(
+            "catalogue entry {} has no {}",
+            info.name,
+            role.describe()
+        ))
+    })?;
+    let path = dir.join(&file.name);
+    let array = crate::formats::plain::read(&path).map_err(|e| Error::Corrupt {
+        path: path.clone(),
+        dataset: info.name.clone(),
+        reason: e.cause_text(),
+    })?;
+    let items = array.dims.first().copied().unwrap_or(0);
+    match manifest.files.get(&file.name) {
+            Some(rec) if rec.items != items => {
+                return Err(Error::Corrupt {
+                    path,
+                    dataset: info.name.clone(),
+                    reason: format!("holds {items} items, the manifest says {}", rec.items),
+                })
+            }
+            Some(rec) if rec.verification == Verification::Partial => {
+                return Ok((array, Some(format!(
+                "{}: {items} of {} (partial file from {}, not verifiable against the official checksum)",
+                role.describe(),
+                file.items,
+                rec.source
+            ))))
+            }
+            None => {
+                return Ok((
+                    array,
+                    Some(format!("{}: not in the manifest (unverified)", file.name)),
+                ))
+            }
+            Some(_) => {}
+        }
+    Ok((array, None))
+}
+
+/// A partial training-image file (fewer images than labels): the labels trimmed to the
+/// images present, and a note saying so.
+fn trim_labels(images: &IdxArray, labels: &mut IdxArray, notes: &mut Vec<String>) {
+    let n_images = images.dims[0];
+    if labels.dims.len() == 1 && n_images < labels.dims[0] {
+        notes.push(format!(
+            "training set: the first {n_images} of {} labelled images (labels trimmed to the images present)",
+            labels.dims[0]
+        ));
+        labels.dims[0] = n_images;
+        labels.data.truncate(n_images);
     }
 }

@@ -338,86 +338,122 @@ impl Estimator for Svc {
             if classes.len() < 2 {
                 return Err(Error::SingleClass(classes[0].to_string()));
             }
-            let k = classes.len();
-            // libsvm's layout: each class's rows in training order.
-            let mut by_class = vec![Vec::new(); k];
-            for (r, &c) in yi.iter().enumerate() {
-                by_class[c].push(r);
-            }
-            let pairs: Vec<(usize, usize)> = (0..k)
-                .flat_map(|i| (i + 1..k).map(move |j| (i, j)))
-                .collect();
-            let problem = |(i, j): (usize, usize)| -> (Vec<usize>, Vec<i8>) {
-                let rows: Vec<usize> = by_class[i].iter().chain(&by_class[j]).copied().collect();
-                let signs: Vec<i8> = (0..rows.len())
-                    .map(|r| if r < by_class[i].len() { 1 } else { -1 })
-                    .collect();
-                (rows, signs)
-            };
-            // The internal folds' shuffles come from one generator in pair order: drawn
-            // first, so that the pairs can then be solved in parallel.
-            let perms: Vec<Option<Vec<usize>>> = if self.probability {
-                let mut rng = LibsvmRng::new(libsvm_seed(self.random_state)?);
-                pairs
-                    .iter()
-                    .map(|&pair| Some(rng.probability_folds(&problem(pair).1)))
-                    .collect()
-            } else {
-                vec![None; pairs.len()]
-            };
-            // Pairs in parallel; each is deterministic, so the model is too.
-            let fitted: Vec<FittedPair> = pairs
-                .par_iter()
-                .zip(&perms)
-                .map(|(&pair, perm)| {
-                    let (rows, signs) = problem(pair);
-                    let platt = match perm {
-                        Some(perm) => Some(self.platt(&kernel, &rows, &signs, perm)?),
-                        None => None,
-                    };
-                    let sol = self.solve(&kernel, &rows, &signs);
-                    let keep: Vec<usize> =
-                        (0..rows.len()).filter(|&r| sol.coef[r] != 0.0).collect();
-                    Ok((
-                        keep.iter().map(|&r| rows[r]).collect(),
-                        keep.iter().map(|&r| sol.coef[r]).collect(),
-                        sol.rho,
-                        platt,
-                        sol.iterations,
-                    ))
-                })
-                .collect::<Result<_>>()?;
-            // The union of support vectors, in training order.
-            let mut support_rows: Vec<usize> =
-                fitted.iter().flat_map(|f| f.0.iter().copied()).collect();
-            support_rows.sort_unstable();
-            support_rows.dedup();
-            let support = x.select(&support_rows).view().to_f64();
-            let pairs = pairs
-                .into_iter()
-                .zip(fitted)
-                .map(|((i, j), (rows, coef, rho, platt, n_iter))| Pair {
-                    i,
-                    j,
-                    support: rows
-                        .iter()
-                        .map(|r| support_rows.binary_search(r).expect("a support row"))
-                        .collect(),
-                    coef,
-                    rho,
-                    platt,
-                    n_iter,
-                })
-                .collect();
-            Ok(SvcModel {
-                params: *self,
-                classes,
-                kernel: kind,
-                support,
-                support_rows,
-                pairs,
-            })
+            let problems = PairProblems::new(&yi, classes.len());
+            let fitted = self.solve_pairs(&kernel, &problems)?;
+            Ok(self.model(x, classes, kind, problems.pairs, fitted))
         })
+    }
+}
+
+/// The binary problems of one-vs-one, as libsvm lays them out: each pair of classes `(i, j)`
+/// (`i < j`, in order), its rows those of class `i` then of class `j`, in training order.
+struct PairProblems {
+    /// Each class's rows in training order.
+    by_class: Vec<Vec<usize>>,
+    /// The pairs, in libsvm's order.
+    pairs: Vec<(usize, usize)>,
+}
+
+impl PairProblems {
+    fn new(classes_of_rows: &[usize], k: usize) -> PairProblems {
+        let mut by_class = vec![Vec::new(); k];
+        for (r, &c) in classes_of_rows.iter().enumerate() {
+            by_class[c].push(r);
+        }
+        let pairs = (0..k)
+            .flat_map(|i| (i + 1..k).map(move |j| (i, j)))
+            .collect();
+        PairProblems { by_class, pairs }
+    }
+
+    /// The training rows of pair `(i, j)` and their signs (+1 for class `i`).
+    fn problem(&self, (i, j): (usize, usize)) -> (Vec<usize>, Vec<i8>) {
+        let by_class = &self.by_class;
+        let rows: Vec<usize> = by_class[i].iter().chain(&by_class[j]).copied().collect();
+        let signs: Vec<i8> = (0..rows.len())
+            .map(|r| if r < by_class[i].len() { 1 } else { -1 })
+            .collect();
+        (rows, signs)
+    }
+}
+
+impl Svc {
+    /// Every pair's problem solved (and its Platt sigmoid fitted when asked), in parallel;
+    /// each is deterministic, so the model is too.
+    fn solve_pairs(&self, kernel: &Kernel<'_>, problems: &PairProblems) -> Result<Vec<FittedPair>> {
+        let pairs = &problems.pairs;
+        // The internal folds' shuffles come from one generator in pair order: drawn
+        // first, so that the pairs can then be solved in parallel.
+        let perms: Vec<Option<Vec<usize>>> = if self.probability {
+            let mut rng = LibsvmRng::new(libsvm_seed(self.random_state)?);
+            pairs
+                .iter()
+                .map(|&pair| Some(rng.probability_folds(&problems.problem(pair).1)))
+                .collect()
+        } else {
+            vec![None; pairs.len()]
+        };
+        pairs
+            .par_iter()
+            .zip(&perms)
+            .map(|(&pair, perm)| {
+                let (rows, signs) = problems.problem(pair);
+                let platt = match perm {
+                    Some(perm) => Some(self.platt(kernel, &rows, &signs, perm)?),
+                    None => None,
+                };
+                let sol = self.solve(kernel, &rows, &signs);
+                let keep: Vec<usize> = (0..rows.len()).filter(|&r| sol.coef[r] != 0.0).collect();
+                Ok((
+                    keep.iter().map(|&r| rows[r]).collect(),
+                    keep.iter().map(|&r| sol.coef[r]).collect(),
+                    sol.rho,
+                    platt,
+                    sol.iterations,
+                ))
+            })
+            .collect()
+    }
+
+    /// The fitted model: the union of the pairs' support vectors (in training order, read
+    /// from `x`), and each pair's coefficients pointing into it.
+    fn model(
+        &self,
+        x: Features<'_>,
+        classes: Vec<usize>,
+        kernel: Resolved,
+        pairs: Vec<(usize, usize)>,
+        fitted: Vec<FittedPair>,
+    ) -> SvcModel {
+        let mut support_rows: Vec<usize> =
+            fitted.iter().flat_map(|f| f.0.iter().copied()).collect();
+        support_rows.sort_unstable();
+        support_rows.dedup();
+        let support = x.select(&support_rows).view().to_f64();
+        let pairs = pairs
+            .into_iter()
+            .zip(fitted)
+            .map(|((i, j), (rows, coef, rho, platt, n_iter))| Pair {
+                i,
+                j,
+                support: rows
+                    .iter()
+                    .map(|r| support_rows.binary_search(r).expect("a support row"))
+                    .collect(),
+                coef,
+                rho,
+                platt,
+                n_iter,
+            })
+            .collect();
+        SvcModel {
+            params: *self,
+            classes,
+            kernel,
+            support,
+            support_rows,
+            pairs,
+        }
     }
 }
 

@@ -76,13 +76,7 @@ fn same_seed_same_weights_as_scikit_learn() {
     let n = f["n"].as_u64().unwrap() as usize;
     let s = mnist_sample().unwrap();
     let x = s.train.data.slice(ndarray::s![..n, ..]).to_owned();
-    let digits: Vec<usize> = s
-        .train
-        .target
-        .iter()
-        .take(n)
-        .map(|&v| usize::from(v))
-        .collect();
+    let digits: Vec<usize> = s.train.head(n).labels();
     let five: Vec<usize> = digits.iter().map(|&d| usize::from(d == 5)).collect();
     for case in f["cases"].as_array().unwrap() {
         let name = case["name"].as_str().unwrap();

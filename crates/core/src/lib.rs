@@ -9,9 +9,10 @@
 //!
 //! The models live in `classify-models`; strategies (one-vs-rest, one-vs-one, chains,
 //! multi-output) in `classify-multiclass`, cross-validation and grid search in
-//! `classify-selection`, scaling and pipelines in `classify-preprocessing`. Those three
-//! depend on this crate only, so that a strategy or a metric-driven search never compiles a
-//! model it does not use.
+//! `classify-selection`, scaling and pipelines in `classify-preprocessing`. Those three name
+//! the traits of this crate and never `classify-models` (beside `classify-metrics` and
+//! `classify-random`, and each other in that order; `ARCHITECTURE.md` has the table), so
+//! that a strategy or a metric-driven search never compiles a model it does not use.
 //!
 //! Names: an estimator carries scikit-learn's name and fits into that name without its
 //! `Classifier` / `Regression` suffix (`RandomForestClassifier` → `RandomForest`), or with

@@ -70,13 +70,7 @@ fn sample_rows(case: &Value) -> (Array2<u8>, Vec<usize>, Array2<u8>) {
         case["train_rows"].as_u64().unwrap() as usize,
         case["test_rows"].as_u64().unwrap() as usize,
     );
-    let y = sample
-        .train
-        .target
-        .iter()
-        .take(n)
-        .map(|&v| usize::from(v))
-        .collect();
+    let y = sample.train.head(n).labels();
     (
         sample.train.data.slice(s![..n, ..]).to_owned(),
         y,

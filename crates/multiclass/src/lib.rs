@@ -12,7 +12,8 @@
 //! Natively multiclass models (random forest, k-NN, logistic regression, SVC) need none of
 //! these; scikit-learn's defaults are one-vs-one for SVC (built into `classify-models`'
 //! `Svc`, which scores with the same [`ovr_decision_function`]) and one-vs-rest for SGD
-//! (built into `SgdClassifier`). The strategies depend on `classify-core` alone: any
+//! (built into `SgdClassifier`). The strategies name the traits of `classify-core`, never a
+//! model (`classify-selection` gives the chains their folds): any
 //! [`Estimator`](classify_core::Estimator) works, classify's own or yours.
 //!
 //! ```

@@ -13,13 +13,7 @@ use classify_core::PredictProba;
 fn sample(n: usize, m: usize) -> (Array2<u8>, Vec<usize>, Array2<u8>) {
     let s = classify_datasets::mnist_sample().unwrap();
     let x = s.train.data.slice(ndarray::s![..n, ..]).to_owned();
-    let y = s
-        .train
-        .target
-        .iter()
-        .take(n)
-        .map(|&v| usize::from(v))
-        .collect();
+    let y = s.train.head(n).labels();
     (x, y, s.test.data.slice(ndarray::s![..m, ..]).to_owned())
 }
 
@@ -68,13 +62,7 @@ fn signed_i16_dots_are_exact() {
 fn sample_fold(n: usize, m: usize) -> (Array2<u8>, Vec<usize>, Vec<usize>, Array2<u8>) {
     let s = classify_datasets::mnist_sample().unwrap();
     let x = s.train.data.slice(ndarray::s![..n, ..]).to_owned();
-    let y = s
-        .train
-        .target
-        .iter()
-        .take(n)
-        .map(|&v| usize::from(v))
-        .collect();
+    let y = s.train.head(n).labels();
     let rows = (0..n).filter(|r| r % 5 != 0).collect();
     (
         x,

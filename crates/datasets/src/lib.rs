@@ -32,10 +32,11 @@
 //! # Ok::<(), classify_datasets::Error>(())
 //! ```
 
-// Layers, each using only the ones above it here (a tidy test keeps the direction):
-// error and file utilities; formats (how files are read and written); datasets in memory
-// and how an IDX folder or the embedded sample makes one; the cache; the sources that fill
-// it (the catalogue, downloads, OpenML, registered folders, e-mails, tables).
+// The modules form layers, each using only the layers before it (the tidy test
+// `datasets_keep_their_layers` keeps the direction): `error` and `files` (atomic writes,
+// digests); `formats` (how files are read and written); datasets in memory (`info`,
+// `dataset`, `folder`, `sample`, `augment`); the `cache`; the `sources` that fill it (the
+// catalogue, downloads, OpenML, registered folders, e-mails, tables).
 pub mod augment;
 pub mod cache;
 mod dataset;

@@ -86,15 +86,14 @@ pub use confusion::{
 };
 pub use curves::{
     auc, average_precision_score, confusion_matrix_at_thresholds, det_curve,
-    false_positive_rate_at, precision_recall_curve, roc_auc_score, roc_auc_score_multiclass,
-    roc_curve, top_k_accuracy_score, CurveOptions, DetCurve, MultiClass, PrCurve, RocCurve,
-    ThresholdCounts, ThresholdPoint,
+    false_positive_rate_at, precision_recall_curve, roc_auc_score, roc_curve, top_k_accuracy_score,
+    CurveOptions, DetCurve, PrCurve, RocCurve, ThresholdCounts, ThresholdPoint,
 };
 pub use error::{Error, Result};
 pub use label::{unique_labels, Label};
 pub use multiclass_curves::{
-    average_precision_score_multiclass, interp, precision_recall_curve_micro, roc_curve_macro,
-    roc_curve_micro, MeanRocCurve,
+    average_precision_score_multiclass, interp, precision_recall_curve_micro,
+    roc_auc_score_multiclass, roc_curve_macro, roc_curve_micro, MeanRocCurve, MultiClass,
 };
 pub use prf::{
     f1_score, fbeta_score, multilabel_accuracy_score, multilabel_precision_recall_fscore_support,

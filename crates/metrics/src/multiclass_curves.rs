@@ -1,10 +1,11 @@
 //! Curves and average precision of multiclass scores, one class against the rest and then
 //! averaged: micro (every sample–class pair one binary decision) or macro (the classes'
 //! curves averaged), as scikit-learn's ROC and precision–recall examples and
-//! `average_precision_score` compute them.
+//! `average_precision_score` compute them; and multiclass ROC AUC, one-vs-rest or
+//! one-vs-one (`roc_auc_score(multi_class=...)`).
 
-use crate::curves::{average_precision_of, pr_from, roc_from, score_columns};
-use crate::error::{Error, Result};
+use crate::curves::{average_precision_of, binary_auc, pr_from, roc_from, score_columns};
+use crate::error::{check_weights, Error, Result};
 use crate::label::Label;
 use crate::prf::Average;
 use crate::{PrCurve, RocCurve};
@@ -183,5 +184,153 @@ pub fn average_precision_score_multiclass<L: Label>(
         other => Err(Error::InvalidArgument(format!(
             "average {other:?} is not available for multiclass average precision"
         ))),
+    }
+}
+
+/// How multiclass ROC AUC splits the problem.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MultiClass {
+    /// Each class against the rest.
+    Ovr,
+    /// Each pair of classes (Hand & Till); `sample_weight` is not supported.
+    Ovo,
+}
+
+/// Multiclass ROC AUC from probabilities (`n_samples × n_classes`, row-major, rows summing
+/// to 1), as scikit-learn's `roc_auc_score(multi_class=...)`. Columns follow `labels` (sorted),
+/// or the sorted labels of `y_true`. `average`: Macro or Weighted (and Micro for OvR).
+pub fn roc_auc_score_multiclass<L: Label>(
+    y_true: &[L],
+    probabilities: &[f64],
+    labels: Option<&[L]>,
+    multi_class: MultiClass,
+    average: Average,
+    sample_weight: Option<&[f64]>,
+) -> Result<f64> {
+    let (k, encoded) = score_columns(y_true, probabilities, labels, "probabilities")?;
+    let n = y_true.len();
+    check_weights(sample_weight, n)?;
+    if probabilities.chunks_exact(k.max(1)).any(|row| {
+        let s: f64 = row.iter().sum();
+        (1.0 - s).abs() > 1e-8 + 1e-5 * s.abs()
+    }) {
+        return Err(Error::InvalidScores(
+            "target scores need to be probabilities for multiclass ROC AUC: each row must sum to 1"
+                .into(),
+        ));
+    }
+    let ok_average = match multi_class {
+        MultiClass::Ovr => matches!(average, Average::Macro | Average::Weighted | Average::Micro),
+        MultiClass::Ovo => matches!(average, Average::Macro | Average::Weighted),
+    };
+    if !ok_average {
+        return Err(Error::InvalidArgument(format!(
+            "average {average:?} is not available for multiclass ROC AUC with {multi_class:?}"
+        )));
+    }
+    match multi_class {
+        MultiClass::Ovo => {
+            if sample_weight.is_some() {
+                return Err(Error::InvalidArgument(
+                    "sample_weight is not supported for one-vs-one multiclass ROC AUC".into(),
+                ));
+            }
+            Ok(auc_one_vs_one(&encoded, probabilities, k, average))
+        }
+        MultiClass::Ovr => Ok(auc_one_vs_rest(
+            &encoded,
+            probabilities,
+            k,
+            average,
+            sample_weight,
+        )),
+    }
+}
+
+/// The probabilities' column `c` at `rows` (`k` columns a row).
+fn column(probabilities: &[f64], k: usize, c: usize, rows: &[usize]) -> Vec<f64> {
+    rows.iter().map(|&r| probabilities[r * k + c]).collect()
+}
+
+/// Hand & Till's one-vs-one AUC: each pair of present classes scored both ways on their rows,
+/// averaged (Macro) or weighted by the pair's prevalence (Weighted).
+fn auc_one_vs_one(encoded: &[usize], probabilities: &[f64], k: usize, average: Average) -> f64 {
+    let n = encoded.len();
+    let column = |c: usize, rows: &[usize]| column(probabilities, k, c, rows);
+    let mut present: Vec<usize> = encoded.to_vec();
+    present.sort_unstable();
+    present.dedup();
+    let (mut scores, mut prevalence) = (Vec::new(), Vec::new());
+    for (ia, &a) in present.iter().enumerate() {
+        for &b in &present[ia + 1..] {
+            let rows: Vec<usize> = (0..n)
+                .filter(|&r| encoded[r] == a || encoded[r] == b)
+                .collect();
+            let a_true: Vec<bool> = rows.iter().map(|&r| encoded[r] == a).collect();
+            let b_true: Vec<bool> = a_true.iter().map(|&t| !t).collect();
+            let sa = binary_auc(&a_true, &column(a, &rows), None);
+            let sb = binary_auc(&b_true, &column(b, &rows), None);
+            scores.push((sa + sb) / 2.0);
+            prevalence.push(rows.len() as f64 / n as f64);
+        }
+    }
+    match average {
+        Average::Weighted => {
+            let total: f64 = prevalence.iter().sum();
+            scores
+                .iter()
+                .zip(&prevalence)
+                .map(|(s, p)| s * p)
+                .sum::<f64>()
+                / total
+        }
+        _ => scores.iter().sum::<f64>() / scores.len() as f64,
+    }
+}
+
+/// One-vs-rest AUC: each class against the others, averaged (Macro), weighted by the
+/// classes' (sample-weighted) counts (Weighted), or over every (row, class) cell (Micro).
+fn auc_one_vs_rest(
+    encoded: &[usize],
+    probabilities: &[f64],
+    k: usize,
+    average: Average,
+    sample_weight: Option<&[f64]>,
+) -> f64 {
+    let n = encoded.len();
+    let column = |c: usize, rows: &[usize]| column(probabilities, k, c, rows);
+    let all: Vec<usize> = (0..n).collect();
+    if average == Average::Micro {
+        let positive: Vec<bool> = (0..n * k).map(|i| encoded[i / k] == i % k).collect();
+        let weights: Option<Vec<f64>> =
+            sample_weight.map(|w| (0..n * k).map(|i| w[i / k]).collect());
+        return binary_auc(&positive, probabilities, weights.as_deref());
+    }
+    let mut scores = Vec::with_capacity(k);
+    let mut class_weight = Vec::with_capacity(k);
+    for c in 0..k {
+        let positive: Vec<bool> = encoded.iter().map(|&e| e == c).collect();
+        scores.push(binary_auc(&positive, &column(c, &all), sample_weight));
+        class_weight.push(
+            (0..n)
+                .filter(|&r| positive[r])
+                .map(|r| sample_weight.map_or(1.0, |w| w[r]))
+                .sum::<f64>(),
+        );
+    }
+    match average {
+        Average::Weighted => {
+            let total: f64 = class_weight.iter().sum();
+            if total.abs() <= 1e-8 {
+                return 0.0;
+            }
+            scores
+                .iter()
+                .zip(&class_weight)
+                .map(|(&s, &w)| if w == 0.0 { 0.0 } else { s * w })
+                .sum::<f64>()
+                / total
+        }
+        _ => scores.iter().sum::<f64>() / k as f64,
     }
 }

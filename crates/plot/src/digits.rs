@@ -265,7 +265,7 @@ impl DigitQuadrants<'_> {
                 "every group needs rows of {h}×{w} pixels, and per_row and scale at least 1"
             )));
         }
-        crate::charts::write(self, path.as_ref())
+        crate::figure::write(self, path.as_ref())
     }
 
     fn block(&self) -> (i32, i32) {
@@ -285,7 +285,7 @@ impl DigitQuadrants<'_> {
     }
 }
 
-impl crate::charts::Figure for DigitQuadrants<'_> {
+impl crate::figure::Figure for DigitQuadrants<'_> {
     fn size(&self) -> (u32, u32) {
         let (bw, bh) = self.block();
         ((2 * bw + 60) as u32, (2 * bh + 2 * 40 + 30) as u32)

@@ -17,14 +17,16 @@
 //! # Ok::<(), classify_plot::Error>(())
 //! ```
 
+mod boxplot;
 mod charts;
+mod confusion;
 mod digits;
 mod error;
+mod figure;
 
-pub use charts::{
-    normal_deviate, BoxPlot, CellFormat, ConfusionMatrixPlot, LegendPosition, LineChart, Marker,
-    Series,
-};
+pub use boxplot::BoxPlot;
+pub use charts::{normal_deviate, LegendPosition, LineChart, Marker, Series};
+pub use confusion::{CellFormat, ConfusionMatrixPlot};
 pub use digits::{digit, digit_grid, DigitQuadrants, DigitStyle};
 pub use error::{Error, Result};
 

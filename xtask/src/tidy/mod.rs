@@ -432,8 +432,8 @@ const LONG_HOT_LOOPS: [&str; 6] = [
     "crates/models/src/tree/grow.rs: histogram_split",
 ];
 
-/// No source file in `crates/` over 1,000 lines (tests apart), no function over 80 lines
-/// outside [`LONG_HOT_LOOPS`].
+/// No source file in `crates/` over 1,000 lines (test files apart: `tests.rs` and `tests/`),
+/// no function over 80 lines outside [`LONG_HOT_LOOPS`] (test modules apart).
 #[test]
 fn files_and_functions_stay_readable() {
     let root = project_root();
@@ -448,11 +448,11 @@ fn files_and_functions_stay_readable() {
             if path.ends_with("tests.rs") {
                 continue;
             }
-            let shipped = shipped_code(&path);
-            let lines = shipped.lines().count();
+            let lines = read(&path).lines().count();
             if lines > 1000 {
                 found.push(format!("{rel}: {lines} lines"));
             }
+            let shipped = shipped_code(&path);
             for (name, length) in source::function_lengths(&source::split(&shipped).0) {
                 if length > 80 && !LONG_HOT_LOOPS.contains(&format!("{rel}: {name}").as_str()) {
                     found.push(format!("{rel}: fn {name} is {length} lines"));

@@ -56,12 +56,7 @@ pub fn digit_grid(
 ) -> Result<()> {
     let path = path.as_ref();
     let format = Format::of(path)?;
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|e| Error::Draw {
-            path: path.to_path_buf(),
-            message: format!("cannot create the folder {}: {e}", dir.display()),
-        })?;
-    }
+    crate::figure::create_folder_of(path)?;
     let [h, w] = shape;
     if images.ncols() != h * w || h == 0 || w == 0 {
         return Err(Error::Shape(format!(

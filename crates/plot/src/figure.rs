@@ -45,16 +45,22 @@ pub(crate) trait Figure {
     ) -> std::result::Result<(), String>;
 }
 
-/// Writes `figure` to `path` (`.png` or `.svg`), creating the folder.
-pub(crate) fn write(figure: &impl Figure, path: &Path) -> Result<()> {
-    fonts();
-    let format = Format::of(path)?;
+/// Creates the folder `path` will be written in.
+pub(crate) fn create_folder_of(path: &Path) -> Result<()> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(|e| Error::Draw {
             path: path.to_path_buf(),
             message: format!("cannot create the folder {}: {e}", dir.display()),
         })?;
     }
+    Ok(())
+}
+
+/// Writes `figure` to `path` (`.png` or `.svg`), creating the folder.
+pub(crate) fn write(figure: &impl Figure, path: &Path) -> Result<()> {
+    fonts();
+    let format = Format::of(path)?;
+    create_folder_of(path)?;
     let size = figure.size();
     let result = match format {
         Format::Png => {

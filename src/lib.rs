@@ -14,7 +14,7 @@
 //! let path = std::env::temp_dir().join("forest.classify");
 //! ModelFile { trained, model: model.into() }.save(&path, Encoding::Binary)?;
 //! let back = ModelFile::load(&path)?; // checked: magic, version, length, CRC-32, the model
-//! assert_eq!(back.model.classifier().predict((&data.test.data).into())?, predicted);
+//! assert_eq!(back.model.classifier()?.predict((&data.test.data).into())?, predicted);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!

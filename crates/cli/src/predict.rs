@@ -57,7 +57,7 @@ pub fn predict(common: &Common, model_path: &Path, image: &Path) -> anyhow::Resu
     let (x, prepared) = picture_input(&png, [h, w], || {
         format!("{} is not a readable PNG", image.display())
     })?;
-    let predicted = file.model.classifier().predict((&x).into())?[0];
+    let predicted = file.model.classifier()?.predict((&x).into())?[0];
     let proba = file
         .model
         .predict_proba((&x).into())?
@@ -72,7 +72,7 @@ pub fn predict(common: &Common, model_path: &Path, image: &Path) -> anyhow::Resu
         image: image.display().to_string(),
         model_dataset: file.trained.dataset,
         predicted,
-        classes: file.model.classifier().classes().to_vec(),
+        classes: file.model.classifier()?.classes().to_vec(),
         probabilities: proba,
         inverted: prepared.inverted,
         preparation: prepared.preparation,

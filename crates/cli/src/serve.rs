@@ -109,7 +109,7 @@ fn state(common: &Common, model: Option<&Path>) -> anyhow::Result<State> {
             KNeighborsClassifier::default().fit((&data.train.data).into(), &y)?,
         ))
     };
-    let classes = file.model.classifier().classes().to_vec();
+    let classes = file.model.classifier()?.classes().to_vec();
     let class_names = classes
         .iter()
         .map(|&c| {
@@ -229,8 +229,8 @@ fn predict(state: &State, png: &[u8]) -> anyhow::Result<Answer> {
     let (x, prepared) = picture_input(png, shape, || "not a readable PNG".to_string())?;
     let features: Features<'_> = (&x).into();
     let model = &state.file.model;
-    let predicted = model.classifier().predict(features)?[0];
-    let classes = model.classifier().classes();
+    let predicted = model.classifier()?.predict(features)?[0];
+    let classes = model.classifier()?.classes();
     let at = classes.iter().position(|&c| c == predicted).unwrap_or(0);
     let index = match &state.nearest {
         Some(Nearest::Model) => model.as_knn(),

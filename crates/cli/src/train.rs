@@ -50,7 +50,7 @@ pub fn train(
     let fit_seconds = start.elapsed().as_secs_f64();
     bar.set_message("scoring the test set");
     let start = std::time::Instant::now();
-    let pred = model.classifier().predict((&data.test.data).into())?;
+    let pred = model.classifier()?.predict((&data.test.data).into())?;
     let test_seconds = start.elapsed().as_secs_f64();
     let truth: Vec<usize> = data.test.labels();
     let test_accuracy = classify_metrics::accuracy_score(&truth, &pred, None)?;

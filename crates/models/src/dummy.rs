@@ -152,6 +152,13 @@ impl Dummy {
     }
 }
 
+impl Dummy {
+    /// The parameters it was fitted with.
+    pub fn params(&self) -> &DummyClassifier {
+        &self.params
+    }
+}
+
 impl Classifier for Dummy {
     fn classes(&self) -> &[usize] {
         &self.classes

@@ -95,12 +95,12 @@ pub mod tree;
 
 pub use dummy::{Dummy, DummyClassifier, DummyStrategy};
 pub use linear_model::{
-    Logistic, LogisticRegression, Loss, Penalty, Sgd, SgdClassifier, SgdSolver,
+    Logistic, LogisticRegression, Loss, Penalty, Sgd, SgdClassifier, SgdProgress, SgdSolver,
 };
 pub use neighbors::{
     Algorithm, KNeighbors, KNeighborsClassifier, KNeighborsMultiOutput, Neighbors, Weights,
 };
-pub use svm::{Gamma, Svc, SvcKernel, SvcModel};
+pub use svm::{Gamma, Svc, SvcKernel, SvcModel, SvcPair};
 pub use tree::{
     Criterion, DecisionTree, DecisionTreeClassifier, MaxFeatures, RandomForest,
     RandomForestClassifier,

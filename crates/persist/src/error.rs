@@ -60,6 +60,10 @@ pub enum Error {
         /// Of the payload.
         found: u32,
     },
+    /// The model does not classify (a scaler, a multi-output k-NN), where a classifier is
+    /// needed; the model, in words.
+    #[error("the model is a {0}, which does not classify one label per sample")]
+    NotAClassifier(String),
     /// The payload does not decode, or decodes into an inconsistent model.
     #[error("the model inside is unreadable or inconsistent: {0}")]
     Payload(String),

@@ -29,7 +29,7 @@
 //! let back = ModelFile::load(&path)?;
 //! assert_eq!(back.model.describe(), "SGD (hinge loss)");
 //! let x = (&data.data).into();
-//! assert_eq!(back.model.classifier().predict(x)?, file.model.classifier().predict(x)?);
+//! assert_eq!(back.model.classifier()?.predict(x)?, file.model.classifier()?.predict(x)?);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 

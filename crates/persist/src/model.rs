@@ -1,10 +1,13 @@
 //! [`AnyModel`]: one fitted model of any kind a file holds.
 
 use classify_models::{
-    Classifier, Features, KNeighbors, Logistic, Loss, PredictProba, RandomForest, Sgd, SvcKernel,
-    SvcModel, Weights,
+    Classifier, DecisionTree, Dummy, DummyStrategy, Features, KNeighbors, KNeighborsMultiOutput,
+    Logistic, Loss, MultiOutputClassifier, PredictProba, RandomForest, Sgd, SvcKernel, SvcModel,
+    Weights,
 };
-use classify_preprocessing::ScaledModel;
+use classify_preprocessing::{ScaledModel, StandardScalerModel};
+
+use crate::error::Error;
 use ndarray::Array2;
 use serde::{Deserialize, Serialize};
 
@@ -26,6 +29,18 @@ pub enum AnyModel {
     Logistic(ScaledModel<Logistic>),
     /// SVC (kind 5).
     Svc(SvcModel),
+    /// A dummy classifier, the baseline (kind 6).
+    Dummy(Dummy),
+    /// A decision tree (kind 7).
+    Tree(DecisionTree),
+    /// Logistic regression on the features as they are, no scaler in front (kind 8; what
+    /// scikit-learn's `LogisticRegression` is on its own).
+    LogisticRegression(Logistic),
+    /// k-nearest neighbours over several target columns: multilabel or multi-output
+    /// (kind 9). It predicts a row of targets per sample, so it is no [`Classifier`].
+    KnnMultiOutput(KNeighborsMultiOutput),
+    /// A fitted standard scaler (kind 10): a transformer, no [`Classifier`].
+    Scaler(StandardScalerModel),
 }
 
 impl AnyModel {
@@ -50,6 +65,23 @@ impl AnyModel {
                 format!("SGD ({loss} loss)")
             }
             AnyModel::Logistic(_) => "standard scaling + logistic regression".to_string(),
+            AnyModel::Dummy(m) => {
+                let strategy = match m.params().strategy {
+                    DummyStrategy::MostFrequent => "most frequent".to_string(),
+                    DummyStrategy::Prior => "prior".to_string(),
+                    DummyStrategy::Stratified => "stratified".to_string(),
+                    DummyStrategy::Uniform => "uniform".to_string(),
+                    DummyStrategy::Constant(c) => format!("constant {c}"),
+                };
+                format!("dummy ({strategy})")
+            }
+            AnyModel::Tree(m) => format!("decision tree (depth {})", m.depth()),
+            AnyModel::LogisticRegression(_) => "logistic regression".to_string(),
+            AnyModel::KnnMultiOutput(m) => {
+                let p = m.search().params();
+                format!("k-NN (k = {}, {} outputs)", p.n_neighbors, m.n_outputs())
+            }
+            AnyModel::Scaler(m) => format!("standard scaler ({} features)", m.mean.len()),
             AnyModel::Svc(m) => {
                 let kernel = match m.params().kernel {
                     SvcKernel::Rbf { .. } => "RBF",
@@ -61,14 +93,30 @@ impl AnyModel {
         }
     }
 
-    /// The model as a classifier: its sorted classes, feature count and predictions.
-    pub fn classifier(&self) -> &dyn Classifier {
-        match self {
+    /// The model as a classifier: its sorted classes, feature count and predictions;
+    /// [`Error::NotAClassifier`] for a scaler or a multi-output k-NN.
+    pub fn classifier(&self) -> Result<&dyn Classifier, Error> {
+        Ok(match self {
             AnyModel::Knn(m) => m,
             AnyModel::Forest(m) => m,
             AnyModel::Sgd(m) => m,
             AnyModel::Logistic(m) => m,
             AnyModel::Svc(m) => m,
+            AnyModel::Dummy(m) => m,
+            AnyModel::Tree(m) => m,
+            AnyModel::LogisticRegression(m) => m,
+            AnyModel::KnnMultiOutput(_) | AnyModel::Scaler(_) => {
+                return Err(Error::NotAClassifier(self.describe()))
+            }
+        })
+    }
+
+    /// Number of features the model reads.
+    pub fn n_features(&self) -> usize {
+        match self {
+            AnyModel::KnnMultiOutput(m) => m.n_features(),
+            AnyModel::Scaler(m) => m.mean.len(),
+            _ => self.classifier().map_or(0, |c| c.n_features()),
         }
     }
 
@@ -82,7 +130,11 @@ impl AnyModel {
             AnyModel::Logistic(m) => Some(m.predict_proba(x)?),
             AnyModel::Sgd(m) if m.params().loss != Loss::Hinge => Some(m.predict_proba(x)?),
             AnyModel::Svc(m) if m.params().probability => Some(m.predict_proba(x)?),
+            AnyModel::Dummy(m) => Some(m.predict_proba(x)?),
+            AnyModel::Tree(m) => Some(m.predict_proba(x)?),
+            AnyModel::LogisticRegression(m) => Some(m.predict_proba(x)?),
             AnyModel::Sgd(_) | AnyModel::Svc(_) => None,
+            AnyModel::KnnMultiOutput(_) | AnyModel::Scaler(_) => None,
         })
     }
 
@@ -102,6 +154,11 @@ impl AnyModel {
             AnyModel::Sgd(_) => 3,
             AnyModel::Logistic(_) => 4,
             AnyModel::Svc(_) => 5,
+            AnyModel::Dummy(_) => 6,
+            AnyModel::Tree(_) => 7,
+            AnyModel::LogisticRegression(_) => 8,
+            AnyModel::KnnMultiOutput(_) => 9,
+            AnyModel::Scaler(_) => 10,
         }
     }
 
@@ -113,10 +170,15 @@ impl AnyModel {
             AnyModel::Sgd(m) => postcard::to_allocvec(&(head, m)),
             AnyModel::Logistic(m) => postcard::to_allocvec(&(head, m)),
             AnyModel::Svc(m) => postcard::to_allocvec(&(head, m)),
+            AnyModel::Dummy(m) => postcard::to_allocvec(&(head, m)),
+            AnyModel::Tree(m) => postcard::to_allocvec(&(head, m)),
+            AnyModel::LogisticRegression(m) => postcard::to_allocvec(&(head, m)),
+            AnyModel::KnnMultiOutput(m) => postcard::to_allocvec(&(head, m)),
+            AnyModel::Scaler(m) => postcard::to_allocvec(&(head, m)),
         }
     }
 
-    /// Reads postcard bytes of `(head, model)` for the kind's byte `code` (1 to 5).
+    /// Reads postcard bytes of `(head, model)` for the kind's byte `code` (1 to 10).
     pub(crate) fn from_postcard<'a, T: Deserialize<'a>>(
         code: u8,
         payload: &'a [u8],
@@ -134,10 +196,18 @@ impl AnyModel {
             3 => read(payload, AnyModel::Sgd),
             4 => read(payload, AnyModel::Logistic),
             5 => read(payload, AnyModel::Svc),
+            6 => read(payload, AnyModel::Dummy),
+            7 => read(payload, AnyModel::Tree),
+            8 => read(payload, AnyModel::LogisticRegression),
+            9 => read(payload, AnyModel::KnnMultiOutput),
+            10 => read(payload, AnyModel::Scaler),
             _ => return None,
         })
     }
 }
+
+/// The highest kind byte a file can hold (kinds run from 1).
+pub(crate) const LAST_KIND: u8 = 10;
 
 macro_rules! from_fitted {
     ($($variant:ident($model:ty)),*) => {$(
@@ -154,5 +224,10 @@ from_fitted!(
     Forest(RandomForest),
     Sgd(Sgd),
     Logistic(ScaledModel<Logistic>),
-    Svc(SvcModel)
+    Svc(SvcModel),
+    Dummy(Dummy),
+    Tree(DecisionTree),
+    LogisticRegression(Logistic),
+    KnnMultiOutput(KNeighborsMultiOutput),
+    Scaler(StandardScalerModel)
 );

@@ -23,6 +23,7 @@ fn files_of_an_earlier_release_load_and_predict_the_same() {
         let pred = file
             .model
             .classifier()
+            .unwrap()
             .predict((&digits.test.data).into())
             .unwrap();
         let right = pred.iter().zip(&truth).filter(|(p, t)| p == t).count();

@@ -109,6 +109,21 @@ impl StandardScalerModel {
             Ok(out)
         })
     }
+
+    /// `(x − mean) / scale` in `f64`, as scikit-learn's `StandardScaler.transform` computes it
+    /// (a subtraction, then a division: the same values, bit for bit, for the same statistics).
+    pub fn transform_f64(&self, x: Features<'_>) -> Result<Array2<f64>> {
+        classify_core::check_features(&x, self.mean.len())?;
+        with_valid(x, |x| {
+            let mut out = Array2::<f64>::zeros((x.n_samples(), x.n_features()));
+            for (i, mut row) in out.rows_mut().into_iter().enumerate() {
+                let dst = row.as_slice_mut().expect("fresh array is contiguous");
+                x.row(i)
+                    .for_each_f64(|j, v| dst[j] = (v - self.mean[j]) / self.scale[j]);
+            }
+            Ok(out)
+        })
+    }
 }
 
 #[cfg(test)]

@@ -394,7 +394,7 @@ mod tests {
         ] {
             let model = Model::standalone(kind, 7).fit_any((&x).into(), &y).unwrap();
             assert_eq!(model.describe(), described);
-            assert_eq!(model.classifier().classes().len(), 10);
+            assert_eq!(model.classifier().unwrap().classes().len(), 10);
         }
     }
 

@@ -7,7 +7,7 @@ mod products;
 mod sgd;
 
 pub use logistic::{Logistic, LogisticRegression};
-pub use sgd::{Loss, Penalty, Sgd, SgdClassifier, SgdSolver};
+pub use sgd::{Loss, Penalty, Sgd, SgdClassifier, SgdProgress, SgdSolver};
 
 use classify_core::{check_targets, Error, Features, Result};
 

@@ -150,15 +150,7 @@ impl KNeighborsMultiOutput {
             .zip(nb.indices.axis_iter(ndarray::Axis(0)))
             .zip(nb.distances.axis_iter(ndarray::Axis(0)))
             .for_each(|((mut o, idx), dist)| {
-                let exact = dist.iter().any(|&d| d == 0.0);
-                let weights: Vec<f64> = dist
-                    .iter()
-                    .map(|&d| match params.weights {
-                        Weights::Uniform => 1.0,
-                        Weights::Distance if exact => f64::from(u8::from(d == 0.0)),
-                        Weights::Distance => 1.0 / d,
-                    })
-                    .collect();
+                let weights = vote_weights(params.weights, dist);
                 let mut votes: Vec<(usize, f64)> = Vec::with_capacity(idx.len());
                 for j in 0..m {
                     votes.clear();
@@ -180,6 +172,61 @@ impl KNeighborsMultiOutput {
             });
         Ok(out)
     }
+}
+
+impl KNeighborsMultiOutput {
+    /// Each column's vote shares among the neighbours (weighted as [`predict`](Self::predict)
+    /// weighs them): one array per target column, one row per sample and one column per
+    /// value `0..=v` where `v` is the column's largest training value (scikit-learn's
+    /// `predict_proba` for 2-D targets, on values encoded as positions in `classes_`).
+    pub fn predict_proba(&self, x: Features<'_>) -> Result<Vec<Array2<f64>>> {
+        let params = self.search.params;
+        let nb = self.search.kneighbors(x, params.n_neighbors)?;
+        let (n_train, m) = self.targets.dim();
+        let widths: Vec<usize> = (0..m)
+            .map(|j| {
+                (0..n_train)
+                    .map(|i| self.targets.get(i, j))
+                    .max()
+                    .unwrap_or(0)
+                    + 1
+            })
+            .collect();
+        let mut out: Vec<Array2<f64>> = widths
+            .iter()
+            .map(|&w| Array2::zeros((nb.indices.nrows(), w)))
+            .collect();
+        for (r, (idx, dist)) in nb
+            .indices
+            .axis_iter(ndarray::Axis(0))
+            .zip(nb.distances.axis_iter(ndarray::Axis(0)))
+            .enumerate()
+        {
+            let weights = vote_weights(params.weights, dist);
+            let total: f64 = weights.iter().sum();
+            let total = if total == 0.0 { 1.0 } else { total };
+            for (j, shares) in out.iter_mut().enumerate() {
+                for (&i, &w) in idx.iter().zip(&weights) {
+                    shares[[r, self.targets.get(i, j)]] += w;
+                }
+                shares.row_mut(r).mapv_inplace(|v| v / total);
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// Each neighbour's vote: 1, or the inverse distance (only the exact matches when there are
+/// any, as scikit-learn).
+fn vote_weights(weights: Weights, dist: ndarray::ArrayView1<'_, f64>) -> Vec<f64> {
+    let exact = dist.iter().any(|&d| d == 0.0);
+    dist.iter()
+        .map(|&d| match weights {
+            Weights::Uniform => 1.0,
+            Weights::Distance if exact => f64::from(u8::from(d == 0.0)),
+            Weights::Distance => 1.0 / d,
+        })
+        .collect()
 }
 
 impl crate::MultiOutputEstimator for KNeighborsClassifier {

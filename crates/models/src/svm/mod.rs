@@ -142,6 +142,22 @@ struct Pair {
     n_iter: usize,
 }
 
+/// One binary problem of a fitted [`SvcModel`]: its decision for a row `x` is
+/// `Σ coef[s] · K(support vector support[s], x) − rho`, positive for `classes.0`.
+#[derive(Debug, Clone, Copy)]
+pub struct SvcPair<'a> {
+    /// The two classes (positions in `classes()`), the first one positive.
+    pub classes: (usize, usize),
+    /// Its support vectors, as rows of [`SvcModel::support_vectors`].
+    pub support: &'a [usize],
+    /// Their signed dual coefficients (`yᵢ αᵢ`).
+    pub coef: &'a [f64],
+    /// libsvm's offset `rho`.
+    pub rho: f64,
+    /// Platt's sigmoid `(A, B)`, when fitted with `probability`.
+    pub platt: Option<(f64, f64)>,
+}
+
 /// A fitted support-vector classifier. A model file is checked when read (sizes, indices,
 /// pair order, finite numbers): an edited or damaged file is an error, never a panic later.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -673,6 +689,23 @@ impl SvcModel {
     /// Solver iterations of each binary problem, pairs in order (scikit-learn's `n_iter_`).
     pub fn n_iter(&self) -> Vec<usize> {
         self.pairs.iter().map(|p| p.n_iter).collect()
+    }
+
+    /// The support vectors, one row per entry of [`support_indices`](Self::support_indices).
+    pub fn support_vectors(&self) -> ArrayView2<'_, f64> {
+        self.support.view()
+    }
+
+    /// The binary problems, in libsvm's order (0,1), (0,2), …, (1,2), …: what scikit-learn
+    /// lays out as `dual_coef_`, `intercept_`, `probA_` and `probB_`.
+    pub fn pairs(&self) -> impl Iterator<Item = SvcPair<'_>> {
+        self.pairs.iter().map(|p| SvcPair {
+            classes: (p.i, p.j),
+            support: &p.support,
+            coef: &p.coef,
+            rho: p.rho,
+            platt: p.platt,
+        })
     }
 
     /// Number of binary problems (`k(k − 1)/2` for `k` classes).

@@ -12,7 +12,9 @@ use classify_core::param;
 
 use super::check_rows;
 use crate::huge::{HugeBytes, HUGE_PAGE_MIN_BYTES};
-use classify_core::{argmax, encode, Classifier, DecisionFunction, Estimator, PredictProba};
+use classify_core::{
+    argmax, check_targets, encode, Classifier, DecisionFunction, Estimator, PredictProba,
+};
 use classify_core::{check_features, with_valid, Features, Row, Standardization};
 use classify_core::{Error, Result};
 
@@ -39,15 +41,9 @@ impl Loss {
                     0.0
                 }
             }
-            Loss::LogLoss => {
-                if z > 18.0 {
-                    (-z).exp()
-                } else if z < -18.0 {
-                    -z
-                } else {
-                    (-z).exp().ln_1p()
-                }
-            }
+            // scikit-learn's `CyHalfBinomialLoss` on labels 0 / 1, its branches and
+            // roundings: log(1 + exp(p)) − y·p.
+            Loss::LogLoss => log1pexp(p) - binary(y) * p,
             Loss::ModifiedHuber => {
                 if z >= 1.0 {
                     0.0
@@ -70,13 +66,14 @@ impl Loss {
                     0.0
                 }
             }
+            // `CyHalfBinomialLoss`'s gradient, expit(p) − y, as it rounds it.
             Loss::LogLoss => {
-                if z > 18.0 {
-                    (-z).exp() * -y
-                } else if z < -18.0 {
-                    -y
+                let y = binary(y);
+                if p > -37.0 {
+                    let e = (-p).exp();
+                    ((1.0 - y) - y * e) / (1.0 + e)
                 } else {
-                    -y / (z.exp() + 1.0)
+                    p.exp() - y
                 }
             }
             Loss::ModifiedHuber => {
@@ -98,6 +95,30 @@ impl Loss {
             Loss::Hinge | Loss::ModifiedHuber => Some(1.0),
             Loss::LogLoss => None,
         }
+    }
+}
+
+/// A ±1 label as 1 or 0 (scikit-learn encodes the labels so for its log loss).
+fn binary(y: f64) -> f64 {
+    if y > 0.0 {
+        1.0
+    } else {
+        0.0
+    }
+}
+
+/// scikit-learn's `log1pexp`: log(1 + exp(x)), branch by branch as it computes it.
+fn log1pexp(x: f64) -> f64 {
+    if x <= -37.0 {
+        x.exp()
+    } else if x <= -2.0 {
+        x.exp().ln_1p()
+    } else if x <= 18.0 {
+        (1.0 + x.exp()).ln()
+    } else if x <= 33.3 {
+        x + (-x).exp()
+    } else {
+        x
     }
 }
 
@@ -224,6 +245,16 @@ pub struct Sgd {
     pub n_iter: Vec<usize>,
 }
 
+/// How far [`SgdClassifier::partial_fit`] has got: the model so far and scikit-learn's `t_`
+/// (one plus the rows seen, epoch by epoch), where the learning-rate schedule goes on from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SgdProgress {
+    /// The model after the chunks so far.
+    pub model: Sgd,
+    /// scikit-learn's `t_`.
+    pub t: f64,
+}
+
 impl SgdClassifier {
     fn fit_impl(
         &self,
@@ -270,26 +301,143 @@ impl SgdClassifier {
             ));
         }
         let fitted = match self.solver {
-            SgdSolver::ScikitLearn => exact::train(self, x, rows, &index, classes.len(), standard)?,
+            SgdSolver::ScikitLearn => {
+                exact::train(self, x, rows, &index, classes.len(), standard, None)?
+            }
             SgdSolver::Fast => fast::train(self, x, rows, &index, classes.len(), standard)?,
         };
-        let problems = fitted.len();
-        let d = x.n_features();
-        let mut coef = Array2::<f64>::zeros((problems, d));
-        let mut intercept = Vec::with_capacity(problems);
-        let mut n_iter = Vec::with_capacity(problems);
+        Ok(self.model(classes, x.n_features(), fitted))
+    }
+
+    /// scikit-learn's `partial_fit`: one epoch over the rows of `x` (labels `y`, each one of
+    /// `classes`), continuing from `progress` (`None` on the first call: zero weights, `t_`
+    /// of 1). `classes` is every class the model will ever see, sorted, as scikit-learn asks
+    /// for on the first call; a chunk may hold only some of them. The rows are shuffled
+    /// inside the call with the same seeds at every call (scikit-learn re-seeds from
+    /// `random_state`), and the schedule goes on from `t_`: calling this over a sequence of
+    /// chunks gives scikit-learn's weights for the same chunks. The scikit-learn solver only.
+    ///
+    /// ```
+    /// use classify_models::{Classifier, Estimator, SgdClassifier};
+    /// use ndarray::array;
+    ///
+    /// let x = array![[0.0, 0.1], [5.0, 5.2], [0.2, 0.0], [5.3, 4.9]];
+    /// let sgd = SgdClassifier::default();
+    /// let mut progress = None;
+    /// for (chunk, y) in [(x.slice(ndarray::s![..2, ..]), [0, 1]), (x.slice(ndarray::s![2.., ..]), [0, 1])] {
+    ///     progress = Some(sgd.partial_fit(progress.as_ref(), chunk.into(), &y, &[0, 1])?);
+    /// }
+    /// let progress = progress.unwrap();
+    /// assert_eq!(progress.t, 5.0);
+    /// assert_eq!(progress.model.predict((&x).into())?, vec![0, 1, 0, 1]);
+    /// # Ok::<(), classify_models::Error>(())
+    /// ```
+    pub fn partial_fit(
+        &self,
+        progress: Option<&SgdProgress>,
+        x: Features<'_>,
+        y: &[usize],
+        classes: &[usize],
+    ) -> Result<SgdProgress> {
+        self.validate()?;
+        let index = self.partial_fit_targets(progress, x, y, classes)?;
+        let problems = if classes.len() == 2 { 1 } else { classes.len() };
+        let zeros = Array2::<f64>::zeros((problems, x.n_features()));
+        let no_intercept = vec![0.0; problems];
+        let start = match progress {
+            Some(p) => exact::Start {
+                coef: &p.model.coef,
+                intercept: &p.model.intercept,
+                t: p.t,
+            },
+            None => exact::Start {
+                coef: &zeros,
+                intercept: &no_intercept,
+                t: 1.0,
+            },
+        };
+        let one_epoch = SgdClassifier {
+            max_iter: 1,
+            ..*self
+        };
+        let rows: Vec<usize> = (0..x.n_samples()).collect();
+        let fitted = with_valid(x, |x| {
+            exact::train(
+                &one_epoch,
+                x,
+                &rows,
+                &index,
+                classes.len(),
+                None,
+                Some(start),
+            )
+        })?;
+        let model = self.model(classes.to_vec(), x.n_features(), fitted);
+        // scikit-learn adds the most epochs of any problem (one) times the rows.
+        let epochs = model.n_iter.iter().copied().max().unwrap_or(1);
+        Ok(SgdProgress {
+            model,
+            t: start.t + (x.n_samples() * epochs) as f64,
+        })
+    }
+
+    /// The checks of a `partial_fit` call; each row's position in `classes`.
+    fn partial_fit_targets(
+        &self,
+        progress: Option<&SgdProgress>,
+        x: Features<'_>,
+        y: &[usize],
+        classes: &[usize],
+    ) -> Result<Vec<usize>> {
+        if self.solver != SgdSolver::ScikitLearn {
+            return Err(Error::NotSupported(
+                "partial_fit runs scikit-learn's solver only".into(),
+            ));
+        }
+        if classes.len() < 2 || classes.windows(2).any(|w| w[0] >= w[1]) {
+            return Err(Error::InvalidParameter(format!(
+                "classes must be at least two distinct labels, sorted; got {classes:?}"
+            )));
+        }
+        check_targets(x.n_samples(), y.len())?;
+        if x.n_samples() == 0 {
+            return Err(Error::Empty("no rows to learn from"));
+        }
+        if let Some(p) = progress {
+            if p.model.classes != classes {
+                return Err(Error::InvalidParameter(format!(
+                    "classes {classes:?} differ from the first call's {:?}",
+                    p.model.classes
+                )));
+            }
+            check_features(&x, p.model.n_features())?;
+        }
+        y.iter()
+            .map(|label| {
+                classes
+                    .binary_search(label)
+                    .map_err(|_| Error::UnknownLabel(label.to_string()))
+            })
+            .collect()
+    }
+
+    /// The fitted model of the problems' weights, intercepts and epochs.
+    fn model(&self, classes: Vec<usize>, d: usize, fitted: Vec<(Vec<f64>, f64, usize)>) -> Sgd {
+        let mut coef = Array2::<f64>::zeros((fitted.len(), d));
+        let mut intercept = Vec::with_capacity(fitted.len());
+        let mut n_iter = Vec::with_capacity(fitted.len());
         for (k, (w, b, it)) in fitted.into_iter().enumerate() {
             coef.row_mut(k).assign(&ndarray::ArrayView1::from(&w[..]));
             intercept.push(b);
             n_iter.push(it);
         }
-        Ok(Sgd {
+        Sgd {
             params: *self,
             classes,
             coef,
             intercept,
             n_iter,
-        })
+        }
     }
 
     /// `random_state` as NumPy takes it.

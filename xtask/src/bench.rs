@@ -645,7 +645,7 @@ fn scores_file() -> PathBuf {
 }
 
 /// The folder of IDX files both sides read.
-fn data_dir(dataset: &str) -> anyhow::Result<PathBuf> {
+pub(crate) fn data_dir(dataset: &str) -> anyhow::Result<PathBuf> {
     let root = std::env::var_os("CLASSIFY_DATA")
         .map(PathBuf::from)
         .or_else(|| data_home().map(|d| d.join("classify")));

@@ -5,6 +5,9 @@
 //! - `bench [--quick] [--all] [--no-python] [--no-linfa] [--dataset NAME] [STEP...]`: runs the criterion benches,
 //!   then the same steps in scikit-learn / NumPy (in a venv under `target/`) and in linfa on the
 //!   same data, and prints each step's time on every side and the ratios.
+//! - `bench-python [--quick] [--all] [--no-intelex] [--dataset NAME] [STEP...]`: the chapter's
+//!   steps from Python with classify's estimators, scikit-learn's and scikit-learn-intelex's,
+//!   same data, one run (each side in its venv under `target/`), and the ratios.
 //! - `architecture`: writes the dependency table of `ARCHITECTURE.md` from `cargo metadata`.
 //! - `report-check`: builds `classify report` on the embedded sample, opens it in headless
 //!   Chromium, and checks the screenshot is not blank and every figure is on the page.
@@ -13,6 +16,7 @@
 
 mod architecture;
 mod bench;
+mod bench_python;
 mod report;
 mod serve;
 #[cfg(test)]
@@ -26,6 +30,7 @@ use anyhow::{bail, Context};
 pub(crate) const USAGE: &str = "usage:
   cargo xtask fetch <mnist|fashion-mnist> [--from DIR] [--data-dir DIR]
   cargo xtask bench [--quick] [--all] [--no-python] [--no-linfa] [--dataset NAME] [STEP...]
+  cargo xtask bench-python [--quick] [--all] [--no-intelex] [--dataset NAME] [STEP...]
   cargo xtask architecture
   cargo xtask report-check
   cargo xtask serve-check";
@@ -35,6 +40,7 @@ fn main() -> anyhow::Result<()> {
     match args.first().map(String::as_str) {
         Some("fetch") => fetch(&args[1..]),
         Some("bench") => bench::run(&args[1..]),
+        Some("bench-python") => bench_python::run(&args[1..]),
         Some("architecture") => architecture::run(&args[1..]),
         Some("report-check") => report::run(&args[1..]),
         Some("serve-check") => serve::run(&args[1..]),

@@ -254,7 +254,15 @@ pub fn fit(
         }};
     }
     let model = match kind {
-        "sgd" => fitted!(sgd_params(params)?),
+        "sgd" => {
+            let estimator = sgd_params(params)?;
+            match get::<Option<Vec<f64>>>(params, "class_weight")? {
+                Some(w) => run(py, n_jobs, || {
+                    estimator.fit_weighted(x, &y, &w).map(AnyModel::from)
+                })?,
+                None => fitted!(estimator),
+            }
+        }
         "dummy" => fitted!(dummy_params(params)?),
         "knn" => fitted!(knn_params(params)?),
         "tree" => fitted!(tree_params(params)?),
@@ -329,6 +337,7 @@ pub fn partial_fit_sgd(
     n_jobs: Option<i64>,
 ) -> PyResult<(Model, f64)> {
     let estimator = sgd_params(params)?;
+    let class_weight: Option<Vec<f64>> = get(params, "class_weight")?;
     let progress = match model.map(Model::inner) {
         Some(AnyModel::Sgd(m)) => Some(SgdProgress {
             model: m.clone(),
@@ -342,7 +351,7 @@ pub fn partial_fit_sgd(
     let x = input.features();
     let classes: Vec<usize> = (0..n_classes).collect();
     let done = run(py, n_jobs, || {
-        estimator.partial_fit(progress.as_ref(), x, &y, &classes)
+        estimator.partial_fit_weighted(progress.as_ref(), x, &y, &classes, class_weight.as_deref())
     })?
     .map_err(value_error)?;
     let rows = model.map_or(0, Model::n_train) + x.n_samples();

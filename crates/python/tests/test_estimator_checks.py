@@ -24,8 +24,8 @@ ESTIMATORS = [
     StandardScaler(),
 ]
 
-# Checks that fail, with the reason. Only one check, for five estimators: class weights are
-# not implemented by the engines yet; such a fit raises a ValueError naming class_weight, and
+# Checks that fail, with the reason. Only one check, for four estimators: class weights are
+# not implemented by their engines yet (SGD has them); such a fit raises a ValueError naming class_weight, and
 # classify.patch_sklearn() gives scikit-learn's own estimator for it.
 CLASS_WEIGHT = {
     "check_class_weight_classifiers": (
@@ -36,7 +36,6 @@ CLASS_WEIGHT = {
 EXPECTED_FAILED = {
     name: CLASS_WEIGHT
     for name in [
-        "SGDClassifier",
         "LogisticRegression",
         "DecisionTreeClassifier",
         "RandomForestClassifier",

@@ -242,3 +242,14 @@ def test_logistic_regression_reaches_scikit_learns_optimum():
     assert np.array_equal(a.predict(X_test / 16.0), b.predict(X_test / 16.0))
     close(a.coef_, b.coef_, rtol=1e-4)
     close(a.predict_proba(X_test / 16.0), b.predict_proba(X_test / 16.0), rtol=1e-4)
+
+
+@pytest.mark.parametrize("data", DATA)
+@pytest.mark.parametrize("class_weight", ["balanced", {0: 3.0, 1: 0.5, 7: 2.0}])
+def test_sgd_class_weight(data, class_weight):
+    X, y, X_test, _ = DATA[data]()
+    X, X_test = X / X.max(), X_test / X.max()
+    a, b = both("SGDClassifier", random_state=1, class_weight=class_weight)
+    compare(a.fit(X, y), b.fit(X, y), X_test, ["coef_", "intercept_"])
+    a, b = both("SGDClassifier", random_state=1, class_weight={True: 4.0})
+    compare(a.fit(X, y == 7), b.fit(X, y == 7), X_test, ["coef_", "intercept_"])

@@ -76,7 +76,7 @@ def test_clone_keeps_parameters_and_drops_the_fit(estimator):
     "estimator, parameter",
     [
         (ours.SGDClassifier(learning_rate="adaptive"), "learning_rate"),
-        (ours.SGDClassifier(class_weight="balanced"), "class_weight"),
+        (ours.SVC(class_weight="balanced"), "class_weight"),
         (ours.SGDClassifier(average=True), "average"),
         (ours.SVC(kernel="sigmoid"), "kernel"),
         (ours.KNeighborsClassifier(p=1), "p"),
@@ -187,3 +187,31 @@ def test_load_dataset_from_a_missing_cache_says_so(tmp_path):
         classify.load_dataset("fashion-mnist", data_dir=str(tmp_path))
     X_sample, *_ = classify.load_dataset("mnist-sample", data_dir=str(tmp_path))
     assert np.array_equal(X_sample, X)
+
+
+def test_long_calls_release_the_gil():
+    # A Python thread ticks every millisecond (sleeping, so it needs the GIL back to tick
+    # again) while the engine predicts: it ticks only if the call let go of the GIL. Holding
+    # it, the thread could tick once or twice at most, before the call began.
+    import threading
+    import time
+
+    model = ours.KNeighborsClassifier(n_jobs=1).fit(np.repeat(X, 8, axis=0), np.repeat(Y, 8))
+    queries = np.repeat(X_TEST, 8, axis=0)
+    ticks = [0]
+    stop = threading.Event()
+
+    def ticker():
+        while not stop.is_set():
+            ticks[0] += 1
+            time.sleep(0.001)
+
+    thread = threading.Thread(target=ticker)
+    thread.start()
+    time.sleep(0.01)
+    before = ticks[0]
+    model.predict(queries)
+    during = ticks[0] - before
+    stop.set()
+    thread.join()
+    assert during >= 10

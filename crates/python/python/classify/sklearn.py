@@ -8,7 +8,7 @@ has the fitted attributes users read (``classes_``, ``coef_``, ``feature_importa
 engines, without the GIL, and for the same data and ``random_state`` give scikit-learn's
 numbers (``tests/test_same_numbers.py``).
 
-A parameter value the engines do not implement (``class_weight``, ``warm_start``, a
+A parameter value the engines do not implement (``class_weight`` but for SGD, ``warm_start``, a
 ``learning_rate`` other than ``"optimal"``, ...) raises a ``ValueError`` at ``fit`` naming it
 and the supported values; ``classify.patch_sklearn()`` sends such estimators to
 scikit-learn's own classes instead.
@@ -26,6 +26,7 @@ import warnings
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, OneToOneFeatureMixin, TransformerMixin
 from sklearn.utils._available_if import available_if
+from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import check_classification_targets, unique_labels
 from sklearn.utils.validation import check_is_fitted, validate_data
 
@@ -69,12 +70,16 @@ class _EngineClassifier(ClassifierMixin, BaseEstimator):
         X, y = check_X_y(self, X, y)
         self.classes_, positions = encode(y)
         self._check_classes()
+        self._prepare(y)
         self._model = _engine.fit(self._kind, self._params(), X, positions, self._n_jobs())
         self._set_fitted(self._model.fitted(), X, positions)
         return self
 
     def _check_classes(self):
         two_classes(self, self.classes_)
+
+    def _prepare(self, y):
+        pass
 
     def _set_fitted(self, fitted, X, positions):
         pass
@@ -170,7 +175,6 @@ class SGDClassifier(_EngineClassifier):
         "penalty": Unsupported("l2", "l1", "elasticnet", None),
         "learning_rate": Unsupported("optimal"),
         "early_stopping": Unsupported(False),
-        "class_weight": Unsupported(None),
         "warm_start": Unsupported(False),
         "average": Unsupported(False),
     }
@@ -234,7 +238,15 @@ class SGDClassifier(_EngineClassifier):
             "n_iter_no_change": int(self.n_iter_no_change),
             "shuffle": bool(self.shuffle),
             "random_state": self._seed,
+            "class_weight": self._class_weight,
         }
+
+    def _prepare(self, y):
+        # scikit-learn's own expansion of class_weight: a dict, or "balanced" from the counts.
+        self._class_weight = None
+        if self.class_weight is not None:
+            weights = compute_class_weight(self.class_weight, classes=self.classes_, y=y)
+            self._class_weight = [float(w) for w in weights]
 
     def fit(self, X, y):
         """Trains for up to ``max_iter`` epochs from zero weights."""
@@ -281,6 +293,15 @@ class SGDClassifier(_EngineClassifier):
         unknown = np.setdiff1d(np.unique(y), self.classes_)
         if unknown.size:
             raise ValueError(f"labels {unknown!r} are not in classes {self.classes_!r}")
+        if isinstance(self.class_weight, str) and self.class_weight == "balanced":
+            raise ValueError(
+                "class_weight 'balanced' is not supported for partial_fit. In order to use "
+                "'balanced' weights, use compute_class_weight('balanced', classes=classes, y=y). "
+                "In place of y you can use a large enough sample of the full training set "
+                "target to properly estimate the class frequency distributions. Pass the "
+                "resulting weights as the class_weight parameter."
+            )
+        self._prepare(y)
         positions = np.searchsorted(self.classes_, y).astype(np.int64)
         self._model, self.t_ = _engine.partial_fit_sgd(
             self._params(), model, t, X, positions, len(self.classes_), self._n_jobs()

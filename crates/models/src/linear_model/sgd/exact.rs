@@ -18,7 +18,7 @@ pub(super) fn train(
     index: &[usize],
     n_classes: usize,
     standard: Option<Standardization<'_>>,
-    start: Option<Start<'_>>,
+    options: Options<'_>,
 ) -> Result<Vec<(Vec<f64>, f64, usize)>> {
     let standard = standard.map(|s| Standard {
         mean: s.mean,
@@ -55,13 +55,42 @@ pub(super) fn train(
             let shuffle_seed = rs.randint(0, MAX_INT).map_err(random_error)? as u32;
             let positive: Vec<bool> = index.iter().map(|&i| i == class).collect();
             // The problem's row of weights: the only one for two classes.
-            let from = start.map(|s| {
+            let from = options.start.map(|s| {
                 let k = if n_classes == 2 { 0 } else { class };
                 (s.coef.row(k).to_vec(), s.intercept[k], s.t)
             });
-            plain_sgd(params, x, rows, &positive, shuffle_seed, view, from)
+            // scikit-learn's class weights: for two classes the second's on positive rows and
+            // the first's on negative ones; one-vs-rest, the class's on its rows and 1 on
+            // the rest.
+            let weights = match options.class_weight {
+                None => (1.0, 1.0),
+                Some(w) if n_classes == 2 => (w[1], w[0]),
+                Some(w) => (w[class], 1.0),
+            };
+            let problem = Problem {
+                from,
+                weights,
+                shuffle_seed,
+            };
+            plain_sgd(params, x, rows, &positive, view, problem)
         })
         .collect()
+}
+
+/// What a training run may add to the parameters: a `partial_fit`'s start, class weights
+/// (one per class, in the sorted classes' order).
+#[derive(Clone, Copy, Default)]
+pub(super) struct Options<'a> {
+    pub(super) start: Option<Start<'a>>,
+    pub(super) class_weight: Option<&'a [f64]>,
+}
+
+/// One binary problem's start (a `partial_fit`'s weights, intercept and `t`), its weights of
+/// positive and negative rows, and the seed of its shuffles.
+struct Problem {
+    from: Option<(Vec<f64>, f64, f64)>,
+    weights: (f64, f64),
+    shuffle_seed: u32,
 }
 
 /// Where a `partial_fit` starts: the weights and intercepts so far (one row per binary
@@ -85,10 +114,14 @@ fn plain_sgd(
     x: Features<'_>,
     rows: &[usize],
     positive: &[bool],
-    shuffle_seed: u32,
     view: View<'_>,
-    from: Option<(Vec<f64>, f64, f64)>,
+    problem: Problem,
 ) -> Result<(Vec<f64>, f64, usize)> {
+    let Problem {
+        from,
+        weights: (positive_weight, negative_weight),
+        shuffle_seed,
+    } = problem;
     let alpha = params.alpha;
     let loss = params.loss;
     // `_plain_sgd` sets the ratio by the penalty: L2 never sees `l1_ratio`.
@@ -142,8 +175,13 @@ fn plain_sgd(
                 objective += alpha
                     * ((1.0 - l1_ratio) * 0.5 * w.sq_norm.sqrt().powi(2) + l1_ratio * w.l1_norm);
             }
+            let class_weight = if yk > 0.0 {
+                positive_weight
+            } else {
+                negative_weight
+            };
             let update = p.map_or(0.0, |p| {
-                -eta * loss.gradient(yk, p).clamp(-MAX_DLOSS, MAX_DLOSS)
+                -eta * loss.gradient(yk, p).clamp(-MAX_DLOSS, MAX_DLOSS) * class_weight
             });
             // Whether the weights themselves (not their scale) changed.
             let mut moved = false;
@@ -704,7 +742,16 @@ mod tests {
                             ..Default::default()
                         };
                         let fit = |x: Features<'_>| {
-                            train(&params, x, &rows, &index, n_classes, standard, None).unwrap()
+                            train(
+                                &params,
+                                x,
+                                &rows,
+                                &index,
+                                n_classes,
+                                standard,
+                                Options::default(),
+                            )
+                            .unwrap()
                         };
                         let (bytes, floats) = (fit((&x).into()), fit((&x64).into()));
                         let case = format!("{loss:?} {penalty:?} {n_classes} {standard:?}");

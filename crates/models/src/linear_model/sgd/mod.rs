@@ -262,6 +262,7 @@ impl SgdClassifier {
         y: &[usize],
         rows: &[usize],
         standard: Option<Standardization<'_>>,
+        class_weight: Option<&[f64]>,
     ) -> Result<Sgd> {
         self.validate()?;
         // Epochs visit rows in random order, so each row costs cache and TLB misses. Large
@@ -280,10 +281,16 @@ impl SgdClassifier {
                     .map_err(|e| Error::InvalidParameter(e.to_string()))?;
                 let y_sub: Vec<usize> = rows.iter().map(|&r| y[r]).collect();
                 let all: Vec<usize> = (0..rows.len()).collect();
-                return self.fit_in_place(Features::U8(gathered), &y_sub, &all, standard);
+                return self.fit_in_place(
+                    Features::U8(gathered),
+                    &y_sub,
+                    &all,
+                    standard,
+                    class_weight,
+                );
             }
         }
-        self.fit_in_place(x, y, rows, standard)
+        self.fit_in_place(x, y, rows, standard, class_weight)
     }
 
     fn fit_in_place(
@@ -292,9 +299,18 @@ impl SgdClassifier {
         y: &[usize],
         rows: &[usize],
         standard: Option<Standardization<'_>>,
+        class_weight: Option<&[f64]>,
     ) -> Result<Sgd> {
         let sub: Vec<usize> = rows.iter().map(|&r| y[r]).collect();
         let (classes, index) = encode(&sub);
+        if let Some(w) = class_weight {
+            if w.len() != classes.len() || w.iter().any(|v| !(v.is_finite() && *v >= 0.0)) {
+                return Err(Error::InvalidParameter(format!(
+                    "class_weight needs one finite weight ≥ 0 per class ({}), got {w:?}",
+                    classes.len()
+                )));
+            }
+        }
         if classes.len() < 2 {
             return Err(Error::SingleClass(
                 classes.first().copied().unwrap_or(0).to_string(),
@@ -302,7 +318,16 @@ impl SgdClassifier {
         }
         let fitted = match self.solver {
             SgdSolver::ScikitLearn => {
-                exact::train(self, x, rows, &index, classes.len(), standard, None)?
+                let options = exact::Options {
+                    start: None,
+                    class_weight,
+                };
+                exact::train(self, x, rows, &index, classes.len(), standard, options)?
+            }
+            SgdSolver::Fast if class_weight.is_some() => {
+                return Err(Error::NotSupported(
+                    "class weights need scikit-learn's solver".into(),
+                ))
             }
             SgdSolver::Fast => fast::train(self, x, rows, &index, classes.len(), standard)?,
         };
@@ -339,6 +364,19 @@ impl SgdClassifier {
         y: &[usize],
         classes: &[usize],
     ) -> Result<SgdProgress> {
+        self.partial_fit_weighted(progress, x, y, classes, None)
+    }
+
+    /// [`partial_fit`](Self::partial_fit) with scikit-learn's class weights (one per class of
+    /// `classes`, in its order; `None`: all 1).
+    pub fn partial_fit_weighted(
+        &self,
+        progress: Option<&SgdProgress>,
+        x: Features<'_>,
+        y: &[usize],
+        classes: &[usize],
+        class_weight: Option<&[f64]>,
+    ) -> Result<SgdProgress> {
         self.validate()?;
         let index = self.partial_fit_targets(progress, x, y, classes)?;
         let problems = if classes.len() == 2 { 1 } else { classes.len() };
@@ -361,16 +399,17 @@ impl SgdClassifier {
             ..*self
         };
         let rows: Vec<usize> = (0..x.n_samples()).collect();
+        if class_weight.is_some_and(|w| w.len() != classes.len()) {
+            return Err(Error::InvalidParameter(
+                "class_weight needs one weight per class".into(),
+            ));
+        }
+        let options = exact::Options {
+            start: Some(start),
+            class_weight,
+        };
         let fitted = with_valid(x, |x| {
-            exact::train(
-                &one_epoch,
-                x,
-                &rows,
-                &index,
-                classes.len(),
-                None,
-                Some(start),
-            )
+            exact::train(&one_epoch, x, &rows, &index, classes.len(), None, options)
         })?;
         let model = self.model(classes.to_vec(), x.n_features(), fitted);
         // scikit-learn adds the most epochs of any problem (one) times the rows.
@@ -440,6 +479,17 @@ impl SgdClassifier {
         }
     }
 
+    /// Fits as [`Estimator::fit`] with scikit-learn's `class_weight`: one weight per class
+    /// (in the sorted classes' order) multiplying the step of each row of that class — for
+    /// two classes the second class's weight on its rows and the first's on the others,
+    /// one-vs-rest a class's weight on its rows and 1 on the rest. The scikit-learn solver only.
+    pub fn fit_weighted(&self, x: Features<'_>, y: &[usize], class_weight: &[f64]) -> Result<Sgd> {
+        self.validate()?;
+        let rows: Vec<usize> = (0..x.n_samples()).collect();
+        check_rows(x, y, &rows)?;
+        with_valid(x, |x| self.fit_impl(x, y, &rows, None, Some(class_weight)))
+    }
+
     /// `random_state` as NumPy takes it.
     fn seed(&self) -> Result<u32> {
         u32::try_from(self.random_state).map_err(|_| {
@@ -479,7 +529,7 @@ impl Estimator for SgdClassifier {
     /// Reads the rows in place: no copy of the training set.
     fn fit_rows(&self, x: Features<'_>, y: &[usize], rows: &[usize]) -> Result<Sgd> {
         check_rows(x, y, rows)?;
-        with_valid(x, |x| self.fit_impl(x, y, rows, None))
+        with_valid(x, |x| self.fit_impl(x, y, rows, None, None))
     }
 
     /// Features are standardised as each row is read (no scaled copy): scikit-learn's solver
@@ -501,7 +551,7 @@ impl Estimator for SgdClassifier {
         }
         Some(
             check_rows(x, y, rows)
-                .and_then(|()| with_valid(x, |x| self.fit_impl(x, y, rows, Some(standard)))),
+                .and_then(|()| with_valid(x, |x| self.fit_impl(x, y, rows, Some(standard), None))),
         )
     }
 }

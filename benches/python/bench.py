@@ -146,7 +146,7 @@ def main():
         proc.join()
         out[name] = result
         print(f"{a.side} {name}: {result}", file=sys.stderr)
-    json.dump({"steps": out, "what": {n: STEPS[n][0] for n in names}}, sys.stdout)
+    json.dump({"steps": out, "order": names, "what": {n: STEPS[n][0] for n in names}}, sys.stdout)
 
 
 if __name__ == "__main__":

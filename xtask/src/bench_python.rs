@@ -163,11 +163,12 @@ fn print_table(data: &Path, results: &[Value]) {
     println!("From Python on {} ({}):\n", data.display(), cpu_model());
     println!("| step | classify | scikit-learn | ratio | scikit-learn-intelex | ratio | scores (classify / scikit-learn / intelex) | peak MB (same order) |");
     println!("| --- | --- | --- | --- | --- | --- | --- | --- |");
-    let Some(names) = what.as_object() else {
+    let Some(order) = results[0].get("order").and_then(Value::as_array) else {
         println!("(the classify side gave no results)");
         return;
     };
-    for (name, description) in names {
+    for name in order.iter().filter_map(Value::as_str) {
+        let description = &what[name];
         let (o, s, e) = (&ours[name], &sk[name], &ex[name]);
         let score = |v: &Value| {
             v.get("score")

@@ -100,7 +100,7 @@ pub use linear_model::{
 pub use neighbors::{
     Algorithm, KNeighbors, KNeighborsClassifier, KNeighborsMultiOutput, Neighbors, Weights,
 };
-pub use svm::{Gamma, Svc, SvcKernel, SvcModel, SvcPair};
+pub use svm::{Gamma, Svc, SvcFitOptions, SvcKernel, SvcModel, SvcPair};
 pub use tree::{
     Criterion, DecisionTree, DecisionTreeClassifier, MaxFeatures, RandomForest,
     RandomForestClassifier,

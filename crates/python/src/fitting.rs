@@ -6,7 +6,7 @@ use classify_models::DecisionTreeClassifier;
 use classify_models::{
     Algorithm, Criterion, DummyClassifier, DummyStrategy, Gamma, KNeighborsClassifier,
     LogisticRegression, Loss, MaxFeatures, Penalty, RandomForestClassifier, SgdClassifier,
-    SgdProgress, Svc, SvcKernel, Weights,
+    SgdProgress, Svc, SvcFitOptions, SvcKernel, Weights,
 };
 use classify_persist::AnyModel;
 use classify_preprocessing::StandardScaler;
@@ -267,7 +267,17 @@ pub fn fit(
         "knn" => fitted!(knn_params(params)?),
         "tree" => fitted!(tree_params(params)?),
         "forest" => fitted!(forest_params(params)?),
-        "svc" => fitted!(svc_params(params)?),
+        "svc" => {
+            let estimator = svc_params(params)?;
+            let class_weight: Option<Vec<f64>> = get(params, "class_weight")?;
+            let options = SvcFitOptions {
+                class_weight: class_weight.as_deref(),
+                max_iter: get(params, "max_iter")?,
+            };
+            run(py, n_jobs, || {
+                estimator.fit_with(x, &y, options).map(AnyModel::from)
+            })?
+        }
         "logistic" => {
             let estimator = logistic_params(params)?;
             run(py, n_jobs, || {

@@ -24,8 +24,8 @@ ESTIMATORS = [
     StandardScaler(),
 ]
 
-# Checks that fail, with the reason. Only one check, for four estimators: class weights are
-# not implemented by their engines yet (SGD has them); such a fit raises a ValueError naming class_weight, and
+# Checks that fail, with the reason. Only one check, for three estimators: class weights are
+# not implemented by their engines yet (SGD and SVC have them); such a fit raises a ValueError naming class_weight, and
 # classify.patch_sklearn() gives scikit-learn's own estimator for it.
 CLASS_WEIGHT = {
     "check_class_weight_classifiers": (
@@ -39,7 +39,6 @@ EXPECTED_FAILED = {
         "LogisticRegression",
         "DecisionTreeClassifier",
         "RandomForestClassifier",
-        "SVC",
     ]
 }
 

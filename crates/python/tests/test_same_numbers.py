@@ -159,6 +159,7 @@ def test_random_forest(data):
         {"kernel": "poly", "degree": 2, "coef0": 1.0, "gamma": "auto"},
         {"decision_function_shape": "ovo"},
         {"probability": True, "random_state": 42},
+        {"max_iter": 40},
     ],
 )
 def test_svc(data, params):
@@ -166,10 +167,11 @@ def test_svc(data, params):
     X, y = X[:500], y[:500]
     a, b = both("SVC", **params)
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", FutureWarning)
+        warnings.simplefilter("ignore")
         a.fit(X, y)
         b.fit(X, y)
-    compare(a, b, X_test, ["dual_coef_", "intercept_", "support_vectors_"])
+    compare(a, b, X_test, ["dual_coef_", "intercept_", "support_vectors_", "n_iter_"])
+    assert a.fit_status_ == b.fit_status_
     assert np.array_equal(a.support_, b.support_)
     assert np.array_equal(a.n_support_, b.n_support_)
     if params.get("probability"):
@@ -253,3 +255,17 @@ def test_sgd_class_weight(data, class_weight):
     compare(a.fit(X, y), b.fit(X, y), X_test, ["coef_", "intercept_"])
     a, b = both("SGDClassifier", random_state=1, class_weight={True: 4.0})
     compare(a.fit(X, y == 7), b.fit(X, y == 7), X_test, ["coef_", "intercept_"])
+
+
+@pytest.mark.parametrize("data", DATA)
+@pytest.mark.parametrize("class_weight", ["balanced", {0: 3.0, 1: 0.5, 7: 2.0}])
+def test_svc_class_weight(data, class_weight):
+    X, y, X_test, _ = DATA[data]()
+    X, y = X[:500], y[:500]
+    for params in ({}, {"probability": True, "random_state": 0}):
+        a, b = both("SVC", class_weight=class_weight, **params)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", FutureWarning)
+            a.fit(X, y)
+            b.fit(X, y)
+        compare(a, b, X_test, ["dual_coef_", "intercept_", "class_weight_"])

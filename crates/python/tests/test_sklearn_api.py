@@ -76,7 +76,7 @@ def test_clone_keeps_parameters_and_drops_the_fit(estimator):
     "estimator, parameter",
     [
         (ours.SGDClassifier(learning_rate="adaptive"), "learning_rate"),
-        (ours.SVC(class_weight="balanced"), "class_weight"),
+        (ours.DecisionTreeClassifier(class_weight="balanced"), "class_weight"),
         (ours.SGDClassifier(average=True), "average"),
         (ours.SVC(kernel="sigmoid"), "kernel"),
         (ours.KNeighborsClassifier(p=1), "p"),

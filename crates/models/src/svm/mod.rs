@@ -294,9 +294,25 @@ impl Svc {
         (total / rayon::current_num_threads() as f64) as usize
     }
 
-    /// Solves one binary problem: `rows` of the kernel's data, `y[r] = ±1`.
-    fn solve(&self, kernel: &Kernel<'_>, rows: &[usize], y: &[i8]) -> smo::Solution {
-        smo::solve(kernel, rows, y, self.c, self.tol, self.cache_bytes())
+    /// Solves one binary problem: `rows` of the kernel's data, `y[r] = ±1`, the bound `c` on
+    /// the positive and the negative rows' coefficients.
+    fn solve(
+        &self,
+        kernel: &Kernel<'_>,
+        rows: &[usize],
+        y: &[i8],
+        c: (f64, f64),
+        options: SvcFitOptions<'_>,
+    ) -> smo::Solution {
+        smo::solve(
+            kernel,
+            rows,
+            y,
+            c,
+            self.tol,
+            self.cache_bytes(),
+            options.max_iter,
+        )
     }
 }
 
@@ -336,6 +352,32 @@ impl Estimator for Svc {
     }
 
     fn fit(&self, x: Features<'_>, y: &[usize]) -> Result<SvcModel> {
+        self.fit_with(x, y, SvcFitOptions::default())
+    }
+}
+
+/// What a fit may add to [`Svc`]'s parameters (scikit-learn's `class_weight` and `max_iter`),
+/// none of which a fitted model needs to predict.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SvcFitOptions<'a> {
+    /// One weight per class (in the sorted classes' order): the bound on a class's
+    /// coefficients is `C` times its weight (libsvm's weighted `C`), in each pair's problem
+    /// and in its probability folds. `None`: all 1.
+    pub class_weight: Option<&'a [f64]>,
+    /// Solver iterations per binary problem at most (scikit-learn's `max_iter`; a problem
+    /// stopped there reports as many in [`SvcModel::n_iter`]). `None`: libsvm's own guard.
+    pub max_iter: Option<usize>,
+}
+
+impl Svc {
+    /// Fits as [`Estimator::fit`] with scikit-learn's `class_weight` and `max_iter`.
+    pub fn fit_with(
+        &self,
+        x: Features<'_>,
+        y: &[usize],
+        options: SvcFitOptions<'_>,
+    ) -> Result<SvcModel> {
+        let class_weight = options.class_weight;
         check_targets(x.n_samples(), y.len())?;
         self.validate()?;
         with_valid(x, |x| {
@@ -354,8 +396,21 @@ impl Estimator for Svc {
             if classes.len() < 2 {
                 return Err(Error::SingleClass(classes[0].to_string()));
             }
+            let weights = match class_weight {
+                Some(w)
+                    if w.len() != classes.len()
+                        || w.iter().any(|v| !(v.is_finite() && *v > 0.0)) =>
+                {
+                    return Err(Error::InvalidParameter(format!(
+                        "class_weight needs one finite weight > 0 per class ({}), got {w:?}",
+                        classes.len()
+                    )))
+                }
+                Some(w) => w.to_vec(),
+                None => vec![1.0; classes.len()],
+            };
             let problems = PairProblems::new(&yi, classes.len());
-            let fitted = self.solve_pairs(&kernel, &problems)?;
+            let fitted = self.solve_pairs(&kernel, &problems, &weights, options)?;
             Ok(self.model(x, classes, kind, problems.pairs, fitted))
         })
     }
@@ -396,7 +451,13 @@ impl PairProblems {
 impl Svc {
     /// Every pair's problem solved (and its Platt sigmoid fitted when asked), in parallel;
     /// each is deterministic, so the model is too.
-    fn solve_pairs(&self, kernel: &Kernel<'_>, problems: &PairProblems) -> Result<Vec<FittedPair>> {
+    fn solve_pairs(
+        &self,
+        kernel: &Kernel<'_>,
+        problems: &PairProblems,
+        weights: &[f64],
+        options: SvcFitOptions<'_>,
+    ) -> Result<Vec<FittedPair>> {
         let pairs = &problems.pairs;
         // The internal folds' shuffles come from one generator in pair order: drawn
         // first, so that the pairs can then be solved in parallel.
@@ -414,11 +475,13 @@ impl Svc {
             .zip(&perms)
             .map(|(&pair, perm)| {
                 let (rows, signs) = problems.problem(pair);
+                // libsvm's weighted C: class i (positive) and class j.
+                let c = (self.c * weights[pair.0], self.c * weights[pair.1]);
                 let platt = match perm {
-                    Some(perm) => Some(self.platt(kernel, &rows, &signs, perm)?),
+                    Some(perm) => Some(self.platt(kernel, &rows, &signs, perm, (c, options))?),
                     None => None,
                 };
-                let sol = self.solve(kernel, &rows, &signs);
+                let sol = self.solve(kernel, &rows, &signs, c, options);
                 let keep: Vec<usize> = (0..rows.len()).filter(|&r| sol.coef[r] != 0.0).collect();
                 Ok((
                     keep.iter().map(|&r| rows[r]).collect(),
@@ -483,6 +546,7 @@ impl Svc {
         rows: &[usize],
         signs: &[i8],
         perm: &[usize],
+        (c, options): ((f64, f64), SvcFitOptions<'_>),
     ) -> Result<(f64, f64)> {
         let l = rows.len();
         let mut dec = vec![0.0; l];
@@ -507,7 +571,8 @@ impl Svc {
             let inner_signs: Vec<i8> = (0..inner.len())
                 .map(|r| if r < neg.len() { 1 } else { -1 })
                 .collect();
-            let sol = self.solve(kernel, &inner, &inner_signs);
+            // The inner problem's positive class is this pair's negative one: the bounds swap.
+            let sol = self.solve(kernel, &inner, &inner_signs, (c.1, c.0), options);
             for &t in &perm[begin..end] {
                 let mut sum = 0.0;
                 for (&r, &c) in inner.iter().zip(&sol.coef) {

@@ -32,17 +32,21 @@ pub(crate) struct Solution {
     pub(crate) iterations: usize,
 }
 
-/// Solves C-SVC on `rows` of the kernel's data with labels `y` (`+1` / `−1`).
+/// Solves C-SVC on `rows` of the kernel's data with labels `y` (`+1` / `−1`), the bound
+/// `c = (C₊, C₋)` on the positive and the negative rows' coefficients (libsvm's `Cp`, `Cn`:
+/// `C` times each class's weight).
 ///
-/// `cache_bytes` bounds the kernel-row cache (at least two full rows are always kept, as in
+/// `max_iter` stops it early (scikit-learn's `max_iter`; `None` for libsvm's guard of 10⁷ or
+/// 100 · l). `cache_bytes` bounds the kernel-row cache (at least two full rows are always kept, as in
 /// libsvm).
 pub(crate) fn solve(
     kernel: &Kernel<'_>,
     rows: &[usize],
     y: &[i8],
-    c: f64,
+    c: (f64, f64),
     eps: f64,
     cache_bytes: usize,
+    max_iter: Option<usize>,
 ) -> Solution {
     let l = rows.len();
     let mut s = Solver {
@@ -61,7 +65,7 @@ pub(crate) fn solve(
         eps,
         unshrink: false,
     };
-    let iterations = s.run();
+    let iterations = s.run(max_iter);
     let rho = s.rho();
     let mut coef = vec![0.0; l];
     for i in 0..l {
@@ -91,12 +95,22 @@ struct Solver<'k, 'a> {
     /// Original position of each (permuted) index.
     active_set: Vec<usize>,
     active_size: usize,
-    c: f64,
+    /// `(C₊, C₋)`.
+    c: (f64, f64),
     eps: f64,
     unshrink: bool,
 }
 
 impl Solver<'_, '_> {
+    /// The bound of variable `i` (libsvm's `get_C`).
+    fn c(&self, i: usize) -> f64 {
+        if self.y[i] > 0 {
+            self.c.0
+        } else {
+            self.c.1
+        }
+    }
+
     /// Makes row `i` of Q hold at least `len` values (libsvm's `get_Q`).
     fn fill(&mut self, i: usize, len: usize) {
         let start = self.cache.get_data(i, len);
@@ -111,7 +125,7 @@ impl Solver<'_, '_> {
     }
 
     fn update_status(&mut self, i: usize) {
-        self.status[i] = if self.alpha[i] >= self.c {
+        self.status[i] = if self.alpha[i] >= self.c(i) {
             Status::Upper
         } else if self.alpha[i] <= 0.0 {
             Status::Lower
@@ -120,12 +134,14 @@ impl Solver<'_, '_> {
         };
     }
 
-    fn run(&mut self) -> usize {
+    /// Iterates until no pair violates the conditions by `eps`, or `max_iter` iterations
+    /// (scikit-learn's `max_iter`; `None`: libsvm's own guard).
+    fn run(&mut self, max_iter: Option<usize>) -> usize {
         let l = self.rows.len();
         let mut iter = 0usize;
         let mut counter = l.min(1000) + 1;
         // libsvm's own guard against endless loops (scikit-learn's default sets none).
-        let max_iter = 10_000_000usize.max(100 * l);
+        let max_iter = max_iter.unwrap_or(10_000_000usize.max(100 * l));
         while iter < max_iter {
             counter -= 1;
             if counter == 0 {
@@ -161,7 +177,7 @@ impl Solver<'_, '_> {
         let active = self.active_size;
         self.fill(i, active);
         self.fill(j, active);
-        let c = self.c;
+        let (c_i, c_j) = (self.c(i), self.c(j));
         let (old_i, old_j) = (self.alpha[i], self.alpha[j]);
         let q_ij = f64::from(self.cache.row(i)[j]);
         let (mut ai, mut aj) = (old_i, old_j);
@@ -183,15 +199,14 @@ impl Solver<'_, '_> {
                 ai = 0.0;
                 aj = -diff;
             }
-            if diff > 0.0 {
-                // C_i − C_j = 0.
-                if ai > c {
-                    ai = c;
-                    aj = c - diff;
+            if diff > c_i - c_j {
+                if ai > c_i {
+                    ai = c_i;
+                    aj = c_i - diff;
                 }
-            } else if aj > c {
-                aj = c;
-                ai = c + diff;
+            } else if aj > c_j {
+                aj = c_j;
+                ai = c_j + diff;
             }
         } else {
             let mut quad = self.qd[i] + self.qd[j] - 2.0 * q_ij;
@@ -202,19 +217,19 @@ impl Solver<'_, '_> {
             let sum = ai + aj;
             ai -= delta;
             aj += delta;
-            if sum > c {
-                if ai > c {
-                    ai = c;
-                    aj = sum - c;
+            if sum > c_i {
+                if ai > c_i {
+                    ai = c_i;
+                    aj = sum - c_i;
                 }
             } else if aj < 0.0 {
                 aj = 0.0;
                 ai = sum;
             }
-            if sum > c {
-                if aj > c {
-                    aj = c;
-                    ai = sum - c;
+            if sum > c_j {
+                if aj > c_j {
+                    aj = c_j;
+                    ai = sum - c_j;
                 }
             } else if ai < 0.0 {
                 ai = 0.0;
@@ -242,7 +257,8 @@ impl Solver<'_, '_> {
             if was_upper != (self.status[k] == Status::Upper) {
                 self.fill(k, l);
                 let q = self.cache.row(k);
-                let f = if was_upper { -c } else { c };
+                let c_k = self.c(k);
+                let f = if was_upper { -c_k } else { c_k };
                 for (gb, &qv) in self.g_bar.iter_mut().zip(&q[..l]) {
                     *gb += f * f64::from(qv);
                 }
@@ -600,10 +616,10 @@ mod tests {
         let (x, y) = problem(300);
         let kernel = Kernel::new(Rows::U8(x.view()), Resolved::Rbf { gamma: 1e-4 });
         let rows: Vec<usize> = (0..300).collect();
-        let big = solve(&kernel, &rows, &y, 1.0, 1e-3, 1 << 30);
+        let big = solve(&kernel, &rows, &y, (1.0, 1.0), 1e-3, 1 << 30, None);
         // Below two rows the cache still keeps two (libsvm's floor): rows are evicted and
         // recomputed, the numbers are the same.
-        let small = solve(&kernel, &rows, &y, 1.0, 1e-3, 0);
+        let small = solve(&kernel, &rows, &y, (1.0, 1.0), 1e-3, 0, None);
         assert_eq!(big.coef, small.coef);
         assert_eq!(big.rho, small.rho);
         assert_eq!(big.iterations, small.iterations);

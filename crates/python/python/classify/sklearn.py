@@ -8,7 +8,8 @@ has the fitted attributes users read (``classes_``, ``coef_``, ``feature_importa
 engines, without the GIL, and for the same data and ``random_state`` give scikit-learn's
 numbers (``tests/test_same_numbers.py``).
 
-A parameter value the engines do not implement (``class_weight`` but for SGD, ``warm_start``, a
+A parameter value the engines do not implement (``class_weight`` but for SGD and SVC,
+``warm_start``, a
 ``learning_rate`` other than ``"optimal"``, ...) raises a ``ValueError`` at ``fit`` naming it
 and the supported values; ``classify.patch_sklearn()`` sends such estimators to
 scikit-learn's own classes instead.
@@ -79,7 +80,12 @@ class _EngineClassifier(ClassifierMixin, BaseEstimator):
         two_classes(self, self.classes_)
 
     def _prepare(self, y):
-        pass
+        # scikit-learn's own expansion of class_weight (a dict, or "balanced" from the
+        # counts), for the engines that take one.
+        self._class_weight = None
+        if getattr(self, "class_weight", None) is not None:
+            weights = compute_class_weight(self.class_weight, classes=self.classes_, y=y)
+            self._class_weight = [float(w) for w in weights]
 
     def _set_fitted(self, fitted, X, positions):
         pass
@@ -240,13 +246,6 @@ class SGDClassifier(_EngineClassifier):
             "random_state": self._seed,
             "class_weight": self._class_weight,
         }
-
-    def _prepare(self, y):
-        # scikit-learn's own expansion of class_weight: a dict, or "balanced" from the counts.
-        self._class_weight = None
-        if self.class_weight is not None:
-            weights = compute_class_weight(self.class_weight, classes=self.classes_, y=y)
-            self._class_weight = [float(w) for w in weights]
 
     def fit(self, X, y):
         """Trains for up to ``max_iter`` epochs from zero weights."""
@@ -736,8 +735,6 @@ class SVC(_EngineClassifier):
     _supported = {
         "kernel": Unsupported("rbf", "linear", "poly"),
         "shrinking": Unsupported(True),
-        "class_weight": Unsupported(None),
-        "max_iter": Unsupported(-1),
         "decision_function_shape": Unsupported("ovr", "ovo"),
     }
 
@@ -791,6 +788,8 @@ class SVC(_EngineClassifier):
             "probability": self._probability(),
             "random_state": seed(self.random_state),
             "cache_size": float(self.cache_size),
+            "class_weight": self._class_weight,
+            "max_iter": None if self.max_iter == -1 else int(self.max_iter),
         }
 
     def fit(self, X, y):
@@ -836,8 +835,17 @@ class SVC(_EngineClassifier):
         self.probB_ = np.array(prob_b)
         self.n_iter_ = np.array(fitted["n_iter"], dtype=np.int32)
         self.fit_status_ = 0
+        if self.max_iter != -1 and (self.n_iter_ >= self.max_iter).any():
+            from sklearn.exceptions import ConvergenceWarning
+
+            self.fit_status_ = 1
+            warnings.warn(
+                f"Solver terminated early (max_iter={self.max_iter}).  Consider pre-processing "
+                "your data with StandardScaler or MinMaxScaler.",
+                ConvergenceWarning,
+            )
         self.shape_fit_ = X.shape
-        self.class_weight_ = np.ones(k)
+        self.class_weight_ = np.array(self._class_weight if self._class_weight else [1.0] * k)
         self._gamma = fitted["gamma"] if fitted["gamma"] is not None else 0.0
 
     def decision_function(self, X):

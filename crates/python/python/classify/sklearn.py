@@ -105,14 +105,15 @@ class _EngineClassifier(ClassifierMixin, BaseEstimator):
         X = check_X(self, X)
         return model.predict_proba(X, self._n_jobs())
 
+    def _log_proba(self, X):
+        # log(0) is -inf, as scikit-learn's estimators give it, without a warning.
+        with np.errstate(divide="ignore"):
+            return np.log(self.predict_proba(X))
+
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.allow_nan = False
         return tags
-
-
-def _has_proba(estimator):
-    return True
 
 
 class DummyClassifier(_EngineClassifier):
@@ -166,8 +167,7 @@ class DummyClassifier(_EngineClassifier):
 
     def predict_log_proba(self, X):
         """The logarithm of ``predict_proba``."""
-        with np.errstate(divide="ignore"):
-            return np.log(self.predict_proba(X))
+        return self._log_proba(X)
 
 
 class SGDClassifier(_EngineClassifier):
@@ -329,7 +329,7 @@ class SGDClassifier(_EngineClassifier):
     @available_if(_check_proba)
     def predict_log_proba(self, X):
         """The logarithm of ``predict_proba``."""
-        return np.log(self.predict_proba(X))
+        return self._log_proba(X)
 
 
 class LogisticRegression(_EngineClassifier):
@@ -431,7 +431,7 @@ class LogisticRegression(_EngineClassifier):
 
     def predict_log_proba(self, X):
         """The logarithm of ``predict_proba``."""
-        return np.log(self.predict_proba(X))
+        return self._log_proba(X)
 
 
 class KNeighborsClassifier(_EngineClassifier):
@@ -553,6 +553,16 @@ class KNeighborsClassifier(_EngineClassifier):
 
 
 class _TreeParams:
+    """What the tree and the forest share: their parameters and fitted attributes."""
+
+    def _check_classes(self):
+        pass
+
+    def _set_fitted(self, fitted, X, positions):
+        self.feature_importances_ = fitted["feature_importances"]
+        self.n_classes_ = len(self.classes_)
+        self.n_outputs_ = 1
+
     def _tree_params(self):
         return {
             "criterion": self.criterion,
@@ -616,13 +626,8 @@ class DecisionTreeClassifier(_TreeParams, _EngineClassifier):
     def _params(self):
         return self._tree_params()
 
-    def _check_classes(self):
-        pass
-
     def _set_fitted(self, fitted, X, positions):
-        self.feature_importances_ = fitted["feature_importances"]
-        self.n_classes_ = len(self.classes_)
-        self.n_outputs_ = 1
+        super()._set_fitted(fitted, X, positions)
         self._depth = fitted["depth"]
         self._n_leaves = fitted["n_leaves"]
 
@@ -642,8 +647,7 @@ class DecisionTreeClassifier(_TreeParams, _EngineClassifier):
 
     def predict_log_proba(self, X):
         """The logarithm of ``predict_proba``."""
-        with np.errstate(divide="ignore"):
-            return np.log(self.predict_proba(X))
+        return self._log_proba(X)
 
 
 class RandomForestClassifier(_TreeParams, _EngineClassifier):
@@ -708,22 +712,13 @@ class RandomForestClassifier(_TreeParams, _EngineClassifier):
             "bootstrap": bool(self.bootstrap),
         }
 
-    def _check_classes(self):
-        pass
-
-    def _set_fitted(self, fitted, X, positions):
-        self.feature_importances_ = fitted["feature_importances"]
-        self.n_classes_ = len(self.classes_)
-        self.n_outputs_ = 1
-
     def predict_proba(self, X):
         """The trees' class shares, averaged."""
         return self._proba(X)
 
     def predict_log_proba(self, X):
         """The logarithm of ``predict_proba``."""
-        with np.errstate(divide="ignore"):
-            return np.log(self.predict_proba(X))
+        return self._log_proba(X)
 
 
 class SVC(_EngineClassifier):
@@ -884,7 +879,7 @@ class SVC(_EngineClassifier):
     @available_if(_check_proba)
     def predict_log_proba(self, X):
         """The logarithm of ``predict_proba``."""
-        return np.log(self.predict_proba(X))
+        return self._log_proba(X)
 
 
 class StandardScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
@@ -930,4 +925,4 @@ class StandardScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         return tags
 
 
-del ENGINE_DTYPES, _has_proba
+del ENGINE_DTYPES

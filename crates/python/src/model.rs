@@ -209,6 +209,17 @@ impl Model {
         Ok(out.into_pyarray(py))
     }
 
+    /// A forest's trees, each a decision tree of its own (scikit-learn's `estimators_`).
+    fn trees(&self) -> PyResult<Vec<Model>> {
+        let AnyModel::Forest(m) = &self.file.model else {
+            return Err(not_this("trees", &self.file.model));
+        };
+        Ok((0..m.n_trees())
+            .filter_map(|i| m.tree(i))
+            .map(|t| Model::new(AnyModel::Tree(t), self.file.trained.n_train))
+            .collect())
+    }
+
     /// What the fit learned, as a dict of arrays and numbers (the Python half lays them out
     /// as scikit-learn's attributes).
     fn fitted<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {

@@ -148,6 +148,11 @@ def test_random_forest(data):
     X, y, X_test, _ = DATA[data]()
     a, b = both("RandomForestClassifier", n_estimators=25, random_state=42)
     compare(a.fit(X, y), b.fit(X, y), X_test, ["feature_importances_"])
+    assert len(a.estimators_) == len(b.estimators_) == 25
+    for mine, theirs in zip(a.estimators_[:5], b.estimators_):
+        assert mine.random_state == theirs.random_state
+        compare(mine, theirs, X_test, ["feature_importances_"])
+        assert (mine.get_depth(), mine.get_n_leaves()) == (theirs.get_depth(), theirs.get_n_leaves())
 
 
 @pytest.mark.parametrize("data", DATA)

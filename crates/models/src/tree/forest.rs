@@ -6,8 +6,8 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::tree::{
-    check_fit, encode_targets, grow, leaf_average, Columns, Criterion, DecisionTreeClassifier,
-    Grow, MaxFeatures, Tree,
+    check_fit, encode_targets, grow, leaf_average, Columns, Criterion, DecisionTree,
+    DecisionTreeClassifier, Grow, MaxFeatures, Tree,
 };
 use classify_core::Result;
 use classify_core::{check_features, with_valid, Features};
@@ -219,6 +219,16 @@ impl RandomForest {
     /// past the last tree.
     pub fn tree_splits(&self, tree: usize) -> Option<Vec<Option<(usize, f64)>>> {
         self.trees.get(tree).map(Tree::splits)
+    }
+
+    /// Tree `i` as a decision tree of its own (scikit-learn's `estimators_[i]`), with the
+    /// forest's classes; `None` past the last tree.
+    pub fn tree(&self, i: usize) -> Option<DecisionTree> {
+        self.trees.get(i).map(|tree| DecisionTree {
+            classes: self.classes.clone(),
+            n_features: self.n_features,
+            tree: tree.clone(),
+        })
     }
 
     /// Number of trees.

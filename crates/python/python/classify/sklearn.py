@@ -712,6 +712,30 @@ class RandomForestClassifier(_TreeParams, _EngineClassifier):
             "bootstrap": bool(self.bootstrap),
         }
 
+    @property
+    def estimators_(self):
+        """The trees, as scikit-learn's forest holds them: ``DecisionTreeClassifier``s with
+        the seeds the forest drew for them, fitted on the classes' positions (``classes_`` of
+        0.0, 1.0, ...), so each predicts positions and its ``predict_proba`` is scikit-learn's
+        tree's."""
+        model = fitted_model(self)
+        seeds = np.random.RandomState(seed(self.random_state)).randint(
+            np.iinfo(np.int32).max, size=self.n_estimators
+        )
+        trees = []
+        for tree_model, tree_seed in zip(model.trees(), seeds):
+            params = {k: v for k, v in self._tree_params().items() if k != "random_state"}
+            params.pop("criterion")
+            tree = DecisionTreeClassifier(
+                criterion=self.criterion, random_state=int(tree_seed), **params
+            )
+            tree._model = tree_model
+            tree.classes_ = np.arange(len(self.classes_), dtype=np.float64)
+            tree.n_features_in_ = self.n_features_in_
+            tree._set_fitted(tree_model.fitted(), None, None)
+            trees.append(tree)
+        return trees
+
     def predict_proba(self, X):
         """The trees' class shares, averaged."""
         return self._proba(X)

@@ -192,6 +192,26 @@ impl Model {
         ))
     }
 
+    /// The `k` nearest other training rows of each training row: `(distances, indices)`.
+    #[pyo3(signature = (k, n_jobs=None))]
+    fn kneighbors_of_training<'py>(
+        &self,
+        py: Python<'py>,
+        k: usize,
+        n_jobs: Option<i64>,
+    ) -> PyResult<Found<'py>> {
+        let search = match &self.file.model {
+            AnyModel::Knn(m) => m,
+            AnyModel::KnnMultiOutput(m) => m.search(),
+            other => return Err(not_this("neighbours", other)),
+        };
+        let found = run(py, n_jobs, || search.kneighbors_of_training(k))?.map_err(value_error)?;
+        Ok((
+            found.distances.into_pyarray(py),
+            found.indices.mapv(|v| v as i64).into_pyarray(py),
+        ))
+    }
+
     /// A standard scaler's `(x − mean) / scale`, in `float64`.
     #[pyo3(signature = (x, n_jobs=None))]
     fn transform<'py>(

@@ -201,6 +201,10 @@ def test_knn_on_mnist_pixels_and_multilabel():
         db, ib = b.kneighbors(X_test)
         assert np.array_equal(ia, ib)
         close(da, db)
+        da, ia = a.kneighbors(n_neighbors=3)
+        db, ib = b.kneighbors(n_neighbors=3)
+        assert np.array_equal(ia, ib)
+        close(da, db)
     multilabel = np.c_[y >= 7, y % 2 == 1]
     a, b = both("KNeighborsClassifier")
     a.fit(X, multilabel)
@@ -229,13 +233,20 @@ def test_knn_on_digits_differs_only_at_exactly_equal_distances():
     assert differ.sum() <= 2
 
 
-def test_standard_scaler():
+@pytest.mark.parametrize("with_mean", [True, False])
+@pytest.mark.parametrize("with_std", [True, False])
+def test_standard_scaler(with_mean, with_std):
     for X, _, X_test, _ in (digits(), mnist()):
-        a = ours.StandardScaler().fit(X)
-        b = sklearn.preprocessing.StandardScaler().fit(X)
+        params = {"with_mean": with_mean, "with_std": with_std}
+        a = ours.StandardScaler(**params).fit(X)
+        b = sklearn.preprocessing.StandardScaler(**params).fit(X)
         for attribute in ("mean_", "var_", "scale_"):
-            close(getattr(a, attribute), getattr(b, attribute))
+            if getattr(b, attribute) is None:
+                assert getattr(a, attribute) is None, attribute
+            else:
+                close(getattr(a, attribute), getattr(b, attribute))
         close(a.transform(X_test), b.transform(X_test))
+        assert a.n_samples_seen_ == b.n_samples_seen_
 
 
 def test_logistic_regression_reaches_scikit_learns_optimum():

@@ -10,7 +10,7 @@ use super::search::{key_to_distance, nearest_block, nearest_in_tree, Scratch, QU
 use super::storage::{Train, TrainRows};
 use super::{Algorithm, KNeighborsClassifier, Neighbors, Weights};
 use classify_core::{check_features, top_classes, with_valid, Classifier, PredictProba};
-use classify_core::{Error, Features, Result};
+use classify_core::{Element, Error, Features, Result};
 
 /// A fitted k-NN classifier: the training set itself.
 ///
@@ -145,6 +145,37 @@ impl KNeighbors {
 
     pub(super) fn n_train(&self) -> usize {
         self.labels.len()
+    }
+
+    /// The `k` nearest other training rows of each training row (scikit-learn's
+    /// `kneighbors()` without a query): the search over the training rows for `k + 1`, each
+    /// row itself dropped — or, where more than `k` rows share its place, the first of them.
+    pub fn kneighbors_of_training(&self, k: usize) -> Result<Neighbors> {
+        let rows = self.train.rows();
+        let found = match &rows {
+            TrainRows::U8 { data, n_features } => self.kneighbors_in(data, *n_features, k)?,
+            TrainRows::F32 { data, n_features } => self.kneighbors_in(data, *n_features, k)?,
+            TrainRows::F64 { data, n_features } => self.kneighbors_in(data, *n_features, k)?,
+        };
+        let n = found.indices.nrows();
+        let mut distances = Array2::zeros((n, k));
+        let mut indices = Array2::zeros((n, k));
+        for i in 0..n {
+            let row = found.indices.row(i);
+            let skip = row.iter().position(|&t| t == i).unwrap_or(0);
+            let kept = (0..=k).filter(|&c| c != skip);
+            for (c, from) in kept.enumerate() {
+                indices[[i, c]] = row[from];
+                distances[[i, c]] = found.distances[[i, from]];
+            }
+        }
+        Ok(Neighbors { distances, indices })
+    }
+
+    fn kneighbors_in<T: Element>(&self, data: &[T], d: usize, k: usize) -> Result<Neighbors> {
+        let view = ndarray::ArrayView2::from_shape((data.len() / d.max(1), d), data)
+            .map_err(|e| Error::InvalidParameter(e.to_string()))?;
+        self.kneighbors(T::features(view), k + 1)
     }
 
     /// The `k` nearest training rows of each query (scikit-learn's `kneighbors`).

@@ -528,22 +528,27 @@ class KNeighborsClassifier(_EngineClassifier):
         return self._proba(X)
 
     def kneighbors(self, X=None, n_neighbors=None, return_distance=True):
-        """The nearest training rows of each row of ``X``: distances and indices."""
+        """The nearest training rows of each row of ``X``: distances and indices; without
+        ``X``, those of each training row among the others."""
         model = fitted_model(self)
         if n_neighbors is None:
             n_neighbors = self.n_neighbors
         if X is None:
-            raise ValueError(
-                "classify's kneighbors needs X (the query rows); X=None, the training rows "
-                "without themselves, is not supported"
-            )
-        X = check_X(self, X)
-        if n_neighbors > self.n_samples_fit_:
-            raise ValueError(
-                f"Expected n_neighbors <= n_samples_fit, but n_neighbors = {n_neighbors}, "
-                f"n_samples_fit = {self.n_samples_fit_}, n_samples = {X.shape[0]}"
-            )
-        distances, indices = model.kneighbors(X, int(n_neighbors), self._n_jobs())
+            if n_neighbors >= self.n_samples_fit_:
+                raise ValueError(
+                    f"Expected n_neighbors < n_samples_fit, but n_neighbors = {n_neighbors}, "
+                    f"n_samples_fit = {self.n_samples_fit_}, n_samples = {self.n_samples_fit_}"
+                )
+            found = model.kneighbors_of_training(int(n_neighbors), self._n_jobs())
+        else:
+            X = check_X(self, X)
+            if n_neighbors > self.n_samples_fit_:
+                raise ValueError(
+                    f"Expected n_neighbors <= n_samples_fit, but n_neighbors = {n_neighbors}, "
+                    f"n_samples_fit = {self.n_samples_fit_}, n_samples = {X.shape[0]}"
+                )
+            found = model.kneighbors(X, int(n_neighbors), self._n_jobs())
+        distances, indices = found
         return (distances, indices) if return_distance else indices
 
     def __sklearn_tags__(self):
@@ -919,10 +924,13 @@ class StandardScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         """Each feature's mean and variance."""
         X = check_X(self, X, reset=True)
         self._model = _engine.fit_scaler(bool(self.with_mean), bool(self.with_std), X)
-        fitted = self._model.fitted()
+        # scikit-learn keeps the statistics it does not apply: the mean without centring
+        # (the variance is computed either way, about the mean).
+        stats = self._model if self.with_mean else _engine.fit_scaler(True, True, X)
+        fitted = stats.fitted()
         self.mean_ = fitted["mean"] if self.with_mean or self.with_std else None
         self.var_ = fitted["var"] if self.with_std else None
-        self.scale_ = fitted["scale"] if self.with_std else None
+        self.scale_ = self._model.fitted()["scale"] if self.with_std else None
         self.n_samples_seen_ = X.shape[0]
         return self
 

@@ -138,10 +138,12 @@ impl AnyModel {
         })
     }
 
-    /// The k-NN, when the model is one (its search finds a query's nearest training rows).
+    /// The k-NN search, when the model is a k-NN (one target or several): it finds a query's
+    /// nearest training rows.
     pub fn as_knn(&self) -> Option<&KNeighbors> {
         match self {
             AnyModel::Knn(m) => Some(m),
+            AnyModel::KnnMultiOutput(m) => Some(m.search()),
             _ => None,
         }
     }

@@ -47,6 +47,14 @@ impl Model {
     pub(crate) fn n_train(&self) -> usize {
         self.file.trained.n_train
     }
+
+    /// The k-NN search of a k-NN model (one target or several).
+    fn search(&self) -> PyResult<&classify_models::KNeighbors> {
+        self.file
+            .model
+            .as_knn()
+            .ok_or_else(|| not_this("neighbours", &self.file.model))
+    }
 }
 
 /// Neighbours found: distances and training-row indices.
@@ -57,6 +65,14 @@ fn positions_array(py: Python<'_>, v: Vec<usize>) -> Bound<'_, PyArray1<i64>> {
         .map(|p| p as i64)
         .collect::<Array1<i64>>()
         .into_pyarray(py)
+}
+
+/// Neighbours as NumPy arrays: distances and training-row indices.
+fn found_arrays(py: Python<'_>, found: classify_models::Neighbors) -> Found<'_> {
+    (
+        found.distances.into_pyarray(py),
+        found.indices.mapv(|v| v as i64).into_pyarray(py),
+    )
 }
 
 fn not_this(what: &str, model: &AnyModel) -> PyErr {
@@ -178,18 +194,11 @@ impl Model {
         k: usize,
         n_jobs: Option<i64>,
     ) -> PyResult<Found<'py>> {
-        let search = match &self.file.model {
-            AnyModel::Knn(m) => m,
-            AnyModel::KnnMultiOutput(m) => m.search(),
-            other => return Err(not_this("neighbours", other)),
-        };
+        let search = self.search()?;
         let input = Input::extract(x)?;
         let x = input.features();
         let found = run(py, n_jobs, || search.kneighbors(x, k))?.map_err(value_error)?;
-        Ok((
-            found.distances.into_pyarray(py),
-            found.indices.mapv(|v| v as i64).into_pyarray(py),
-        ))
+        Ok(found_arrays(py, found))
     }
 
     /// The `k` nearest other training rows of each training row: `(distances, indices)`.
@@ -200,16 +209,9 @@ impl Model {
         k: usize,
         n_jobs: Option<i64>,
     ) -> PyResult<Found<'py>> {
-        let search = match &self.file.model {
-            AnyModel::Knn(m) => m,
-            AnyModel::KnnMultiOutput(m) => m.search(),
-            other => return Err(not_this("neighbours", other)),
-        };
+        let search = self.search()?;
         let found = run(py, n_jobs, || search.kneighbors_of_training(k))?.map_err(value_error)?;
-        Ok((
-            found.distances.into_pyarray(py),
-            found.indices.mapv(|v| v as i64).into_pyarray(py),
-        ))
+        Ok(found_arrays(py, found))
     }
 
     /// A standard scaler's `(x − mean) / scale`, in `float64`.

@@ -626,17 +626,31 @@ fn linfa_side(data: &Path, steps: &[&Step]) -> anyhow::Result<serde_json::Value>
         "classify-bench-linfa",
     ]))?;
     let bin = project_root().join("target/release/linfa-bench");
-    let out = Command::new(&bin)
-        .arg("--data")
-        .arg(data)
-        .args(steps.iter().map(|s| s.name))
+    json_of(
+        Command::new(&bin)
+            .arg("--data")
+            .arg(data)
+            .args(steps.iter().map(|s| s.name)),
+    )
+}
+
+/// The JSON a side prints on stdout (its stderr goes to ours), or why it failed.
+pub(crate) fn json_of(cmd: &mut Command) -> anyhow::Result<serde_json::Value> {
+    let out = cmd
         .stderr(std::process::Stdio::inherit())
         .output()
-        .with_context(|| format!("running {}", bin.display()))?;
+        .with_context(|| format!("running {cmd:?}"))?;
     if !out.status.success() {
-        bail!("{} failed", bin.display());
+        bail!("{cmd:?} failed: {}", out.status);
     }
     Ok(serde_json::from_slice(&out.stdout)?)
+}
+
+/// A NumPy side's command without `OPENBLAS_CORETYPE` and `OPENBLAS_L2_SIZE`, which slow
+/// current NumPy (our sides do not read them; tests and CI never change them).
+pub(crate) fn without_openblas_tuning(cmd: &mut Command) -> &mut Command {
+    cmd.env_remove("OPENBLAS_CORETYPE")
+        .env_remove("OPENBLAS_L2_SIZE")
 }
 
 /// The 1,000,000 scores the metrics bench writes and the Python side reads.
@@ -720,6 +734,7 @@ fn python_side(data: &Path, steps: &[&Step], quick: bool) -> anyhow::Result<serd
     for s in steps {
         cmd.arg(s.name);
     }
+    without_openblas_tuning(&mut cmd);
     let out = cmd
         .output()
         .with_context(|| format!("running {}", script.display()))?;

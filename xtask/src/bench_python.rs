@@ -124,17 +124,9 @@ fn side_results(py: &Path, side: &str, data: &Path, args: &[String]) -> anyhow::
         .arg(data)
         .args(args);
     if side != "classify" {
-        cmd.env_remove("OPENBLAS_CORETYPE")
-            .env_remove("OPENBLAS_L2_SIZE");
+        crate::bench::without_openblas_tuning(&mut cmd);
     }
-    let out = cmd
-        .stderr(std::process::Stdio::inherit())
-        .output()
-        .with_context(|| format!("running {}", script.display()))?;
-    if !out.status.success() {
-        bail!("{} --side {side} failed", script.display());
-    }
-    Ok(serde_json::from_slice(&out.stdout)?)
+    crate::bench::json_of(&mut cmd)
 }
 
 fn seconds(v: &Value) -> Option<f64> {

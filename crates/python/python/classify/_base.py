@@ -22,34 +22,27 @@ ENGINE_DTYPES = [np.float64, np.float32, np.uint8]
 MAX_INT = np.iinfo(np.int32).max
 
 
-class Unsupported:
-    """A parameter whose other values the engines do not implement: ``allowed`` is a tuple of
-    the values that are implemented (compared with ``==``, ``None`` by identity)."""
+class Supported:
+    """The values of a parameter that the engines implement (others are a ``ValueError``):
+    ``None`` matches only ``None``, a bool only a bool, a string only an equal string, a
+    number any equal number that is not a bool."""
 
-    def __init__(self, *allowed):
-        self.allowed = allowed
+    def __init__(self, *values):
+        self.allowed = values
 
     def accepts(self, value):
-        for a in self.allowed:
-            if a is None:
-                if value is None:
-                    return True
-            elif value is not None and not isinstance(value, (np.ndarray, dict, list)):
-                try:
-                    if type(value) is type(a) and value == a:
-                        return True
-                    if isinstance(a, str) and isinstance(value, str) and value == a:
-                        return True
-                    if (
-                        isinstance(a, numbers.Number)
-                        and isinstance(value, numbers.Number)
-                        and not isinstance(value, bool)
-                        and value == a
-                    ):
-                        return True
-                except (TypeError, ValueError):
-                    pass
-        return False
+        return any(_same(value, allowed) for allowed in self.allowed)
+
+
+def _same(value, allowed):
+    if allowed is None or value is None:
+        return value is allowed
+    is_bool = isinstance(value, (bool, np.bool_))
+    if isinstance(allowed, bool):
+        return is_bool and bool(value) == allowed
+    if isinstance(allowed, str):
+        return isinstance(value, str) and value == allowed
+    return isinstance(value, numbers.Number) and not is_bool and value == allowed
 
 
 def check_supported(estimator):
@@ -135,7 +128,7 @@ def fitted_model(estimator):
 
 __all__ = [
     "ENGINE_DTYPES",
-    "Unsupported",
+    "Supported",
     "check_supported",
     "seed",
     "n_jobs_of",

@@ -3,7 +3,7 @@ parameters are supported, and scikit-learn's own otherwise (as Intel's extension
 
 import importlib
 
-from ._base import Unsupported
+from ._base import Supported
 
 # (scikit-learn module, class name): the classes classify implements.
 TARGETS = [
@@ -36,7 +36,7 @@ def supports(estimator):
     """Whether classify's engines implement every parameter value ``estimator`` holds."""
     rules = getattr(type(estimator), "_supported", {})
     return all(
-        isinstance(rule, Unsupported) and rule.accepts(getattr(estimator, name))
+        isinstance(rule, Supported) and rule.accepts(getattr(estimator, name))
         for name, rule in rules.items()
     )
 

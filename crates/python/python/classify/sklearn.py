@@ -34,7 +34,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from . import _engine
 from ._base import (
     ENGINE_DTYPES,
-    Unsupported,
+    Supported,
     check_supported,
     check_X,
     check_X_y,
@@ -177,12 +177,12 @@ class SGDClassifier(_EngineClassifier):
 
     _kind = "sgd"
     _supported = {
-        "loss": Unsupported("hinge", "log_loss", "modified_huber"),
-        "penalty": Unsupported("l2", "l1", "elasticnet", None),
-        "learning_rate": Unsupported("optimal"),
-        "early_stopping": Unsupported(False),
-        "warm_start": Unsupported(False),
-        "average": Unsupported(False),
+        "loss": Supported("hinge", "log_loss", "modified_huber"),
+        "penalty": Supported("l2", "l1", "elasticnet", None),
+        "learning_rate": Supported("optimal"),
+        "early_stopping": Supported(False),
+        "warm_start": Supported(False),
+        "average": Supported(False),
     }
 
     def __init__(
@@ -338,13 +338,13 @@ class LogisticRegression(_EngineClassifier):
 
     _kind = "logistic"
     _supported = {
-        "penalty": Unsupported("deprecated", "l2"),
-        "l1_ratio": Unsupported(0.0, 0, None),
-        "dual": Unsupported(False),
-        "intercept_scaling": Unsupported(1, 1.0),
-        "class_weight": Unsupported(None),
-        "solver": Unsupported("lbfgs"),
-        "warm_start": Unsupported(False),
+        "penalty": Supported("deprecated", "l2"),
+        "l1_ratio": Supported(0.0, 0, None),
+        "dual": Supported(False),
+        "intercept_scaling": Supported(1, 1.0),
+        "class_weight": Supported(None),
+        "solver": Supported("lbfgs"),
+        "warm_start": Supported(False),
     }
 
     def __init__(
@@ -441,10 +441,10 @@ class KNeighborsClassifier(_EngineClassifier):
 
     _kind = "knn"
     _supported = {
-        "p": Unsupported(2, 2.0),
-        "metric": Unsupported("minkowski", "euclidean", "l2"),
-        "metric_params": Unsupported(None),
-        "weights": Unsupported("uniform", "distance"),
+        "p": Supported(2, 2.0),
+        "metric": Supported("minkowski", "euclidean", "l2"),
+        "metric_params": Supported(None),
+        "weights": Supported("uniform", "distance"),
     }
 
     def __init__(
@@ -580,13 +580,13 @@ class _TreeParams:
 
 
 _TREE_SUPPORTED = {
-    "criterion": Unsupported("gini", "entropy", "log_loss"),
-    "min_weight_fraction_leaf": Unsupported(0.0, 0),
-    "max_leaf_nodes": Unsupported(None),
-    "min_impurity_decrease": Unsupported(0.0, 0),
-    "class_weight": Unsupported(None),
-    "ccp_alpha": Unsupported(0.0, 0),
-    "monotonic_cst": Unsupported(None),
+    "criterion": Supported("gini", "entropy", "log_loss"),
+    "min_weight_fraction_leaf": Supported(0.0, 0),
+    "max_leaf_nodes": Supported(None),
+    "min_impurity_decrease": Supported(0.0, 0),
+    "class_weight": Supported(None),
+    "ccp_alpha": Supported(0.0, 0),
+    "monotonic_cst": Supported(None),
 }
 
 
@@ -595,7 +595,7 @@ class DecisionTreeClassifier(_TreeParams, _EngineClassifier):
     scikit-learn grows it for the same ``random_state``."""
 
     _kind = "tree"
-    _supported = {**_TREE_SUPPORTED, "splitter": Unsupported("best")}
+    _supported = {**_TREE_SUPPORTED, "splitter": Supported("best")}
 
     def __init__(
         self,
@@ -662,9 +662,9 @@ class RandomForestClassifier(_TreeParams, _EngineClassifier):
     _kind = "forest"
     _supported = {
         **_TREE_SUPPORTED,
-        "oob_score": Unsupported(False),
-        "warm_start": Unsupported(False),
-        "max_samples": Unsupported(None),
+        "oob_score": Supported(False),
+        "warm_start": Supported(False),
+        "max_samples": Supported(None),
     }
 
     def __init__(
@@ -757,9 +757,9 @@ class SVC(_EngineClassifier):
 
     _kind = "svc"
     _supported = {
-        "kernel": Unsupported("rbf", "linear", "poly"),
-        "shrinking": Unsupported(True),
-        "decision_function_shape": Unsupported("ovr", "ovo"),
+        "kernel": Supported("rbf", "linear", "poly"),
+        "shrinking": Supported(True),
+        "decision_function_shape": Supported("ovr", "ovo"),
     }
 
     def __init__(

@@ -75,6 +75,7 @@ mod csr;
 mod error;
 mod features;
 mod labels;
+pub mod numpy;
 mod ovr;
 pub mod param;
 mod traits;

@@ -1,4 +1,5 @@
-//! NumPy's summation order, so sums match scikit-learn to the last bit.
+//! NumPy's summation order, so sums match scikit-learn to the last bit. (`classify-core`'s
+//! `numpy::sum` is the same; this crate depends on none of ours, so it keeps its own.)
 
 /// `np.sum` / `np.add.reduce` of a contiguous `float64` array: pairwise summation with 8
 /// accumulators per block of at most 128 values, and halves above that (checked against

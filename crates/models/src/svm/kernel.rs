@@ -124,45 +124,6 @@ fn dot_f64(a: &[f64], b: &[f64]) -> f64 {
     s
 }
 
-/// NumPy's pairwise summation (`pairwise_sum` in its `loops_utils`) of `value(0..n)`: blocks
-/// of up to 128 summed with eight accumulators, halves added recursively. scikit-learn's
-/// `gamma="scale"` is `1 / (n_features · X.var())`, and `X.var()` sums this way (over every
-/// value, as one run): summing the same way gives the same γ to the last bit, hence the same
-/// kernel values.
-pub(crate) fn numpy_sum(n: usize, value: &dyn Fn(usize) -> f64) -> f64 {
-    pairwise(0, n, value)
-}
-
-fn pairwise(start: usize, n: usize, value: &dyn Fn(usize) -> f64) -> f64 {
-    if n < 8 {
-        let mut s = -0.0;
-        for i in start..start + n {
-            s += value(i);
-        }
-        s
-    } else if n <= 128 {
-        let mut r = [0.0; 8];
-        for (j, r) in r.iter_mut().enumerate() {
-            *r = value(start + j);
-        }
-        let whole = n - n % 8;
-        for i in (8..whole).step_by(8) {
-            for (j, r) in r.iter_mut().enumerate() {
-                *r += value(start + i + j);
-            }
-        }
-        let mut s = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
-        for i in whole..n {
-            s += value(start + i);
-        }
-        s
-    } else {
-        let mut n2 = n / 2;
-        n2 -= n2 % 8;
-        pairwise(start, n2, value) + pairwise(start + n2, n - n2, value)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -173,12 +134,5 @@ mod tests {
             let want = b.powi(t as i32);
             assert!((powi(b, t) - want).abs() <= 1e-14 * want.abs().max(1.0));
         }
-    }
-
-    #[test]
-    fn numpy_sum_matches_a_plain_sum_on_integers() {
-        let v: Vec<f64> = (0..1000).map(|i| f64::from(i % 7)).collect();
-        assert_eq!(numpy_sum(v.len(), &|i| v[i]), v.iter().sum::<f64>());
-        assert_eq!(numpy_sum(0, &|_| 1.0), 0.0);
     }
 }

@@ -326,8 +326,8 @@ fn variance(x: Features<'_>) -> f64 {
             Features::F64(a) => a.as_slice().expect("standard layout")[i],
         }
     };
-    let mean = kernel::numpy_sum(n, &value) / n as f64;
-    kernel::numpy_sum(n, &|i| {
+    let mean = classify_core::numpy::pairwise_sum(n, value) / n as f64;
+    classify_core::numpy::pairwise_sum(n, |i| {
         let d = value(i) - mean;
         d * d
     }) / n as f64

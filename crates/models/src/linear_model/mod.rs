@@ -2,6 +2,7 @@
 //! modified-Huber losses by stochastic gradient descent) and [`LogisticRegression`]
 //! (L-BFGS, dense or sparse rows).
 
+mod lbfgsb;
 mod logistic;
 mod products;
 mod sgd;

@@ -101,9 +101,11 @@ pub use neighbors::{
     Algorithm, KNeighbors, KNeighborsClassifier, KNeighborsMultiOutput, Neighbors, Weights,
 };
 pub use svm::{Gamma, Svc, SvcFitOptions, SvcKernel, SvcModel, SvcPair};
+#[doc(hidden)]
+pub use tree::v2 as tree_v2;
 pub use tree::{
-    Criterion, DecisionTree, DecisionTreeClassifier, MaxFeatures, RandomForest,
-    RandomForestClassifier,
+    Criterion, DecisionTree, DecisionTreeClassifier, ForestClassWeight, MaxFeatures, RandomForest,
+    RandomForestClassifier, TreeStructure,
 };
 // The vocabulary every model speaks, from `classify-core`, so that depending on this crate
 // alone is enough to fit and predict.

@@ -97,6 +97,7 @@ fn trees_and_forests_are_scikit_learns() {
             min_samples_leaf: p["min_samples_leaf"].as_u64().unwrap() as usize,
             max_features: max_features(&p["max_features"]),
             random_state: p["random_state"].as_u64().unwrap(),
+            ..Default::default()
         };
         let (splits, proba): (Vec<Splits>, Array2<f64>) = if case["kind"] == "tree" {
             let m = tree.fit_rows(x.view(), &y, &fit).unwrap();
@@ -111,6 +112,7 @@ fn trees_and_forests_are_scikit_learns() {
                 min_samples_leaf: tree.min_samples_leaf,
                 max_features: tree.max_features,
                 random_state: tree.random_state,
+                ..Default::default()
             };
             let m = forest.fit_rows(x.view(), &y, &fit).unwrap();
             let splits = (0..m.n_trees())

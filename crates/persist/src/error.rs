@@ -30,7 +30,7 @@ pub enum Error {
     #[error("not a classify model file (it starts with {0:?})")]
     BadMagic(String),
     /// Another format version.
-    #[error("model file format version {found}; this classify reads version {VERSION} (and JSON {JSON_FORMAT:?})")]
+    #[error("model file format version {found}; this classify reads versions 2 and {VERSION} (and JSON {JSON_FORMAT:?})")]
     Version {
         /// The version in the header.
         found: u16,

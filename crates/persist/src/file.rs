@@ -9,7 +9,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::header::{HEADER_LEN, JSON_FORMAT, MAGIC, VERSION};
+use crate::header::{HEADER_LEN, JSON_FORMAT, MAGIC, READ_VERSIONS, VERSION};
 use crate::{AnyModel, Error, Result};
 
 /// What a model was trained on.
@@ -86,8 +86,8 @@ impl ModelFile {
         if bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{') {
             return from_json(bytes);
         }
-        let (kind, payload) = checked_payload(bytes)?;
-        let (trained, model) = AnyModel::from_postcard(kind, payload)
+        let (version, kind, payload) = checked_payload(bytes)?;
+        let (trained, model) = AnyModel::from_postcard(version, kind, payload)
             .ok_or(Error::UnknownKind(kind))?
             .map_err(|e| payload_error(&e))?;
         Ok(ModelFile { trained, model })
@@ -153,7 +153,7 @@ fn from_json(bytes: &[u8]) -> Result<ModelFile> {
 
 /// A binary file's kind byte and payload, once the magic, version, length and checksum of
 /// its header hold.
-fn checked_payload(bytes: &[u8]) -> Result<(u8, &[u8])> {
+fn checked_payload(bytes: &[u8]) -> Result<(u16, u8, &[u8])> {
     if bytes.len() < HEADER_LEN {
         if !bytes.starts_with(&MAGIC[..bytes.len().min(MAGIC.len())]) || bytes.is_empty() {
             return Err(Error::BadMagic(shown(bytes)));
@@ -165,7 +165,7 @@ fn checked_payload(bytes: &[u8]) -> Result<(u8, &[u8])> {
         return Err(Error::BadMagic(shown(bytes)));
     }
     let version = u16::from_le_bytes([header[8], header[9]]);
-    if version != VERSION {
+    if !READ_VERSIONS.contains(&version) {
         return Err(Error::Version { found: version });
     }
     let kind = header[10];
@@ -190,7 +190,7 @@ fn checked_payload(bytes: &[u8]) -> Result<(u8, &[u8])> {
             found: actual,
         });
     }
-    Ok((kind, payload))
+    Ok((version, kind, payload))
 }
 
 /// The first bytes of a file, for a message.

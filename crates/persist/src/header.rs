@@ -2,8 +2,11 @@
 
 /// The first eight bytes of a binary model file.
 pub const MAGIC: &[u8; 8] = b"CLASSIFY";
-/// The binary format's version (the JSON files of earlier releases are version 1).
-pub const VERSION: u16 = 2;
+/// The binary format's version written (the JSON files of earlier releases are version 1;
+/// version 3 added trees' node statistics).
+pub const VERSION: u16 = 3;
+/// The binary versions read: 2 (trees and forests converted, without node statistics) and 3.
+pub const READ_VERSIONS: [u16; 2] = [2, 3];
 /// The JSON format's name, in its `format` field.
 pub const JSON_FORMAT: &str = "classify-model/1";
 /// Magic, version, kind, a reserved byte, payload length, CRC-32.

@@ -10,7 +10,7 @@
 //! a truncated, edited or foreign file is an [`Error`] naming what is wrong (cut short,
 //! trailing bytes, checksum mismatch, another version, a tree whose children point outside
 //! it, a k-NN with fewer values than rows × features), never a panic. Files written by
-//! earlier releases in format version 2, and their JSON, still load
+//! earlier releases in format version 2 (trees and forests without their nodes' statistics), and their JSON, still load
 //! (`tests/fixtures`, `scripts/model_file_fixtures.sh`).
 //!
 //! ```
@@ -40,5 +40,5 @@ mod model;
 
 pub use error::{Error, Result};
 pub use file::{Encoding, ModelFile, Trained};
-pub use header::{HEADER_LEN, JSON_FORMAT, MAGIC, VERSION};
+pub use header::{HEADER_LEN, JSON_FORMAT, MAGIC, READ_VERSIONS, VERSION};
 pub use model::AnyModel;

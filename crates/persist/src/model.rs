@@ -1,5 +1,6 @@
 //! [`AnyModel`]: one fitted model of any kind a file holds.
 
+use classify_models::tree_v2;
 use classify_models::{
     Classifier, DecisionTree, Dummy, DummyStrategy, Features, KNeighbors, KNeighborsMultiOutput,
     Logistic, Loss, MultiOutputClassifier, PredictProba, RandomForest, Sgd, SvcKernel, SvcModel,
@@ -182,6 +183,7 @@ impl AnyModel {
 
     /// Reads postcard bytes of `(head, model)` for the kind's byte `code` (1 to 10).
     pub(crate) fn from_postcard<'a, T: Deserialize<'a>>(
+        version: u16,
         code: u8,
         payload: &'a [u8],
     ) -> Option<postcard::Result<(T, AnyModel)>> {
@@ -191,6 +193,33 @@ impl AnyModel {
         ) -> postcard::Result<(T, AnyModel)> {
             let (head, model): (T, M) = postcard::from_bytes(payload)?;
             Ok((head, wrap(model)))
+        }
+        /// A format-2 layout, converted (and checked) into today's model.
+        fn read_v2<'a, T: Deserialize<'a>, Old: Deserialize<'a>, M: TryFrom<Old>>(
+            payload: &'a [u8],
+            wrap: impl FnOnce(M) -> AnyModel,
+        ) -> postcard::Result<(T, AnyModel)> {
+            let (head, old): (T, Old) = postcard::from_bytes(payload)?;
+            let model = M::try_from(old).map_err(|_| postcard::Error::SerdeDeCustom)?;
+            Ok((head, wrap(model)))
+        }
+        if version == 2 {
+            // Trees and forests gained their nodes' statistics in format 3.
+            match code {
+                2 => {
+                    return Some(read_v2::<T, tree_v2::RandomForest, _>(
+                        payload,
+                        AnyModel::Forest,
+                    ))
+                }
+                7 => {
+                    return Some(read_v2::<T, tree_v2::DecisionTree, _>(
+                        payload,
+                        AnyModel::Tree,
+                    ))
+                }
+                _ => {}
+            }
         }
         Some(match code {
             1 => read(payload, AnyModel::Knn),

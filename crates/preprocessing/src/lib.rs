@@ -43,7 +43,7 @@ mod transform;
 
 pub use error::{Error, Result};
 pub use pipeline::{cross_val_accuracy, Pipeline, PipelineModel};
-pub use scaler::{Scaled, ScaledModel, StandardScaler, StandardScalerModel};
+pub use scaler::{Scaled, ScaledModel, ScalerStats, StandardScaler, StandardScalerModel};
 
 // linfa's `Fit` for a scaled estimator.
 classify_core::impl_linfa_fit!(<E: classify_core::Estimator> Scaled<E>);

@@ -81,6 +81,119 @@ impl StandardScaler {
     }
 }
 
+/// What [`StandardScaler::partial_fit`] carries from one batch to the next (scikit-learn's
+/// `mean_`, `var_` and `n_samples_seen_`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScalerStats {
+    /// Each feature's mean over the rows seen.
+    pub mean: Vec<f64>,
+    /// Each feature's (population) variance over the rows seen.
+    pub var: Vec<f64>,
+    /// Rows seen.
+    pub n_samples_seen: u64,
+}
+
+impl StandardScaler {
+    /// Updates `stats` (`None`: nothing seen yet) with the rows of `x`, as scikit-learn's
+    /// `partial_fit` does: its `_incremental_mean_and_var` (Chan, Golub and LeVeque's
+    /// update with the corrected two-pass variance of the batch), operation for operation,
+    /// so a sequence of batches gives its statistics to the last bit.
+    ///
+    /// ```
+    /// use classify_preprocessing::StandardScaler;
+    /// use ndarray::array;
+    ///
+    /// let scaler = StandardScaler::default();
+    /// let stats = scaler.partial_fit(None, array![[1.0, 10.0]].view().into())?;
+    /// let stats = scaler.partial_fit(Some(&stats), array![[3.0, 10.0]].view().into())?;
+    /// assert_eq!((stats.mean.clone(), stats.var.clone(), stats.n_samples_seen), (vec![2.0, 10.0], vec![1.0, 0.0], 2));
+    /// assert_eq!(scaler.model(&stats).scale, vec![1.0, 1.0]);
+    /// # Ok::<(), classify_core::Error>(())
+    /// ```
+    pub fn partial_fit(&self, stats: Option<&ScalerStats>, x: Features<'_>) -> Result<ScalerStats> {
+        if let Some(s) = stats {
+            classify_core::check_features(&x, s.mean.len())?;
+        }
+        with_valid(x, |x| {
+            let (n, d) = (x.n_samples(), x.n_features());
+            let count = n as f64;
+            let mut new_sum = vec![0.0f64; d];
+            for i in 0..n {
+                add_row(&mut new_sum, x.row(i), |v, _| v);
+            }
+            // The batch's corrected two-pass variance about its own mean.
+            let t: Vec<f64> = new_sum.iter().map(|s| s / count).collect();
+            let (mut correction, mut squares) = (vec![0.0f64; d], vec![0.0f64; d]);
+            for i in 0..n {
+                add_row(&mut correction, x.row(i), |v, j| v - t[j]);
+                add_row(&mut squares, x.row(i), |v, j| (v - t[j]) * (v - t[j]));
+            }
+            let new_unnormalized: Vec<f64> = squares
+                .iter()
+                .zip(&correction)
+                .map(|(s, c)| s - c * c / count)
+                .collect();
+            let (last_mean, last_var, last_n) = match stats {
+                Some(s) => (s.mean.as_slice(), s.var.as_slice(), s.n_samples_seen as f64),
+                None => (&[][..], &[][..], 0.0),
+            };
+            let updated_n = last_n + count;
+            let mut mean = vec![0.0; d];
+            let mut var = vec![0.0; d];
+            for j in 0..d {
+                let last_sum = last_mean.get(j).map_or(0.0, |m| m * last_n);
+                mean[j] = (last_sum + new_sum[j]) / updated_n;
+                let unnormalized = if last_n == 0.0 {
+                    new_unnormalized[j]
+                } else {
+                    let last_over_new = last_n / count;
+                    last_var[j] * last_n
+                        + new_unnormalized[j]
+                        + last_over_new / updated_n
+                            * (last_sum / last_over_new - new_sum[j]).powi(2)
+                };
+                var[j] = unnormalized / updated_n;
+            }
+            Ok(ScalerStats {
+                mean,
+                var,
+                n_samples_seen: stats.map_or(0, |s| s.n_samples_seen) + n as u64,
+            })
+        })
+    }
+
+    /// The scaler these statistics give: scikit-learn's `scale_` (the standard deviation,
+    /// 1 for a feature it finds constant, `_is_constant_feature`), the mean applied only
+    /// `with_mean`.
+    pub fn model(&self, stats: &ScalerStats) -> StandardScalerModel {
+        let n = stats.n_samples_seen as f64;
+        let scale = stats
+            .var
+            .iter()
+            .zip(&stats.mean)
+            .map(|(&var, &mean)| {
+                let eps = f64::EPSILON;
+                let constant = var <= n * eps * var + (n * mean * eps).powi(2);
+                if !self.with_std || constant {
+                    1.0
+                } else {
+                    var.sqrt()
+                }
+            })
+            .collect();
+        let mean = if self.with_mean {
+            stats.mean.clone()
+        } else {
+            vec![0.0; stats.mean.len()]
+        };
+        StandardScalerModel {
+            mean,
+            var: stats.var.clone(),
+            scale,
+        }
+    }
+}
+
 fn add_row(acc: &mut [f64], row: Row<'_>, f: impl Fn(f64, usize) -> f64) {
     row.for_each_f64(|j, v| acc[j] += f(v, j));
 }

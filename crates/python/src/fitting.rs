@@ -4,13 +4,13 @@
 use classify_core::{Estimator, MultiOutputEstimator};
 use classify_models::DecisionTreeClassifier;
 use classify_models::{
-    Algorithm, Criterion, DummyClassifier, DummyStrategy, Gamma, KNeighborsClassifier,
-    LogisticRegression, Loss, MaxFeatures, Penalty, RandomForestClassifier, SgdClassifier,
-    SgdProgress, Svc, SvcFitOptions, SvcKernel, Weights,
+    Algorithm, Criterion, DummyClassifier, DummyStrategy, ForestClassWeight, Gamma,
+    KNeighborsClassifier, LogisticRegression, Loss, MaxFeatures, Penalty, RandomForestClassifier,
+    SgdClassifier, SgdProgress, Svc, SvcFitOptions, SvcKernel, Weights,
 };
 use classify_persist::AnyModel;
-use classify_preprocessing::StandardScaler;
-use numpy::{PyReadonlyArray1, PyReadonlyArray2};
+use classify_preprocessing::{ScalerStats, StandardScaler};
+use numpy::{IntoPyArray, PyArray1, PyReadonlyArray1, PyReadonlyArray2};
 use pyo3::exceptions::{PyKeyError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
@@ -120,6 +120,7 @@ fn tree_params(p: &Bound<'_, PyDict>) -> PyResult<DecisionTreeClassifier> {
         max_depth: get(p, "max_depth")?,
         min_samples_split: get(p, "min_samples_split")?,
         min_samples_leaf: get(p, "min_samples_leaf")?,
+        min_weight_fraction_leaf: get(p, "min_weight_fraction_leaf")?,
         max_features: max_features(p)?,
         random_state: get(p, "random_state")?,
     })
@@ -132,6 +133,7 @@ fn forest_params(p: &Bound<'_, PyDict>) -> PyResult<RandomForestClassifier> {
         max_depth: get(p, "max_depth")?,
         min_samples_split: get(p, "min_samples_split")?,
         min_samples_leaf: get(p, "min_samples_leaf")?,
+        min_weight_fraction_leaf: get(p, "min_weight_fraction_leaf")?,
         max_features: max_features(p)?,
         bootstrap: get(p, "bootstrap")?,
         random_state: get(p, "random_state")?,
@@ -265,8 +267,29 @@ pub fn fit(
         }
         "dummy" => fitted!(dummy_params(params)?),
         "knn" => fitted!(knn_params(params)?),
-        "tree" => fitted!(tree_params(params)?),
-        "forest" => fitted!(forest_params(params)?),
+        "tree" => {
+            let estimator = tree_params(params)?;
+            match get::<Option<Vec<f64>>>(params, "class_weight")? {
+                Some(w) => run(py, n_jobs, || {
+                    estimator.fit_weighted(x, &y, &w).map(AnyModel::from)
+                })?,
+                None => fitted!(estimator),
+            }
+        }
+        "forest" => {
+            let estimator = forest_params(params)?;
+            let given: Option<Vec<f64>> = get(params, "class_weight")?;
+            let class_weight = match (&given, get::<bool>(params, "balanced_subsample")?) {
+                (_, true) => ForestClassWeight::BalancedSubsample,
+                (Some(w), false) => ForestClassWeight::Given(w),
+                (None, false) => ForestClassWeight::Uniform,
+            };
+            run(py, n_jobs, || {
+                estimator
+                    .fit_weighted(x, &y, class_weight)
+                    .map(AnyModel::from)
+            })?
+        }
         "svc" => {
             let estimator = svc_params(params)?;
             let class_weight: Option<Vec<f64>> = get(params, "class_weight")?;
@@ -280,8 +303,13 @@ pub fn fit(
         }
         "logistic" => {
             let estimator = logistic_params(params)?;
+            let class_weight: Option<Vec<f64>> = get(params, "class_weight")?;
             run(py, n_jobs, || {
-                estimator.fit(x, &y).map(AnyModel::LogisticRegression)
+                match &class_weight {
+                    Some(w) => estimator.fit_weighted(x, &y, w),
+                    None => estimator.fit(x, &y),
+                }
+                .map(AnyModel::LogisticRegression)
             })?
         }
         other => return Err(PyValueError::new_err(format!("no engine {other:?}"))),
@@ -313,22 +341,49 @@ pub fn fit_multi(
     Ok(Model::new(AnyModel::KnnMultiOutput(model), x.n_samples()))
 }
 
-/// Fits a standard scaler: each feature's mean and variance.
+/// Updates a standard scaler's statistics (`mean`, `var`, `n_seen`: scikit-learn's
+/// `mean_`, `var_`, `n_samples_seen_`; `None` before the first batch) with the rows of `x`;
+/// returns the scaler they give and the new statistics.
 #[pyfunction]
-pub fn fit_scaler(
-    py: Python<'_>,
+#[pyo3(signature = (with_mean, with_std, x, mean=None, var=None, n_seen=0))]
+#[allow(clippy::type_complexity)]
+pub fn partial_fit_scaler<'py>(
+    py: Python<'py>,
     with_mean: bool,
     with_std: bool,
-    x: &Bound<'_, PyAny>,
-) -> PyResult<Model> {
+    x: &Bound<'py, PyAny>,
+    mean: Option<Vec<f64>>,
+    var: Option<Vec<f64>>,
+    n_seen: u64,
+) -> PyResult<(
+    Model,
+    Bound<'py, PyArray1<f64>>,
+    Bound<'py, PyArray1<f64>>,
+    u64,
+)> {
     let input = Input::extract(x)?;
     let x = input.features();
     let scaler = StandardScaler {
         with_mean,
         with_std,
     };
-    let model = run(py, None, || scaler.fit(x))?.map_err(value_error)?;
-    Ok(Model::new(AnyModel::Scaler(model), x.n_samples()))
+    let previous = match (mean, var) {
+        (Some(mean), Some(var)) => Some(ScalerStats {
+            mean,
+            var,
+            n_samples_seen: n_seen,
+        }),
+        _ => None,
+    };
+    let stats = run(py, None, || scaler.partial_fit(previous.as_ref(), x))?.map_err(value_error)?;
+    let model = Model::new(AnyModel::Scaler(scaler.model(&stats)), x.n_samples());
+    let n = stats.n_samples_seen;
+    Ok((
+        model,
+        stats.mean.into_pyarray(py),
+        stats.var.into_pyarray(py),
+        n,
+    ))
 }
 
 /// One epoch of SGD over `x` and `y` (positions in `classes`, here `0..n_classes`) from

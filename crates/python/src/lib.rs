@@ -6,7 +6,7 @@
 //! - [`fit`] fits one of the engines (`"sgd"`, `"dummy"`, `"knn"`, `"tree"`, `"forest"`,
 //!   `"svc"`, `"logistic"`) on a 2-D `uint8`, `float32` or `float64` array and labels already
 //!   encoded as positions `0..k`; [`fit_multi`] fits k-NN on several target columns,
-//!   [`fit_scaler`] a standard scaler and [`partial_fit_sgd`] one epoch of SGD.
+//!   [`partial_fit_scaler`] a standard scaler's statistics and [`partial_fit_sgd`] one epoch of SGD.
 //! - [`Model`] is the fitted engine: predictions (positions), scores, probabilities,
 //!   neighbours, its fitted values as a dict, and its checked bytes (`classify-persist`'s
 //!   model file), which is also how it pickles.
@@ -29,7 +29,7 @@ mod model;
 
 use pyo3::prelude::*;
 
-pub use fitting::{fit, fit_multi, fit_scaler, partial_fit_sgd};
+pub use fitting::{fit, fit_multi, partial_fit_scaler, partial_fit_sgd};
 pub use model::Model;
 
 /// The `classify._engine` module.
@@ -38,7 +38,7 @@ fn _engine(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Model>()?;
     m.add_function(wrap_pyfunction!(fit, m)?)?;
     m.add_function(wrap_pyfunction!(fit_multi, m)?)?;
-    m.add_function(wrap_pyfunction!(fit_scaler, m)?)?;
+    m.add_function(wrap_pyfunction!(partial_fit_scaler, m)?)?;
     m.add_function(wrap_pyfunction!(partial_fit_sgd, m)?)?;
     m.add_function(wrap_pyfunction!(input::mnist_sample, m)?)?;
     m.add_function(wrap_pyfunction!(input::load_dataset, m)?)?;

@@ -264,6 +264,20 @@ impl Model {
                 d.set_item("feature_importances", vec(m.feature_importances()))?;
                 d.set_item("depth", m.depth())?;
                 d.set_item("n_leaves", m.n_leaves())?;
+                if let Some(t) = m.structure() {
+                    let nodes = PyDict::new(py);
+                    let ints = |v: Vec<i64>| Array1::from(v).into_pyarray(py);
+                    nodes.set_item("children_left", ints(t.children_left))?;
+                    nodes.set_item("children_right", ints(t.children_right))?;
+                    nodes.set_item("feature", ints(t.feature))?;
+                    nodes.set_item("threshold", vec(t.threshold))?;
+                    nodes.set_item("n_node_samples", ints(t.n_node_samples))?;
+                    nodes.set_item("weighted_n_node_samples", vec(t.weighted_n_node_samples))?;
+                    nodes.set_item("impurity", vec(t.impurity))?;
+                    nodes.set_item("value", vec(t.value))?;
+                    nodes.set_item("max_depth", t.max_depth)?;
+                    d.set_item("tree", nodes)?;
+                }
             }
             AnyModel::Forest(m) => {
                 d.set_item("feature_importances", vec(m.feature_importances()))?;

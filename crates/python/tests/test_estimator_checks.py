@@ -24,23 +24,8 @@ ESTIMATORS = [
     StandardScaler(),
 ]
 
-# Checks that fail, with the reason. Only one check, for three estimators: class weights are
-# not implemented by their engines yet (SGD and SVC have them); such a fit raises a ValueError naming class_weight, and
-# classify.patch_sklearn() gives scikit-learn's own estimator for it.
-CLASS_WEIGHT = {
-    "check_class_weight_classifiers": (
-        "class_weight other than None is not implemented by classify's engines: fit raises "
-        "a ValueError naming it (patch_sklearn() falls back to scikit-learn's estimator)"
-    )
-}
-EXPECTED_FAILED = {
-    name: CLASS_WEIGHT
-    for name in [
-        "LogisticRegression",
-        "DecisionTreeClassifier",
-        "RandomForestClassifier",
-    ]
-}
+# Checks that fail, with the reason: none.
+EXPECTED_FAILED = {}
 
 
 def expected_failed_checks(estimator):

@@ -44,6 +44,10 @@ def test_pickle_holds_the_checked_model_file(estimator):
     back = pickle.loads(data)
     assert np.array_equal(back.predict(X_TEST), model.predict(X_TEST))
     assert back.get_params() == model.get_params()
+    # A forest's trees keep their nodes' statistics through the file.
+    for tree, again in zip(getattr(model, "estimators_", [])[:2], getattr(back, "estimators_", [])):
+        assert np.array_equal(tree.tree_.value, again.tree_.value)
+        assert np.array_equal(tree.tree_.n_node_samples, again.tree_.n_node_samples)
 
 
 def test_a_damaged_pickle_is_a_value_error_not_a_crash():
@@ -76,7 +80,8 @@ def test_clone_keeps_parameters_and_drops_the_fit(estimator):
     "estimator, parameter",
     [
         (ours.SGDClassifier(learning_rate="adaptive"), "learning_rate"),
-        (ours.DecisionTreeClassifier(class_weight="balanced"), "class_weight"),
+        (ours.DecisionTreeClassifier(max_leaf_nodes=10), "max_leaf_nodes"),
+        (ours.RandomForestClassifier(ccp_alpha=0.1), "ccp_alpha"),
         (ours.SGDClassifier(average=True), "average"),
         (ours.SVC(kernel="sigmoid"), "kernel"),
         (ours.KNeighborsClassifier(p=1), "p"),

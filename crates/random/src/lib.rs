@@ -307,6 +307,57 @@ impl RandomState {
         x
     }
 
+    /// `choice(len(p), size, replace=True, p=p)`: `size` indices drawn with probabilities
+    /// `p`, as NumPy draws them (the cumulative sums normalised by their last, `size`
+    /// uniform draws, each the first index whose cumulative sum exceeds it). `p` must be
+    /// non-negative and sum to 1 within `√ε`, as NumPy requires.
+    ///
+    /// ```
+    /// use classify_random::RandomState;
+    ///
+    /// let mut rs = RandomState::new(0)?;
+    /// // np.random.RandomState(0).choice(4, 6, replace=True, p=[0.1, 0.2, 0.3, 0.4])
+    /// assert_eq!(rs.choice_weighted(&[0.1, 0.2, 0.3, 0.4], 6)?, [2, 3, 3, 2, 2, 3]);
+    /// # Ok::<(), classify_random::Error>(())
+    /// ```
+    pub fn choice_weighted(&mut self, p: &[f64], size: usize) -> Result<Vec<usize>, Error> {
+        if p.is_empty() {
+            return Err(Error::Probabilities("no probabilities".into()));
+        }
+        if let Some(v) = p.iter().find(|v| v.is_nan() || **v < 0.0) {
+            return Err(Error::Probabilities(format!("probability {v} is negative")));
+        }
+        // NumPy's Kahan sum of all of them, within √ε of 1.
+        let (mut sum, mut c) = (0.0f64, 0.0f64);
+        for &v in p {
+            let y = v - c;
+            let t = sum + y;
+            c = (t - sum) - y;
+            sum = t;
+        }
+        if sum.is_nan() || (sum - 1.0).abs() > f64::EPSILON.sqrt() {
+            return Err(Error::Probabilities(format!(
+                "the probabilities sum to {sum}, not 1"
+            )));
+        }
+        let mut cdf: Vec<f64> = p
+            .iter()
+            .scan(0.0, |acc, &v| {
+                *acc += v;
+                Some(*acc)
+            })
+            .collect();
+        let last = cdf[cdf.len() - 1];
+        cdf.iter_mut().for_each(|v| *v /= last);
+        Ok((0..size)
+            .map(|_| {
+                let u = self.random_sample();
+                // `searchsorted(u, side="right")`, clipped as an index.
+                cdf.partition_point(|&c| c <= u).min(p.len() - 1)
+            })
+            .collect())
+    }
+
     /// `permutation(n)`: `0..n` shuffled.
     pub fn permutation(&mut self, n: usize) -> Vec<usize> {
         let mut v: Vec<usize> = (0..n).collect();

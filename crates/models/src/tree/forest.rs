@@ -6,8 +6,8 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::tree::{
-    check_fit, encode_targets, grow, leaf_average, Columns, Criterion, DecisionTree,
-    DecisionTreeClassifier, Grow, MaxFeatures, Tree,
+    check_class_weight, check_fit, encode_targets, exclude_weightless, grow, leaf_average, Columns,
+    Criterion, DecisionTree, DecisionTreeClassifier, Grow, MaxFeatures, Tree,
 };
 use classify_core::Result;
 use classify_core::{check_features, with_valid, Features};
@@ -53,6 +53,9 @@ pub struct RandomForestClassifier {
     pub min_samples_split: usize,
     /// Each child of a split keeps at least this many samples.
     pub min_samples_leaf: usize,
+    /// Each child of a split keeps at least this fraction of its tree's sample weight.
+    #[serde(default)]
+    pub min_weight_fraction_leaf: f64,
     /// Features drawn per split.
     pub max_features: MaxFeatures,
     /// Each tree sees a bootstrap sample (`n` draws with replacement); otherwise every row.
@@ -70,11 +73,47 @@ impl Default for RandomForestClassifier {
             max_depth: None,
             min_samples_split: 2,
             min_samples_leaf: 1,
+            min_weight_fraction_leaf: 0.0,
             max_features: MaxFeatures::Sqrt,
             bootstrap: true,
             random_state: 42,
         }
     }
+}
+
+/// How a forest weighs each class's samples (scikit-learn's `class_weight`).
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub enum ForestClassWeight<'a> {
+    /// Every sample weighs its bootstrap count (`class_weight=None`).
+    #[default]
+    Uniform,
+    /// One weight per class, in the sorted classes' order (a dict, or `"balanced"` from the
+    /// whole training set, expanded by the caller).
+    Given(&'a [f64]),
+    /// `"balanced_subsample"`: each tree's classes weighted `n / (k · count)` by their counts
+    /// in its bootstrap sample (`k`: the classes drawn; a class not drawn weighs 0).
+    BalancedSubsample,
+}
+
+/// scikit-learn's `compute_sample_weight("balanced", y, indices=bootstrap)` per class:
+/// `n_drawn / (classes drawn · drawn of the class)`, 0 for a class not drawn.
+fn balanced(y: &[u32], counts: &[u32], n_classes: usize) -> Vec<f64> {
+    let mut drawn = vec![0u64; n_classes];
+    for (&c, &k) in y.iter().zip(counts) {
+        drawn[c as usize] += u64::from(k);
+    }
+    let total: u64 = drawn.iter().sum();
+    let present = drawn.iter().filter(|&&d| d > 0).count() as f64;
+    drawn
+        .iter()
+        .map(|&d| {
+            if d > 0 {
+                total as f64 / (present * d as f64)
+            } else {
+                0.0
+            }
+        })
+        .collect()
 }
 
 /// A fitted random forest.
@@ -100,19 +139,62 @@ impl TryFrom<RandomForestFile> for RandomForest {
     type Error = classify_core::Error;
 
     fn try_from(f: RandomForestFile) -> Result<RandomForest> {
-        if f.trees.is_empty() {
+        RandomForest::from_parts(f.params, f.classes, f.n_features, f.trees)
+    }
+}
+
+impl RandomForestClassifier {
+    /// A tree's sample counts: its bootstrap draws (`RandomState(seed)`: `randint(0, n, n)`,
+    /// or `choice(n, n, p=p)` with weights), or every row once without bootstrap.
+    fn sample_counts(&self, seed: u64, n: usize, p: Option<&[f64]>) -> Result<Vec<u32>> {
+        let invalid =
+            |e: classify_random::Error| classify_core::Error::InvalidParameter(e.to_string());
+        let mut w = vec![0u32; n];
+        if let Some(p) = p {
+            for d in crate::rand_r::numpy(seed)?
+                .choice_weighted(p, n)
+                .map_err(invalid)?
+            {
+                w[d] += 1;
+            }
+        } else if self.bootstrap {
+            // `_generate_sample_indices`: `RandomState(seed).randint(0, n, n)`.
+            let mut draws = vec![0i64; n];
+            crate::rand_r::numpy(seed)?
+                .randints(0, n as i64)
+                .map_err(invalid)?
+                .fill(&mut draws);
+            for d in draws {
+                w[d as usize] += 1;
+            }
+        } else {
+            w.fill(1);
+        }
+        Ok(w)
+    }
+}
+
+impl RandomForest {
+    /// A forest read from a file, checked: trees present and each consistent.
+    pub(crate) fn from_parts(
+        params: RandomForestClassifier,
+        classes: Vec<usize>,
+        n_features: usize,
+        trees: Vec<Tree>,
+    ) -> Result<RandomForest> {
+        if trees.is_empty() {
             return Err(classify_core::Error::InvalidParameter(
                 "forest in a model file: no trees".into(),
             ));
         }
-        for t in &f.trees {
-            t.check(f.n_features, f.classes.len())?;
+        for t in &trees {
+            t.check(n_features, classes.len())?;
         }
         Ok(RandomForest {
-            params: f.params,
-            classes: f.classes,
-            n_features: f.n_features,
-            trees: f.trees,
+            params,
+            classes,
+            n_features,
+            trees,
         })
     }
 }
@@ -124,9 +206,37 @@ impl RandomForestClassifier {
             max_depth: self.max_depth,
             min_samples_split: self.min_samples_split,
             min_samples_leaf: self.min_samples_leaf,
+            min_weight_fraction_leaf: self.min_weight_fraction_leaf,
             max_features: self.max_features,
             random_state: self.random_state,
         }
+    }
+
+    /// Fits with each class's samples weighted (scikit-learn's `class_weight`): given
+    /// weights multiply every tree's bootstrap counts; [`ForestClassWeight::BalancedSubsample`]
+    /// weighs each tree's classes by their counts in its own bootstrap sample.
+    ///
+    /// ```
+    /// use classify_models::{Classifier, ForestClassWeight, RandomForestClassifier};
+    /// use ndarray::array;
+    ///
+    /// let x = array![[0.0, 0.1], [0.2, 0.0], [0.1, 0.3], [5.0, 5.2], [5.3, 4.9], [4.8, 5.1]];
+    /// let forest = RandomForestClassifier { n_estimators: 10, ..Default::default() };
+    /// let y = [0, 0, 0, 0, 1, 1];
+    /// let model = forest.fit_weighted((&x).into(), &y, ForestClassWeight::BalancedSubsample)?;
+    /// assert_eq!(model.predict((&x).into())?.len(), 6);
+    /// # Ok::<(), classify_core::Error>(())
+    /// ```
+    pub fn fit_weighted(
+        &self,
+        x: Features<'_>,
+        y: &[usize],
+        class_weight: ForestClassWeight<'_>,
+    ) -> Result<RandomForest> {
+        check_fit(&x, y)?;
+        with_valid(x, |x| {
+            self.fit_columns(&Columns::new(x, None), y, x.n_features(), class_weight)
+        })
     }
 
     fn fit_columns(
@@ -134,10 +244,14 @@ impl RandomForestClassifier {
         cols: &Columns<'_>,
         y: &[usize],
         n_features: usize,
+        class_weight: ForestClassWeight<'_>,
     ) -> Result<RandomForest> {
         self.validate()?;
         let cfg = Grow::new(&self.tree_params(), n_features)?;
         let (classes, yi) = encode_targets(y);
+        if let ForestClassWeight::Given(w) = class_weight {
+            check_class_weight(Some(w), classes.len())?;
+        }
         let n = yi.len();
         // scikit-learn's seeds: one `randint(2**31 - 1)` per tree from
         // `RandomState(random_state)` (`_set_random_states`).
@@ -147,27 +261,35 @@ impl RandomForestClassifier {
             .collect::<std::result::Result<_, _>>()
             .map_err(|e| classify_core::Error::InvalidParameter(e.to_string()))?;
         let nc = classes.len();
+        // With class weights, scikit-learn draws each bootstrap sample in proportion to the
+        // samples' weights (`choice(n, n, p=w / w.sum())`), the counts alone then weighing
+        // the tree's samples; without bootstrap the weights go to the trees.
+        let draw_weights: Option<Vec<f64>> = match class_weight {
+            ForestClassWeight::Given(cw) if self.bootstrap => {
+                let total = classify_core::numpy::pairwise_sum(n, |i| cw[yi[i] as usize]);
+                Some(yi.iter().map(|&c| cw[c as usize] / total).collect())
+            }
+            _ => None,
+        };
         let trees = seeds
             .par_iter()
             .map(|&seed| {
-                let mut w = vec![0u32; n];
-                if self.bootstrap {
-                    // `_generate_sample_indices`: `RandomState(seed).randint(0, n, n)`,
-                    // counted into weights.
-                    let mut draws = vec![0i64; n];
-                    crate::rand_r::numpy(seed)?
-                        .randints(0, n as i64)
-                        .map_err(|e| classify_core::Error::InvalidParameter(e.to_string()))?
-                        .fill(&mut draws);
-                    for d in draws {
-                        w[d as usize] += 1;
-                    }
-                } else {
-                    w.fill(1);
-                }
+                let mut w = self.sample_counts(seed, n, draw_weights.as_deref())?;
                 // The tree's splitter: `RandomState(seed).randint(0, RAND_R_MAX)` afresh.
                 let rand_r = crate::rand_r::first_randint(seed, crate::rand_r::RAND_R_MAX)?;
-                Ok(grow(cols, &yi, &w, nc, cfg, rand_r))
+                let weights = match class_weight {
+                    ForestClassWeight::Given(cw) if !self.bootstrap => {
+                        exclude_weightless(&mut w, &yi, cw);
+                        Some(cw.to_vec())
+                    }
+                    ForestClassWeight::BalancedSubsample if self.bootstrap => {
+                        Some(balanced(&yi, &w, nc))
+                    }
+                    _ => None,
+                };
+                let mut cfg = cfg;
+                cfg.set_total_weight(&yi, &w, weights.as_deref());
+                Ok(grow(cols, &yi, &w, nc, cfg, rand_r, weights.as_deref()))
             })
             .collect::<Result<_>>()?;
         Ok(RandomForest {
@@ -191,7 +313,12 @@ impl Estimator for RandomForestClassifier {
     fn fit(&self, x: Features<'_>, y: &[usize]) -> Result<RandomForest> {
         check_fit(&x, y)?;
         with_valid(x, |x| {
-            self.fit_columns(&Columns::new(x, None), y, x.n_features())
+            self.fit_columns(
+                &Columns::new(x, None),
+                y,
+                x.n_features(),
+                ForestClassWeight::Uniform,
+            )
         })
     }
 
@@ -204,7 +331,12 @@ impl Estimator for RandomForestClassifier {
             return Err(crate::Error::Empty("no samples"));
         }
         with_valid(x, |x| {
-            self.fit_columns(&Columns::new(x, Some(rows)), &y_sub, x.n_features())
+            self.fit_columns(
+                &Columns::new(x, Some(rows)),
+                &y_sub,
+                x.n_features(),
+                ForestClassWeight::Uniform,
+            )
         })
     }
 }

@@ -3,7 +3,7 @@
 //! either way; scikit-learn's draws and proxy improvements, operation for operation.
 
 use super::columns::Columns;
-use super::nodes::{Node, Tree};
+use super::nodes::{Node, NodeStats, Tree};
 use super::{Criterion, DecisionTreeClassifier};
 use classify_core::{Estimator, Result};
 
@@ -15,6 +15,10 @@ pub(crate) struct Grow {
     pub(crate) min_samples_split: usize,
     pub(crate) min_samples_leaf: usize,
     pub(crate) max_features: usize,
+    /// `min_weight_fraction_leaf`, and the weight each child keeps at least (that fraction
+    /// of the tree's total sample weight: [`Grow::set_total_weight`]).
+    pub(crate) min_weight_fraction_leaf: f64,
+    pub(crate) min_weight_leaf: f64,
 }
 
 impl Grow {
@@ -26,7 +30,22 @@ impl Grow {
             min_samples_split: p.min_samples_split,
             min_samples_leaf: p.min_samples_leaf,
             max_features: p.max_features.resolve(n_features)?,
+            min_weight_fraction_leaf: p.min_weight_fraction_leaf,
+            min_weight_leaf: 0.0,
         })
+    }
+
+    /// Sets the least weight of a leaf from the tree's samples: integer weights `w` (times
+    /// each class's weight, if any), as scikit-learn's `min_weight_fraction_leaf ×
+    /// Σ sample_weight`.
+    pub(crate) fn set_total_weight(&mut self, y: &[u32], w: &[u32], class_weight: Option<&[f64]>) {
+        if self.min_weight_fraction_leaf == 0.0 {
+            return;
+        }
+        let total = classify_core::numpy::pairwise_sum(y.len(), |i| {
+            f64::from(w[i]) * class_weight.map_or(1.0, |cw| cw[y[i] as usize])
+        });
+        self.min_weight_leaf = self.min_weight_fraction_leaf * total;
     }
 }
 
@@ -58,8 +77,9 @@ pub(super) struct Pending {
 }
 
 /// Grows one tree on `cols` where sample `s` has class `y[s]` and integer weight `w[s]`
-/// (bootstrap counts; samples of weight 0 are left out), drawing features with
-/// scikit-learn's `our_rand_r` from `seed` (its splitter's `rand_r_state`).
+/// (bootstrap counts; samples of weight 0 are left out), each class's weights multiplied by
+/// `class_weight` if given (scikit-learn's sample weights `count × class weight`), drawing
+/// features with scikit-learn's `our_rand_r` from `seed` (its splitter's `rand_r_state`).
 pub(crate) fn grow(
     cols: &Columns<'_>,
     y: &[u32],
@@ -67,6 +87,7 @@ pub(crate) fn grow(
     n_classes: usize,
     cfg: Grow,
     seed: u32,
+    class_weight: Option<&[f64]>,
 ) -> Tree {
     let d = cols.n_features();
     let mut samples: Vec<u32> = (0..cols.n_samples() as u32)
@@ -90,6 +111,7 @@ pub(crate) fn grow(
             values: Vec::new(),
             importances: vec![0.0; d],
             depth: 0,
+            stats: Vec::new(),
         },
     };
     let n = samples.len();
@@ -99,6 +121,7 @@ pub(crate) fn grow(
         w,
         nc: n_classes,
         cfg,
+        class_weight,
         s: &mut state,
     }
     .subtree(
@@ -135,8 +158,12 @@ pub(super) struct Local {
 impl Grower<'_, '_> {
     /// Whether a node is a leaf whatever its features (pure, too deep or too small).
     pub(super) fn is_leaf(&self, counts: &[u64], n_node: usize, depth: usize) -> bool {
-        counts.iter().filter(|&&c| c > 0).count() <= 1
+        let weighs = |(c, &n): (usize, &u64)| n > 0 && self.class_weight.is_none_or(|w| w[c] > 0.0);
+        counts.iter().enumerate().filter(|&c| weighs(c)).count() <= 1
             || depth >= self.cfg.max_depth
+            || (self.cfg.min_weight_leaf > 0.0
+                && weigh(counts, self.class_weight).iter().sum::<f64>()
+                    < 2.0 * self.cfg.min_weight_leaf)
             || n_node < self.cfg.min_samples_split
             || n_node < 2 * self.cfg.min_samples_leaf
     }
@@ -180,13 +207,19 @@ impl Grower<'_, '_> {
                 }
             }
             self.s.tree.depth = self.s.tree.depth.max(depth);
+            let weights = weigh(&counts, self.class_weight);
+            self.s.tree.stats.push(NodeStats {
+                samples: n_node as u32,
+                weight: weights.iter().sum(),
+                impurity: impurity(self.cfg.criterion, &weights),
+            });
             let split = if leaf {
                 None
             } else {
                 self.best_split(node_samples, &counts, n_constant)
             };
             match split {
-                None => self.s.tree.push_leaf(&counts),
+                None => self.s.tree.push_leaf(&weights),
                 Some((split, n_constant)) => {
                     let mid = self.split_node(&mut samples[start..end], &counts, split);
                     // Right pushed first so the left subtree is grown (and numbered) first.
@@ -229,6 +262,7 @@ impl Grower<'_, '_> {
             w: &local.w,
             nc: self.nc,
             cfg: self.cfg,
+            class_weight: self.class_weight,
             s: &mut *self.s,
         }
         .subtree(samples, root);
@@ -248,16 +282,14 @@ impl Grower<'_, '_> {
         let mid = partition(samples, &mut self.s.right, |s| {
             cols.value(split.feature, s as usize) <= split.threshold
         });
-        let criterion = self.cfg.criterion;
-        let total: u64 = counts.iter().sum();
-        let before = total as f64 * impurity(criterion, counts, total);
         let (mut lc, mut rc) = (vec![0u64; self.nc], vec![0u64; self.nc]);
         self.class_counts(&samples[..mid], &mut lc);
         self.class_counts(&samples[mid..], &mut rc);
-        let (lt, rt) = (lc.iter().sum::<u64>(), rc.iter().sum::<u64>());
-        self.s.tree.importances[split.feature] += before
-            - lt as f64 * impurity(criterion, &lc, lt)
-            - rt as f64 * impurity(criterion, &rc, rt);
+        let weighted = |counts: &[u64]| {
+            let w = weigh(counts, self.class_weight);
+            w.iter().sum::<f64>() * impurity(self.cfg.criterion, &w)
+        };
+        self.s.tree.importances[split.feature] += weighted(counts) - weighted(&lc) - weighted(&rc);
         self.s.tree.nodes.push(Node {
             feature: split.feature as u32,
             left: 0,
@@ -291,18 +323,26 @@ pub(super) fn partition(
     mid
 }
 
+/// Each class's weight in a node: its integer count, times its class weight if any.
+pub(super) fn weigh(counts: &[u64], class_weight: Option<&[f64]>) -> Vec<f64> {
+    match class_weight {
+        None => counts.iter().map(|&c| c as f64).collect(),
+        Some(w) => counts.iter().zip(w).map(|(&c, w)| c as f64 * w).collect(),
+    }
+}
+
 /// Node impurity from class weights.
-pub(super) fn impurity(criterion: Criterion, counts: &[u64], total: u64) -> f64 {
-    if total == 0 {
+pub(super) fn impurity(criterion: Criterion, weights: &[f64]) -> f64 {
+    let t: f64 = weights.iter().sum();
+    if t <= 0.0 {
         return 0.0;
     }
-    let t = total as f64;
     match criterion {
-        Criterion::Gini => 1.0 - counts.iter().map(|&c| (c as f64 / t).powi(2)).sum::<f64>(),
-        Criterion::Entropy => -counts
+        Criterion::Gini => 1.0 - weights.iter().map(|&c| (c / t).powi(2)).sum::<f64>(),
+        Criterion::Entropy => -weights
             .iter()
-            .filter(|&&c| c > 0)
-            .map(|&c| (c as f64 / t) * (c as f64 / t).log2())
+            .filter(|&&c| c > 0.0)
+            .map(|&c| (c / t) * (c / t).log2())
             .sum::<f64>(),
     }
 }
@@ -344,6 +384,8 @@ pub(super) struct Grower<'a, 'c> {
     w: &'a [u32],
     nc: usize,
     cfg: Grow,
+    /// Per class, the factor on its integer weights; `None`: 1 (the integer path).
+    class_weight: Option<&'a [f64]>,
     s: &'a mut State,
 }
 
@@ -621,9 +663,16 @@ impl Grower<'_, '_> {
         if n_left < msl || n - n_left < msl {
             return None;
         }
+        if let Some(cw) = self.class_weight {
+            return self.weighted_proxy(totals, cw);
+        }
         let wl: u64 = self.s.left.iter().sum();
         let wr = wt - wl;
         if wl == 0 || wr == 0 {
+            return None;
+        }
+        let mwl = self.cfg.min_weight_leaf;
+        if mwl > 0.0 && ((wl as f64) < mwl || (wr as f64) < mwl) {
             return None;
         }
         let (wl, wr) = (wl as f64, wr as f64);
@@ -649,6 +698,52 @@ impl Grower<'_, '_> {
                 for (&l, &t) in self.s.left.iter().zip(totals) {
                     let r = (t - l) as f64;
                     let l = l as f64;
+                    if l > 0.0 {
+                        let p = l / wl;
+                        el -= p * log(p);
+                    }
+                    if r > 0.0 {
+                        let p = r / wr;
+                        er -= p * log(p);
+                    }
+                }
+                -wr * er - wl * el
+            }
+        })
+    }
+}
+
+impl Grower<'_, '_> {
+    /// [`proxy`](Self::proxy) with class weights: scikit-learn's formulas on each class's
+    /// weight `count × class weight` (the sums of its float sample weights, to rounding).
+    #[inline(never)]
+    fn weighted_proxy(&self, totals: &[u64], cw: &[f64]) -> Option<f64> {
+        let (mut wl, mut wr) = (0.0, 0.0);
+        for ((&l, &t), &w) in self.s.left.iter().zip(totals).zip(cw) {
+            wl += l as f64 * w;
+            wr += (t - l) as f64 * w;
+        }
+        if wl <= 0.0 || wr <= 0.0 || wl < self.cfg.min_weight_leaf || wr < self.cfg.min_weight_leaf
+        {
+            return None;
+        }
+        Some(match self.cfg.criterion {
+            Criterion::Gini => {
+                let (mut sl, mut sr) = (0.0, 0.0);
+                for ((&l, &t), &w) in self.s.left.iter().zip(totals).zip(cw) {
+                    let (l, r) = (l as f64 * w, (t - l) as f64 * w);
+                    sl += l * l;
+                    sr += r * r;
+                }
+                let gini_left = 1.0 - sl / (wl * wl);
+                let gini_right = 1.0 - sr / (wr * wr);
+                -wr * gini_right - wl * gini_left
+            }
+            Criterion::Entropy => {
+                let log = |x: f64| x.ln() / 2f64.ln();
+                let (mut el, mut er) = (0.0, 0.0);
+                for ((&l, &t), &w) in self.s.left.iter().zip(totals).zip(cw) {
+                    let (l, r) = (l as f64 * w, (t - l) as f64 * w);
                     if l > 0.0 {
                         let p = l / wl;
                         el -= p * log(p);

@@ -26,11 +26,12 @@ mod predict;
 #[cfg(test)]
 mod tests;
 
-pub use forest::{RandomForest, RandomForestClassifier};
+pub use forest::{ForestClassWeight, RandomForest, RandomForestClassifier};
 
 use self::columns::Columns;
 use self::grow::{grow, Grow};
 use self::nodes::Tree;
+pub use self::nodes::TreeStructure;
 use self::predict::leaf_average;
 use classify_core::{check_features, with_valid, Features};
 use classify_core::{check_targets, encode, top_classes, Classifier, Estimator, PredictProba};
@@ -121,6 +122,10 @@ pub struct DecisionTreeClassifier {
     pub min_samples_split: usize,
     /// Each child of a split keeps at least this many samples (at least 1).
     pub min_samples_leaf: usize,
+    /// Each child of a split keeps at least this fraction of the total sample weight
+    /// (scikit-learn's `min_weight_fraction_leaf`, in `[0, 0.5]`).
+    #[serde(default)]
+    pub min_weight_fraction_leaf: f64,
     /// Features examined per split.
     pub max_features: MaxFeatures,
     /// scikit-learn's `random_state` (below 2³²): the feature draws are scikit-learn's for
@@ -135,6 +140,7 @@ impl Default for DecisionTreeClassifier {
             max_depth: None,
             min_samples_split: 2,
             min_samples_leaf: 1,
+            min_weight_fraction_leaf: 0.0,
             max_features: MaxFeatures::All,
             random_state: 42,
         }
@@ -193,6 +199,12 @@ impl Estimator for DecisionTreeClassifier {
     fn validate(&self) -> Result<()> {
         param::at_least("min_samples_split", self.min_samples_split, 2)?;
         param::at_least("min_samples_leaf", self.min_samples_leaf, 1)?;
+        if !(0.0..=0.5).contains(&self.min_weight_fraction_leaf) {
+            return Err(Error::InvalidParameter(format!(
+                "min_weight_fraction_leaf {} must be in [0, 0.5]",
+                self.min_weight_fraction_leaf
+            )));
+        }
         // NumPy's seeds are below 2^32.
         crate::rand_r::numpy(self.random_state)?;
         if let Some(depth) = self.max_depth {
@@ -210,21 +222,88 @@ impl Estimator for DecisionTreeClassifier {
     }
 
     fn fit(&self, x: Features<'_>, y: &[usize]) -> Result<DecisionTree> {
+        self.fit_with(x, y, None)
+    }
+}
+
+impl DecisionTreeClassifier {
+    /// Fits with each class's samples weighted (scikit-learn's `class_weight`: one weight
+    /// per class, in the sorted classes' order, a dict or `"balanced"` expanded by the
+    /// caller): impurities, splits, leaf values and importances on the weighted counts.
+    ///
+    /// ```
+    /// use classify_models::{DecisionTreeClassifier, PredictProba};
+    /// use ndarray::array;
+    ///
+    /// // One constant feature: the tree is its root, three samples of class 0 and one of
+    /// // class 1, which weighs 3.
+    /// let x = array![[0.0], [0.0], [0.0], [0.0]];
+    /// let model = DecisionTreeClassifier::default().fit_weighted((&x).into(), &[0, 0, 0, 1], &[1.0, 3.0])?;
+    /// assert_eq!(model.predict_proba((&x).into())?.row(0).to_vec(), [0.5, 0.5]);
+    /// # Ok::<(), classify_core::Error>(())
+    /// ```
+    pub fn fit_weighted(
+        &self,
+        x: Features<'_>,
+        y: &[usize],
+        class_weight: &[f64],
+    ) -> Result<DecisionTree> {
+        self.fit_with(x, y, Some(class_weight))
+    }
+
+    fn fit_with(
+        &self,
+        x: Features<'_>,
+        y: &[usize],
+        class_weight: Option<&[f64]>,
+    ) -> Result<DecisionTree> {
         check_fit(&x, y)?;
         with_valid(x, |x| {
-            let cfg = Grow::new(self, x.n_features())?;
+            let mut cfg = Grow::new(self, x.n_features())?;
             let (classes, yi) = encode_targets(y);
+            check_class_weight(class_weight, classes.len())?;
             let cols = Columns::new(x, None);
-            let w = vec![1u32; yi.len()];
+            let mut w = vec![1u32; yi.len()];
+            if let Some(cw) = class_weight {
+                exclude_weightless(&mut w, &yi, cw);
+            }
+            cfg.set_total_weight(&yi, &w, class_weight);
             // scikit-learn's splitter seed: `RandomState(random_state).randint(0, RAND_R_MAX)`.
             let seed = crate::rand_r::first_randint(self.random_state, crate::rand_r::RAND_R_MAX)?;
-            let tree = grow(&cols, &yi, &w, classes.len(), cfg, seed);
+            let tree = grow(&cols, &yi, &w, classes.len(), cfg, seed, class_weight);
             Ok(DecisionTree {
                 classes,
                 n_features: x.n_features(),
                 tree,
             })
         })
+    }
+}
+
+/// Leaves out the samples of classes weighted 0 (scikit-learn's splitter skips samples of
+/// weight 0: they count in no node).
+pub(crate) fn exclude_weightless(w: &mut [u32], y: &[u32], class_weight: &[f64]) {
+    for (w, &c) in w.iter_mut().zip(y) {
+        if class_weight[c as usize] == 0.0 {
+            *w = 0;
+        }
+    }
+}
+
+/// One finite, non-negative weight per class.
+pub(crate) fn check_class_weight(class_weight: Option<&[f64]>, n_classes: usize) -> Result<()> {
+    match class_weight {
+        Some(w) if w.len() != n_classes => Err(Error::InvalidParameter(format!(
+            "{} class weights for {n_classes} classes",
+            w.len()
+        ))),
+        Some(w) if w.iter().any(|v| !v.is_finite() || *v < 0.0) => Err(Error::InvalidParameter(
+            "class weights must be finite and non-negative".into(),
+        )),
+        Some(w) if w.iter().all(|&v| v == 0.0) => Err(Error::InvalidParameter(
+            "every class weighs 0: no sample is left to fit".into(),
+        )),
+        _ => Ok(()),
     }
 }
 
@@ -250,6 +329,12 @@ impl DecisionTree {
     /// them (depth first, left first): its `tree_.feature` and `tree_.threshold`.
     pub fn splits(&self) -> Vec<Option<(usize, f64)>> {
         self.tree.splits()
+    }
+
+    /// The nodes as scikit-learn's `tree_` arrays (`None` for a tree read from a model file
+    /// written before trees kept their nodes' statistics).
+    pub fn structure(&self) -> Option<TreeStructure> {
+        self.tree.structure(self.classes.len())
     }
 }
 
@@ -277,5 +362,106 @@ impl PredictProba for DecisionTree {
                 self.classes.len(),
             ))
         })
+    }
+}
+
+/// The layout of trees and forests in model files of format version 2 (before the nodes'
+/// statistics and `min_weight_fraction_leaf`), for `classify-persist` to read such files.
+#[doc(hidden)]
+pub mod v2 {
+    use serde::Deserialize;
+
+    use super::nodes::{Node, Tree as Current};
+    use super::{Criterion, MaxFeatures};
+    use classify_core::{Error, Result};
+
+    /// A grown tree as format 2 wrote it.
+    #[derive(Deserialize)]
+    pub struct Tree {
+        nodes: Vec<Node>,
+        values: Vec<f64>,
+        importances: Vec<f64>,
+        depth: usize,
+    }
+
+    impl From<Tree> for Current {
+        fn from(t: Tree) -> Current {
+            Current {
+                nodes: t.nodes,
+                values: t.values,
+                importances: t.importances,
+                depth: t.depth,
+                stats: Vec::new(),
+            }
+        }
+    }
+
+    /// A fitted decision tree as format 2 wrote it.
+    #[derive(Deserialize)]
+    pub struct DecisionTree {
+        classes: Vec<usize>,
+        n_features: usize,
+        tree: Tree,
+    }
+
+    impl TryFrom<DecisionTree> for super::DecisionTree {
+        type Error = Error;
+
+        fn try_from(t: DecisionTree) -> Result<super::DecisionTree> {
+            let tree: Current = t.tree.into();
+            tree.check(t.n_features, t.classes.len())?;
+            Ok(super::DecisionTree {
+                classes: t.classes,
+                n_features: t.n_features,
+                tree,
+            })
+        }
+    }
+
+    /// A forest's parameters as format 2 wrote them.
+    #[derive(Deserialize)]
+    struct Params {
+        n_estimators: usize,
+        criterion: Criterion,
+        max_depth: Option<usize>,
+        min_samples_split: usize,
+        min_samples_leaf: usize,
+        max_features: MaxFeatures,
+        bootstrap: bool,
+        random_state: u64,
+    }
+
+    /// A fitted forest as format 2 wrote it.
+    #[derive(Deserialize)]
+    pub struct RandomForest {
+        params: Params,
+        classes: Vec<usize>,
+        n_features: usize,
+        trees: Vec<Tree>,
+    }
+
+    impl TryFrom<RandomForest> for super::RandomForest {
+        type Error = Error;
+
+        fn try_from(f: RandomForest) -> Result<super::RandomForest> {
+            let p = f.params;
+            let params = super::RandomForestClassifier {
+                n_estimators: p.n_estimators,
+                criterion: p.criterion,
+                max_depth: p.max_depth,
+                min_samples_split: p.min_samples_split,
+                min_samples_leaf: p.min_samples_leaf,
+                min_weight_fraction_leaf: 0.0,
+                max_features: p.max_features,
+                bootstrap: p.bootstrap,
+                random_state: p.random_state,
+            };
+            super::RandomForest::from_parts(
+                params,
+                f.classes,
+                f.n_features,
+                f.trees.into_iter().map(Current::from).collect(),
+            )
+        }
     }
 }

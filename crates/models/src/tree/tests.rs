@@ -46,7 +46,17 @@ fn interleaved_descents_reach_the_same_leaves() {
     let w = vec![1u32; n];
     let cfg = Grow::new(&DecisionTreeClassifier::default(), x.ncols()).unwrap();
     let trees: Vec<Tree> = (0..3)
-        .map(|seed| grow(&Columns::new((&x).into(), None), &digits, &w, 10, cfg, seed))
+        .map(|seed| {
+            grow(
+                &Columns::new((&x).into(), None),
+                &digits,
+                &w,
+                10,
+                cfg,
+                seed,
+                None,
+            )
+        })
         .collect();
     let test = s.test.data.slice(ndarray::s![..37, ..]).to_owned();
     let (xf, xd) = (test.mapv(f32::from), test.mapv(f64::from));
@@ -93,8 +103,8 @@ fn local_copies_grow_the_same_tree() {
             let shared = Columns::new(features, None);
             let mut no_copies = Columns::new(features, None);
             no_copies.source = None;
-            let a = grow(&shared, y, &w, nc, cfg, 7);
-            let b = grow(&no_copies, y, &w, nc, cfg, 7);
+            let a = grow(&shared, y, &w, nc, cfg, 7, None);
+            let b = grow(&no_copies, y, &w, nc, cfg, 7, None);
             assert!(a.nodes.len() > 100, "{} nodes", a.nodes.len());
             assert_eq!(a, b);
         }

@@ -8,9 +8,8 @@ has the fitted attributes users read (``classes_``, ``coef_``, ``feature_importa
 engines, without the GIL, and for the same data and ``random_state`` give scikit-learn's
 numbers (``tests/test_same_numbers.py``).
 
-A parameter value the engines do not implement (``class_weight`` but for SGD and SVC,
-``warm_start``, a
-``learning_rate`` other than ``"optimal"``, ...) raises a ``ValueError`` at ``fit`` naming it
+A parameter value the engines do not implement (``warm_start``, a ``learning_rate`` other
+than ``"optimal"``, ...) raises a ``ValueError`` at ``fit`` naming it
 and the supported values; ``classify.patch_sklearn()`` sends such estimators to
 scikit-learn's own classes instead.
 
@@ -342,7 +341,6 @@ class LogisticRegression(_EngineClassifier):
         "l1_ratio": Supported(0.0, 0, None),
         "dual": Supported(False),
         "intercept_scaling": Supported(1, 1.0),
-        "class_weight": Supported(None),
         "solver": Supported("lbfgs"),
         "warm_start": Supported(False),
     }
@@ -393,6 +391,7 @@ class LogisticRegression(_EngineClassifier):
             "max_iter": int(self.max_iter),
             "tol": float(self.tol),
             "fit_intercept": bool(self.fit_intercept),
+            "class_weight": self._class_weight,
         }
 
     def _set_fitted(self, fitted, X, positions):
@@ -557,6 +556,34 @@ class KNeighborsClassifier(_EngineClassifier):
         return tags
 
 
+class TreeStructure:
+    """A fitted tree's nodes with the attributes of scikit-learn's ``tree_`` (its
+    ``sklearn.tree._tree.Tree``): ``node_count``, ``children_left`` / ``children_right`` (-1
+    at a leaf), ``feature`` and ``threshold`` (-2 at a leaf), ``value`` (node_count, 1,
+    n_classes: the weighted class fractions of the node's training samples), ``impurity``,
+    ``n_node_samples``, ``weighted_n_node_samples``, ``max_depth``, ``n_leaves``: equal to
+    scikit-learn's for the same fit."""
+
+    def __init__(self, nodes, n_features, n_classes):
+        self.node_count = len(nodes["feature"])
+        self.capacity = self.node_count
+        self.n_features = n_features
+        self.n_outputs = 1
+        self.n_classes = np.array([n_classes], dtype=np.intp)
+        self.max_n_classes = n_classes
+        self.children_left = nodes["children_left"]
+        self.children_right = nodes["children_right"]
+        self.feature = nodes["feature"]
+        self.threshold = nodes["threshold"]
+        self.value = nodes["value"].reshape(self.node_count, 1, n_classes)
+        self.impurity = nodes["impurity"]
+        self.n_node_samples = nodes["n_node_samples"]
+        self.weighted_n_node_samples = nodes["weighted_n_node_samples"]
+        self.missing_go_to_left = np.zeros(self.node_count, dtype=np.uint8)
+        self.max_depth = nodes["max_depth"]
+        self.n_leaves = int((self.children_left == -1).sum())
+
+
 class _TreeParams:
     """What the tree and the forest share: their parameters and fitted attributes."""
 
@@ -574,17 +601,17 @@ class _TreeParams:
             "max_depth": None if self.max_depth is None else int(self.max_depth),
             "min_samples_split": int(self.min_samples_split),
             "min_samples_leaf": int(self.min_samples_leaf),
+            "min_weight_fraction_leaf": float(self.min_weight_fraction_leaf),
             "max_features": self.max_features,
             "random_state": seed(self.random_state),
+            "class_weight": self._class_weight,
         }
 
 
 _TREE_SUPPORTED = {
     "criterion": Supported("gini", "entropy", "log_loss"),
-    "min_weight_fraction_leaf": Supported(0.0, 0),
     "max_leaf_nodes": Supported(None),
     "min_impurity_decrease": Supported(0.0, 0),
-    "class_weight": Supported(None),
     "ccp_alpha": Supported(0.0, 0),
     "monotonic_cst": Supported(None),
 }
@@ -635,6 +662,21 @@ class DecisionTreeClassifier(_TreeParams, _EngineClassifier):
         super()._set_fitted(fitted, X, positions)
         self._depth = fitted["depth"]
         self._n_leaves = fitted["n_leaves"]
+        self.max_features_ = self._max_features_of(self.n_features_in_)
+        if "tree" in fitted:
+            self.tree_ = TreeStructure(fitted["tree"], self.n_features_in_, len(self.classes_))
+
+    def _max_features_of(self, n_features):
+        m = self.max_features
+        if m is None:
+            return n_features
+        if m == "sqrt":
+            return max(1, int(np.sqrt(n_features)))
+        if m == "log2":
+            return max(1, int(np.log2(n_features)))
+        if isinstance(m, (int, np.integer)):
+            return int(m)
+        return max(1, int(m * n_features))
 
     def get_depth(self):
         """The depth of the tree."""
@@ -710,11 +752,25 @@ class RandomForestClassifier(_TreeParams, _EngineClassifier):
         self.max_samples = max_samples
         self.monotonic_cst = monotonic_cst
 
+    def _prepare(self, y):
+        # "balanced_subsample" weighs each tree's classes by its own bootstrap sample (in the
+        # engine); without bootstrap it is "balanced", as in scikit-learn.
+        subsample = isinstance(self.class_weight, str) and self.class_weight == "balanced_subsample"
+        self._balanced_subsample = subsample and bool(self.bootstrap)
+        if subsample:
+            self._class_weight = None
+            if not self.bootstrap:
+                weights = compute_class_weight("balanced", classes=self.classes_, y=y)
+                self._class_weight = [float(w) for w in weights]
+        else:
+            super()._prepare(y)
+
     def _params(self):
         return {
             **self._tree_params(),
             "n_estimators": int(self.n_estimators),
             "bootstrap": bool(self.bootstrap),
+            "balanced_subsample": self._balanced_subsample,
         }
 
     @property
@@ -729,7 +785,12 @@ class RandomForestClassifier(_TreeParams, _EngineClassifier):
         )
         trees = []
         for tree_model, tree_seed in zip(model.trees(), seeds):
-            params = {k: v for k, v in self._tree_params().items() if k != "random_state"}
+            # scikit-learn's trees hold no class_weight: the forest weighed their samples.
+            params = {
+                k: v
+                for k, v in self._tree_params().items()
+                if k not in ("random_state", "class_weight")
+            }
             params.pop("criterion")
             tree = DecisionTreeClassifier(
                 criterion=self.criterion, random_state=int(tree_seed), **params
@@ -921,17 +982,29 @@ class StandardScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         self.with_std = with_std
 
     def fit(self, X, y=None):
-        """Each feature's mean and variance."""
-        X = check_X(self, X, reset=True)
-        self._model = _engine.fit_scaler(bool(self.with_mean), bool(self.with_std), X)
-        # scikit-learn keeps the statistics it does not apply: the mean without centring
-        # (the variance is computed either way, about the mean).
-        stats = self._model if self.with_mean else _engine.fit_scaler(True, True, X)
-        fitted = stats.fitted()
-        self.mean_ = fitted["mean"] if self.with_mean or self.with_std else None
-        self.var_ = fitted["var"] if self.with_std else None
+        """Each feature's mean and variance (one ``partial_fit`` from nothing, as
+        scikit-learn fits)."""
+        for attribute in ("mean_", "var_", "scale_", "n_samples_seen_", "_model"):
+            self.__dict__.pop(attribute, None)
+        return self.partial_fit(X, y)
+
+    def partial_fit(self, X, y=None):
+        """Updates the means and variances with the rows of ``X`` (scikit-learn's
+        incremental update, to the last bit)."""
+        first = not hasattr(self, "n_samples_seen_")
+        X = check_X(self, X, reset=first)
+        mean = None if first else getattr(self, "_mean", None)
+        var = None if first else getattr(self, "_var", None)
+        seen = 0 if first else int(self.n_samples_seen_)
+        self._model, self._mean, self._var, seen = _engine.partial_fit_scaler(
+            bool(self.with_mean), bool(self.with_std), X, mean, var, seen
+        )
+        self.n_samples_seen_ = seen
+        # scikit-learn keeps the statistics it does not apply (the mean without centring),
+        # and None where it applies neither.
+        self.mean_ = self._mean if self.with_mean or self.with_std else None
+        self.var_ = self._var if self.with_std else None
         self.scale_ = self._model.fitted()["scale"] if self.with_std else None
-        self.n_samples_seen_ = X.shape[0]
         return self
 
     def transform(self, X, copy=None):

@@ -328,13 +328,7 @@ impl RandomState {
             return Err(Error::Probabilities(format!("probability {v} is negative")));
         }
         // NumPy's Kahan sum of all of them, within √ε of 1.
-        let (mut sum, mut c) = (0.0f64, 0.0f64);
-        for &v in p {
-            let y = v - c;
-            let t = sum + y;
-            c = (t - sum) - y;
-            sum = t;
-        }
+        let sum = kahan_sum(p);
         if sum.is_nan() || (sum - 1.0).abs() > f64::EPSILON.sqrt() {
             return Err(Error::Probabilities(format!(
                 "the probabilities sum to {sum}, not 1"
@@ -378,19 +372,25 @@ fn check_probabilities(pvals: &[f64]) -> Result<(), Error> {
         )));
     }
     // NumPy's Kahan sum of all but the last.
-    let (mut sum, mut c) = (0.0f64, 0.0f64);
-    for &p in head {
-        let y = p - c;
-        let t = sum + y;
-        c = (t - sum) - y;
-        sum = t;
-    }
+    let sum = kahan_sum(head);
     if sum > 1.0 + 1e-12 {
         return Err(Error::Probabilities(format!(
             "the probabilities before the last sum to {sum} > 1"
         )));
     }
     Ok(())
+}
+
+/// NumPy's `kahan_sum` (compensated summation in order), as it checks probabilities.
+fn kahan_sum(values: &[f64]) -> f64 {
+    let (mut sum, mut c) = (0.0f64, 0.0f64);
+    for &v in values {
+        let y = v - c;
+        let t = sum + y;
+        c = (t - sum) - y;
+        sum = t;
+    }
+    sum
 }
 
 /// MT19937's tempering of a state word.

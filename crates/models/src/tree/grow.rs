@@ -716,6 +716,8 @@ impl Grower<'_, '_> {
 impl Grower<'_, '_> {
     /// [`proxy`](Self::proxy) with class weights: scikit-learn's formulas on each class's
     /// weight `count × class weight` (the sums of its float sample weights, to rounding).
+    /// The same formulas as the integer path's, kept apart: one generic loop for both cost
+    /// the forest's 3-fold command 4–7 % (7.20 / 7.33 s against 7.53 / 7.87 s).
     #[inline(never)]
     fn weighted_proxy(&self, totals: &[u64], cw: &[f64]) -> Option<f64> {
         let (mut wl, mut wr) = (0.0, 0.0);

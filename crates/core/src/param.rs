@@ -24,3 +24,15 @@ pub fn at_least(name: &str, value: usize, min: usize) -> Result<()> {
         )))
     }
 }
+
+/// `weights` holds one finite weight `≥ 0` per class (`n_classes`): scikit-learn's
+/// `class_weight`, expanded to the sorted classes.
+pub fn class_weights(weights: &[f64], n_classes: usize) -> Result<()> {
+    if weights.len() == n_classes && weights.iter().all(|v| v.is_finite() && *v >= 0.0) {
+        Ok(())
+    } else {
+        Err(Error::InvalidParameter(format!(
+            "class_weight needs one finite weight ≥ 0 per class ({n_classes}), got {weights:?}"
+        )))
+    }
+}

@@ -255,27 +255,23 @@ pub fn fit(
             run(py, n_jobs, || estimator.fit(x, &y).map(AnyModel::from))?
         }};
     }
-    let model = match kind {
-        "sgd" => {
-            let estimator = sgd_params(params)?;
+    // An estimator whose `fit_weighted` takes one weight per class, when `class_weight` is set.
+    macro_rules! fitted_weighted {
+        ($estimator:expr) => {{
+            let estimator = $estimator;
             match get::<Option<Vec<f64>>>(params, "class_weight")? {
                 Some(w) => run(py, n_jobs, || {
                     estimator.fit_weighted(x, &y, &w).map(AnyModel::from)
                 })?,
                 None => fitted!(estimator),
             }
-        }
+        }};
+    }
+    let model = match kind {
+        "sgd" => fitted_weighted!(sgd_params(params)?),
         "dummy" => fitted!(dummy_params(params)?),
         "knn" => fitted!(knn_params(params)?),
-        "tree" => {
-            let estimator = tree_params(params)?;
-            match get::<Option<Vec<f64>>>(params, "class_weight")? {
-                Some(w) => run(py, n_jobs, || {
-                    estimator.fit_weighted(x, &y, &w).map(AnyModel::from)
-                })?,
-                None => fitted!(estimator),
-            }
-        }
+        "tree" => fitted_weighted!(tree_params(params)?),
         "forest" => {
             let estimator = forest_params(params)?;
             let given: Option<Vec<f64>> = get(params, "class_weight")?;

@@ -429,17 +429,11 @@ fn sample_weights(
     y: &[usize],
     n_classes: usize,
 ) -> Result<Option<Vec<f64>>> {
-    match class_weight {
-        None => Ok(None),
-        Some(w) if w.len() != n_classes => Err(Error::InvalidParameter(format!(
-            "{} class weights for {n_classes} classes",
-            w.len()
-        ))),
-        Some(w) if w.iter().any(|v| !v.is_finite() || *v < 0.0) => Err(Error::InvalidParameter(
-            "class weights must be finite and non-negative".into(),
-        )),
-        Some(w) => Ok(Some(y.iter().map(|&c| w[c]).collect())),
-    }
+    let Some(w) = class_weight else {
+        return Ok(None);
+    };
+    param::class_weights(w, n_classes)?;
+    Ok(Some(y.iter().map(|&c| w[c]).collect()))
 }
 
 /// One row's loss from its scores `s` (one score: the binomial loss of class 1; several:

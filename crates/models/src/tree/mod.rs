@@ -290,21 +290,18 @@ pub(crate) fn exclude_weightless(w: &mut [u32], y: &[u32], class_weight: &[f64])
     }
 }
 
-/// One finite, non-negative weight per class.
+/// One finite, non-negative weight per class, not all 0.
 pub(crate) fn check_class_weight(class_weight: Option<&[f64]>, n_classes: usize) -> Result<()> {
-    match class_weight {
-        Some(w) if w.len() != n_classes => Err(Error::InvalidParameter(format!(
-            "{} class weights for {n_classes} classes",
-            w.len()
-        ))),
-        Some(w) if w.iter().any(|v| !v.is_finite() || *v < 0.0) => Err(Error::InvalidParameter(
-            "class weights must be finite and non-negative".into(),
-        )),
-        Some(w) if w.iter().all(|&v| v == 0.0) => Err(Error::InvalidParameter(
+    let Some(w) = class_weight else {
+        return Ok(());
+    };
+    param::class_weights(w, n_classes)?;
+    if w.iter().all(|&v| v == 0.0) {
+        return Err(Error::InvalidParameter(
             "every class weighs 0: no sample is left to fit".into(),
-        )),
-        _ => Ok(()),
+        ));
     }
+    Ok(())
 }
 
 impl DecisionTree {

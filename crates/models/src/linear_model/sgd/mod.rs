@@ -304,12 +304,7 @@ impl SgdClassifier {
         let sub: Vec<usize> = rows.iter().map(|&r| y[r]).collect();
         let (classes, index) = encode(&sub);
         if let Some(w) = class_weight {
-            if w.len() != classes.len() || w.iter().any(|v| !(v.is_finite() && *v >= 0.0)) {
-                return Err(Error::InvalidParameter(format!(
-                    "class_weight needs one finite weight ≥ 0 per class ({}), got {w:?}",
-                    classes.len()
-                )));
-            }
+            param::class_weights(w, classes.len())?;
         }
         if classes.len() < 2 {
             return Err(Error::SingleClass(

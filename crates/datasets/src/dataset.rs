@@ -273,7 +273,7 @@ pub struct PartSummary {
 }
 
 impl PartSummary {
-    fn of(ds: &Dataset) -> Self {
+    pub(crate) fn of(ds: &Dataset) -> Self {
         PartSummary {
             n_samples: ds.n_samples(),
             class_counts: ds.class_counts(),

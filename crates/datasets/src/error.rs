@@ -171,6 +171,23 @@ pub enum Error {
         /// The files that are gone.
         missing: String,
     },
+    /// A dataset being made (`data deform`) could not be finished: nothing was registered
+    /// and the cache holds what it held before (the cause is the `source`).
+    #[error("{name}: not made, the cache is as it was")]
+    NotMade {
+        /// The name the dataset was to have.
+        name: String,
+        /// What stopped it.
+        source: Box<Error>,
+    },
+    /// A dataset of that name is already in the cache.
+    #[error("a dataset named {name} is already in the cache ({}); choose another name or replace it", dir.display())]
+    Exists {
+        /// The name.
+        name: String,
+        /// Its folder.
+        dir: PathBuf,
+    },
     /// An OpenML dataset asked for by name that has not been fetched.
     #[error("openml:{name} is not in the cache")]
     OpenMlNotCached {

@@ -9,7 +9,7 @@ use crate::info::Role;
 
 /// Class names of an IDX folder: the lines of its `classes.txt`, else the labels `0`…`max`
 /// of `labels`.
-fn class_names(dir: &Path, labels: [&IdxArray; 2]) -> Result<Vec<String>> {
+pub(crate) fn class_names(dir: &Path, labels: [&IdxArray; 2]) -> Result<Vec<String>> {
     let classes_file = dir.join("classes.txt");
     Ok(if classes_file.is_file() {
         let text =

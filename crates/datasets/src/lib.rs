@@ -12,6 +12,12 @@
 //!   `download`, on by default) verify every file and write through a temporary file and a
 //!   rename, so nothing half-written or unverified ever sits under a final name.
 //! - [`augment`]: one-pixel shifts with zero fill, and additive integer noise, seeded.
+//! - [`deform`] and [`Cache::deform`]: infiMNIST's kind of deformation (a smoothed random
+//!   displacement field with a small rotation, scaling, shear and shift), millions of images
+//!   written to the cache a block at a time, deterministic for a seed whatever the threads.
+//! - [`open_stream`] / [`Streamed`]: a cached training set read a block at a time
+//!   ([`TrainStream::blocks`]), so a dataset larger than memory can be learned from; the test
+//!   set is loaded whole.
 //!
 //! Decisions a user should know:
 //! - The checksum that decides is the SHA-256 of the *decompressed* file, so re-compressed
@@ -35,11 +41,12 @@
 // The modules form layers, each using only the layers before it (the tidy test
 // `datasets_keep_their_layers` keeps the direction): `error` and `files` (atomic writes,
 // digests); `formats` (how files are read and written); datasets in memory (`info`,
-// `dataset`, `folder`, `sample`, `augment`); the `cache`; the `sources` that fill it (the
+// `dataset`, `folder`, `sample`, `augment`, `deform`); the `cache`; the `sources` that fill it (the
 // catalogue, downloads, OpenML, registered folders, e-mails, tables).
 pub mod augment;
 pub mod cache;
 mod dataset;
+pub mod deform;
 mod error;
 mod files;
 mod folder;
@@ -48,10 +55,13 @@ mod info;
 mod sample;
 mod sources;
 
-pub use formats::{idx, image_folder, npy, picture, pixel_csv};
-pub use sources::{catalogue, openml, spam, tabular};
+pub use formats::{idx, idx_stream, image_folder, npy, picture, pixel_csv};
+pub use sources::{catalogue, openml, spam, tabular, DeformOptions};
 
-pub use cache::{Cache, FileOutcome, FileProgress, FileRecord, Verification};
+pub use cache::{
+    stream_idx_folder, Block, Blocks, Cache, FileOutcome, FileProgress, FileRecord, Streamed,
+    TrainStream, Verification,
+};
 pub use dataset::{Dataset, PartSummary, Summary, TrainTest};
 pub use error::{Error, Result};
 pub use folder::load_idx_folder;
@@ -91,5 +101,38 @@ pub fn load(source: &Source, cache: &Cache) -> Result<TrainTest> {
                 false => e,
             })
         }
+    }
+}
+
+/// Opens the dataset `source` names for streaming ([`Streamed`]): its training images are
+/// read a block at a time from their file, never whole; the embedded sample, in memory
+/// already, is served from memory.
+///
+/// ```
+/// use classify_datasets::{open_stream, Cache, Source};
+///
+/// let cache = Cache::new(std::env::temp_dir().join("classify-doc-cache"));
+/// let data = open_stream(&Source::Sample, &cache)?;
+/// let mut seen = 0;
+/// for block in data.train.blocks(3000)? {
+///     let block = block?;
+///     assert_eq!(block.start, seen);
+///     seen += block.data.nrows();
+/// }
+/// assert_eq!(seen, data.train.n_samples());
+/// # Ok::<(), classify_datasets::Error>(())
+/// ```
+pub fn open_stream(source: &Source, cache: &Cache) -> Result<Streamed> {
+    match source {
+        Source::Sample => Streamed::in_memory(mnist_sample()?),
+        Source::Cached(name) if name == SAMPLE => Streamed::in_memory(mnist_sample()?),
+        Source::Cached(name) => cache.stream(&cache.find(name)?),
+        Source::OpenMl(name) => {
+            let info = cache
+                .find(&openml::cache_name(name))
+                .map_err(|_| Error::OpenMlNotCached { name: name.clone() })?;
+            cache.stream(&info)
+        }
+        Source::Folder(path) => stream_idx_folder(path),
     }
 }

@@ -98,7 +98,8 @@ pub use linear_model::{
     Logistic, LogisticRegression, Loss, Penalty, Sgd, SgdClassifier, SgdProgress, SgdSolver,
 };
 pub use neighbors::{
-    Algorithm, KNeighbors, KNeighborsClassifier, KNeighborsMultiOutput, Neighbors, Weights,
+    Algorithm, KNeighbors, KNeighborsClassifier, KNeighborsMultiOutput, Neighbors,
+    StreamedNeighbors, Weights,
 };
 pub use svm::{Gamma, Svc, SvcFitOptions, SvcKernel, SvcModel, SvcPair};
 #[doc(hidden)]

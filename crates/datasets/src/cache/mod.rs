@@ -9,6 +9,7 @@
 //! later passes as valid, and a failed check never removes a good file.
 
 mod check;
+mod stream;
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -24,6 +25,7 @@ pub use crate::formats::idx::payload_sha256;
 use crate::formats::idx::IdxArray;
 use crate::info::{DatasetInfo, FileInfo, Role};
 pub use check::{check_file, Checked, FileRecord, Verification};
+pub use stream::{stream_idx_folder, Block, Blocks, Streamed, TrainStream};
 
 /// Environment variable that overrides the cache location.
 pub const ENV_VAR: &str = "CLASSIFY_DATA";
@@ -101,6 +103,16 @@ impl Cache {
             .ok()
             .and_then(|b| serde_json::from_slice(&b).ok())
             .unwrap_or_default()
+    }
+
+    /// Writes a manifest of `records` into `dir` (a dataset's folder being made).
+    pub(crate) fn write_manifest(dir: &Path, records: Vec<(String, FileRecord)>) -> Result<()> {
+        let manifest = Manifest {
+            files: records.into_iter().collect(),
+        };
+        let path = dir.join(MANIFEST);
+        let json = serde_json::to_vec_pretty(&manifest).map_err(|e| Error::io(&path, e.into()))?;
+        write_atomically(&path, |f| Ok(f.write_all(&json)?))
     }
 
     fn record(&self, name: &str, file: &str, record: FileRecord) -> Result<()> {
@@ -228,6 +240,45 @@ impl Cache {
     /// [`Error::Corrupt`] naming it. A partial training-image file (fewer images
     /// than labels) loads with the labels trimmed to match, and says so in `notes`.
     pub fn load(&self, info: &DatasetInfo) -> Result<TrainTest> {
+        let dir = self.present(info)?;
+        let manifest = self.manifest(&info.name);
+        let read = |role: Role| read_cached(info, &dir, &manifest, role);
+        let [train_images, train_labels, test_images, test_labels] = read_roles(read);
+        let mut notes = Vec::new();
+        let mut take = |r: Result<(IdxArray, Option<String>)>| -> Result<IdxArray> {
+            let (array, note) = r?;
+            notes.extend(note);
+            Ok(array)
+        };
+        let train_images = take(train_images)?;
+        let mut train_labels = take(train_labels)?;
+        let test_images = take(test_images)?;
+        let test_labels = take(test_labels)?;
+        trim_labels(&train_images.dims, &mut train_labels, &mut notes);
+        let description = info.description.clone();
+        let train = Dataset::from_idx(
+            train_images,
+            train_labels,
+            info.target_names.clone(),
+            description.clone(),
+        )?;
+        let test = Dataset::from_idx(
+            test_images,
+            test_labels,
+            info.target_names.clone(),
+            description,
+        )?;
+        Ok(TrainTest {
+            name: info.name.clone(),
+            train,
+            test,
+            source: dir.display().to_string(),
+            notes,
+        })
+    }
+
+    /// The dataset's folder when all its files are there, else what is missing.
+    fn present(&self, info: &DatasetInfo) -> Result<PathBuf> {
         let dir = self.dataset_dir(&info.name);
         let missing: Vec<&str> = info
             .files
@@ -250,40 +301,7 @@ impl Cache {
                 missing: missing.join(", "),
             });
         }
-        let manifest = self.manifest(&info.name);
-        let read = |role: Role| read_cached(info, &dir, &manifest, role);
-        let [train_images, train_labels, test_images, test_labels] = read_roles(read);
-        let mut notes = Vec::new();
-        let mut take = |r: Result<(IdxArray, Option<String>)>| -> Result<IdxArray> {
-            let (array, note) = r?;
-            notes.extend(note);
-            Ok(array)
-        };
-        let train_images = take(train_images)?;
-        let mut train_labels = take(train_labels)?;
-        let test_images = take(test_images)?;
-        let test_labels = take(test_labels)?;
-        trim_labels(&train_images, &mut train_labels, &mut notes);
-        let description = info.description.clone();
-        let train = Dataset::from_idx(
-            train_images,
-            train_labels,
-            info.target_names.clone(),
-            description.clone(),
-        )?;
-        let test = Dataset::from_idx(
-            test_images,
-            test_labels,
-            info.target_names.clone(),
-            description,
-        )?;
-        Ok(TrainTest {
-            name: info.name.clone(),
-            train,
-            test,
-            source: dir.display().to_string(),
-            notes,
-        })
+        Ok(dir)
     }
 
     /// Re-hashes every cached file of a dataset against the catalogue and the manifest.
@@ -365,8 +383,8 @@ fn read_cached(
 
 /// A partial training-image file (fewer images than labels): the labels trimmed to the
 /// images present, and a note saying so.
-fn trim_labels(images: &IdxArray, labels: &mut IdxArray, notes: &mut Vec<String>) {
-    let n_images = images.dims[0];
+fn trim_labels(images: &[usize], labels: &mut IdxArray, notes: &mut Vec<String>) {
+    let n_images = images[0];
     if labels.dims.len() == 1 && n_images < labels.dims[0] {
         notes.push(format!(
             "training set: the first {n_images} of {} labelled images (labels trimmed to the images present)",

@@ -334,10 +334,26 @@ fn gzip_isize(bytes: &[u8]) -> Option<u32> {
 }
 
 /// Reads an IDX file from disk, plain or gzip.
+///
+/// A plain file is read straight into its array (one allocation of the payload, so a file of
+/// several gigabytes needs its size in memory once, not twice).
 pub fn read_idx_file(path: impl AsRef<Path>) -> Result<IdxArray> {
     let path = path.as_ref();
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-    read_idx_bytes(&bytes).map_err(|e| match e {
+    let read = || -> Result<IdxArray> {
+        let file = File::open(path)?;
+        let len = file.metadata()?.len();
+        let mut reader = BufReader::with_capacity(1 << 16, file);
+        let is_gz = std::io::BufRead::fill_buf(&mut reader)?.starts_with(&GZIP_MAGIC);
+        if is_gz {
+            let mut bytes = Vec::with_capacity(len as usize);
+            reader.read_to_end(&mut bytes)?;
+            return read_idx_bytes(&bytes);
+        }
+        let header = read_header(&mut reader)?;
+        let payload = len.saturating_sub(header.len() as u64);
+        read_payload(reader, header, Some(payload))
+    };
+    read().map_err(|e| match e {
         Error::Stream(source) => Error::io(path, source),
         other => Error::File {
             path: path.to_path_buf(),

@@ -3,6 +3,7 @@
 //! user's PNG picture, NumPy's `.npy`.
 
 pub mod idx;
+pub mod idx_stream;
 pub mod image_folder;
 pub mod npy;
 pub mod picture;

@@ -22,8 +22,28 @@ use crate::error::Result;
 /// Writes `a` (whole numbers in `0..=65535`) as a `.npy` file of little-endian `uint16` in C
 /// order, whole or not at all (through a temporary file renamed into place).
 pub fn write_u16(path: &Path, a: &Array2<f32>) -> Result<()> {
-    let (n, d) = a.dim();
-    let mut header = format!("{{'descr': '<u2', 'fortran_order': False, 'shape': ({n}, {d}), }}");
+    write(
+        path,
+        "<u2",
+        a.dim(),
+        a.iter().map(|&v| (v as u16).to_le_bytes()),
+    )
+}
+
+/// Writes `a` as a `.npy` file of little-endian `uint32` in C order (row numbers of a
+/// training set: the IDX format counts them in 32 bits), whole or not at all.
+pub fn write_u32(path: &Path, a: &Array2<u32>) -> Result<()> {
+    write(path, "<u4", a.dim(), a.iter().map(|&v| v.to_le_bytes()))
+}
+
+fn write<const N: usize>(
+    path: &Path,
+    descr: &str,
+    (n, d): (usize, usize),
+    values: impl Iterator<Item = [u8; N]>,
+) -> Result<()> {
+    let mut header =
+        format!("{{'descr': '{descr}', 'fortran_order': False, 'shape': ({n}, {d}), }}");
     // Magic (6) + version (2) + length (2) + header + newline: a multiple of 64 bytes.
     while (10 + header.len() + 1) % 64 != 0 {
         header.push(' ');
@@ -34,8 +54,8 @@ pub fn write_u16(path: &Path, a: &Array2<f32>) -> Result<()> {
         f.write_all(b"\x93NUMPY\x01\x00")?;
         f.write_all(&(header.len() as u16).to_le_bytes())?;
         f.write_all(header.as_bytes())?;
-        for &v in a.iter() {
-            f.write_all(&(v as u16).to_le_bytes())?;
+        for v in values {
+            f.write_all(&v)?;
         }
         Ok(f.flush()?)
     })

@@ -43,6 +43,10 @@ fn copy_path(gz: &Path) -> Option<PathBuf> {
 /// The IDX array of `gz`, from its decompressed copy when that is current, else from `gz`
 /// itself ([`idx::read_idx_file`], checked as always), then copied for the next time.
 pub(crate) fn read(gz: &Path) -> Result<IdxArray> {
+    if gz.extension().is_none_or(|e| e != "gz") {
+        // Stored uncompressed (a generated dataset's training files): read as it is.
+        return idx::read_idx_file(gz);
+    }
     let (Some(print), Some(copy)) = (fingerprint(gz), copy_path(gz)) else {
         return idx::read_idx_file(gz);
     };

@@ -3,9 +3,12 @@
 //! tables (Titanic).
 
 pub mod catalogue;
+mod deformed;
 #[cfg(feature = "download")]
 mod download;
 pub mod openml;
 mod registry;
 pub mod spam;
 pub mod tabular;
+
+pub use deformed::DeformOptions;

@@ -44,6 +44,8 @@ impl Cache {
         };
         let mut out: Vec<DatasetInfo> = entries
             .filter_map(|e| e.ok())
+            // Hidden folders are datasets being made or replaced, not registered yet.
+            .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
             .filter_map(|e| {
                 let text = std::fs::read(e.path().join(REGISTRATION)).ok()?;
                 serde_json::from_slice(&text).ok()
@@ -142,17 +144,7 @@ impl Cache {
         (description, home): (String, &Path),
         progress: &mut dyn FnMut(FileProgress),
     ) -> Result<(DatasetInfo, Vec<FileOutcome>)> {
-        if !is_plain_name(name)
-            || catalogue::find(name).is_ok()
-            || name == catalogue::SAMPLE
-            || name == "sample"
-        {
-            return Err(Error::InvalidArgument(format!(
-                "{name:?} cannot name a registered dataset: use lowercase letters, digits, \
-                 '-', '_' or '.', and not a known dataset's name ({})",
-                catalogue::known_names().join(", ")
-            )));
-        }
+        check_new_name(name)?;
         let data = load_idx_folder(dir)?;
         let layout = catalogue::find("mnist")?;
         let mut files = Vec::new();
@@ -192,10 +184,27 @@ impl Cache {
 }
 
 /// Lowercase letters, digits, `-`, `_` and `.`, not first: a name that is no path.
-fn is_plain_name(name: &str) -> bool {
+pub(crate) fn is_plain_name(name: &str) -> bool {
     !name.is_empty()
         && !name.starts_with('.')
         && name
             .chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "-_.".contains(c))
+}
+
+/// A name a dataset can be registered under: plain ([`is_plain_name`]) and not the name of a
+/// catalogue dataset or the sample.
+pub(crate) fn check_new_name(name: &str) -> Result<()> {
+    if !is_plain_name(name)
+        || catalogue::find(name).is_ok()
+        || name == catalogue::SAMPLE
+        || name == "sample"
+    {
+        return Err(Error::InvalidArgument(format!(
+            "{name:?} cannot name a registered dataset: use lowercase letters, digits, \
+             '-', '_' or '.', and not a known dataset's name ({})",
+            catalogue::known_names().join(", ")
+        )));
+    }
+    Ok(())
 }

@@ -18,11 +18,13 @@ mod multi_output;
 mod projection;
 mod search;
 mod storage;
+mod streamed;
 #[cfg(test)]
 mod tests;
 
 pub use model::KNeighbors;
 pub use multi_output::KNeighborsMultiOutput;
+pub use streamed::StreamedNeighbors;
 
 use self::storage::Train;
 use classify_core::{check_targets, encode, top_classes, with_valid, Classifier, Estimator};
@@ -221,4 +223,17 @@ impl KNeighborsClassifier {
                 .collect())
         })
     }
+}
+
+/// Each neighbour's vote, nearest first: 1, or the inverse distance (only the exact matches
+/// when there are any, as scikit-learn).
+fn vote_weights(weights: Weights, dist: ndarray::ArrayView1<'_, f64>) -> Vec<f64> {
+    let exact = dist.iter().any(|&d| d == 0.0);
+    dist.iter()
+        .map(|&d| match weights {
+            Weights::Uniform => 1.0,
+            Weights::Distance if exact => f64::from(u8::from(d == 0.0)),
+            Weights::Distance => 1.0 / d,
+        })
+        .collect()
 }

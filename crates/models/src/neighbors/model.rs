@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::projection::Projected;
 use super::search::{key_to_distance, nearest_block, nearest_in_tree, Scratch, QUERY_BLOCK};
 use super::storage::{Train, TrainRows};
-use super::{Algorithm, KNeighborsClassifier, Neighbors, Weights};
+use super::{Algorithm, KNeighborsClassifier, Neighbors};
 use classify_core::{check_features, top_classes, with_valid, Classifier, PredictProba};
 use classify_core::{Element, Error, Features, Result};
 
@@ -244,13 +244,11 @@ impl KNeighbors {
             .zip(neighbors.indices.rows())
             .zip(neighbors.distances.rows())
         {
-            let exact = dist.iter().take(k).any(|&d| d == 0.0);
-            for (&i, &d) in idx.iter().zip(dist).take(k) {
-                let w = match self.params.weights {
-                    Weights::Uniform => 1.0,
-                    Weights::Distance if exact => f64::from(u8::from(d == 0.0)),
-                    Weights::Distance => 1.0 / d,
-                };
+            let near = dist.slice(ndarray::s![..k]);
+            for (&i, w) in idx
+                .iter()
+                .zip(super::vote_weights(self.params.weights, near))
+            {
                 o[self.labels[i]] += w;
             }
         }

@@ -5,7 +5,7 @@ use ndarray::Array2;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::{KNeighbors, KNeighborsClassifier, Weights};
+use super::{vote_weights, KNeighbors, KNeighborsClassifier};
 use classify_core::{check_targets, Classifier, Estimator};
 use classify_core::{Error, Features, Result};
 
@@ -214,19 +214,6 @@ impl KNeighborsMultiOutput {
         }
         Ok(out)
     }
-}
-
-/// Each neighbour's vote: 1, or the inverse distance (only the exact matches when there are
-/// any, as scikit-learn).
-fn vote_weights(weights: Weights, dist: ndarray::ArrayView1<'_, f64>) -> Vec<f64> {
-    let exact = dist.iter().any(|&d| d == 0.0);
-    dist.iter()
-        .map(|&d| match weights {
-            Weights::Uniform => 1.0,
-            Weights::Distance if exact => f64::from(u8::from(d == 0.0)),
-            Weights::Distance => 1.0 / d,
-        })
-        .collect()
 }
 
 impl crate::MultiOutputEstimator for KNeighborsClassifier {

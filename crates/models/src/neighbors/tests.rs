@@ -573,3 +573,57 @@ fn u8_and_f32_agree_and_bad_input_is_an_error() {
         m.predict((&q).into()).unwrap()
     );
 }
+
+#[test]
+fn blocks_searched_apart_give_the_whole_search() {
+    let data = sample_with_repeats(3000, 200);
+    let (x, y, q) = (&data.0, &data.1, &data.2);
+    for weights in [Weights::Uniform, Weights::Distance] {
+        let params = KNeighborsClassifier {
+            n_neighbors: 5,
+            weights,
+            ..Default::default()
+        };
+        let whole = params.fit(x.into(), y).unwrap();
+        for block in [700, 1000, 3000] {
+            let mut streamed = StreamedNeighbors::new(params, q.nrows()).unwrap();
+            for start in (0..x.nrows()).step_by(block) {
+                let end = (start + block).min(x.nrows());
+                let rows = x.slice(ndarray::s![start..end, ..]);
+                streamed
+                    .add_block(rows.into(), &y[start..end], start, q.into())
+                    .unwrap();
+            }
+            assert_eq!(
+                streamed.neighbors().unwrap(),
+                whole.kneighbors(q.into(), 5).unwrap()
+            );
+            assert_eq!(
+                streamed.predict().unwrap(),
+                whole.predict(q.into()).unwrap()
+            );
+        }
+    }
+    // Too few rows yet, other queries, other widths.
+    let params = KNeighborsClassifier::default();
+    let mut s = StreamedNeighbors::new(params, q.nrows()).unwrap();
+    let three = x.slice(ndarray::s![..3, ..]);
+    s.add_block(three.into(), &y[..3], 0, q.into()).unwrap();
+    assert!(s.predict().is_err());
+    let fewer = q.slice(ndarray::s![..2, ..]);
+    assert!(s.add_block(three.into(), &y[..3], 3, fewer.into()).is_err());
+    let narrow = x.slice(ndarray::s![..3, ..10]);
+    assert!(s.add_block(narrow.into(), &y[..3], 3, q.into()).is_err());
+}
+
+/// Pixels with many repeated rows (so that ties between blocks are tested), labels and
+/// queries: `n` training rows, `m` queries.
+fn sample_with_repeats(n: usize, m: usize) -> (Array2<u8>, Vec<usize>, Array2<u8>) {
+    let (x, y, q) = sample(n, m);
+    let mut x = x;
+    for i in (0..n).step_by(7) {
+        let from = x.row((i * 31) % n).to_owned();
+        x.row_mut(i).assign(&from);
+    }
+    (x, y, q)
+}

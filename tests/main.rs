@@ -15,6 +15,7 @@ mod report;
 mod serve;
 mod sgd;
 mod spam;
+mod stream;
 mod tabular;
 mod tune;
 mod util;

@@ -105,6 +105,9 @@ pub enum Command {
         /// Model and cross-validation.
         #[command(flatten)]
         cv: CvArgs,
+        /// A training set read a block at a time.
+        #[command(flatten)]
+        stream: StreamArgs,
     },
     /// k-nearest neighbours: fit on the training set, accuracy on the test set, and the
     /// neighbours of the test image --index.
@@ -115,6 +118,9 @@ pub enum Command {
         /// How neighbours vote.
         #[arg(long, value_enum, default_value_t = KnnWeights::Uniform)]
         weights: KnnWeights,
+        /// A training set read a block at a time.
+        #[command(flatten)]
+        stream: StreamArgs,
     },
     /// Train a model on the training set, report its test accuracy, and save it for
     /// `classify predict` (a checked binary file; --format json for one to read).
@@ -210,6 +216,9 @@ pub enum Command {
         /// Which figure --out writes.
         #[arg(long, value_enum, default_value_t = MulticlassFigure::Confusion)]
         figure: MulticlassFigure,
+        /// A training set read a block at a time.
+        #[command(flatten)]
+        stream: StreamArgs,
     },
     /// Two labels per digit (large: 7, 8, 9; odd): k-NN multilabel (or --chain svc), the
     /// labels of training image --index, 3-fold out-of-fold macro and weighted F1.
@@ -398,6 +407,23 @@ pub struct CvArgs {
     pub solver: SolverArg,
 }
 
+/// How a training set larger than memory is read (`binary`, `multiclass`, `knn`).
+#[derive(Debug, Clone, Copy, Args)]
+pub struct StreamArgs {
+    /// Read the training images from their file a block at a time instead of loading them
+    /// whole (automatic when a cached training set holds more than 2 GiB of pixels). SGD then
+    /// learns by scikit-learn's partial_fit over the blocks, --passes times, and is scored on
+    /// the test images; k-NN searches each block and keeps the nearest.
+    #[arg(long)]
+    pub stream: bool,
+    /// Passes over the training set (SGD with --stream).
+    #[arg(long, default_value_t = 1, value_name = "N")]
+    pub passes: usize,
+    /// Training images per block with --stream (per partial_fit call).
+    #[arg(long, default_value_t = 100_000, value_name = "N")]
+    pub block: usize,
+}
+
 /// SGD's solver (see `--solver`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum SolverArg {
@@ -512,6 +538,40 @@ pub enum DataCommand {
     },
     /// Re-hash every cached file of --dataset against the catalogue.
     Verify,
+    /// Make a dataset of COUNT new training images by deforming --from's (infiMNIST's
+    /// kind: a smooth random displacement field and a small rotation, scaling, shear and
+    /// shift), written to the cache as NAME with --from's test set; --seed decides every
+    /// image. Memory stays a few blocks of images whatever COUNT.
+    Deform {
+        /// The new dataset's name.
+        name: String,
+        /// The dataset whose training images are deformed (image i from image i mod n).
+        #[arg(long, value_name = "DATASET")]
+        from: String,
+        /// How many training images to make (infiMNIST: 8,100,000).
+        #[arg(long, value_name = "N", value_parser = parse_image_count)]
+        count: usize,
+        /// Standard deviation (pixels) of the Gaussian smoothing the displacement noise.
+        #[arg(long, default_value_t = classify_datasets::deform::Deformation::default().sigma)]
+        sigma: f32,
+        /// Strength (pixels) of the smoothed displacement field.
+        #[arg(long, default_value_t = classify_datasets::deform::Deformation::default().alpha)]
+        alpha: f32,
+        /// Replace a dataset of the same name.
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+/// An IDX file's image count: 1 to 2³² − 1.
+fn parse_image_count(s: &str) -> Result<usize, String> {
+    match s.parse::<u64>() {
+        Ok(n @ 1..=0xFFFF_FFFF) => Ok(n as usize),
+        _ => Err(format!(
+            "between 1 and {} images (the IDX format counts in 32 bits)",
+            u32::MAX
+        )),
+    }
 }
 
 /// `HxW` (or `H×W`) as `[height, width]`.

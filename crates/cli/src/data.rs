@@ -54,12 +54,107 @@ pub fn run(cmd: &DataCommand, common: &Common) -> anyhow::Result<()> {
         DataCommand::List => list(common),
         DataCommand::Fetch { name, from, size } => fetch(common, name, from.as_ref(), *size),
         DataCommand::Verify => verify(common),
+        DataCommand::Deform {
+            name,
+            from,
+            count,
+            sigma,
+            alpha,
+            force,
+        } => {
+            let deformation = classify_datasets::deform::Deformation {
+                sigma: *sigma,
+                alpha: *alpha,
+                ..Default::default()
+            };
+            let options = classify_datasets::DeformOptions {
+                count: *count,
+                seed: common.seed,
+                deformation,
+                force: *force,
+            };
+            deform(common, name, from, &options)
+        }
     }
 }
 
+#[derive(Serialize)]
+struct Deformed {
+    dataset: String,
+    from: String,
+    count: usize,
+    seed: u64,
+    deformation: classify_datasets::deform::Deformation,
+    cache: PathBuf,
+    seconds: f64,
+    images_per_second: f64,
+}
+
+fn deform(
+    common: &Common,
+    name: &str,
+    from: &str,
+    options: &classify_datasets::DeformOptions,
+) -> anyhow::Result<()> {
+    let cache = cache(common)?;
+    let source_data = classify_datasets::load(&source(from, &cache), &cache)?;
+    let bar = output::count_bar(common, options.count as u64, "images");
+    bar.set_message(format!("deforming {from}"));
+    let start = std::time::Instant::now();
+    let made = cache.deform(name, &source_data, options, &mut |p| {
+        if let FileProgress::Advance(n) = p {
+            bar.inc(n)
+        }
+    });
+    bar.finish_and_clear();
+    let info = match made {
+        Err(e @ classify_datasets::Error::Exists { .. }) => {
+            anyhow::bail!("{e} (--force replaces it)")
+        }
+        made => made?,
+    };
+    let seconds = start.elapsed().as_secs_f64();
+    let report = Deformed {
+        dataset: info.name,
+        from: source_data.name,
+        count: options.count,
+        seed: options.seed,
+        deformation: options.deformation,
+        cache: cache.dataset_dir(name),
+        seconds,
+        images_per_second: options.count as f64 / seconds.max(1e-9),
+    };
+    if common.json {
+        return output::json(&report);
+    }
+    println!(
+        "{}: {} training images deformed from {} (seed {}) and its {} test images, in {}",
+        report.dataset,
+        thousands(report.count),
+        report.from,
+        report.seed,
+        thousands(source_data.test.n_samples()),
+        report.cache.display()
+    );
+    println!(
+        "{:.1} s, {} images per second",
+        report.seconds,
+        thousands(report.images_per_second as usize)
+    );
+    Ok(())
+}
+
 fn info(common: &Common) -> anyhow::Result<()> {
-    let data = load(common)?;
-    let s = data.summary();
+    // The labels and the test set: a training set larger than memory is not read.
+    let streamed = match common.train {
+        Some(_) => None,
+        None => open_stream(common).ok(),
+    };
+    let s = match streamed {
+        Some(data) => data.summary(),
+        // Rows that are not images (an OpenML table), or --train: loaded whole.
+        None => load(common)?.summary(),
+    };
     if common.json {
         return output::json(&s);
     }
@@ -107,26 +202,31 @@ struct Shown {
     out: Option<PathBuf>,
 }
 
+/// `--dataset` opened with its training images left on disk: what `show` and `grid` need of
+/// a training set larger than memory is a few rows.
+fn open_stream(common: &Common) -> anyhow::Result<classify_datasets::Streamed> {
+    let cache = cache(common)?;
+    Ok(classify_datasets::open_stream(
+        &source(&common.dataset, &cache),
+        &cache,
+    )?)
+}
+
 fn show(common: &Common, test: bool) -> anyhow::Result<()> {
-    let data = load(common)?;
-    let (split, set) = if test {
-        ("test", &data.test)
+    let data = open_stream(common)?;
+    let context = |split: &str| format!("--index {} in the {split} set", common.index);
+    let (split, set, row) = if test {
+        ("test", data.test, common.index)
     } else {
-        ("train", &data.train)
+        let one = data.train.read(common.index, 1);
+        ("train", one.with_context(|| context("train"))?, 0)
     };
-    let image = set
-        .image(common.index)
-        .with_context(|| format!("--index {} in the {split} set", common.index))?;
-    let label = set.target[common.index];
+    let image = set.image(row).with_context(|| context(split))?;
+    let label = set.target[row];
     let label_name = set.target_names[usize::from(label)].clone();
     if let Some(out) = &common.out {
         let shape = set.image_shape.unwrap_or([28, 28]);
-        classify_plot::digit(
-            set.data.row(common.index),
-            shape,
-            out,
-            &DigitStyle::default(),
-        )?;
+        classify_plot::digit(set.data.row(row), shape, out, &DigitStyle::default())?;
     }
     if common.json {
         return output::json(&Shown {
@@ -172,24 +272,30 @@ struct Grid {
 }
 
 fn grid(common: &Common, count: usize, per_row: usize) -> anyhow::Result<()> {
-    let data = load(common)?;
-    let set = &data.train;
+    let data = open_stream(common)?;
     let start = common.index;
-    if count == 0 || start >= set.n_samples() {
+    let n = data.train.n_samples();
+    if count == 0 || start >= n {
         anyhow::bail!(
             "nothing to draw: --count {count} from --index {start} of {} training images",
-            set.n_samples()
+            n
         );
     }
-    let end = (start + count).min(set.n_samples());
+    let set = data.train.read(start, count)?;
+    let end = start + set.n_samples();
     let out = common
         .out
         .clone()
         .unwrap_or_else(|| PathBuf::from("digits.png"));
-    let images = set.data.slice(ndarray::s![start..end, ..]);
     let shape = set.image_shape.unwrap_or([28, 28]);
-    classify_plot::digit_grid(images, shape, per_row, &out, &DigitStyle::default())?;
-    let labels = set.target.slice(ndarray::s![start..end]).to_vec();
+    classify_plot::digit_grid(
+        set.data.view(),
+        shape,
+        per_row,
+        &out,
+        &DigitStyle::default(),
+    )?;
+    let labels = set.target.to_vec();
     if common.json {
         return output::json(&Grid {
             dataset: data.name,

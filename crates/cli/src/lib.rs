@@ -29,6 +29,7 @@ mod predict;
 mod report;
 mod serve;
 mod spam;
+mod streamed;
 mod tabular;
 mod titanic;
 mod train;
@@ -93,6 +94,9 @@ where
 
 /// Runs a parsed command line.
 pub fn execute(cli: &Cli) -> anyhow::Result<()> {
+    if let Some(run) = streamed::execute(cli)? {
+        return run;
+    }
     match &cli.command {
         Command::Data(cmd) => data::run(cmd, &cli.common),
         Command::Binary {
@@ -101,6 +105,7 @@ pub fn execute(cli: &Cli) -> anyhow::Result<()> {
             calibrate,
             figure,
             cv,
+            stream: _,
         } => binary::binary(
             &cli.common,
             cv,
@@ -117,6 +122,7 @@ pub fn execute(cli: &Cli) -> anyhow::Result<()> {
             normalize,
             errors_only,
             figure,
+            stream: _,
         } => multiclass::multiclass(
             &cli.common,
             cv,
@@ -136,7 +142,7 @@ pub fn execute(cli: &Cli) -> anyhow::Result<()> {
             test_images,
             save_noisy,
         } => denoise::denoise(&cli.common, *k, *test_images, save_noisy.as_deref()),
-        Command::Knn { k, weights } => knn::knn(&cli.common, *k, *weights),
+        Command::Knn { k, weights, .. } => knn::knn(&cli.common, *k, *weights),
         Command::Report => report::report(&cli.common),
         Command::Spam(args) => spam::spam(&cli.common, args),
         Command::Serve { model, host, port } => {

@@ -79,6 +79,20 @@ pub fn bytes_bar(common: &Common) -> ProgressBar {
     bar
 }
 
+/// A progress bar counting `what` (images, rows) on stderr, hidden with --quiet or --json.
+pub fn count_bar(common: &Common, total: u64, what: &str) -> ProgressBar {
+    let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
+    if common.quiet || common.json {
+        bar.set_draw_target(ProgressDrawTarget::hidden());
+    }
+    let template =
+        format!("{{msg}} {{bar:30}} {{human_pos}}/{{human_len}} {what} {{per_sec}} ETA {{eta}}");
+    bar.set_style(
+        ProgressStyle::with_template(&template).unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    bar
+}
+
 /// Writes `bytes` to `path` whole or not at all: into `<path>.part` (its folder created),
 /// then renamed over `path`, so that an interrupted write never leaves half a file.
 pub fn write_atomic(path: &std::path::Path, bytes: &[u8]) -> anyhow::Result<()> {

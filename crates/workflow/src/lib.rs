@@ -6,7 +6,8 @@
 //! The steps: [`detector`] (the binary detector judged by cross-validation, with threshold
 //! tuning and calibration), [`forest_comparison`] (the forest on the detector's folds),
 //! [`multiclass`], [`multilabel`], [`denoise`], [`knn`], [`tune_knn`], [`augment`], [`spam`],
-//! [`tabular`] and [`titanic`]. Option errors are [`Error::Option`] / [`Error::Index`], named
+//! [`tabular`] and [`titanic`]; over a training set read a block at a time (larger than
+//! memory), [`sgd_stream`] and [`knn_stream`]. Option errors are [`Error::Option`] / [`Error::Index`], named
 //! as the command line names the option.
 //!
 //! The model every step trains is one value, [`Model`]: the estimator ([`ModelKind`]),
@@ -35,6 +36,7 @@ mod multilabel;
 mod neighbors;
 mod progress;
 mod spam;
+mod streamed;
 mod tabular;
 #[cfg(test)]
 mod tests;
@@ -58,6 +60,10 @@ pub use multilabel::{
 pub use neighbors::{knn, weights_name, Knn, KnnOptions, Neighbours};
 pub use progress::Progress;
 pub use spam::{spam, SpamFilter, SpamOptions};
+pub use streamed::{
+    knn_stream, sgd_stream, KnnStreamOptions, Reading, StreamOptions, StreamedKnn, StreamedSgd,
+    Target, TestScores,
+};
 pub use tabular::{
     classes, compare, preparation, tabular, titanic, titanic_preparation, Compared, Tabular,
     TabularOptions, Titanic,

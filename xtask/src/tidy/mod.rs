@@ -337,14 +337,14 @@ fn no_import_circle_inside_a_crate() {
     );
 }
 /// `classify-datasets` in layers, each using only the layers below it: error and file
-/// utilities; formats; datasets in memory (and the folder and sample that make one); the
-/// cache; the sources that fill it. A new module must be placed in a layer here.
+/// utilities; formats; datasets in memory (the folder and sample that make one, the shifts and
+/// deformations that make more); the cache; the sources that fill it. A new module must be placed in a layer here.
 #[test]
 fn datasets_keep_their_layers() {
     let layers: [&[&str]; 5] = [
         &["error", "files"],
         &["formats"],
-        &["info", "dataset", "folder", "sample", "augment"],
+        &["info", "dataset", "folder", "sample", "augment", "deform"],
         &["cache"],
         &["sources"],
     ];

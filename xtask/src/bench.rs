@@ -658,12 +658,19 @@ fn scores_file() -> PathBuf {
     project_root().join("target/bench-data/scores-1m.bin")
 }
 
+/// The dataset cache's root, as `classify` finds it ($CLASSIFY_DATA, else the platform data
+/// directory).
+pub(crate) fn cache_root() -> anyhow::Result<PathBuf> {
+    std::env::var_os("CLASSIFY_DATA")
+        .filter(|d| !d.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| data_home().map(|d| d.join("classify")))
+        .context("no dataset cache: set CLASSIFY_DATA")
+}
+
 /// The folder of IDX files both sides read.
 pub(crate) fn data_dir(dataset: &str) -> anyhow::Result<PathBuf> {
-    let root = std::env::var_os("CLASSIFY_DATA")
-        .map(PathBuf::from)
-        .or_else(|| data_home().map(|d| d.join("classify")));
-    if let Some(dir) = root.map(|r| r.join(dataset)) {
+    if let Some(dir) = cache_root().ok().map(|r| r.join(dataset)) {
         if dir.join("train-images-idx3-ubyte.gz").is_file() {
             return Ok(dir);
         }
@@ -703,8 +710,8 @@ fn criterion_median(id: &str) -> anyhow::Result<f64> {
     Ok(ns * 1e-9)
 }
 
-/// Runs the Python side in its venv and returns its JSON.
-fn python_side(data: &Path, steps: &[&Step], quick: bool) -> anyhow::Result<serde_json::Value> {
+/// The venv under `target/` with NumPy and scikit-learn (created on first use): its Python.
+pub(crate) fn sklearn_venv() -> anyhow::Result<PathBuf> {
     let venv = project_root().join("target/bench-venv");
     let py = venv.join("bin/python");
     if !py.is_file() {
@@ -719,6 +726,12 @@ fn python_side(data: &Path, steps: &[&Step], quick: bool) -> anyhow::Result<serd
             "scikit-learn",
         ]))?;
     }
+    Ok(py)
+}
+
+/// Runs the Python side in its venv and returns its JSON.
+fn python_side(data: &Path, steps: &[&Step], quick: bool) -> anyhow::Result<serde_json::Value> {
+    let py = sklearn_venv()?;
     let script = project_root().join("benches/sklearn/bench.py");
     let mut cmd = Command::new(&py);
     cmd.arg(&script)

@@ -191,7 +191,7 @@ fn print_table(data: &Path, results: &[Value]) {
 }
 
 /// The CPU's model name and its widest vector extensions, from /proc/cpuinfo.
-fn cpu_model() -> String {
+pub(crate) fn cpu_model() -> String {
     let info = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
     let model = info
         .lines()

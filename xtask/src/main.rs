@@ -8,6 +8,9 @@
 //! - `bench-python [--quick] [--all] [--no-intelex] [--dataset NAME] [STEP...]`: the chapter's
 //!   steps from Python with classify's estimators, scikit-learn's and scikit-learn-intelex's,
 //!   same data, one run (each side in its venv under `target/`), and the ratios.
+//! - `bench-stream --dataset NAME [--passes P] [--block N] [--digit D]`: SGD from a training
+//!   set read a block at a time (a dataset made by `classify data deform`): `classify binary
+//!   --stream` against scikit-learn's `partial_fit` on the same blocks, one run, the ratio.
 //! - `architecture`: writes the dependency table of `ARCHITECTURE.md` from `cargo metadata`.
 //! - `report-check`: builds `classify report` on the embedded sample, opens it in headless
 //!   Chromium, and checks the screenshot is not blank and every figure is on the page.
@@ -17,6 +20,7 @@
 mod architecture;
 mod bench;
 mod bench_python;
+mod bench_stream;
 mod report;
 mod serve;
 #[cfg(test)]
@@ -31,6 +35,7 @@ pub(crate) const USAGE: &str = "usage:
   cargo xtask fetch <mnist|fashion-mnist> [--from DIR] [--data-dir DIR]
   cargo xtask bench [--quick] [--all] [--no-python] [--no-linfa] [--dataset NAME] [STEP...]
   cargo xtask bench-python [--quick] [--all] [--no-intelex] [--dataset NAME] [STEP...]
+  cargo xtask bench-stream --dataset NAME [--passes P] [--block N] [--digit D]
   cargo xtask architecture
   cargo xtask report-check
   cargo xtask serve-check";
@@ -41,6 +46,7 @@ fn main() -> anyhow::Result<()> {
         Some("fetch") => fetch(&args[1..]),
         Some("bench") => bench::run(&args[1..]),
         Some("bench-python") => bench_python::run(&args[1..]),
+        Some("bench-stream") => bench_stream::run(&args[1..]),
         Some("architecture") => architecture::run(&args[1..]),
         Some("report-check") => report::run(&args[1..]),
         Some("serve-check") => serve::run(&args[1..]),

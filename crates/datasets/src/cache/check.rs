@@ -1,11 +1,15 @@
 //! A file checked against what its dataset says of it — structure, shape, then checksums —
 //! and the record the cache's manifest keeps of it.
 
+use std::path::Path;
+
 use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
 use crate::files::md5_hex;
 use crate::formats::idx::{self, payload_sha256, IdxArray};
+use crate::formats::idx_stream::IdxRows;
 use crate::info::{DatasetInfo, FileInfo, Role};
 
 /// How a cached file was verified.
@@ -57,11 +61,74 @@ pub fn check_file(
     allow_partial: bool,
 ) -> Result<Checked> {
     let array = idx::read_idx_bytes(bytes)?;
+    let found = Found {
+        dims: &array.dims,
+        payload_sha256: payload_sha256(&array),
+        gz_md5: Some(md5_hex(bytes)),
+    };
+    let record = judge(info, file, found, source, allow_partial)?;
+    Ok(Checked { array, record })
+}
+
+/// [`check_file`] on an uncompressed IDX file read a block of rows at a time (memory: one
+/// block, whatever the file's size): the same checks, the same record, no array.
+pub fn check_plain_file(
+    info: &DatasetInfo,
+    file: &FileInfo,
+    path: &Path,
+    allow_partial: bool,
+) -> Result<FileRecord> {
+    /// Bytes hashed per read.
+    const BLOCK_BYTES: usize = 64 << 20;
+    let mut rows = IdxRows::open(path)?;
+    let dims = rows.dims().to_vec();
+    let mut h = Sha256::new();
+    h.update(idx::header(&dims)?);
+    let per_block = (BLOCK_BYTES / rows.row_len().max(1)).max(1);
+    let mut buf = Vec::new();
+    while rows.read_rows(per_block, &mut buf)? > 0 {
+        h.update(&buf);
+    }
+    let found = Found {
+        dims: &dims,
+        payload_sha256: crate::files::hex(&h.finalize()),
+        gz_md5: None,
+    };
+    judge(
+        info,
+        file,
+        found,
+        &path.display().to_string(),
+        allow_partial,
+    )
+}
+
+/// What a file turned out to hold.
+struct Found<'a> {
+    dims: &'a [usize],
+    payload_sha256: String,
+    /// The MD5 of its bytes as stored, for a catalogue that knows only the `.gz`'s.
+    gz_md5: Option<String>,
+}
+
+/// The file's shape and hashes against the catalogue's `file`: the record to keep, or why not.
+fn judge(
+    info: &DatasetInfo,
+    file: &FileInfo,
+    found: Found<'_>,
+    source: &str,
+    allow_partial: bool,
+) -> Result<FileRecord> {
+    let Found {
+        dims,
+        payload_sha256,
+        gz_md5,
+    } = found;
     let expected_dims: &[usize] = match file.role {
         Role::TrainImages | Role::TestImages => &info.image_shape,
         Role::TrainLabels | Role::TestLabels => &[],
     };
-    if array.dims[1..] != *expected_dims {
+    if dims[1..] != *expected_dims {
         let want: Vec<String> = std::iter::once("n".to_string())
             .chain(expected_dims.iter().map(|d| d.to_string()))
             .collect();
@@ -69,10 +136,10 @@ pub fn check_file(
             "{source}: {} should have dimensions [{}], found {:?}",
             file.role.describe(),
             want.join(", "),
-            array.dims
+            dims
         )));
     }
-    let items = array.dims[0];
+    let items = dims[0];
     if items > file.items {
         return Err(Error::Shape(format!(
             "{source}: {} holds {items} items, more than the {} of {}",
@@ -81,10 +148,9 @@ pub fn check_file(
             info.name
         )));
     }
-    let payload_sha256 = payload_sha256(&array);
     let verification = if file.payload_sha256.as_deref() == Some(payload_sha256.as_str()) {
         Verification::Sha256
-    } else if file.gz_md5.is_some() && file.gz_md5 == Some(md5_hex(bytes)) {
+    } else if file.gz_md5.is_some() && file.gz_md5 == gz_md5 {
         Verification::GzMd5
     } else if items < file.items && allow_partial {
         Verification::Partial
@@ -96,7 +162,7 @@ pub fn check_file(
             ),
             (None, Some(md5)) => (
                 format!("md5 {md5} (official .gz)"),
-                format!("md5 {}", md5_hex(bytes)),
+                gz_md5.map_or("an uncompressed file".into(), |m| format!("md5 {m}")),
             ),
             (None, None) => ("a checksum".into(), "none known".into()),
         };
@@ -114,14 +180,11 @@ pub fn check_file(
             actual,
         });
     };
-    Ok(Checked {
-        array,
-        record: FileRecord {
-            role: file.role,
-            items,
-            payload_sha256,
-            verification,
-            source: source.to_string(),
-        },
+    Ok(FileRecord {
+        role: file.role,
+        items,
+        payload_sha256,
+        verification,
+        source: source.to_string(),
     })
 }

@@ -24,7 +24,7 @@ use crate::folder::{find_in_dir, read_roles};
 pub use crate::formats::idx::payload_sha256;
 use crate::formats::idx::IdxArray;
 use crate::info::{DatasetInfo, FileInfo, Role};
-pub use check::{check_file, Checked, FileRecord, Verification};
+pub use check::{check_file, check_plain_file, Checked, FileRecord, Verification};
 pub use stream::{stream_idx_folder, Block, Blocks, Streamed, TrainStream};
 
 /// Environment variable that overrides the cache location.
@@ -310,23 +310,29 @@ impl Cache {
         let mut out = Vec::new();
         for file in &info.files {
             let path = self.dataset_dir(&info.name).join(&file.name);
-            let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
             let corrupt = |reason: String| Error::Corrupt {
                 path: path.clone(),
                 dataset: info.name.clone(),
                 reason,
             };
-            let checked = check_file(info, file, &bytes, &path.display().to_string(), true)
-                .map_err(|e| corrupt(e.cause_text()))?;
+            let checked = if file.name.ends_with(".gz") {
+                let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
+                check_file(info, file, &bytes, &path.display().to_string(), true).map(|c| c.record)
+            } else {
+                // Uncompressed files (a deformed dataset's 6 GB among them) are hashed a
+                // block at a time, never held whole.
+                check_plain_file(info, file, &path, true)
+            }
+            .map_err(|e| corrupt(e.cause_text()))?;
             if let Some(rec) = manifest.files.get(&file.name) {
-                if rec.payload_sha256 != checked.record.payload_sha256 {
+                if rec.payload_sha256 != checked.payload_sha256 {
                     return Err(corrupt(format!(
                         "sha256 {} differs from the {} recorded when it was stored",
-                        checked.record.payload_sha256, rec.payload_sha256
+                        checked.payload_sha256, rec.payload_sha256
                     )));
                 }
             }
-            out.push(checked.record);
+            out.push(checked);
         }
         Ok(out)
     }

@@ -377,14 +377,7 @@ pub fn write_idx<W: Write>(mut writer: W, dims: &[usize], data: &[u8]) -> Result
             data.len()
         )));
     }
-    let mut header = vec![0, 0, TYPE_U8, dims.len() as u8];
-    for &d in dims {
-        let d = u32::try_from(d).map_err(|_| {
-            Error::Shape(format!("dimension {d} does not fit the IDX format (u32)"))
-        })?;
-        header.extend_from_slice(&d.to_be_bytes());
-    }
-    writer.write_all(&header)?;
+    writer.write_all(&header(dims)?)?;
     writer.write_all(data)?;
     writer.flush()?;
     Ok(())
@@ -409,6 +402,18 @@ pub fn write_idx_file(path: impl AsRef<Path>, dims: &[usize], data: &[u8]) -> Re
         }
         Ok(())
     })
+}
+
+/// The IDX header of an unsigned-byte array of dimensions `dims` (each must fit in 32 bits).
+pub(crate) fn header(dims: &[usize]) -> Result<Vec<u8>> {
+    let mut header = vec![0, 0, TYPE_U8, dims.len() as u8];
+    for &d in dims {
+        let d = u32::try_from(d).map_err(|_| {
+            Error::Shape(format!("dimension {d} does not fit the IDX format (u32)"))
+        })?;
+        header.extend_from_slice(&d.to_be_bytes());
+    }
+    Ok(header)
 }
 
 /// SHA-256 of an IDX array's decompressed file content (header and data).

@@ -10,7 +10,7 @@ use flate2::read::MultiGzDecoder;
 use sha2::Digest;
 
 use crate::error::{Error, Result};
-use crate::formats::idx::{read_header, IdxHeader, MAX_RANK, TYPE_U8};
+use crate::formats::idx::{header, read_header, IdxHeader, MAX_RANK};
 
 const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
 
@@ -223,13 +223,9 @@ impl IdxWriter {
         if dims.is_empty() || dims.len() > MAX_RANK as usize {
             return Err(Error::BadRank(dims.len().min(255) as u8));
         }
-        let mut header = vec![0, 0, TYPE_U8, dims.len() as u8];
+        let header = header(dims)?;
         let mut total = 1u64;
         for &d in dims {
-            let d32 = u32::try_from(d).map_err(|_| {
-                Error::Shape(format!("dimension {d} does not fit the IDX format (u32)"))
-            })?;
-            header.extend_from_slice(&d32.to_be_bytes());
             total = total.checked_mul(d as u64).ok_or_else(|| {
                 Error::DimensionOverflow(dims.iter().map(|&d| d as u64).collect())
             })?;

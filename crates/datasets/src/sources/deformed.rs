@@ -317,7 +317,21 @@ mod tests {
         assert_eq!(data.train.target[137], from.train.target[37]);
         assert_ne!(data.train.data.row(137), from.train.data.row(37));
         assert_ne!(data.train.data.row(137), data.train.data.row(37));
-        cache.verify(&info).unwrap();
+        // Verified a block at a time: the records are those written, and one changed pixel
+        // is found.
+        let records = cache.verify(&info).unwrap();
+        assert_eq!(
+            records[0].payload_sha256,
+            info.files[0].payload_sha256.clone().unwrap()
+        );
+        let images = cache.dataset_dir("wavy").join(&info.files[0].name);
+        let mut bytes = std::fs::read(&images).unwrap();
+        let last = bytes.len() - 1;
+        bytes[last] ^= 1;
+        std::fs::write(&images, &bytes).unwrap();
+        assert!(matches!(cache.verify(&info), Err(Error::Corrupt { .. })));
+        bytes[last] ^= 1;
+        std::fs::write(&images, &bytes).unwrap();
         // The same images streamed in blocks.
         let streamed = cache.stream(&info).unwrap();
         let mut rows = Vec::new();

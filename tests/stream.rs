@@ -5,26 +5,26 @@
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use crate::util::classify;
+use crate::util::{classify, Run};
+
+/// `classify data deform NAME --from mnist-sample --count COUNT` and `extra`, in `dir`.
+fn deform_run(dir: &std::path::Path, name: &str, count: &str, extra: &[&str]) -> Run {
+    let mut args = vec![
+        "data",
+        "deform",
+        name,
+        "--from",
+        "mnist-sample",
+        "--count",
+        count,
+    ];
+    args.extend_from_slice(extra);
+    classify(dir, &args)
+}
 
 /// A deformed dataset of `count` images of the embedded sample, made in `dir` as `name`.
 fn deform(dir: &std::path::Path, name: &str, count: &str) -> serde_json::Value {
-    classify(
-        dir,
-        &[
-            "data",
-            "deform",
-            name,
-            "--from",
-            "mnist-sample",
-            "--count",
-            count,
-            "--seed",
-            "3",
-            "--json",
-        ],
-    )
-    .json()
+    deform_run(dir, name, count, &["--seed", "3", "--json"]).json()
 }
 
 #[test]
@@ -80,68 +80,23 @@ fn deformed_datasets_are_made_shown_and_refused_when_asked_badly() {
     classify(tmp.path(), &["data", "verify", "--dataset", "waves"]).ok();
 
     // Refused: nothing to make, too many for IDX, a name in use, a catalogue name.
+    let deform_as =
+        |name: &str, count: &str, extra: &[&str]| deform_run(tmp.path(), name, count, extra);
     for count in ["0", "4294967296"] {
-        let e = classify(
-            tmp.path(),
-            &[
-                "data",
-                "deform",
-                "w2",
-                "--from",
-                "mnist-sample",
-                "--count",
-                count,
-            ],
-        );
+        let e = deform_as("w2", count, &[]);
         // A usage error, as clap reports one: exit code 2.
         assert_eq!(e.code, 2, "{}", e.stderr);
         assert!(e.stderr.contains("--count"), "{}", e.stderr);
     }
-    let again = classify(
-        tmp.path(),
-        &[
-            "data",
-            "deform",
-            "waves",
-            "--from",
-            "mnist-sample",
-            "--count",
-            "10",
-        ],
-    );
+    let again = deform_as("waves", "10", &[]);
     assert!(again.err().contains("--force"), "{}", again.stderr);
-    let catalogue = classify(
-        tmp.path(),
-        &[
-            "data",
-            "deform",
-            "mnist",
-            "--from",
-            "mnist-sample",
-            "--count",
-            "10",
-        ],
-    );
+    let catalogue = deform_as("mnist", "10", &[]);
     assert!(
         catalogue.err().contains("cannot name"),
         "{}",
         catalogue.stderr
     );
-    let replaced = classify(
-        tmp.path(),
-        &[
-            "data",
-            "deform",
-            "waves",
-            "--from",
-            "mnist-sample",
-            "--count",
-            "10",
-            "--force",
-            "--json",
-        ],
-    )
-    .json();
+    let replaced = deform_as("waves", "10", &["--force", "--json"]).json();
     assert_eq!(replaced["count"], 10);
     let info = classify(
         tmp.path(),

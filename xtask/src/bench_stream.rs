@@ -84,6 +84,9 @@ fn print_table(dataset: &str, r: &Value) {
     if let (Some(a), Some(b)) = (total(ours), total(theirs)) {
         println!("\nscikit-learn / classify: {:.1}x per pass", b / a);
     }
+    if let Some(warm) = r["warm_seconds"].as_f64() {
+        println!("(the training file was read once before either side, to warm the page cache: {warm:.1} s)");
+    }
     if ours["test_accuracy"] != theirs["test_accuracy"] {
         println!("note: the test accuracies differ");
     }

@@ -25,17 +25,22 @@ pub fn knn(common: &Common, k: usize, weights: KnnWeights) -> anyhow::Result<()>
         thousands(report.n_train),
         thousands(report.n_test)
     );
-    println!(
-        "test accuracy {:.4}   ({:.2} s)",
-        report.test_accuracy, report.seconds
-    );
-    let e = &report.image;
+    print_result(report.test_accuracy, report.seconds, &report.image);
+    Ok(())
+}
+
+/// The test accuracy, the time and one test image's neighbours, as `knn` prints them.
+pub(crate) fn print_result(accuracy: f64, seconds: f64, e: &classify_workflow::Neighbours) {
+    println!("test accuracy {accuracy:.4}   ({seconds:.2} s)");
     println!(
         "test image {} (label {}): predicted {}",
         e.index, e.label, e.predicted
     );
+    let width = thousands(e.neighbors.iter().copied().max().unwrap_or(0)).len();
     for ((i, l), d) in e.neighbors.iter().zip(&e.neighbor_labels).zip(&e.distances) {
-        println!("  neighbour: training image {i:>6}  label {l}  distance {d:.1}");
+        println!(
+            "  neighbour: training image {:>width$}  label {l}  distance {d:.1}",
+            thousands(*i)
+        );
     }
-    Ok(())
 }

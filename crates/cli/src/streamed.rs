@@ -238,16 +238,5 @@ fn print_knn(r: &StreamedKnn) {
         thousands(r.block),
         thousands(r.n_test)
     );
-    println!(
-        "test accuracy {:.4}   ({:.2} s)",
-        r.test_accuracy, r.seconds
-    );
-    let e = &r.image;
-    println!(
-        "test image {} (label {}): predicted {}",
-        e.index, e.label, e.predicted
-    );
-    for ((i, l), d) in e.neighbors.iter().zip(&e.neighbor_labels).zip(&e.distances) {
-        println!("  neighbour: training image {i:>9}  label {l}  distance {d:.1}");
-    }
+    crate::knn::print_result(r.test_accuracy, r.seconds, &r.image);
 }

@@ -367,6 +367,14 @@ mod tests {
                 Err(Error::InvalidArgument(_))
             ));
         }
+        // A table, not images: nothing to deform.
+        let mut table = from.clone();
+        table.train.image_shape = None;
+        let e = cache.deform("w", &table, &options(5), &mut |_| {});
+        assert!(
+            matches!(&e, Err(Error::InvalidArgument(m)) if m.contains("no images")),
+            "{e:?}"
+        );
         assert!(cache
             .deform("mnist", &from, &options(5), &mut |_| {})
             .is_err());

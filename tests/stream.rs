@@ -104,6 +104,30 @@ fn deformed_datasets_are_made_shown_and_refused_when_asked_badly() {
     )
     .json();
     assert_eq!(info["train"]["n_samples"], 10);
+    repaired_by_the_command_the_error_gives(tmp.path());
+}
+
+/// A damaged or missing file of a deformed dataset: the error gives the `data deform` command
+/// that makes it again (not a fetch), and that command, run as given, makes the same bytes.
+fn repaired_by_the_command_the_error_gives(dir: &std::path::Path) {
+    let images = dir.join("waves/train-images-idx3-ubyte");
+    let verify = || classify(dir, &["data", "verify", "--dataset", "waves"]);
+    let bytes = std::fs::read(&images).unwrap();
+    let wanted = "classify data deform waves --from mnist-sample --count 10 --seed 42 --force";
+    for damage in ["truncated", "deleted"] {
+        if damage == "truncated" {
+            std::fs::write(&images, &bytes[..bytes.len() - 7]).unwrap();
+        } else {
+            std::fs::remove_file(&images).unwrap();
+        }
+        let e = verify();
+        assert!(e.err().contains(wanted), "{damage}: {}", e.stderr);
+        assert!(!e.stderr.contains("fetch"), "{damage}: {}", e.stderr);
+        let args: Vec<&str> = wanted.split(' ').skip(1).collect();
+        classify(dir, &args).ok();
+        verify().ok();
+        assert_eq!(std::fs::read(&images).unwrap(), bytes, "{damage}");
+    }
 }
 
 /// The deform command, its output thrown away, with `prefix` run by the shell before it.

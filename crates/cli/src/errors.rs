@@ -55,7 +55,44 @@ fn workflow(e: &WorkflowError) -> Option<String> {
     })
 }
 
+/// For a damaged or missing file of a dataset this machine made (its registration in the
+/// cache says how), the command that makes it again.
+fn remake(e: &DataError) -> Option<String> {
+    let (dir, name) = match e {
+        DataError::Corrupt { path, dataset, .. } => (path.parent()?, dataset),
+        DataError::RegisteredFilesGone { dir, name, .. } => (dir.as_path(), name),
+        _ => return None,
+    };
+    let made = classify_datasets::Cache::new(dir.parent()?)
+        .find(name)
+        .ok()?
+        .made?;
+    match made {
+        classify_datasets::Made::Deformed {
+            from,
+            count,
+            seed,
+            deformation,
+        } => {
+            let mut command =
+                format!("classify data deform {name} --from {from} --count {count} --seed {seed}");
+            let default = classify_datasets::deform::Deformation::default();
+            if deformation.sigma != default.sigma {
+                command += &format!(" --sigma {}", deformation.sigma);
+            }
+            if deformation.alpha != default.alpha {
+                command += &format!(" --alpha {}", deformation.alpha);
+            }
+            Some(command + " --force")
+        }
+        _ => None,
+    }
+}
+
 fn datasets(e: &DataError) -> Option<String> {
+    if let Some(command) = remake(e) {
+        return Some(format!("{e}; make it again with `{command}`"));
+    }
     Some(match e {
         DataError::NotCached { name, .. } => format!(
             "{e}; run `cargo xtask fetch {name}` or `classify data fetch {name} [--from DIR]`"

@@ -93,7 +93,33 @@ pub struct DatasetInfo {
     pub target_names: Vec<String>,
     /// The files.
     pub files: Vec<FileInfo>,
+    /// How it was made, when this machine made it (`None` for fetched and imported
+    /// datasets, and in registrations written before the field existed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub made: Option<Made>,
 }
+
+/// How a dataset was made on this machine rather than fetched or imported: what it takes to
+/// make it again.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum Made {
+    /// By [`Cache::deform`](crate::Cache::deform).
+    Deformed {
+        /// The dataset whose training images were deformed.
+        from: String,
+        /// Training images made.
+        count: usize,
+        /// The seed.
+        seed: u64,
+        /// How strongly.
+        deformation: crate::deform::Deformation,
+    },
+}
+
+// JSON holds no NaN and `deform` refuses one, so the floats compare as an equivalence.
+impl Eq for Made {}
 
 impl DatasetInfo {
     /// The file with a given role.

@@ -65,7 +65,7 @@ pub use cache::{
 pub use dataset::{Dataset, PartSummary, Summary, TrainTest};
 pub use error::{Error, Result};
 pub use folder::load_idx_folder;
-pub use info::{DatasetInfo, FileInfo, Role};
+pub use info::{DatasetInfo, FileInfo, Made, Role};
 pub use sample::{mnist_sample, SAMPLE};
 
 /// Where a dataset comes from.

@@ -91,6 +91,7 @@ fn fixture(mirrors: Vec<String>) -> Fixture {
             image_shape: [28, 28],
             target_names: (0..10).map(|d| d.to_string()).collect(),
             files: infos,
+            made: None,
         },
         files,
     }

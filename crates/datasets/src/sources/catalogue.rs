@@ -88,6 +88,7 @@ pub fn mnist() -> DatasetInfo {
                 },
             ],
         ),
+        made: None,
     }
 }
 
@@ -115,6 +116,7 @@ pub fn fashion_mnist() -> DatasetInfo {
                 Spec { role: Role::TestLabels, items: 10_000, sha256: Some("0402a96d92fd2663957122ceb108a494c5af83dab82d92729df917d7dec38c34"), md5: Some("bb300cfdad3c16e7a12a480ee83cd310"), size: None },
             ],
         ),
+        made: None,
     }
 }
 

@@ -11,7 +11,7 @@ use crate::dataset::{Dataset, TrainTest};
 use crate::deform::{Deformation, Deformer, Scratch};
 use crate::error::{Error, Result};
 use crate::formats::idx_stream::IdxWriter;
-use crate::info::{DatasetInfo, FileInfo, Role};
+use crate::info::{DatasetInfo, FileInfo, Made, Role};
 use crate::sources::registry::check_new_name;
 
 /// Images made and written per block: 16,384 of MNIST's size are 12.8 MB.
@@ -182,6 +182,12 @@ fn register(
         image_shape: [h, w],
         target_names: source.target_names.clone(),
         files,
+        made: Some(Made::Deformed {
+            from: from.name.clone(),
+            count: n,
+            seed: options.seed,
+            deformation: *p,
+        }),
     };
     let made_from = format!("deformed from {} (seed {})", from.name, options.seed);
     let records = info

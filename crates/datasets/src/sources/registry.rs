@@ -173,6 +173,7 @@ impl Cache {
             image_shape: data.train.image_shape.unwrap_or([0, 0]),
             target_names: data.train.target_names,
             files,
+            made: None,
         };
         let outcomes = self.import(&info, dir, progress)?;
         let path = self.dataset_dir(name).join(REGISTRATION);

@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
-"""The scikit-learn / NumPy side of `cargo xtask bench`.
+"""The scikit-learn / NumPy side of `cargo xtask bench` (with `--intelex`, scikit-learn patched by
+Intel's extension: the third side of `cargo xtask bench --chapter`).
 
 Times the same steps as the criterion benches, on the same files, and prints one JSON object:
 {"<step>": {"median_s": seconds, "runs": n, ...}}. Run by `cargo xtask bench`; by hand:
-    python3 benches/sklearn/bench.py --data DIR [--quick] [STEP ...]
+    python3 benches/sklearn/bench.py --data DIR [--quick] [--intelex] [STEP ...]
 """
 
 import argparse
@@ -80,6 +81,37 @@ def step_sgd_cv_binary(data: pathlib.Path):
     return lambda: {"fold_accuracy": cross_val_score(SGDClassifier(random_state=42), x, y == 5, cv=3).tolist()}
 
 
+def step_detector(data: pathlib.Path):
+    from sklearn.dummy import DummyClassifier
+    from sklearn.linear_model import SGDClassifier
+    from sklearn.metrics import (confusion_matrix, f1_score, precision_recall_curve, precision_score,
+                                 recall_score, roc_auc_score, roc_curve)
+    from sklearn.model_selection import cross_val_predict, cross_val_score
+
+    x, y = train_set(data)
+    y5 = y == 5
+
+    def run():
+        # The chapter's 5-detector as `classify binary --digit 5 --cv 3` runs it: a fit on every
+        # image (to score one), 3-fold accuracy, the dummy's, out-of-fold predictions and
+        # scores, the confusion matrix, precision, recall, F1, the threshold for 90 %
+        # precision, the PR and ROC curves and the AUC.
+        sgd = lambda: SGDClassifier(random_state=42)
+        sgd().fit(x, y5).decision_function(x[:1])
+        folds = cross_val_score(sgd(), x, y5, cv=3, scoring="accuracy")
+        cross_val_score(DummyClassifier(), x, y5, cv=3, scoring="accuracy")
+        pred = cross_val_predict(sgd(), x, y5, cv=3)
+        confusion_matrix(y5, pred)
+        precision_score(y5, pred), recall_score(y5, pred), f1_score(y5, pred)
+        scores = cross_val_predict(sgd(), x, y5, cv=3, method="decision_function")
+        precisions, _, thresholds = precision_recall_curve(y5, scores)
+        thresholds[(precisions >= 0.90).argmax()]
+        roc_curve(y5, scores)
+        return {"fold_accuracy": folds.tolist(), "roc_auc": float(roc_auc_score(y5, scores))}
+
+    return run
+
+
 def step_sgd_cv_multi_scaled(data: pathlib.Path):
     from sklearn.linear_model import SGDClassifier
     from sklearn.model_selection import cross_val_score
@@ -92,7 +124,7 @@ def step_sgd_cv_multi_scaled(data: pathlib.Path):
     def run():
         # The same work as `classify multiclass --scale --cv 3`: 3-fold CV, then a fit on
         # every training image and the test set.
-        model = make_pipeline(StandardScaler(), SGDClassifier(random_state=42))
+        model = make_pipeline(StandardScaler(), SGDClassifier(random_state=42, n_jobs=-1))
         folds = cross_val_score(model, x, y, cv=3)
         pred = model.fit(x, y).predict(xt)
         return {"fold_accuracy": folds.tolist(), "test_accuracy": float((pred == yt).mean())}
@@ -107,7 +139,7 @@ def step_knn_predict(data: pathlib.Path):
     xt, yt = test_set(data)
 
     def run():
-        pred = KNeighborsClassifier(n_neighbors=5).fit(x, y).predict(xt)
+        pred = KNeighborsClassifier(n_neighbors=5, n_jobs=-1).fit(x, y).predict(xt)
         return {"test_accuracy": float((pred == yt).mean())}
 
     return run
@@ -283,8 +315,9 @@ def step_sgd_cv_multi(data: pathlib.Path):
     xt, yt = test_set(data)
 
     def run():
-        folds = cross_val_score(SGDClassifier(random_state=42), x, y, cv=3)
-        pred = SGDClassifier(random_state=42).fit(x, y).predict(xt)
+        # n_jobs=-1: the ten one-vs-rest problems in threads, as classify trains them.
+        folds = cross_val_score(SGDClassifier(random_state=42, n_jobs=-1), x, y, cv=3)
+        pred = SGDClassifier(random_state=42, n_jobs=-1).fit(x, y).predict(xt)
         return {"fold_accuracy": folds.tolist(), "test_accuracy": float((pred == yt).mean())}
 
     return run
@@ -327,6 +360,7 @@ STEPS = {
     "sgd-fit-fast": ("data", step_sgd_fit, True),
     "sgd-cv-binary": ("data", step_sgd_cv_binary, True),
     "sgd-cv-binary-acc": ("data", step_sgd_cv_binary, True),
+    "detector-5": ("data", step_detector, True),
     "sgd-cv-multi-scaled": ("data", step_sgd_cv_multi_scaled, True),
     "knn-predict": ("data", step_knn_predict, True),
     "forest-cv": ("data", step_forest_cv, True),
@@ -363,8 +397,14 @@ def main():
     parser.add_argument("--scores", type=pathlib.Path, help="the metrics bench's 1M scores file")
     parser.add_argument("--denoise", type=pathlib.Path, help="the noisy arrays classify denoise wrote")
     parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--intelex", action="store_true",
+                        help="patch scikit-learn with Intel's extension first (sklearnex.patch_sklearn)")
     parser.add_argument("steps", nargs="*")
     args = parser.parse_args()
+    if args.intelex:
+        from sklearnex import patch_sklearn
+
+        patch_sklearn()
     steps = args.steps or list(STEPS)
     out = {}
     for name in steps:

@@ -72,7 +72,7 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
 }
 
 /// A venv under `target/` with `packages` installed (paths or names), created once.
-fn venv(name: &str, packages: &[PathBuf]) -> anyhow::Result<PathBuf> {
+pub(crate) fn venv(name: &str, packages: &[PathBuf]) -> anyhow::Result<PathBuf> {
     let dir = project_root().join("target").join(name);
     let py = dir.join("bin/python");
     let ready = dir.join(".installed");

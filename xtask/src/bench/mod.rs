@@ -14,6 +14,8 @@
 //! Workflow steps run the release `classify` binary once and time it; heavy ones (minutes in
 //! scikit-learn) run only when named or with `--all`.
 
+mod chapter;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -23,15 +25,18 @@ use crate::{cargo, project_root, status};
 
 /// One comparison: our side (a criterion benchmark, or one timed run of the `classify`
 /// binary) and the matching Python step.
-struct Step {
+pub(crate) struct Step {
     /// Name shown in the table and passed to the Python script.
-    name: &'static str,
+    pub(crate) name: &'static str,
     /// How our side is measured.
     ours: Ours,
     /// What is measured.
-    what: &'static str,
+    pub(crate) what: &'static str,
     /// Heavy: skipped unless named or `--all` is given (scikit-learn takes many minutes).
     heavy: bool,
+    /// scikit-learn-intelex accelerates (or may accelerate) the step: `--chapter` runs it on
+    /// that side too; the others (SGD, the dummy, the curves) it leaves to scikit-learn.
+    pub(crate) intelex: bool,
     /// Arguments of one untimed `classify` run first (to write inputs the Python side
     /// reads); empty for none. Steps with the same setup share one run.
     setup: &'static [&'static str],
@@ -66,6 +71,7 @@ const STEPS: &[Step] = &[
         },
         what: "read train+test images and labels (4 gzip IDX files) into arrays",
         heavy: false,
+        intelex: false,
         setup: &[],
     },
     Step {
@@ -76,6 +82,7 @@ const STEPS: &[Step] = &[
         },
         what: "roc_curve + precision_recall_curve + roc_auc_score, 1,000,000 scores",
         heavy: false,
+        intelex: false,
         setup: &[],
     },
     Step {
@@ -86,6 +93,7 @@ const STEPS: &[Step] = &[
         },
         what: "SGDClassifier() fit, y == 5, raw pixels",
         heavy: false,
+        intelex: false,
         setup: &[],
     },
     Step {
@@ -96,6 +104,7 @@ const STEPS: &[Step] = &[
         },
         what: "the same fit with SgdSolver::Fast (f32, our shuffles); scikit-learn's side is its own fit",
         heavy: false,
+        intelex: false,
         setup: &[],
     },
     Step {
@@ -106,6 +115,7 @@ const STEPS: &[Step] = &[
         },
         what: "cross_val_score(SGD, y == 5, cv=3, accuracy)",
         heavy: false,
+        intelex: false,
         setup: &[],
     },
     Step {
@@ -113,6 +123,15 @@ const STEPS: &[Step] = &[
         ours: Ours::Cli(&["binary", "--digit", "5", "--cv", "3"]),
         what: "per-fold accuracy of the above (classify binary; time: whole workflow)",
         heavy: false,
+        intelex: false,
+        setup: &[],
+    },
+    Step {
+        name: "detector-5",
+        ours: Ours::Cli(&["binary", "--digit", "5", "--cv", "3"]),
+        what: "the 5-detector: SGD fit, 3-fold accuracy and the dummy's, out-of-fold predictions and scores, confusion matrix, precision, recall, F1, the threshold for 90 % precision, PR and ROC curves, AUC (classify binary --digit 5 --cv 3)",
+        heavy: true,
+        intelex: false,
         setup: &[],
     },
     Step {
@@ -120,6 +139,7 @@ const STEPS: &[Step] = &[
         ours: Ours::Cli(&["knn", "--k", "5"]),
         what: "KNeighborsClassifier(5) fit + predict the test set (classify knn)",
         heavy: false,
+        intelex: true,
         setup: &[],
     },
     Step {
@@ -130,6 +150,7 @@ const STEPS: &[Step] = &[
         },
         what: "3-fold cross_val_predict(RandomForestClassifier(), y == 5, predict_proba): the forest alone",
         heavy: false,
+        intelex: true,
         setup: &[],
     },
     Step {
@@ -137,6 +158,7 @@ const STEPS: &[Step] = &[
         ours: Ours::Cli(&["binary", "--model", "forest", "--digit", "5", "--cv", "3"]),
         what: "the forest's 3-fold out-of-fold probabilities, SGD's decision function and the dummy's on the same folds, ROC AUCs (classify binary --model forest; scikit-learn: the same three cross_val_predict)",
         heavy: false,
+        intelex: true,
         setup: &[],
     },
     Step {
@@ -150,6 +172,7 @@ const STEPS: &[Step] = &[
         ]),
         what: "make_pipeline(StandardScaler(), LogisticRegression()) fit on every training image + predict the test set (classify train --model logistic)",
         heavy: false,
+        intelex: true,
         setup: &[],
     },
     Step {
@@ -165,6 +188,7 @@ const STEPS: &[Step] = &[
         ]),
         what: "SVC() (RBF, one-vs-one) fit on 2,000 images + predict the test set (classify train --model svc)",
         heavy: false,
+        intelex: true,
         setup: &[],
     },
     Step {
@@ -182,6 +206,7 @@ const STEPS: &[Step] = &[
         ]),
         what: "OneVsRestClassifier(SVC()) on 2,000 images: 3-fold CV, fit, test set (classify multiclass --model svc --strategy ovr)",
         heavy: false,
+        intelex: true,
         setup: &[],
     },
     Step {
@@ -195,6 +220,7 @@ const STEPS: &[Step] = &[
         ]),
         what: "SVC() (RBF, one-vs-one) fit on every training image + predict the test set (classify train --model svc; scikit-learn: tens of minutes)",
         heavy: true,
+        intelex: true,
         setup: &[],
     },
     Step {
@@ -210,6 +236,7 @@ const STEPS: &[Step] = &[
         ]),
         what: "KNeighborsClassifier(5) fit on 60,000 noisy images with their clean pixels as 784 outputs, predict 1,000 noisy test images (classify denoise: ours also loads the data and draws the noise, scikit-learn reads the noisy arrays ours wrote)",
         heavy: false,
+        intelex: true,
         setup: DENOISE_SETUP,
     },
     Step {
@@ -220,6 +247,7 @@ const STEPS: &[Step] = &[
         },
         what: "the same fit + predict + RMSE on both sides from the same noisy arrays already in memory (ours draws them with the same seed: the same numbers)",
         heavy: false,
+        intelex: false,
         setup: DENOISE_SETUP,
     },
     Step {
@@ -227,6 +255,7 @@ const STEPS: &[Step] = &[
         ours: Ours::Cli(&["multilabel"]),
         what: "cross_val_predict(KNeighborsClassifier(), x, [large, odd], cv=3) + fit + predict one (classify multilabel)",
         heavy: false,
+        intelex: true,
         setup: &[],
     },
     Step {
@@ -234,6 +263,7 @@ const STEPS: &[Step] = &[
         ours: Ours::Cli(&["tune", "knn", "--search", "10000", "--cv", "5"]),
         what: "GridSearchCV(KNN, weights x n_neighbors 3-6, cv=5) on 10,000 images, refit on all, test accuracy (classify tune knn)",
         heavy: true,
+        intelex: true,
         setup: &[],
     },
     Step {
@@ -241,6 +271,7 @@ const STEPS: &[Step] = &[
         ours: Ours::Cli(&["augment"]),
         what: "KNeighborsClassifier(4, distance) on the training set, then on it + 4 one-pixel shifts of every image (300,000 rows), test accuracy of each (classify augment; scikit-learn shifts with scipy.ndimage.shift)",
         heavy: true,
+        intelex: true,
         setup: &[],
     },
     Step {
@@ -248,6 +279,7 @@ const STEPS: &[Step] = &[
         ours: Ours::Cli(&["multiclass", "--cv", "3"]),
         what: "3-fold CV of SGD on raw pixels, 10 classes, + a fit and the test set (classify multiclass; scikit-learn: minutes)",
         heavy: true,
+        intelex: false,
         setup: &[],
     },
     Step {
@@ -255,69 +287,141 @@ const STEPS: &[Step] = &[
         ours: Ours::Cli(&["multiclass", "--scale", "--cv", "3"]),
         what: "3-fold CV of scaler + SGD, 10 classes, + a fit and the test set (classify multiclass --scale; scikit-learn: tens of minutes)",
         heavy: true,
+        intelex: false,
         setup: &[],
     },
 ];
 
-pub fn run(args: &[String]) -> anyhow::Result<()> {
-    let mut quick = false;
-    let mut all = false;
-    let mut python = true;
-    let mut linfa = true;
-    let mut dataset = "fashion-mnist".to_string();
-    let mut only: Vec<String> = Vec::new();
-    let mut it = args.iter();
-    while let Some(a) = it.next() {
-        match a.as_str() {
-            "--quick" => quick = true,
-            "--all" => all = true,
-            "--no-python" => python = false,
-            "--no-linfa" => linfa = false,
-            "--dataset" => dataset = it.next().context("--dataset needs a name")?.clone(),
-            "-h" | "--help" => {
-                println!(
-                    "{}\n\nsteps (heavy ones only with --all or by name):",
-                    crate::USAGE
-                );
-                for s in STEPS {
-                    let heavy = if s.heavy { " (heavy)" } else { "" };
-                    println!("  {}{heavy}: {}", s.name, s.what);
+/// The command line of `cargo xtask bench`.
+struct Args {
+    quick: bool,
+    all: bool,
+    python: bool,
+    linfa: bool,
+    intelex: bool,
+    chapter: bool,
+    dataset: String,
+    only: Vec<String>,
+}
+
+impl Args {
+    /// The arguments, or `None` after printing the help.
+    fn parse(args: &[String]) -> anyhow::Result<Option<Args>> {
+        let mut a = Args {
+            quick: false,
+            all: false,
+            python: true,
+            linfa: true,
+            intelex: true,
+            chapter: false,
+            dataset: "fashion-mnist".to_string(),
+            only: Vec::new(),
+        };
+        let mut it = args.iter();
+        while let Some(arg) = it.next() {
+            match arg.as_str() {
+                "--quick" => a.quick = true,
+                "--all" => a.all = true,
+                "--no-python" => a.python = false,
+                "--no-linfa" => a.linfa = false,
+                "--no-intelex" => a.intelex = false,
+                "--chapter" => a.chapter = true,
+                "--dataset" => a.dataset = it.next().context("--dataset needs a name")?.clone(),
+                "-h" | "--help" => {
+                    println!(
+                        "{}\n\nsteps (heavy ones only with --all or by name):",
+                        crate::USAGE
+                    );
+                    for s in STEPS {
+                        let heavy = if s.heavy { " (heavy)" } else { "" };
+                        println!("  {}{heavy}: {}", s.name, s.what);
+                    }
+                    return Ok(None);
                 }
-                return Ok(());
+                s if s.starts_with('-') => {
+                    bail!("unknown option {s}; cargo xtask bench --help lists them")
+                }
+                s => a.only.push(s.to_string()),
             }
-            s if s.starts_with('-') => {
-                bail!("unknown option {s}; cargo xtask bench --help lists them")
-            }
-            s => only.push(s.to_string()),
         }
+        Ok(Some(a))
     }
-    let steps: Vec<&Step> = STEPS
-        .iter()
-        .filter(|s| {
-            if only.is_empty() {
-                all || !s.heavy
-            } else {
-                only.iter().any(|o| o == s.name)
-            }
-        })
-        .collect();
-    if steps.is_empty() {
-        bail!(
-            "no such step; steps: {}",
-            STEPS.iter().map(|s| s.name).collect::<Vec<_>>().join(", ")
-        );
+
+    /// The steps asked for: those named, else the chapter's with `--chapter`, else the light
+    /// ones (every one with `--all`).
+    fn steps(&self) -> anyhow::Result<Vec<&'static Step>> {
+        let mut steps: Vec<&Step> = STEPS
+            .iter()
+            .filter(|s| {
+                if !self.only.is_empty() {
+                    self.only.iter().any(|o| o == s.name)
+                } else if self.chapter {
+                    chapter::STEPS.contains(&s.name)
+                } else {
+                    self.all || !s.heavy
+                }
+            })
+            .collect();
+        if self.chapter {
+            // In the chapter's order.
+            steps.sort_by_key(|s| chapter::STEPS.iter().position(|c| *c == s.name));
+        }
+        if steps.is_empty() {
+            bail!(
+                "no such step; steps: {}",
+                STEPS.iter().map(|s| s.name).collect::<Vec<_>>().join(", ")
+            );
+        }
+        Ok(steps)
     }
-    let data = data_dir(&dataset)?;
+}
+
+/// The names of every step.
+#[cfg(test)]
+pub(crate) fn step_names() -> Vec<&'static str> {
+    STEPS.iter().map(|s| s.name).collect()
+}
+
+pub fn run(args: &[String]) -> anyhow::Result<()> {
+    let Some(args) = Args::parse(args)? else {
+        return Ok(());
+    };
+    let steps = args.steps()?;
+    let data = data_dir(&args.dataset)?;
     // The workflow steps load through the cache; name the embedded sample when we fell back.
-    if data.ends_with("mnist-sample") {
-        dataset = "mnist-sample".to_string();
-    }
+    let dataset = if data.ends_with("mnist-sample") {
+        "mnist-sample"
+    } else {
+        args.dataset.as_str()
+    };
     eprintln!("bench data: {}", data.display());
 
-    criterion_side(&steps, &data, quick)?;
-    let cli_runs = cli_side(&steps, &dataset)?;
-    let theirs = side(python, "scikit-learn", || python_side(&data, &steps, quick));
-    let linfa = side(linfa, "linfa", || linfa_side(&data, &steps));
+    criterion_side(&steps, &data, args.quick)?;
+    let cli_runs = cli_side(&steps, dataset)?;
+    let theirs = side(args.python, "scikit-learn", || {
+        python_side(&sklearn_venv()?, &data, &steps, args.quick, false)
+    });
+    if args.chapter {
+        let accelerated: Vec<&Step> = steps.iter().copied().filter(|s| s.intelex).collect();
+        let enabled = args.python && args.intelex && !accelerated.is_empty();
+        let intelex = side(enabled, "scikit-learn-intelex", || {
+            let py = crate::bench_python::venv(
+                "bench-intelex-venv",
+                &[
+                    PathBuf::from("scikit-learn"),
+                    PathBuf::from("scikit-learn-intelex"),
+                ],
+            )?;
+            python_side(&py, &data, &accelerated, args.quick, true)
+        });
+        let sides = chapter::Sides {
+            ours: &cli_runs,
+            sklearn: theirs.as_ref(),
+            intelex: intelex.as_ref(),
+        };
+        return chapter::print(&steps, &data, &sides);
+    }
+    let linfa = side(args.linfa, "linfa", || linfa_side(&data, &steps));
     print_table(&steps, &data, &cli_runs, theirs.as_ref(), linfa.as_ref())
 }
 
@@ -527,7 +631,7 @@ fn print_table(
 
 /// The results of one workflow step that both sides report, side by side: equal when both
 /// computed the same thing (same neighbours, same pixels), close when the algorithms differ.
-fn compare(
+pub(crate) fn compare(
     step: &str,
     (me, ours): (&str, &serde_json::Value),
     (who, theirs): (&str, &serde_json::Value),
@@ -729,11 +833,17 @@ pub(crate) fn sklearn_venv() -> anyhow::Result<PathBuf> {
     Ok(py)
 }
 
-/// Runs the Python side in its venv and returns its JSON.
-fn python_side(data: &Path, steps: &[&Step], quick: bool) -> anyhow::Result<serde_json::Value> {
-    let py = sklearn_venv()?;
+/// Runs the Python side with the venv's Python `py` (scikit-learn patched by Intel's
+/// extension with `intelex`) and returns its JSON.
+fn python_side(
+    py: &Path,
+    data: &Path,
+    steps: &[&Step],
+    quick: bool,
+    intelex: bool,
+) -> anyhow::Result<serde_json::Value> {
     let script = project_root().join("benches/sklearn/bench.py");
-    let mut cmd = Command::new(&py);
+    let mut cmd = Command::new(py);
     cmd.arg(&script)
         .arg("--data")
         .arg(data)
@@ -743,6 +853,9 @@ fn python_side(data: &Path, steps: &[&Step], quick: bool) -> anyhow::Result<serd
         .arg(project_root().join("target/bench-data/denoise"));
     if quick {
         cmd.arg("--quick");
+    }
+    if intelex {
+        cmd.arg("--intelex");
     }
     for s in steps {
         cmd.arg(s.name);
@@ -761,7 +874,7 @@ fn python_side(data: &Path, steps: &[&Step], quick: bool) -> anyhow::Result<serd
     Ok(serde_json::from_slice(&out.stdout)?)
 }
 
-fn format_secs(s: f64) -> String {
+pub(crate) fn format_secs(s: f64) -> String {
     if s >= 1.0 {
         format!("{s:.2} s")
     } else if s >= 1e-3 {

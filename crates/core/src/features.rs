@@ -156,6 +156,9 @@ impl<'a> Features<'a> {
     /// # Panics
     /// If the matrix is not in standard layout; models call this on [`Features::validated`]
     /// features only.
+    // Inlined across crates: SGD's exact solver takes a row per step, and the call was 3 %
+    // of its cycles (scaled 10-class 3-fold CV on Fashion-MNIST: 59.2 → 55.9 s, means of 2).
+    #[inline]
     pub fn row(&self, i: usize) -> Row<'a> {
         fn slice<T>(a: ArrayView2<'_, T>, i: usize) -> &[T] {
             a.index_axis_move(Axis(0), i)

@@ -83,6 +83,11 @@ fn matches_scikit_learn() {
         // The same solver on the same kernel values takes the same steps.
         assert_eq!(model.n_iter(), ints(&case["n_iter"]), "{name}: iterations");
         let ovo = model.decision_function_ovo((&q).into()).unwrap();
+        // Pixels as bytes (exact integer products, in tiles with AVX-512 VNNI) and as `f64`
+        // (matrix products): the same values, bit for bit.
+        let q64 = q.mapv(f64::from);
+        let floats = model.decision_function_ovo((&q64).into()).unwrap();
+        assert_eq!(ovo, floats, "{name}: bytes and floats");
         let want = matrix(&case["ovo"]);
         // scikit-learn's binary decision is positive for classes[1]; ours per pair for i.
         let sign = if model.classes().len() == 2 {

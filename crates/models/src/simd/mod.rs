@@ -7,11 +7,14 @@
 //!   rows of bytes or floats, centred or not; prefetches).
 //! - [`distance`]: dot products and squared distances of rows, integer and float, for the
 //!   k-NN searches and SVC's kernel rows.
+//! - [`gram`]: the dot products of every pair of two sets of pixel rows, exact, in tiles
+//!   (SVC's kernel values at prediction, with AVX-512 VNNI).
 //! - [`transpose`]: 16 × 16 byte blocks transposed, for the trees' column layout.
 //!
 //! An engine's own loops that are safe code (compiled for several targets by `multiversion`)
 //! stay beside the engine.
 
 pub(crate) mod distance;
+pub(crate) mod gram;
 pub(crate) mod rows;
 pub(crate) mod transpose;

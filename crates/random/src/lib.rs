@@ -39,6 +39,15 @@ pub enum Error {
         /// The upper bound (excluded).
         high: i64,
     },
+    /// Draws of `randint(low, high)` asked for in a type that cannot hold them all.
+    Unrepresentable {
+        /// The lower bound (included).
+        low: i64,
+        /// The upper bound (excluded).
+        high: i64,
+        /// The type asked for.
+        kind: &'static str,
+    },
     /// `multinomial` probabilities NumPy refuses: none, one outside `[0, 1]` or NaN, or the
     /// first `d − 1` summing to more than `1 + 1e-12`.
     Probabilities(String),
@@ -51,6 +60,9 @@ impl fmt::Display for Error {
                 write!(f, "seed {s} is outside 0..2^32 (NumPy's RandomState range)")
             }
             Error::EmptyRange { low, high } => write!(f, "randint: low {low} >= high {high}"),
+            Error::Unrepresentable { low, high, kind } => {
+                write!(f, "randint({low}, {high}): not every draw fits in {kind}")
+            }
             Error::Probabilities(why) => write!(f, "multinomial: {why}"),
         }
     }
@@ -131,7 +143,16 @@ impl RandomState {
     /// them, without a branch per draw: each masked output is written at the next free
     /// place and the place advances only when it is accepted (4.7 ns a value by calls with
     /// a mispredicted branch for one draw in five at `randint(0, 100)`, about 1.5 ns so).
-    fn fill_masked(&mut self, range: u32, mask: u32, out: &mut [u32]) {
+    ///
+    /// Each value is written as `put(value)`: the callers' output types differ.
+    #[inline]
+    fn fill_masked<O: Copy>(
+        &mut self,
+        range: u32,
+        mask: u32,
+        out: &mut [O],
+        put: impl Fn(u32) -> O,
+    ) {
         let mut j = 0;
         let mut tempered = [0u32; N];
         while j < out.len() {
@@ -149,7 +170,7 @@ impl RandomState {
                 if j == out.len() {
                     break;
                 }
-                out[j] = v;
+                out[j] = put(v);
                 j += usize::from(v <= range);
                 used += 1;
             }
@@ -465,14 +486,47 @@ impl Randints<'_> {
             }
             return;
         }
-        let mut buf = [0u32; 4096];
-        for chunk in out.chunks_mut(buf.len()) {
-            let b = &mut buf[..chunk.len()];
-            self.rs.fill_masked(self.range as u32, self.mask as u32, b);
-            for (o, &v) in chunk.iter_mut().zip(b.iter()) {
-                *o = self.low + i64::from(v);
-            }
+        let (low, range, mask) = (self.low, self.range as u32, self.mask as u32);
+        // Rejected values are overwritten; `wrapping_add` keeps them from overflowing
+        // meanwhile near `i64::MAX`.
+        self.rs
+            .fill_masked(range, mask, out, |v| low.wrapping_add(i64::from(v)));
+    }
+
+    /// [`fill`](Randints::fill) into `u16`s, for ranges inside `0..=65535`, in a quarter of
+    /// the memory (`randint(0, 100)` noise for 47 million pixels: 94 MB rather than 376).
+    ///
+    /// ```
+    /// use classify_random::RandomState;
+    ///
+    /// let mut a = [0u16; 1000];
+    /// RandomState::new(7)?.randints(0, 100)?.fill_u16(&mut a)?;
+    /// let mut b = [0i64; 1000];
+    /// RandomState::new(7)?.randints(0, 100)?.fill(&mut b);
+    /// assert!(a.iter().zip(&b).all(|(&a, &b)| i64::from(a) == b));
+    /// assert!(RandomState::new(7)?.randints(-1, 100)?.fill_u16(&mut a).is_err());
+    /// # Ok::<(), classify_random::Error>(())
+    /// ```
+    pub fn fill_u16(&mut self, out: &mut [u16]) -> Result<(), Error> {
+        let high = self.low + self.range as i64 + 1;
+        let (Ok(low), Ok(_)) = (u16::try_from(self.low), u16::try_from(high - 1)) else {
+            return Err(Error::Unrepresentable {
+                low: self.low,
+                high,
+                kind: "u16",
+            });
+        };
+        if self.range == 0 {
+            // One value: NumPy draws nothing.
+            out.fill(low);
+            return Ok(());
         }
+        let (range, mask) = (self.range as u32, self.mask as u32);
+        // Every accepted value is at most `range`, so `low + v` fits; rejected ones are
+        // overwritten (truncated meanwhile).
+        self.rs
+            .fill_masked(range, mask, out, |v| low.wrapping_add(v as u16));
+        Ok(())
     }
 }
 

@@ -85,6 +85,15 @@ fn every_numpy_draw_matches() {
                 .collect();
             assert_eq!(got, want, "seed {seed}: noise for {part}");
         }
+        // The same two arrays drawn into `u16`s.
+        let mut rs = fresh();
+        for part in ["train", "test"] {
+            let want = ints(&case["noise"][part]);
+            let mut got = vec![0u16; want.len()];
+            rs.randints(0, 100).unwrap().fill_u16(&mut got).unwrap();
+            let got: Vec<i128> = got.into_iter().map(i128::from).collect();
+            assert_eq!(got, want, "seed {seed}: u16 noise for {part}");
+        }
         // `multinomial(1, pvals, size=40)`, one row at a time from one generator.
         for m in case["multinomial"].as_array().expect("multinomial") {
             let pvals = floats(&m["pvals"]);
@@ -155,4 +164,45 @@ fn probabilities_numpy_refuses_are_errors() {
     }
     // The last probability is what is left, whatever is written there (as NumPy).
     assert_eq!(rs.multinomial_one(&[0.0, 0.0, 0.2]).unwrap(), 2);
+}
+
+#[test]
+fn u16_draws_are_the_stream_of_every_range_that_fits() {
+    for (low, high) in [
+        (0, 1),
+        (7, 8),
+        (0, 2),
+        (0, 100),
+        (300, 301),
+        (1, 65536),
+        (0, 65536),
+    ] {
+        let mut a = vec![0u16; 5000];
+        let mut rs = RandomState::new(3).unwrap();
+        rs.randints(low, high).unwrap().fill_u16(&mut a).unwrap();
+        let after_a = rs.next_u32();
+        let mut b = vec![0i64; 5000];
+        let mut rs = RandomState::new(3).unwrap();
+        rs.randints(low, high).unwrap().fill(&mut b);
+        assert!(
+            a.iter().zip(&b).all(|(&a, &b)| i64::from(a) == b),
+            "randint({low}, {high})"
+        );
+        assert_eq!(
+            after_a,
+            rs.next_u32(),
+            "randint({low}, {high}): the state after"
+        );
+    }
+    for (low, high) in [(-1, 5), (0, 65537), (65536, 65537)] {
+        let mut rs = RandomState::new(3).unwrap();
+        assert_eq!(
+            rs.randints(low, high).unwrap().fill_u16(&mut [0; 4]),
+            Err(Error::Unrepresentable {
+                low,
+                high,
+                kind: "u16"
+            })
+        );
+    }
 }

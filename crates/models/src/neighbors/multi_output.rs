@@ -32,11 +32,19 @@ pub(super) enum Targets {
 }
 
 impl Targets {
-    pub(super) fn new<L: Copy + Into<usize>>(y: ndarray::ArrayView2<'_, L>) -> Targets {
-        match y.iter().map(|&v| v.into()).max().unwrap_or(0) {
-            m if m <= usize::from(u8::MAX) => Targets::U8(y.mapv(|v| v.into() as u8)),
-            m if m <= usize::from(u16::MAX) => Targets::U16(y.mapv(|v| v.into() as u16)),
-            _ => Targets::Wide(y.mapv(Into::into)),
+    /// In parallel: denoising's 47 million pixel targets were two passes on one core.
+    pub(super) fn new<L: Copy + Into<usize> + Sync>(y: ndarray::ArrayView2<'_, L>) -> Targets {
+        fn narrow<L: Copy + Sync, T: Copy + Send>(
+            y: ndarray::ArrayView2<'_, L>,
+            f: impl Fn(L) -> T + Sync + Send,
+        ) -> Array2<T> {
+            ndarray::Zip::from(y).par_map_collect(|&v| f(v))
+        }
+        let max = ndarray::Zip::from(y).par_fold(|| 0, |m, &v| m.max(v.into()), usize::max);
+        match max {
+            m if m <= usize::from(u8::MAX) => Targets::U8(narrow(y, |v| v.into() as u8)),
+            m if m <= usize::from(u16::MAX) => Targets::U16(narrow(y, |v| v.into() as u16)),
+            _ => Targets::Wide(narrow(y, Into::into)),
         }
     }
 
@@ -110,7 +118,7 @@ impl KNeighborsClassifier {
     ///     .unwrap();
     /// assert_eq!(model.predict((&array![[9u8, 1]]).into()).unwrap(), array![[1usize, 0]]);
     /// ```
-    pub fn fit_multioutput<L: Copy + Into<usize>>(
+    pub fn fit_multioutput<L: Copy + Into<usize> + Sync>(
         &self,
         x: Features<'_>,
         y: ndarray::ArrayView2<'_, L>,

@@ -13,7 +13,7 @@
 //! far from a query: `‖P(q − x)‖ ≥ ‖Pq − c‖ − ‖Px − c‖`. The rows a query still has to
 //! measure then lie in a few contiguous tiles instead of all over the training set.
 
-use ndarray::{linalg::general_mat_mul, Array2, ArrayView2};
+use ndarray::{linalg::general_mat_mul, Array2, ArrayView2, Axis};
 use rayon::prelude::*;
 
 /// Projected training rows and what is needed to bound a query's distances to them.
@@ -364,7 +364,7 @@ impl Bound {
 fn column_means<T: Value>(rows: ArrayView2<'_, T>) -> Vec<f32> {
     let (n, d) = rows.dim();
     let sums = rows
-        .axis_chunks_iter(ndarray::Axis(0), 1024)
+        .axis_chunks_iter(Axis(0), 1024)
         .into_par_iter()
         .map(|chunk| {
             let mut s = vec![0f64; d];
@@ -758,43 +758,55 @@ fn grow(idx: &mut [u32], first: usize, coords: &Array2<f32>, splits: &mut Vec<Sp
 
 /// The `m` leading eigenvectors (as rows, orthonormal) of the symmetric matrix `c`, by
 /// subspace iteration from a fixed start.
+///
+/// The directions are kept as rows, so that the orthonormalisation walks contiguous memory
+/// and the product with `c` splits by rows across threads: 32 directions of 784 features,
+/// 23 ms before, as columns (each of the 12 iterations walked a cache line per value).
 fn principal_directions(c: &Array2<f64>, m: usize) -> Array2<f64> {
     let d = c.nrows();
     // A deterministic, well-spread start.
-    let mut v = Array2::from_shape_fn((d, m), |(i, j)| {
+    let mut v = Array2::from_shape_fn((m, d), |(j, i)| {
         let h = (i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)
             ^ (j as u64 + 1).wrapping_mul(0xC2B2_AE3D_27D4_EB4F);
         ((h >> 11) as f64 / (1u64 << 53) as f64) - 0.5
     });
     orthonormalise(&mut v);
+    let half = m.div_ceil(2).max(1);
     for _ in 0..ITERATIONS {
-        v = c.dot(&v);
+        // `c` is symmetric: the rows of `v · c` are `c` times each direction.
+        let mut next = Array2::<f64>::zeros((m, d));
+        next.axis_chunks_iter_mut(Axis(0), half)
+            .into_par_iter()
+            .zip(v.axis_chunks_iter(Axis(0), half).into_par_iter())
+            .for_each(|(mut out, rows)| general_mat_mul(1.0, &rows, c, 0.0, &mut out));
+        v = next;
         orthonormalise(&mut v);
     }
     // Twice more for orthonormality to the last bit.
     orthonormalise(&mut v);
-    v.reversed_axes().as_standard_layout().to_owned()
+    v
 }
 
-/// Modified Gram–Schmidt on the columns of `v`; a column that vanishes is replaced by a unit
+/// Modified Gram–Schmidt on the rows of `v`; a row that vanishes is replaced by a unit
 /// vector orthogonal to the others.
 fn orthonormalise(v: &mut Array2<f64>) {
-    let (d, m) = v.dim();
+    let (m, d) = v.dim();
     for j in 0..m {
+        let (done, mut rest) = v.view_mut().split_at(Axis(0), j);
+        let mut row = rest.row_mut(0);
         for attempt in 0..=d {
-            for i in 0..j {
-                let p = v.column(i).dot(&v.column(j));
-                let ci = v.column(i).to_owned();
-                v.column_mut(j).scaled_add(-p, &ci);
+            for prev in done.rows() {
+                let p = prev.dot(&row);
+                row.scaled_add(-p, &prev);
             }
-            let norm = v.column(j).dot(&v.column(j)).sqrt();
+            let norm = row.dot(&row).sqrt();
             if norm > 1e-8 {
-                v.column_mut(j).mapv_inplace(|x| x / norm);
+                row.mapv_inplace(|x| x / norm);
                 break;
             }
             // Degenerate: try a coordinate axis.
-            v.column_mut(j).fill(0.0);
-            v[[(j + attempt) % d, j]] = 1.0;
+            row.fill(0.0);
+            row[(j + attempt) % d] = 1.0;
         }
     }
 }

@@ -2,12 +2,15 @@
 //!
 //! - `fetch <dataset> [--from DIR] [--data-dir DIR]`: download a dataset into the cache, or
 //!   import it from a local folder, with every file verified (runs `classify data fetch`).
-//! - `bench [--quick] [--all] [--no-python] [--no-linfa] [--dataset NAME] [STEP...]`: runs the criterion benches,
-//!   then the same steps in scikit-learn / NumPy (in a venv under `target/`) and in linfa on the
-//!   same data, and prints each step's time on every side and the ratios.
-//! - `bench --chapter [--no-python] [--no-intelex] [--dataset NAME] [STEP...]`: the whole
-//!   chapter as the README's commands against the same work in scikit-learn and in
+//! - `bench [--quick] [--all] [--no-python] [--no-linfa] [--dataset NAME] [--simd avx2] [STEP...]`:
+//!   runs the criterion benches, then the same steps in scikit-learn / NumPy (in a venv under
+//!   `target/`) and in linfa on the same data, and prints each step's time on every side and
+//!   the ratios.
+//! - `bench --chapter [--no-python] [--no-intelex] [--dataset NAME] [--simd avx2] [STEP...]`:
+//!   the whole chapter as the README's commands against the same work in scikit-learn and in
 //!   scikit-learn-intelex, one run, one Markdown table with the CPU and the totals.
+//!   `--simd avx2` builds our side without AVX-512 (`--cfg classify_no_avx512`, in
+//!   `target/no-avx512`): the path a CPU with AVX2 alone takes, measured on any x86-64.
 //! - `bench-python [--quick] [--all] [--no-intelex] [--dataset NAME] [STEP...]`: the chapter's
 //!   steps from Python with classify's estimators, scikit-learn's and scikit-learn-intelex's,
 //!   same data, one run (each side in its venv under `target/`), and the ratios.
@@ -36,8 +39,8 @@ use anyhow::{bail, Context};
 
 pub(crate) const USAGE: &str = "usage:
   cargo xtask fetch <mnist|fashion-mnist> [--from DIR] [--data-dir DIR]
-  cargo xtask bench [--quick] [--all] [--no-python] [--no-linfa] [--dataset NAME] [STEP...]
-  cargo xtask bench --chapter [--no-python] [--no-intelex] [--dataset NAME] [STEP...]
+  cargo xtask bench [--quick] [--all] [--no-python] [--no-linfa] [--dataset NAME] [--simd avx2] [STEP...]
+  cargo xtask bench --chapter [--no-python] [--no-intelex] [--dataset NAME] [--simd avx2] [STEP...]
   cargo xtask bench-python [--quick] [--all] [--no-intelex] [--dataset NAME] [STEP...]
   cargo xtask bench-stream --dataset NAME [--passes P] [--block N] [--digit D]
   cargo xtask architecture

@@ -47,10 +47,16 @@ fn seconds(side: Option<&Value>, step: &str) -> Option<f64> {
 }
 
 /// Prints the table, the totals and each step's results side by side.
-pub(crate) fn print(steps: &[&Step], data: &Path, sides: &Sides<'_>) -> anyhow::Result<()> {
+pub(crate) fn print(
+    steps: &[&Step],
+    data: &Path,
+    sides: &Sides<'_>,
+    simd: super::Simd,
+) -> anyhow::Result<()> {
     println!();
     println!("data: {}", data.display());
     println!("{}", cpu());
+    println!("classify's kernels: {}", simd.describe());
     println!();
     println!("| step | classify | scikit-learn | ratio | scikit-learn-intelex | ratio |");
     println!("| --- | ---: | ---: | ---: | ---: | ---: |");

@@ -302,6 +302,61 @@ struct Args {
     chapter: bool,
     dataset: String,
     only: Vec<String>,
+    simd: Simd,
+}
+
+/// Which of our kernels' paths to build and run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Simd {
+    /// The widest the CPU has (what users get).
+    Widest,
+    /// AVX2 + FMA on any x86-64 CPU that has them: built with `--cfg classify_no_avx512`
+    /// (`classify-kernel`), in a target folder of its own.
+    Avx2,
+}
+
+impl Simd {
+    fn parse(s: &str) -> anyhow::Result<Simd> {
+        match s {
+            "widest" => Ok(Simd::Widest),
+            "avx2" => Ok(Simd::Avx2),
+            other => bail!(
+                "--simd {other}: avx2 (AVX-512 left out of the build, as on a CPU without it) \
+                 or widest (the default)"
+            ),
+        }
+    }
+
+    /// Points a cargo build or bench of ours at this path's build.
+    pub(crate) fn configure(self, cmd: &mut Command) {
+        if self == Simd::Avx2 {
+            let mut flags = std::env::var("RUSTFLAGS").unwrap_or_default();
+            flags.push_str(" --cfg classify_no_avx512");
+            cmd.env("RUSTFLAGS", flags.trim())
+                .env("CARGO_TARGET_DIR", self.target_dir());
+        }
+    }
+
+    /// Where its build goes.
+    fn target_dir(self) -> PathBuf {
+        match self {
+            Simd::Widest => project_root().join("target"),
+            Simd::Avx2 => project_root().join("target/no-avx512"),
+        }
+    }
+
+    /// The `classify` binary of this path.
+    fn classify(self) -> PathBuf {
+        self.target_dir().join("release/classify")
+    }
+
+    /// What the table's header says of it.
+    pub(crate) fn describe(self) -> &'static str {
+        match self {
+            Simd::Widest => "the widest the CPU has",
+            Simd::Avx2 => "AVX2 + FMA (AVX-512 left out of the build: --simd avx2)",
+        }
+    }
 }
 
 impl Args {
@@ -316,6 +371,7 @@ impl Args {
             chapter: false,
             dataset: "fashion-mnist".to_string(),
             only: Vec::new(),
+            simd: Simd::Widest,
         };
         let mut it = args.iter();
         while let Some(arg) = it.next() {
@@ -327,6 +383,9 @@ impl Args {
                 "--no-intelex" => a.intelex = false,
                 "--chapter" => a.chapter = true,
                 "--dataset" => a.dataset = it.next().context("--dataset needs a name")?.clone(),
+                "--simd" => {
+                    a.simd = Simd::parse(it.next().context("--simd needs avx2 or widest")?)?
+                }
                 "-h" | "--help" => {
                     println!(
                         "{}\n\nsteps (heavy ones only with --all or by name):",
@@ -396,8 +455,8 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
     };
     eprintln!("bench data: {}", data.display());
 
-    criterion_side(&steps, &data, args.quick)?;
-    let cli_runs = cli_side(&steps, dataset)?;
+    criterion_side(&steps, &data, args.quick, args.simd)?;
+    let cli_runs = cli_side(&steps, dataset, args.simd)?;
     let theirs = side(args.python, "scikit-learn", || {
         python_side(&sklearn_venv()?, &data, &steps, args.quick, false)
     });
@@ -419,10 +478,11 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
             sklearn: theirs.as_ref(),
             intelex: intelex.as_ref(),
         };
-        return chapter::print(&steps, &data, &sides);
+        return chapter::print(&steps, &data, &sides, args.simd);
     }
     let linfa = side(args.linfa, "linfa", || linfa_side(&data, &steps));
-    print_table(&steps, &data, &cli_runs, theirs.as_ref(), linfa.as_ref())
+    let (theirs, linfa) = (theirs.as_ref(), linfa.as_ref());
+    print_table(&steps, &data, &cli_runs, theirs, linfa, args.simd)
 }
 
 /// Another side's results, or `None` (with the reason on stderr) when it is off or failed:
@@ -442,7 +502,7 @@ fn side(
 
 /// Runs the criterion benchmarks of the chosen steps (their medians are read back from
 /// `target/criterion`).
-fn criterion_side(steps: &[&Step], data: &Path, quick: bool) -> anyhow::Result<()> {
+fn criterion_side(steps: &[&Step], data: &Path, quick: bool, simd: Simd) -> anyhow::Result<()> {
     let mut benches: Vec<&str> = steps
         .iter()
         .filter_map(|s| match s.ours {
@@ -461,6 +521,7 @@ fn criterion_side(steps: &[&Step], data: &Path, quick: bool) -> anyhow::Result<(
     filters.dedup();
     for bench in benches {
         let mut cmd = cargo();
+        simd.configure(&mut cmd);
         cmd.args(["bench", "--bench", bench, "--"]);
         if quick {
             cmd.args(["--warm-up-time", "1", "--measurement-time", "3"]);
@@ -480,25 +541,29 @@ fn criterion_side(steps: &[&Step], data: &Path, quick: bool) -> anyhow::Result<(
 fn cli_side<'s>(
     steps: &[&'s Step],
     dataset: &str,
+    simd: Simd,
 ) -> anyhow::Result<std::collections::HashMap<&'s str, (f64, serde_json::Value)>> {
     let mut runs = std::collections::HashMap::new();
     if steps
         .iter()
         .any(|s| matches!(s.ours, Ours::Cli(_)) || !s.setup.is_empty())
     {
-        status(cargo().args(["build", "--release", "--quiet", "--bin", "classify"]))?;
+        let mut build = cargo();
+        simd.configure(&mut build);
+        status(build.args(["build", "--release", "--quiet", "--bin", "classify"]))?;
     }
+    let bin = simd.classify();
     let mut setups: Vec<&[&str]> = steps.iter().map(|s| s.setup).collect();
     setups.retain(|s| !s.is_empty());
     setups.dedup();
     for setup in setups {
         eprintln!("preparing: classify {}", setup.join(" "));
-        classify_json(setup, &[], dataset)?;
+        classify_json(&bin, setup, &[], dataset)?;
     }
     for step in steps {
         if let Ours::Cli(args) = step.ours {
             eprintln!("running classify {} on {dataset}", args.join(" "));
-            runs.insert(step.name, classify_json(args, &[], dataset)?);
+            runs.insert(step.name, classify_json(&bin, args, &[], dataset)?);
         }
     }
     Ok(runs)
@@ -506,18 +571,19 @@ fn cli_side<'s>(
 
 /// Runs `classify ARGS EXTRA --dataset DATASET --json --quiet`: seconds and the JSON report.
 fn classify_json(
+    bin: &Path,
     args: &[&str],
     extra: &[&str],
     dataset: &str,
 ) -> anyhow::Result<(f64, serde_json::Value)> {
     let start = std::time::Instant::now();
-    let out = Command::new(project_root().join("target/release/classify"))
+    let out = Command::new(bin)
         .current_dir(project_root())
         .args(args)
         .args(extra)
         .args(["--dataset", dataset, "--json", "--quiet"])
         .output()
-        .context("running target/release/classify")?;
+        .with_context(|| format!("running {}", bin.display()))?;
     let secs = start.elapsed().as_secs_f64();
     if !out.status.success() {
         bail!(
@@ -537,9 +603,11 @@ fn print_table(
     cli_runs: &std::collections::HashMap<&str, (f64, serde_json::Value)>,
     theirs: Option<&serde_json::Value>,
     linfa: Option<&serde_json::Value>,
+    simd: Simd,
 ) -> anyhow::Result<()> {
     println!();
     println!("data: {}", data.display());
+    println!("classify's kernels: {}", simd.describe());
     println!(
         "{:<20} {:>12} {:>14} {:>8} {:>12} {:>8}  what",
         "step", "classify", "scikit-learn", "ratio", "linfa", "ratio"
@@ -550,7 +618,7 @@ fn print_table(
     let mut linfa_totals = (0.0, 0.0);
     for step in steps {
         let ours = match step.ours {
-            Ours::Criterion { id, .. } => criterion_median(id)?,
+            Ours::Criterion { id, .. } => criterion_median(id, simd)?,
             Ours::Cli(_) => cli_runs.get(step.name).map_or(f64::NAN, |r| r.0),
         };
         let of = |all: Option<&serde_json::Value>| all.and_then(|t| t.get(step.name)).cloned();
@@ -800,9 +868,10 @@ fn data_home() -> Option<PathBuf> {
 }
 
 /// Median seconds of a criterion benchmark from its last run.
-fn criterion_median(id: &str) -> anyhow::Result<f64> {
-    let path = project_root()
-        .join("target/criterion")
+fn criterion_median(id: &str, simd: Simd) -> anyhow::Result<f64> {
+    let path = simd
+        .target_dir()
+        .join("criterion")
         .join(id)
         .join("new/estimates.json");
     let text =
@@ -881,5 +950,42 @@ pub(crate) fn format_secs(s: f64) -> String {
         format!("{:.1} ms", s * 1e3)
     } else {
         format!("{:.1} µs", s * 1e6)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `--simd avx2` builds ours without AVX-512 in a target folder of its own and reads
+    /// criterion's results there; anything else is refused with the choices.
+    #[test]
+    fn simd_avx2_is_a_build_of_its_own() {
+        let args: Vec<String> = ["--chapter", "--simd", "avx2", "denoise"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let a = Args::parse(&args).unwrap().unwrap();
+        assert_eq!(a.simd, Simd::Avx2);
+        assert_eq!(a.only, ["denoise"]);
+        let mut cmd = cargo();
+        Simd::Avx2.configure(&mut cmd);
+        let env: std::collections::HashMap<_, _> = cmd
+            .get_envs()
+            .map(|(k, v)| (k.to_owned(), v.map(|v| v.to_owned())))
+            .collect();
+        let flags = env[std::ffi::OsStr::new("RUSTFLAGS")].clone().unwrap();
+        assert!(flags
+            .to_string_lossy()
+            .ends_with("--cfg classify_no_avx512"));
+        assert!(Simd::Avx2
+            .classify()
+            .starts_with(project_root().join("target/no-avx512")));
+        let mut plain = cargo();
+        Simd::Widest.configure(&mut plain);
+        assert_eq!(plain.get_envs().count(), 0);
+        let bad: Vec<String> = ["--simd", "sse9"].iter().map(|s| s.to_string()).collect();
+        let err = Args::parse(&bad).err().unwrap().to_string();
+        assert!(err.contains("avx2") && err.contains("widest"), "{err}");
     }
 }

@@ -14,7 +14,7 @@
 //! gradient), and products and sums are separate operations (no fused multiply-add), so
 //! every CPU computes the same bits.
 
-use multiversion::multiversion;
+use classify_kernel::kernel;
 
 /// A feature value, widened exactly to `f64`.
 pub(crate) trait Widen: Copy + Send + Sync {
@@ -53,7 +53,7 @@ const COLS: usize = 32;
 /// Rows go [`LANES`] at a time, transposed into a column-major tile so that the lanes are
 /// rows: every step is then one vector of the tile times a broadcast coefficient, with no
 /// sums across lanes (which the compiler would not vectorize).
-#[multiversion(targets("x86_64+avx512f+avx512bw", "x86_64+avx2+fma", "aarch64+neon"))]
+#[kernel]
 pub(crate) fn scores<T: Widen>(x: &[T], d: usize, w: &[f64], k: usize, out: &mut [f64]) {
     let m = x.len() / d;
     debug_assert!(w.len() == k * d && out.len() == m * k);
@@ -117,7 +117,7 @@ fn score_tile<const C: usize>(tile: &[f64], w: &[f64], d: usize, j: usize) -> [[
 
 /// `acc[j·d + c] += Σ_r g[r·k + j] · x[r·d + c]` over the `x.len() / d` rows of `x`, rows
 /// in order.
-#[multiversion(targets("x86_64+avx512f+avx512bw", "x86_64+avx2+fma", "aarch64+neon"))]
+#[kernel]
 pub(crate) fn gradient<T: Widen>(x: &[T], d: usize, g: &[f64], k: usize, acc: &mut [f64]) {
     let m = x.len() / d;
     debug_assert!(g.len() == m * k && acc.len() == k * d);

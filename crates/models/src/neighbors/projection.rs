@@ -13,6 +13,7 @@
 //! far from a query: `‖P(q − x)‖ ≥ ‖Pq − c‖ − ‖Px − c‖`. The rows a query still has to
 //! measure then lie in a few contiguous tiles instead of all over the training set.
 
+use classify_kernel::kernel;
 use ndarray::{linalg::general_mat_mul, Array2, ArrayView2, Axis};
 use rayon::prelude::*;
 
@@ -522,11 +523,7 @@ pub(crate) const TILE: usize = 16;
 /// The projected squared distances of every query to every training row, tile by tile:
 /// a tile (`m × 16` values) stays in the first-level cache while every query passes over it,
 /// each producing 16 distances with one fused multiply-add per dimension.
-#[multiversion::multiversion(targets(
-    "x86_64+avx512f+avx512bw",
-    "x86_64+avx2+fma",
-    "aarch64+neon"
-))]
+#[kernel]
 fn tile_kernel(
     tiles: &[f32],
     m: usize,
@@ -596,11 +593,7 @@ pub(crate) fn down(x: f64) -> f32 {
 }
 
 /// [`Bound::tile_lower`] over all tiles, in lanes (the square roots vectorised).
-#[multiversion::multiversion(targets(
-    "x86_64+avx512f+avx512bw",
-    "x86_64+avx2+fma",
-    "aarch64+neon"
-))]
+#[kernel]
 fn tile_lowers(
     dc: &[f32],
     csq: &[f32],
@@ -627,11 +620,7 @@ fn tile_lowers(
 }
 
 /// Squared distances from a point to sixteen boxes (`lo`, `hi`: `[dimension][box]`).
-#[multiversion::multiversion(targets(
-    "x86_64+avx512f+avx512bw",
-    "x86_64+avx2+fma",
-    "aarch64+neon"
-))]
+#[kernel]
 fn box_distances(lo: &[f32], hi: &[f32], coords: &[f32]) -> [f32; TILE] {
     let mut acc = [0f32; TILE];
     for (j, &c) in coords.iter().enumerate() {
@@ -655,11 +644,7 @@ fn tile_bound(dc: f32, csq: f32, spread: f64, q: &Query) -> f64 {
 
 /// [`Bound::row_lowers`] in lanes: the projected distances of one tile's rows (four chains
 /// of multiply-adds), then their bounds (the square roots vectorised).
-#[multiversion::multiversion(targets(
-    "x86_64+avx512f+avx512bw",
-    "x86_64+avx2+fma",
-    "aarch64+neon"
-))]
+#[kernel]
 fn row_lowers(
     tile: &[f32],
     coords: &[f32],

@@ -1,7 +1,7 @@
 //! Dot products and squared distances of rows — integer (pixels, small integers) and float —
 //! exact where the searches need them exact: the k-NN searches and SVC's kernel rows use them.
 
-use multiversion::multiversion;
+use classify_kernel::kernel;
 
 const LANES: usize = 32;
 
@@ -13,7 +13,7 @@ const LANES: usize = 32;
 #[allow(unsafe_code)]
 pub(crate) fn dot_i16(a: &[i16], b: &[i16]) -> i64 {
     #[cfg(target_arch = "x86_64")]
-    if std::arch::is_x86_feature_detected!("avx512bw") {
+    if super::avx512_bw() {
         // SAFETY: the CPU has the features `madd::dot` is compiled for (checked just
         // above).
         return unsafe { madd::dot(a, b) };
@@ -75,7 +75,7 @@ mod madd {
 }
 
 /// [`dot_i16`] without AVX-512.
-#[multiversion(targets("x86_64+avx512f+avx512bw", "x86_64+avx2", "aarch64+neon"))]
+#[kernel]
 pub(crate) fn dot_i16_portable(a: &[i16], b: &[i16]) -> i64 {
     let n = a.len().min(b.len());
     let (a, b) = (&a[..n], &b[..n]);
@@ -96,7 +96,7 @@ pub(crate) fn dot_i16_portable(a: &[i16], b: &[i16]) -> i64 {
 
 /// `Σ a·b` of pixels, exact (each of the 32 lanes sums at most 33,025 products in `i32`:
 /// rows of up to a million values).
-#[multiversion(targets("x86_64+avx512f+avx512bw", "x86_64+avx2", "aarch64+neon"))]
+#[kernel]
 pub(crate) fn dot_u8(a: &[u8], b: &[u8]) -> u64 {
     let n = a.len().min(b.len());
     let (a, b) = (&a[..n], &b[..n]);
@@ -120,9 +120,7 @@ pub(crate) fn dot_u8(a: &[u8], b: &[u8]) -> u64 {
 #[allow(unsafe_code)]
 pub(crate) fn dot_u8_i8() -> fn(&[u8], &[i8]) -> i64 {
     #[cfg(target_arch = "x86_64")]
-    if std::arch::is_x86_feature_detected!("avx512vnni")
-        && std::arch::is_x86_feature_detected!("avx512bw")
-    {
+    if super::avx512_vnni() {
         return |a, b| {
             // SAFETY: the CPU has the features `vnni::dot` is compiled for (checked
             // just above).
@@ -134,7 +132,7 @@ pub(crate) fn dot_u8_i8() -> fn(&[u8], &[i8]) -> i64 {
 
 /// `Σ a·b`, exact: each of the 32 lanes sums at most 2¹⁶/32 products of magnitude
 /// below 2¹⁵ before they are added up in `i64`.
-#[multiversion(targets("x86_64+avx512f+avx512bw", "x86_64+avx2", "aarch64+neon"))]
+#[kernel]
 pub(crate) fn dot_u8_i8_portable(a: &[u8], b: &[i8]) -> i64 {
     let n = a.len().min(b.len());
     let mut total = 0i64;
@@ -207,7 +205,7 @@ mod vnni {
 
 /// `Σ a·b` in `f32`: 16 lanes of fused multiply-adds, then halved four times. Its
 /// rounding is within [`dot_f32_error`]`(n)·Σ|a·b|`.
-#[multiversion(targets("x86_64+avx512f", "x86_64+avx2+fma", "aarch64+neon"))]
+#[kernel]
 pub(crate) fn dot_f32(a: &[f32], b: &[f32]) -> f32 {
     const L: usize = 16;
     let n = a.len().min(b.len());
@@ -255,7 +253,7 @@ pub(crate) fn sq_norm_f32(v: &[f32]) -> f64 {
 
 /// `Σ (a − b)²` in `f64`, 16 partial sums combined in a fixed order: the same sum for the
 /// same numbers whatever their types.
-#[multiversion(targets("x86_64+avx512f", "x86_64+avx2+fma", "aarch64+neon"))]
+#[kernel]
 pub(crate) fn sq_dist<A: Copy + Into<f64>, B: Copy + Into<f64>>(a: &[A], b: &[B]) -> f64 {
     const L: usize = 16;
     let n = a.len().min(b.len());
@@ -278,7 +276,7 @@ pub(crate) fn sq_dist<A: Copy + Into<f64>, B: Copy + Into<f64>>(a: &[A], b: &[B]
 }
 
 /// [`dot_i16`] of four rows against one: the shared row is loaded once.
-#[multiversion(targets("x86_64+avx512f+avx512bw", "x86_64+avx2", "aarch64+neon"))]
+#[kernel]
 pub(crate) fn dot4_i16(q: [&[i16]; 4], t: &[i16]) -> [u32; 4] {
     const L: usize = 16;
     let n = q.iter().map(|r| r.len()).min().unwrap_or(0).min(t.len());

@@ -38,9 +38,7 @@ pub(crate) type Gram = fn(&[&[u8]], &Shifted, &mut [u64]);
 #[allow(unsafe_code)]
 pub(crate) fn vnni() -> Option<Gram> {
     #[cfg(target_arch = "x86_64")]
-    if std::arch::is_x86_feature_detected!("avx512vnni")
-        && std::arch::is_x86_feature_detected!("avx512bw")
-    {
+    if super::avx512_vnni() {
         return Some(|a, b, out| {
             // SAFETY: the CPU has the features `avx512::gram` is compiled for (checked
             // just above).

@@ -1,7 +1,9 @@
 //! Every `unsafe` kernel of the engines and its run-time dispatch, in one place: each
-//! function here checks the CPU (`is_x86_feature_detected!`, or `multiversion`'s dispatch)
-//! and takes the widest instructions it has — AVX-512 (VNNI, BW), AVX2 + FMA, NEON — with a
-//! portable loop that gives the same result everywhere else.
+//! function here checks the CPU ([`avx512_bw`] / [`avx512_vnni`] for the hand-written ones,
+//! `#[kernel]`'s dispatch for the others) and takes the widest instructions it has — AVX-512
+//! (VNNI, BW), AVX2 + FMA, NEON — with a portable loop that gives the same result everywhere
+//! else. A build with `--cfg classify_no_avx512` takes the AVX2 path on every CPU (see
+//! `classify-kernel`).
 //!
 //! - [`rows`]: the linear models' row kernels (dot products and updates of `f32` weights by
 //!   rows of bytes or floats, centred or not; prefetches).
@@ -11,10 +13,25 @@
 //!   (SVC's kernel values at prediction, with AVX-512 VNNI).
 //! - [`transpose`]: 16 × 16 byte blocks transposed, for the trees' column layout.
 //!
-//! An engine's own loops that are safe code (compiled for several targets by `multiversion`)
+//! An engine's own loops that are safe code (compiled for several targets by `#[kernel]`)
 //! stay beside the engine.
 
 pub(crate) mod distance;
 pub(crate) mod gram;
 pub(crate) mod rows;
 pub(crate) mod transpose;
+
+/// Whether the hand-written AVX-512 BW kernels may run: the CPU has AVX-512 F and BW, and the
+/// build did not leave AVX-512 out (`--cfg classify_no_avx512`, as `#[kernel]` does).
+#[cfg(target_arch = "x86_64")]
+pub(crate) fn avx512_bw() -> bool {
+    !cfg!(classify_no_avx512)
+        && std::arch::is_x86_feature_detected!("avx512f")
+        && std::arch::is_x86_feature_detected!("avx512bw")
+}
+
+/// [`avx512_bw`] with VNNI (`vpdpbusd`) too.
+#[cfg(target_arch = "x86_64")]
+pub(crate) fn avx512_vnni() -> bool {
+    avx512_bw() && std::arch::is_x86_feature_detected!("avx512vnni")
+}

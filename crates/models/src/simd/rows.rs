@@ -119,7 +119,7 @@ pub(crate) fn sq_norm(x: Row<'_>) -> f64 {
 
 /// SIMD kernels, compiled for AVX-512, AVX2+FMA and the baseline, chosen at run time.
 mod simd {
-    use multiversion::multiversion;
+    use classify_kernel::kernel;
 
     const LANES: usize = 16;
 
@@ -131,7 +131,7 @@ mod simd {
     /// than the products of a 784-pixel row), then the last few one by one. No sum runs
     /// through more than `n / 64 + 3 + 6 + 15` additions: SGD's screen
     /// (`linear_model::sgd::exact`) proves its allowance from that.
-    #[multiversion(targets("x86_64+avx512f+avx512bw", "x86_64+avx2+fma", "aarch64+neon"))]
+    #[kernel]
     pub(super) fn dot_u8(w: &[f32], x: &[u8]) -> f32 {
         let n = w.len().min(x.len());
         let (w, x) = (&w[..n], &x[..n]);
@@ -165,7 +165,7 @@ mod simd {
         s
     }
 
-    #[multiversion(targets("x86_64+avx512f", "x86_64+avx2+fma", "aarch64+neon"))]
+    #[kernel]
     pub(super) fn dot_f32(w: &[f32], x: &[f32]) -> f32 {
         let n = w.len().min(x.len());
         let (w, x) = (&w[..n], &x[..n]);
@@ -185,7 +185,7 @@ mod simd {
     }
 
     /// `w += a · x`, returning the change of `Σ |w|` (summed in lanes).
-    #[multiversion(targets("x86_64+avx512f+avx512bw", "x86_64+avx2+fma", "aarch64+neon"))]
+    #[kernel]
     pub(super) fn axpy_u8(w: &mut [f32], a: f32, x: &[u8]) -> f32 {
         let n = w.len().min(x.len());
         let (w, x) = (&mut w[..n], &x[..n]);
@@ -210,7 +210,7 @@ mod simd {
     }
 
     /// `w += a · x`, returning the change of `Σ |w|` (summed in lanes).
-    #[multiversion(targets("x86_64+avx512f", "x86_64+avx2+fma", "aarch64+neon"))]
+    #[kernel]
     pub(super) fn axpy_f32(w: &mut [f32], a: f32, x: &[f32]) -> f32 {
         let n = w.len().min(x.len());
         let (w, x) = (&mut w[..n], &x[..n]);
@@ -235,7 +235,7 @@ mod simd {
     }
 
     /// `Σ w · (x − mean)`.
-    #[multiversion(targets("x86_64+avx512f+avx512bw", "x86_64+avx2+fma", "aarch64+neon"))]
+    #[kernel]
     pub(super) fn dot_centered_u8(w: &[f32], x: &[u8], mean: &[f32]) -> f32 {
         let n = w.len().min(x.len()).min(mean.len());
         let (w, x, mean) = (&w[..n], &x[..n], &mean[..n]);
@@ -259,7 +259,7 @@ mod simd {
     }
 
     /// `w += a · s · (x − mean)`, returning the change of `Σ scale · |w|` (summed in lanes).
-    #[multiversion(targets("x86_64+avx512f+avx512bw", "x86_64+avx2+fma", "aarch64+neon"))]
+    #[kernel]
     pub(super) fn axpy_centered_u8(
         w: &mut [f32],
         a: f32,

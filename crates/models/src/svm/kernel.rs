@@ -4,6 +4,7 @@
 //! prediction, the kernel values of many rows against the support vectors at once, by matrix
 //! products (exact integer ones for pixels, with AVX-512 VNNI).
 
+use classify_kernel::kernel;
 use ndarray::{Array2, ArrayView2};
 
 use crate::simd::distance::dot_u8;
@@ -107,7 +108,7 @@ impl<'a> Kernel<'a> {
 }
 
 /// `Σ a·b` in `f64`, eight partial sums (vectorised).
-#[multiversion::multiversion(targets("x86_64+avx512f", "x86_64+avx2+fma", "aarch64+neon"))]
+#[kernel]
 fn dot_f64(a: &[f64], b: &[f64]) -> f64 {
     const L: usize = 8;
     let n = a.len().min(b.len());

@@ -10,6 +10,7 @@
 //! steps and stops at the same point (tolerance `eps` on the maximal violating pair).
 
 use super::kernel::Kernel;
+use classify_kernel::kernel;
 
 /// libsvm's `TAU`: the curvature used when a pair's is not positive.
 const TAU: f64 = 1e-12;
@@ -468,7 +469,7 @@ impl Solver<'_, '_> {
 }
 
 /// `G += Qᵢ·Δαᵢ + Qⱼ·Δαⱼ` (vectorised; each element in libsvm's order of operations).
-#[multiversion::multiversion(targets("x86_64+avx512f", "x86_64+avx2", "aarch64+neon"))]
+#[kernel]
 fn update_gradient(g: &mut [f64], q_i: &[f32], q_j: &[f32], dai: f64, daj: f64) {
     for ((g, &a), &b) in g.iter_mut().zip(q_i).zip(q_j) {
         *g += f64::from(a) * dai + f64::from(b) * daj;

@@ -400,14 +400,14 @@ fn add64(w: &mut [f64], x: Row64<'_>, step: f64) -> (f64, f64) {
 /// which the compiler keeps in four or two independent vector registers: with one register
 /// the additions wait on each other (a 784-pixel dot took about twice as long so).
 mod simd64 {
-    use multiversion::multiversion;
+    use classify_kernel::kernel;
 
     const DOT: usize = 32;
     const ADD: usize = 16;
 
     macro_rules! kernels {
         ($dot:ident, $add:ident, $t:ty) => {
-            #[multiversion(targets("x86_64+avx512f", "x86_64+avx2", "aarch64+neon"))]
+            #[kernel]
             pub(super) fn $dot(w: &[f64], x: &[$t]) -> f64 {
                 let n = w.len().min(x.len());
                 let (w, x) = (&w[..n], &x[..n]);
@@ -426,7 +426,7 @@ mod simd64 {
                 s
             }
 
-            #[multiversion(targets("x86_64+avx512f", "x86_64+avx2", "aarch64+neon"))]
+            #[kernel]
             pub(super) fn $add(w: &mut [f64], x: &[$t], step: f64) -> (f64, f64) {
                 let n = w.len().min(x.len());
                 let (w, x) = (&mut w[..n], &x[..n]);
@@ -454,7 +454,7 @@ mod simd64 {
 
     /// `add_f64` of the row `(x − mean) / scale`, computed as it goes: the same
     /// operations in the same order, so the same weights and sums.
-    #[multiversion(targets("x86_64+avx512f", "x86_64+avx2", "aarch64+neon"))]
+    #[kernel]
     pub(super) fn add_standard_u8(
         w: &mut [f64],
         x: &[u8],
@@ -488,7 +488,7 @@ mod simd64 {
     }
 
     /// `v = w · r` elementwise.
-    #[multiversion(targets("x86_64+avx512f", "x86_64+avx2", "aarch64+neon"))]
+    #[kernel]
     pub(super) fn mul_into(v: &mut [f64], w: &[f64], r: &[f64]) {
         for ((v, &w), &r) in v.iter_mut().zip(w).zip(r) {
             *v = w * r;
@@ -496,7 +496,7 @@ mod simd64 {
     }
 
     /// `v32 = v` rounded to `f32`; returns `Σ |v|`.
-    #[multiversion(targets("x86_64+avx512f", "x86_64+avx2", "aarch64+neon"))]
+    #[kernel]
     pub(super) fn narrow(v32: &mut [f32], v: &[f64]) -> f64 {
         let mut l1 = [0.0f64; ADD];
         let n = v32.len().min(v.len());

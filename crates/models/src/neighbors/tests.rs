@@ -17,12 +17,16 @@ fn sample(n: usize, m: usize) -> (Array2<u8>, Vec<usize>, Array2<u8>) {
     (x, y, s.test.data.slice(ndarray::s![..m, ..]).to_owned())
 }
 
-/// Whatever this CPU dispatches to (VNNI or not), pixels against signed bytes are exact,
-/// at every length (tails, and rows longer than a lane's safe run).
+/// Whatever this CPU dispatches to, and every kernel it can run (VNNI, AVX2, portable),
+/// pixels against signed bytes are exact, at every length (tails, and rows longer than a
+/// lane's safe run).
 #[test]
 fn pixel_by_signed_byte_dots_are_exact() {
     let dot = kernels::dot_u8_i8();
-    for n in [0, 1, 63, 64, 65, 784, 1000, 70_000, 200_003] {
+    let (_, every) = kernels::every_dot();
+    for n in [
+        0, 1, 15, 16, 17, 31, 32, 33, 47, 63, 64, 65, 784, 1000, 70_000, 200_003,
+    ] {
         let a: Vec<u8> = (0..n).map(|i| 255 - (i * 7 % 256) as u8).collect();
         let b: Vec<i8> = (0..n)
             .map(|i| if i % 3 == 0 { -128 } else { (i % 251) as i8 })
@@ -33,16 +37,22 @@ fn pixel_by_signed_byte_dots_are_exact() {
             .map(|(&x, &y)| i64::from(x) * i64::from(y))
             .sum();
         assert_eq!(dot(&a, &b), want, "n = {n}");
-        assert_eq!(kernels::dot_u8_i8_portable(&a, &b), want, "n = {n}");
+        for (i, kernel) in every.iter().enumerate() {
+            assert_eq!(kernel(&a, &b), want, "kernel {i}, n = {n}");
+        }
     }
 }
 
-/// `vpmaddwd` and the portable loop agree with `i64` arithmetic on signed values at every
+/// `vpmaddwd` (AVX-512 and AVX2, where this CPU has them) and the portable loop agree
+/// with `i64` arithmetic on signed values at every
 /// length around the vector widths (the masked tail included), up to what `i32` lanes
 /// hold for the length.
 #[test]
 fn signed_i16_dots_are_exact() {
-    for n in [0, 1, 31, 32, 33, 63, 64, 65, 784, 1000, 65_536, 70_001] {
+    let (every, _) = kernels::every_dot();
+    for n in [
+        0, 1, 15, 16, 17, 31, 32, 33, 47, 63, 64, 65, 784, 1000, 65_536, 70_001,
+    ] {
         let max = ((f64::from(i32::MAX) / n.max(1) as f64).sqrt() as i64).min(32767);
         let v = |i: usize, s: usize| ((i * s % 2001) as i64 - 1000) * max / 1000;
         let a: Vec<i16> = (0..n).map(|i| v(i, 7) as i16).collect();
@@ -53,7 +63,9 @@ fn signed_i16_dots_are_exact() {
             .map(|(&x, &y)| i64::from(x) * i64::from(y))
             .sum();
         assert_eq!(kernels::dot_i16(&a, &b), want, "n = {n}");
-        assert_eq!(kernels::dot_i16_portable(&a, &b), want, "n = {n}");
+        for (i, kernel) in every.iter().enumerate() {
+            assert_eq!(kernel(&a, &b), want, "kernel {i}, n = {n}");
+        }
     }
 }
 

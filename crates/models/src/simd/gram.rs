@@ -2,64 +2,235 @@
 //! kernel values between the rows it predicts and its support vectors. With AVX-512 VNNI, tiles
 //! of 4 × 4 rows by `vpdpbusd` (64 products per instruction), each loaded vector used four
 //! times; `vpdpbusd` multiplies unsigned bytes by signed ones, so the second set is stored as
-//! `b − 128` and `Σ a·b = Σ a·(b − 128) + 128 · Σ a`.
+//! `b − 128` and `Σ a·b = Σ a·(b − 128) + 128 · Σ a`. With AVX2 alone, tiles of 4 × 2 rows
+//! widened to `i16` by `vpmaddwd` (16 products per instruction).
 
-/// The second set of rows, shifted to signed bytes (`b − 128`), `d` bytes each.
-pub(crate) struct Shifted {
-    bytes: Vec<i8>,
+/// The second set of rows, laid out for the kernel that multiplies by them: [`Gram::new`]
+/// picks the fastest kernel this CPU has, or none (where the callers' `f64` matrix products
+/// are as fast).
+pub(crate) struct Gram {
+    rows: Layout,
     d: usize,
+    m: usize,
 }
 
-impl Shifted {
-    /// Rows of bytes, `d` each, one after the other.
-    pub(crate) fn new(rows: impl Iterator<Item = u8>, d: usize) -> Self {
-        Shifted {
-            bytes: rows.map(|b| (i16::from(b) - 128) as i8).collect(),
+/// The rows as a kernel takes them.
+enum Layout {
+    /// `b − 128` as signed bytes, `d` each (AVX-512 VNNI).
+    #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
+    Shifted(Vec<i8>),
+    /// `b` widened to `i16`, each row zero-padded to [`padded`]`(d)` values (AVX2).
+    #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
+    Wide(Vec<i16>),
+    /// Bytes as they are (the portable kernel; the tests compare it with the others).
+    #[cfg(test)]
+    Plain(Vec<u8>),
+}
+
+/// `d` rounded up to whole vectors of 16 `i16` values.
+fn padded(d: usize) -> usize {
+    d.next_multiple_of(16)
+}
+
+impl Gram {
+    /// The rows (`m` rows of `d` bytes, one after the other) for the fastest integer kernel
+    /// this CPU has: `None` without AVX2 or AVX-512 VNNI, or for rows longer than
+    /// [`MAX_D`].
+    pub(crate) fn new(rows: &[u8], d: usize) -> Option<Gram> {
+        if d == 0 || d > MAX_D || !rows.len().is_multiple_of(d) {
+            return None;
+        }
+        #[cfg(target_arch = "x86_64")]
+        {
+            if super::avx512_vnni() {
+                return Some(Self::shifted(rows, d));
+            }
+            if super::avx2() {
+                return Some(Self::wide(rows, d));
+            }
+        }
+        None
+    }
+
+    #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
+    fn shifted(rows: &[u8], d: usize) -> Gram {
+        Gram {
+            rows: Layout::Shifted(rows.iter().map(|&b| (i16::from(b) - 128) as i8).collect()),
             d,
+            m: rows.len() / d,
+        }
+    }
+
+    #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
+    fn wide(rows: &[u8], d: usize) -> Gram {
+        let dp = padded(d);
+        let mut wide = vec![0i16; rows.len() / d * dp];
+        for (w, r) in wide.chunks_exact_mut(dp).zip(rows.chunks_exact(d)) {
+            w.iter_mut().zip(r).for_each(|(w, &b)| *w = i16::from(b));
+        }
+        Gram {
+            rows: Layout::Wide(wide),
+            d,
+            m: rows.len() / d,
         }
     }
 
     /// Number of rows.
     pub(crate) fn len(&self) -> usize {
-        self.bytes.len().checked_div(self.d).unwrap_or(0)
+        self.m
     }
 
-    fn row(&self, s: usize) -> &[i8] {
-        &self.bytes[s * self.d..(s + 1) * self.d]
+    /// `out[r · len() + s] = Σ a[r]·b[s]` for rows `a` of at least `d` bytes each (the
+    /// first `d` count).
+    ///
+    /// # Panics
+    /// If a row of `a` is shorter than `d`, or `out` shorter than `a.len() · len()`.
+    #[allow(unsafe_code)]
+    pub(crate) fn products(&self, a: &[&[u8]], out: &mut [u64]) {
+        assert!(
+            a.iter().all(|r| r.len() >= self.d),
+            "rows of {} bytes",
+            self.d
+        );
+        assert!(out.len() >= a.len() * self.m, "room for every product");
+        match &self.rows {
+            #[cfg(target_arch = "x86_64")]
+            Layout::Shifted(b) => {
+                assert!(super::avx512_vnni());
+                // SAFETY: the CPU has the features `avx512::gram` is compiled for (checked
+                // just above); the lengths are as it needs (checked above).
+                unsafe { avx512::gram(a, b, self.d, out) }
+            }
+            #[cfg(target_arch = "x86_64")]
+            Layout::Wide(b) => {
+                assert!(super::avx2());
+                // SAFETY: the CPU has AVX2 (checked just above); the lengths are as it
+                // needs (checked above).
+                unsafe { avx2::gram(a, b, self.d, out) }
+            }
+            #[cfg(not(target_arch = "x86_64"))]
+            Layout::Shifted(_) | Layout::Wide(_) => unreachable!("x86-64 layouts"),
+            #[cfg(test)]
+            Layout::Plain(b) => portable(a, b, self.d, out),
+        }
+    }
+
+    /// Every kernel this CPU has, the portable one first, for the tests to compare.
+    #[cfg(test)]
+    fn every(rows: &[u8], d: usize) -> Vec<Gram> {
+        let mut all = vec![Gram {
+            rows: Layout::Plain(rows.to_vec()),
+            d,
+            m: rows.len() / d,
+        }];
+        #[cfg(target_arch = "x86_64")]
+        {
+            if super::avx2() {
+                all.push(Self::wide(rows, d));
+            }
+            if super::avx512_vnni() {
+                all.push(Self::shifted(rows, d));
+            }
+        }
+        all
     }
 }
 
-/// The Gram kernel: `(a, b, out)` writes `out[r · b.len() + s] = Σ a[r]·b[s]` for rows `a` of
-/// `b.d` bytes each.
-pub(crate) type Gram = fn(&[&[u8]], &Shifted, &mut [u64]);
-
-/// The VNNI kernel where the CPU has AVX-512 F, BW and VNNI, else `None` (there the callers'
-/// `f64` matrix products are as fast).
-#[allow(unsafe_code)]
-pub(crate) fn vnni() -> Option<Gram> {
-    #[cfg(target_arch = "x86_64")]
-    if super::avx512_vnni() {
-        return Some(|a, b, out| {
-            // SAFETY: the CPU has the features `avx512::gram` is compiled for (checked
-            // just above).
-            unsafe { avx512::gram(a, b, out) }
-        });
-    }
-    None
-}
-
-/// The same products on any CPU, pair by pair (the tests compare the two).
+/// The same products on any CPU, pair by pair.
 #[cfg(test)]
-pub(crate) fn portable(a: &[&[u8]], b: &Shifted, out: &mut [u64]) {
-    let m = b.len();
+fn portable(a: &[&[u8]], b: &[u8], d: usize, out: &mut [u64]) {
+    let m = b.len() / d;
     for (r, row) in a.iter().enumerate() {
-        for s in 0..m {
-            let dot: i64 = row
+        for (s, col) in b.chunks_exact(d).enumerate() {
+            out[r * m + s] = row[..d]
                 .iter()
-                .zip(b.row(s))
-                .map(|(&x, &y)| i64::from(x) * (i64::from(y) + 128))
+                .zip(col)
+                .map(|(&x, &y)| u64::from(x) * u64::from(y))
                 .sum();
-            out[r * m + s] = dot as u64;
+        }
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+#[allow(unsafe_code)]
+mod avx2 {
+    use std::arch::x86_64::*;
+
+    /// Rows of the first set per tile.
+    const R: usize = 4;
+    /// Rows of the second set per tile.
+    const S: usize = 2;
+
+    /// The sum of a vector's eight `i32` lanes.
+    #[target_feature(enable = "avx2")]
+    fn lanes(v: __m256i) -> i64 {
+        let mut out = [0i32; 8];
+        // SAFETY: `out` holds the 32 bytes stored.
+        unsafe { _mm256_storeu_si256(out.as_mut_ptr().cast(), v) };
+        out.iter().map(|&x| i64::from(x)).sum()
+    }
+
+    /// Tiles of `R × S` pairs over rows widened to `i16` and zero-padded to whole vectors
+    /// (`a`'s, `R` at a time, into a buffer). Exact: a 32-bit lane adds two products of at
+    /// most 255² per 16 values, and rows are at most 2¹³ values ([`super::MAX_D`]), so under
+    /// 2²⁷.
+    ///
+    /// # Safety
+    /// The CPU must have AVX2; every row of `a` holds at least `d` bytes, `b` holds whole
+    /// rows of `padded(d)` values and `out` room for `a.len()` times as many products.
+    #[target_feature(enable = "avx2")]
+    pub(super) unsafe fn gram(a: &[&[u8]], b: &[i16], d: usize, out: &mut [u64]) {
+        let dp = super::padded(d);
+        let m = b.len() / dp;
+        let mut wide = vec![0i16; R * dp];
+        for (block, rows) in a.chunks(R).enumerate() {
+            for (w, r) in wide.chunks_exact_mut(dp).zip(rows) {
+                w.iter_mut()
+                    .zip(&r[..d])
+                    .for_each(|(w, &v)| *w = i16::from(v));
+            }
+            let x = wide.as_ptr();
+            let mut s = 0;
+            while s < m {
+                let cols = (m - s).min(S);
+                // A lone last row is multiplied twice, its copy not stored.
+                let y0 = b[s * dp..].as_ptr();
+                let y1 = b[(s + cols - 1) * dp..].as_ptr();
+                let mut acc = [[_mm256_setzero_si256(); S]; R];
+                let mut k = 0;
+                while k < dp {
+                    // SAFETY: `k + 16 ≤ dp`: in the buffer's rows and in rows `s` and
+                    // `s + cols − 1` of `b`.
+                    let (xs, ys) = unsafe {
+                        (
+                            [
+                                _mm256_loadu_si256(x.add(k).cast()),
+                                _mm256_loadu_si256(x.add(dp + k).cast()),
+                                _mm256_loadu_si256(x.add(2 * dp + k).cast()),
+                                _mm256_loadu_si256(x.add(3 * dp + k).cast()),
+                            ],
+                            [
+                                _mm256_loadu_si256(y0.add(k).cast()),
+                                _mm256_loadu_si256(y1.add(k).cast()),
+                            ],
+                        )
+                    };
+                    for i in 0..R {
+                        for j in 0..S {
+                            acc[i][j] =
+                                _mm256_add_epi32(acc[i][j], _mm256_madd_epi16(xs[i], ys[j]));
+                        }
+                    }
+                    k += 16;
+                }
+                for (i, acc) in acc.iter().enumerate().take(rows.len()) {
+                    let r = block * R + i;
+                    for (j, &v) in acc.iter().enumerate().take(cols) {
+                        out[r * m + s + j] = lanes(v) as u64;
+                    }
+                }
+                s += cols;
+            }
         }
     }
 }
@@ -67,7 +238,6 @@ pub(crate) fn portable(a: &[&[u8]], b: &Shifted, out: &mut [u64]) {
 #[cfg(target_arch = "x86_64")]
 #[allow(unsafe_code)]
 mod avx512 {
-    use super::Shifted;
     use std::arch::x86_64::*;
 
     /// Rows of one tile.
@@ -78,11 +248,12 @@ mod avx512 {
     /// 2¹⁷, and rows are at most 2¹³ bytes ([`super::MAX_D`]), so below 2³⁰.
     ///
     /// # Safety
-    /// The CPU must have AVX-512 F, BW and VNNI; every row of `a` holds at least `b.d`
-    /// bytes.
+    /// The CPU must have AVX-512 F, BW and VNNI; every row of `a` holds at least `d`
+    /// bytes, `b` holds whole rows of `d` (shifted) bytes.
     #[target_feature(enable = "avx512f,avx512bw,avx512vnni")]
-    pub(super) unsafe fn gram(a: &[&[u8]], b: &Shifted, out: &mut [u64]) {
-        let (d, m) = (b.d, b.len());
+    pub(super) unsafe fn gram(a: &[&[u8]], b: &[i8], d: usize, out: &mut [u64]) {
+        let m = b.len() / d;
+        let row = |s: usize| &b[s * d..(s + 1) * d];
         assert!(d <= super::MAX_D && a.iter().all(|r| r.len() >= d));
         assert!(out.len() >= a.len() * m);
         let sums: Vec<u64> = a
@@ -113,7 +284,7 @@ mod avx512 {
                     }
                     for (j, y) in y.iter_mut().enumerate().take(cols) {
                         // SAFETY: as above, inside row `s + j` of `b`.
-                        *y = unsafe { _mm512_maskz_loadu_epi8(mask, b.row(s + j)[k..].as_ptr()) };
+                        *y = unsafe { _mm512_maskz_loadu_epi8(mask, row(s + j)[k..].as_ptr()) };
                     }
                     for i in 0..T {
                         for j in 0..T {
@@ -144,8 +315,9 @@ mod tests {
     use rand::{Rng, SeedableRng};
     use rand_chacha::ChaCha8Rng;
 
-    /// The VNNI kernel (where this CPU has it) gives the exact products, for row counts that
-    /// fill tiles and leave parts of them, lengths around the 64-byte steps, and extremes.
+    /// Every kernel this CPU has (VNNI, AVX2, portable) gives the exact products, for row
+    /// counts that fill tiles and leave parts of them, lengths around the 16- and 64-byte
+    /// steps, and extremes (255 by 255 all along the longest row).
     #[test]
     fn the_kernels_agree_with_the_products() {
         let mut rng = ChaCha8Rng::seed_from_u64(5);
@@ -153,6 +325,8 @@ mod tests {
             (1, 1, 1),
             (5, 7, 63),
             (4, 4, 64),
+            (4, 2, 16),
+            (3, 3, 17),
             (9, 6, 65),
             (3, 13, 784),
             (2, 2, 8192),
@@ -164,8 +338,10 @@ mod tests {
                 .map(|_| (0..d).map(|_| rng.r#gen()).collect())
                 .collect();
             b[0].iter_mut().for_each(|v| *v = 255);
+            let mut a = a;
+            a[0].iter_mut().for_each(|v| *v = 255);
             let rows: Vec<&[u8]> = a.iter().map(|r| &r[..]).collect();
-            let shifted = Shifted::new(b.iter().flatten().copied(), d);
+            let flat: Vec<u8> = b.iter().flatten().copied().collect();
             let want: Vec<u64> = a
                 .iter()
                 .flat_map(|x| {
@@ -177,13 +353,13 @@ mod tests {
                     })
                 })
                 .collect();
-            let mut out = vec![0; n * m];
-            portable(&rows, &shifted, &mut out);
-            assert_eq!(out, want, "portable {n} {m} {d}");
-            if let Some(k) = vnni() {
+            let every = Gram::every(&flat, d);
+            assert!(every.len() > usize::from(Gram::new(&flat, d).is_some()));
+            for (i, gram) in every.iter().enumerate() {
+                assert_eq!(gram.len(), m);
                 let mut out = vec![0; n * m];
-                k(&rows, &shifted, &mut out);
-                assert_eq!(out, want, "vnni {n} {m} {d}");
+                gram.products(&rows, &mut out);
+                assert_eq!(out, want, "kernel {i}: {n} {m} {d}");
             }
         }
     }

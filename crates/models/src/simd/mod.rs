@@ -1,5 +1,5 @@
 //! Every `unsafe` kernel of the engines and its run-time dispatch, in one place: each
-//! function here checks the CPU ([`avx512_bw`] / [`avx512_vnni`] for the hand-written ones,
+//! function here checks the CPU ([`avx512_bw`] / [`avx512_vnni`] / [`avx2`] for the hand-written ones,
 //! `#[kernel]`'s dispatch for the others) and takes the widest instructions it has — AVX-512
 //! (VNNI, BW), AVX2 + FMA, NEON — with a portable loop that gives the same result everywhere
 //! else. A build with `--cfg classify_no_avx512` takes the AVX2 path on every CPU (see
@@ -28,6 +28,13 @@ pub(crate) fn avx512_bw() -> bool {
     !cfg!(classify_no_avx512)
         && std::arch::is_x86_feature_detected!("avx512f")
         && std::arch::is_x86_feature_detected!("avx512bw")
+}
+
+/// Whether the CPU has AVX2, for the hand-written AVX2 kernels (taken where [`avx512_bw`] /
+/// [`avx512_vnni`] are not).
+#[cfg(target_arch = "x86_64")]
+pub(crate) fn avx2() -> bool {
+    std::arch::is_x86_feature_detected!("avx2")
 }
 
 /// [`avx512_bw`] with VNNI (`vpdpbusd`) too.

@@ -501,10 +501,17 @@ pub(super) fn nearest_pruned<T: Value + Into<f64>>(
             }
             let coords = coords.row(qi);
             let row_lowers = b.row_lowers(t, coords.as_slice().expect("standard"), &bounds[qi]);
-            for (l, p) in b.rows_of(t).enumerate() {
+            let first = b.rows_of(t).start;
+            // The rows under the limit as it stands (a comparison the compiler vectorises,
+            // and no branch per row), each checked again as the limit tightens.
+            let mut candidates = under(&row_lowers, limits[qi]) & tile_mask(b.rows_of(t).len());
+            while candidates != 0 {
+                let l = candidates.trailing_zeros() as usize;
+                candidates &= candidates - 1;
                 if f64::from(row_lowers[l]) > limits[qi] {
                     continue;
                 }
+                let p = first + l;
                 let Some(key) = exact(rows[qi], &q_norms[qi], p, limits[qi]) else {
                     continue;
                 };
@@ -516,6 +523,28 @@ pub(super) fn nearest_pruned<T: Value + Into<f64>>(
         }
     }
     top.into_iter().map(TopK::into_sorted).collect()
+}
+
+// A tile's rows fit the bits of a `u32` mask.
+const _: () = assert!(TILE <= 32);
+
+/// Bit `l` set where `lowers[l] ≤ limit` (in `f64`, as the search compares them).
+#[inline]
+fn under(lowers: &[f32; TILE], limit: f64) -> u32 {
+    lowers
+        .iter()
+        .enumerate()
+        .fold(0, |m, (l, &v)| m | (u32::from(f64::from(v) <= limit) << l))
+}
+
+/// The low `len` bits of a tile's mask.
+#[inline]
+fn tile_mask(len: usize) -> u32 {
+    if len >= 32 {
+        u32::MAX
+    } else {
+        (1u32 << len) - 1
+    }
 }
 
 /// The `k` smallest (key, index) pairs seen, kept sorted: equal keys are ordered by index,

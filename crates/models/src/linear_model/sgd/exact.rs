@@ -577,10 +577,11 @@ impl Screen {
     /// `y · ((v·x − c) · wscale + intercept) > threshold` for the `f64` sum of any order.
     ///
     /// The allowance: rounding `v` to `f32` moves each product by at most 2⁻²⁴ of
-    /// `|v·x|`; each product is rounded once more, and the sum of bytes' products
-    /// ([`crate::simd::rows::dot`]) takes any product through at most `n / 64 + 3 + 6 + 15`
-    /// additions (within its lane, the rest, the halvings, the last few), each rounding by
-    /// at most 2⁻²⁴ of a sum no larger than `Σ |v·x| ≤ bound`. For `n ≤` [`SCREEN_MAX_FEATURES`] that is
+    /// `|v·x|`; the products are fused into their sums (no rounding of their own), and the
+    /// sum of bytes' products ([`crate::simd::rows::dot_u8_fused`]) takes any product
+    /// through at most `n / 64 + 3 + 6 + 15` additions (within its lane, the rest, the
+    /// halvings, the last few), each rounding by at most 2⁻²⁴ of a sum no larger than
+    /// `Σ |v·x| ≤ bound`. For `n ≤` [`SCREEN_MAX_FEATURES`] that is
     /// under 100 roundings: `|s₃₂ − s| < 100 · 2⁻²⁴ · bound < 2⁻¹⁷ · bound`, and the `f64` sum is
     /// closer still. The allowance taken, `2⁻¹⁵ · ((bound + |c|) · wscale + |intercept|)`,
     /// also covers the few `f64` operations of the score. Outside
@@ -590,7 +591,7 @@ impl Screen {
         if !(SCREEN_MIN_BOUND..=SCREEN_MAX_BOUND).contains(&self.bound) {
             return false;
         }
-        let s = f64::from(crate::simd::rows::dot(&self.v, Row::U8(x)));
+        let s = f64::from(crate::simd::rows::dot_u8_fused(&self.v, x));
         let z = y * ((s - c) * wscale + intercept);
         let allowance = ((self.bound + c.abs()) * wscale + intercept.abs()) * SCREEN_ALLOWANCE;
         // NaN or infinite anywhere: not settled (the `f64` score decides).

@@ -249,16 +249,8 @@ pub(crate) fn every_dot() -> (Vec<fn(&[i16], &[i16]) -> i64>, Vec<fn(&[u8], &[i8
 #[cfg(target_arch = "x86_64")]
 #[allow(unsafe_code)]
 mod avx2 {
+    use crate::simd::lanes_avx2 as lanes;
     use std::arch::x86_64::*;
-
-    /// The sum of a vector's eight `i32` lanes, in `i64`.
-    #[target_feature(enable = "avx2")]
-    fn lanes(v: __m256i) -> i64 {
-        let mut out = [0i32; 8];
-        // SAFETY: `out` holds the 32 bytes stored.
-        unsafe { _mm256_storeu_si256(out.as_mut_ptr().cast(), v) };
-        out.iter().map(|&x| i64::from(x)).sum()
-    }
 
     /// [`super::dot_i16`] with AVX2's `vpmaddwd`, 16 products per instruction.
     ///

@@ -154,21 +154,13 @@ fn portable(a: &[&[u8]], b: &[u8], d: usize, out: &mut [u64]) {
 #[cfg(target_arch = "x86_64")]
 #[allow(unsafe_code)]
 mod avx2 {
+    use crate::simd::lanes_avx2 as lanes;
     use std::arch::x86_64::*;
 
     /// Rows of the first set per tile.
     const R: usize = 4;
     /// Rows of the second set per tile.
     const S: usize = 2;
-
-    /// The sum of a vector's eight `i32` lanes.
-    #[target_feature(enable = "avx2")]
-    fn lanes(v: __m256i) -> i64 {
-        let mut out = [0i32; 8];
-        // SAFETY: `out` holds the 32 bytes stored.
-        unsafe { _mm256_storeu_si256(out.as_mut_ptr().cast(), v) };
-        out.iter().map(|&x| i64::from(x)).sum()
-    }
 
     /// Tiles of `R × S` pairs over rows widened to `i16` and zero-padded to whole vectors
     /// (`a`'s, `R` at a time, into a buffer). Exact: a 32-bit lane adds two products of at

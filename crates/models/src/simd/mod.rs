@@ -37,6 +37,17 @@ pub(crate) fn avx2() -> bool {
     std::arch::is_x86_feature_detected!("avx2")
 }
 
+/// The sum of an AVX2 vector's eight `i32` lanes, in `i64`.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+#[allow(unsafe_code)]
+pub(crate) fn lanes_avx2(v: std::arch::x86_64::__m256i) -> i64 {
+    let mut out = [0i32; 8];
+    // SAFETY: `out` holds the 32 bytes stored.
+    unsafe { std::arch::x86_64::_mm256_storeu_si256(out.as_mut_ptr().cast(), v) };
+    out.iter().map(|&x| i64::from(x)).sum()
+}
+
 /// [`avx512_bw`] with VNNI (`vpdpbusd`) too.
 #[cfg(target_arch = "x86_64")]
 pub(crate) fn avx512_vnni() -> bool {
